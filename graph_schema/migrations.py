@@ -1,0 +1,68 @@
+"""Ordered, idempotent schema migrations. Each runs once; the applied version is stored in the graph."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+
+@dataclass(frozen=True)
+class Migration:
+    version: int
+    name: str
+    statements: tuple[str, ...]
+
+
+MIGRATIONS: tuple[Migration, ...] = (
+    Migration(1, "core constraints", (
+        "CREATE CONSTRAINT enterprise_id IF NOT EXISTS FOR (e:Enterprise) REQUIRE e.id IS UNIQUE",
+        "CREATE CONSTRAINT enterprise_code IF NOT EXISTS FOR (e:Enterprise) REQUIRE e.code IS UNIQUE",
+        "CREATE CONSTRAINT capability_id IF NOT EXISTS FOR (c:Capability) REQUIRE c.id IS UNIQUE",
+        "CREATE CONSTRAINT product_hs IF NOT EXISTS FOR (p:Product) REQUIRE p.hs IS UNIQUE",
+        "CREATE CONSTRAINT standard_id IF NOT EXISTS FOR (s:Standard) REQUIRE s.id IS UNIQUE",
+        "CREATE CONSTRAINT sector_id IF NOT EXISTS FOR (s:Sector) REQUIRE s.id IS UNIQUE",
+        "CREATE CONSTRAINT zone_id IF NOT EXISTS FOR (z:Zone) REQUIRE z.id IS UNIQUE",
+        "CREATE CONSTRAINT association_id IF NOT EXISTS FOR (a:Association) REQUIRE a.id IS UNIQUE",
+        "CREATE CONSTRAINT schema_migration_version IF NOT EXISTS FOR (m:SchemaMigration) REQUIRE m.version IS UNIQUE",
+    )),
+    Migration(2, "search indexes", (
+        "CREATE POINT INDEX enterprise_location IF NOT EXISTS FOR (e:Enterprise) ON (e.location)",
+        "CREATE POINT INDEX zone_location IF NOT EXISTS FOR (z:Zone) ON (z.location)",
+        "CREATE INDEX enterprise_kind IF NOT EXISTS FOR (e:Enterprise) ON (e.kind)",
+        "CREATE INDEX enterprise_commune IF NOT EXISTS FOR (e:Enterprise) ON (e.commune)",
+        "CREATE INDEX enterprise_name_key IF NOT EXISTS FOR (e:Enterprise) ON (e.name_key)",
+        "CREATE INDEX enterprise_name_folded IF NOT EXISTS FOR (e:Enterprise) ON (e.name_folded)",
+        "CREATE FULLTEXT INDEX enterprise_text IF NOT EXISTS FOR (e:Enterprise) ON EACH [e.name, e.search_text]",
+        "CREATE FULLTEXT INDEX catalogue_text IF NOT EXISTS FOR (n:Capability|Standard|Sector|Zone) ON EACH [n.name, n.search_text]",
+        "CREATE INDEX certified_expires IF NOT EXISTS FOR ()-[c:CERTIFIED]-() ON (c.expires)",
+    )),
+)
+
+LATEST_VERSION = MIGRATIONS[-1].version
+
+
+def applied_version(tx) -> int:
+    record = tx.run("MATCH (m:SchemaMigration) RETURN max(m.version) AS version").single()
+    return record["version"] or 0
+
+
+def _record(tx, migration: Migration) -> None:
+    tx.run("MERGE (m:SchemaMigration {version: $version}) "
+           "ON CREATE SET m.name = $name, m.applied_at = $at",
+           version=migration.version, name=migration.name, at=datetime.now(timezone.utc).isoformat())
+
+
+def apply_migrations(driver, database: str | None = None) -> list[int]:
+    """Apply every migration not yet recorded; return the versions applied. Safe to run again."""
+    applied = []
+    with driver.session(database=database) as session:
+        current = session.execute_read(applied_version)
+        for migration in MIGRATIONS:
+            if migration.version <= current:
+                continue
+            for statement in migration.statements:
+                # Schema statements cannot share a transaction with writes; each runs on its own.
+                session.run(statement).consume()
+            session.execute_write(_record, migration)
+            applied.append(migration.version)
+        session.run("CALL db.awaitIndexes(300)").consume()
+    return applied

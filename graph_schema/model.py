@@ -1,0 +1,37 @@
+"""Names of the graph's labels, relationship types and enumerations, in one place.
+
+Nodes
+  (:Enterprise:SME | :Enterprise:LargeEnterprise | :Enterprise:FDIFirm)
+      id (unique), code (Vietnamese enterprise/tax code, unique when given), name, name_folded,
+      description, kind ('sme' | 'large' | 'fdi'), home_country (FDI), employees, founded (year),
+      revenue_band, export_share (0..1), address, commune, country, location (point, WGS-84),
+      search_text (diacritic-free name + description, for the full-text index), source, updated_at
+  (:Capability) id, name, parent via (:Capability)-[:PART_OF]->(:Capability), isic (VSIC/ISIC code)
+  (:Product)    hs (HS code, unique), name
+  (:Standard)   id, name, kind ('certificate' | 'declaration'), scope, effort ('low'|'medium'|'high')
+  (:Sector)     id, name, isic
+  (:Zone)       id, name, kind ('industrial_park' | 'cluster' | 'craft_village' | 'hi_tech_park'),
+                commune, location
+  (:Association) id, name
+  (:SchemaMigration) version, name, applied_at
+
+Relationships
+  (e)-[:HAS_CAPABILITY {capacity, unit}]->(:Capability)
+  (e)-[:MAKES]->(:Product)
+  (e)-[:CERTIFIED {number, issuer, issued, expires}]->(:Standard)
+  (e)-[:LOCATED_IN]->(:Zone)
+  (e)-[:IN_SECTOR]->(:Sector)
+  (e)-[:MEMBER_OF]->(:Association)
+  (supplier)-[:SUPPLIES {since, product}]->(buyer)
+  (:Sector|:Enterprise)-[:REQUIRES {mandatory}]->(:Standard|:Capability)
+  (e)-[:PROBABLE_DUPLICATE {score, reason, flagged_at, status}]->(e)
+"""
+
+ENTERPRISE = "Enterprise"
+KIND_LABELS = {"sme": "SME", "large": "LargeEnterprise", "fdi": "FDIFirm"}
+ENTERPRISE_KINDS = tuple(KIND_LABELS)
+ZONE_KINDS = ("industrial_park", "hi_tech_park", "cluster", "craft_village", "commune")
+STANDARD_KINDS = ("certificate", "declaration")
+EFFORT_CLASSES = ("low", "medium", "high")
+CATALOGUE_LABELS = {"capabilities": "Capability", "standards": "Standard", "sectors": "Sector", "zones": "Zone",
+                    "associations": "Association"}

@@ -1,0 +1,35 @@
+"""The supply-chain matchmaker web app: a Flask API over a Neo4j graph of enterprises."""
+from __future__ import annotations
+
+from flask import Flask
+from flask_smorest import Api
+
+from .config import Settings
+from .db import Graph
+
+
+def create_app(settings: Settings | None = None) -> Flask:
+    """App factory: binds one Graph (driver holder) per process and registers the blueprints."""
+    settings = settings or Settings()
+    app = Flask(__name__)
+    app.config.update(
+        API_TITLE="Supply-chain matchmaker",
+        API_VERSION="1",
+        OPENAPI_VERSION="3.0.3",
+        OPENAPI_URL_PREFIX="/",
+        OPENAPI_JSON_PATH="openapi.json",
+        OPENAPI_SWAGGER_UI_PATH="/docs",
+        OPENAPI_SWAGGER_UI_URL="https://cdn.jsdelivr.net/npm/swagger-ui-dist/",
+        MAX_CONTENT_LENGTH=settings.max_upload_bytes,
+        JSON_SORT_KEYS=False,
+    )
+    app.extensions["graph"] = Graph(settings.neo4j)
+    app.extensions["settings"] = settings
+
+    from .errors import errors
+    app.register_blueprint(errors)
+    api = Api(app)
+    from .api import catalogues, enterprises, health, imports
+    for module in (health, enterprises, catalogues, imports):
+        api.register_blueprint(module.blp)
+    return app

@@ -1,0 +1,124 @@
+"""Schemas at the edge of the API: query arguments, request bodies and documented responses."""
+from marshmallow import EXCLUDE, Schema, fields, validate
+
+from graph_schema.model import ENTERPRISE_KINDS, ZONE_KINDS
+from ..importing.rows import EnterpriseRow, IMPORT_KINDS
+from ..importing.records import FORMATS
+from ..services.enterprises import SORTS
+
+
+class PageArgs(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
+    per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=200))
+
+
+class EnterpriseQueryArgs(PageArgs):
+    kind = fields.String(validate=validate.OneOf(ENTERPRISE_KINDS))
+    sector = fields.String()
+    capability = fields.String(metadata={"description": "capability id; firms with any sub-capability match too"})
+    standard = fields.String(metadata={"description": "standard id; only valid (unexpired) certificates count"})
+    zone = fields.String()
+    commune = fields.String()
+    q = fields.String(validate=validate.Length(min=1, max=200),
+                      metadata={"description": "full-text search in names and descriptions, with or without diacritics"})
+    latitude = fields.Float(validate=validate.Range(-90, 90), allow_nan=False)
+    longitude = fields.Float(validate=validate.Range(-180, 180), allow_nan=False)
+    radius_km = fields.Float(validate=validate.Range(min=0.01, max=500), allow_nan=False)
+    sort = fields.String(validate=validate.OneOf(SORTS))
+
+
+class EnterpriseIn(EnterpriseRow):
+    """An enterprise as created or updated through the API (same rules as an imported row)."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+
+class CapabilityHeld(Schema):
+    capability = fields.String()
+    name = fields.String()
+    capacity = fields.Float(allow_none=True)
+    unit = fields.String(allow_none=True)
+
+
+class CertificationHeld(Schema):
+    standard = fields.String()
+    name = fields.String()
+    number = fields.String(allow_none=True)
+    issuer = fields.String(allow_none=True)
+    issued = fields.String(allow_none=True)
+    expires = fields.String(allow_none=True)
+    valid = fields.Boolean()
+
+
+class EnterpriseOut(Schema):
+    id = fields.String()
+    code = fields.String(allow_none=True)
+    name = fields.String()
+    description = fields.String(allow_none=True)
+    kind = fields.String()
+    home_country = fields.String(allow_none=True)
+    employees = fields.Integer(allow_none=True)
+    founded = fields.Integer(allow_none=True)
+    revenue_band = fields.String(allow_none=True)
+    export_share = fields.Float(allow_none=True)
+    address = fields.String(allow_none=True)
+    commune = fields.String(allow_none=True)
+    country = fields.String(allow_none=True)
+    latitude = fields.Float(allow_none=True)
+    longitude = fields.Float(allow_none=True)
+    sectors = fields.List(fields.String())
+    zone = fields.String(allow_none=True)
+    associations = fields.List(fields.String())
+    capabilities = fields.List(fields.Nested(CapabilityHeld))
+    certifications = fields.List(fields.Nested(CertificationHeld))
+    source = fields.String(allow_none=True)
+    updated_at = fields.String(allow_none=True)
+
+
+class EnterprisePage(Schema):
+    items = fields.List(fields.Nested(EnterpriseOut))
+    page = fields.Integer()
+    per_page = fields.Integer()
+    total = fields.Integer()
+
+
+class DuplicateArgs(PageArgs):
+    status = fields.String(validate=validate.OneOf(["open", "confirmed", "dismissed"]))
+
+
+class ImportArgs(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    format = fields.String(validate=validate.OneOf(FORMATS + ("ndjson",)),
+                           metadata={"description": "csv, json or jsonl; guessed from the file name if omitted"})
+    mapping = fields.String(metadata={"description": 'JSON object {"our_field": "your column"}, '
+                                                     'e.g. {"name": "Facility Name"}'})
+    source = fields.String(validate=validate.Length(max=200))
+
+
+class ImportError_(Schema):
+    line = fields.Integer(metadata={"description": "file line (CSV, JSON Lines) or position in the array (JSON)"})
+    field = fields.String(allow_none=True)
+    reason = fields.String()
+
+
+class ImportReportOut(Schema):
+    kind = fields.String(validate=validate.OneOf(IMPORT_KINDS))
+    format = fields.String()
+    rows = fields.Integer()
+    created = fields.Integer()
+    updated = fields.Integer()
+    unchanged = fields.Integer()
+    rejected = fields.Integer()
+    probable_duplicates = fields.Integer()
+    errors = fields.List(fields.Nested(ImportError_))
+    errors_listed = fields.Integer()
+
+
+class ZoneArgs(Schema):
+    kind = fields.String(validate=validate.OneOf(ZONE_KINDS))

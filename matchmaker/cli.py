@@ -1,0 +1,162 @@
+"""The `matchmaker` command: local Neo4j, schema, demo data and imports."""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from .config import Neo4jSettings
+from .db import Graph
+
+
+def _graph() -> Graph:
+    return Graph(Neo4jSettings.from_env())
+
+
+@click.group()
+def main():
+    """Supply-chain matchmaker: link Hanoi SMEs to large and FDI buyers."""
+
+
+# -- local Neo4j ---------------------------------------------------------------------------------
+@main.group()
+def neo4j():
+    """Run a local Neo4j Community server (fetched from Maven Central) for development and tests."""
+
+
+def _local():
+    from .localdb import server_from_env
+    return server_from_env()
+
+
+def _fail(err):
+    click.echo(f"error: {err}", err=True)
+    sys.exit(1)
+
+
+@neo4j.command("start")
+@click.option("--wait", default=300.0, show_default=True, help="seconds to wait for Bolt")
+def neo4j_start(wait):
+    """Start the local server (reused when already running)."""
+    from .localdb import LocalNeo4jError
+    try:
+        _local().start(wait=wait, echo=click.echo)
+    except LocalNeo4jError as err:
+        _fail(err)
+
+
+@neo4j.command("stop")
+def neo4j_stop():
+    """Stop the local server cleanly."""
+    _local().stop(echo=click.echo)
+
+
+@neo4j.command("status")
+def neo4j_status():
+    """Show whether the local server runs and answers on Bolt."""
+    status = _local().status()
+    click.echo(json.dumps(status, indent=2))
+    sys.exit(0 if status["bolt_ready"] else 3)
+
+
+@neo4j.command("wipe")
+@click.confirmation_option(prompt="Delete all data of the local server?")
+def neo4j_wipe():
+    """Delete the local server's data (stop it first)."""
+    from .localdb import LocalNeo4jError
+    try:
+        _local().wipe()
+    except LocalNeo4jError as err:
+        _fail(err)
+
+
+# -- schema --------------------------------------------------------------------------------------
+@main.group()
+def schema():
+    """Graph constraints and indexes."""
+
+
+@schema.command("apply")
+def schema_apply():
+    """Apply pending schema migrations (idempotent)."""
+    from graph_schema import LATEST_VERSION, apply_migrations
+    graph = _graph()
+    applied = apply_migrations(graph.driver, graph.settings.database)
+    click.echo(f"schema at version {LATEST_VERSION}" + (f" (applied {applied})" if applied else " (nothing to do)"))
+    graph.close()
+
+
+@schema.command("status")
+def schema_status():
+    """Print the applied and expected schema versions."""
+    from graph_schema import LATEST_VERSION, applied_version
+    graph = _graph()
+    click.echo(json.dumps({"applied": graph.read(applied_version), "expected": LATEST_VERSION}))
+    graph.close()
+
+
+# -- data ----------------------------------------------------------------------------------------
+@main.command("seed")
+@click.option("--enterprises", "n", default=None, type=int, help="number of enterprises (default: demo size)")
+@click.option("--full", is_flag=True, help="Hanoi scale: 223,580 operating enterprises")
+@click.option("--seed", default=7, show_default=True, help="random seed; the same seed gives the same data")
+def seed(n, full, seed):
+    """Generate and load the Hanoi demo data (idempotent)."""
+    from tqdm import tqdm
+
+    from seeds.generator import DEMO_ENTERPRISES, HANOI_OPERATING_ENTERPRISES, generate
+    from seeds.load import load
+    n = HANOI_OPERATING_ENTERPRISES if full else (n or DEMO_ENTERPRISES)
+    click.echo(f"generating {n:,} enterprises (seed {seed}) ...")
+    data = generate(n, seed)
+    graph = _graph()
+    bars = {}
+
+    def progress(step, count):
+        if step not in bars:
+            total = {"enterprises": len(data.enterprises), "capabilities": len(data.enterprise_capabilities),
+                     "certifications": len(data.certifications), "products": len(data.enterprise_products),
+                     "requirements": len(data.buyer_requirements), "supply links": len(data.supply_links)}[step]
+            bars[step] = tqdm(total=total, desc=step, unit="rows", file=sys.stderr)
+        bars[step].update(count)
+
+    summary = load(graph, data, progress)
+    for bar in bars.values():
+        bar.close()
+    click.echo(json.dumps(summary))
+    graph.close()
+
+
+@main.command("import")
+@click.argument("kind", type=click.Choice(["enterprises", "capabilities", "certifications", "supply-links"]))
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["csv", "json", "jsonl"]), default=None)
+@click.option("--mapping", default=None, help='JSON {"our_field": "your column"}')
+@click.option("--source", default=None, help="where the data comes from (default: the file name)")
+def import_file(kind, path, fmt, mapping, source):
+    """Import a CSV, JSON or JSON Lines file; prints a report with every rejected row."""
+    from tqdm import tqdm
+
+    from .errors import InvalidInput
+    from .services.imports import ImportService
+    try:
+        mapping = json.loads(mapping) if mapping else None
+    except json.JSONDecodeError as err:
+        _fail(f"--mapping is not valid JSON: {err}")
+    graph = _graph()
+    data = path.read_bytes()
+    with tqdm(desc=f"importing {path.name}", unit="rows", file=sys.stderr) as bar:
+        try:
+            report = ImportService(graph).import_bytes(kind, data, filename=path.name, fmt=fmt, mapping=mapping,
+                                                       source=source or path.name, progress=bar.update)
+        except InvalidInput as err:
+            _fail(err.message)
+    click.echo(json.dumps(report.as_dict(), indent=2, ensure_ascii=False, default=str))
+    graph.close()
+    sys.exit(0 if report.rejected == 0 else 2)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,29 @@
+"""Configuration from the environment, so a user can point the service at their own Neo4j."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Neo4jSettings:
+    uri: str = "bolt://127.0.0.1:7687"
+    user: str = "neo4j"
+    password: str = "neo4j"
+    database: str | None = None  # None: the server's default database
+
+    @classmethod
+    def from_env(cls) -> "Neo4jSettings":
+        return cls(
+            uri=os.environ.get("NEO4J_URI", cls.uri),
+            user=os.environ.get("NEO4J_USER", os.environ.get("NEO4J_USERNAME", cls.user)),
+            password=os.environ.get("NEO4J_PASSWORD", cls.password),
+            database=os.environ.get("NEO4J_DATABASE") or None,
+        )
+
+
+@dataclass(frozen=True)
+class Settings:
+    neo4j: Neo4jSettings = field(default_factory=Neo4jSettings.from_env)
+    model_dir: str = field(default_factory=lambda: os.environ.get("MATCHMAKER_MODEL_DIR", "models"))
+    max_upload_bytes: int = 64 * 1024 * 1024

@@ -1,0 +1,52 @@
+"""One Neo4j driver per process, created lazily (so after gunicorn forks) and closed at shutdown."""
+from __future__ import annotations
+
+import atexit
+import os
+import threading
+
+from neo4j import Driver, GraphDatabase
+
+from .config import Neo4jSettings
+
+
+class Graph:
+    """Holds the process's driver and hands out short sessions on the configured database."""
+
+    def __init__(self, settings: Neo4jSettings):
+        self.settings = settings
+        self._driver: Driver | None = None
+        self._pid: int | None = None
+        self._lock = threading.Lock()
+        atexit.register(self.close)
+
+    @property
+    def driver(self) -> Driver:
+        if self._driver is None or self._pid != os.getpid():
+            with self._lock:
+                if self._driver is None or self._pid != os.getpid():
+                    # A driver inherited across fork must not be used (its sockets are shared).
+                    self._driver = GraphDatabase.driver(
+                        self.settings.uri, auth=(self.settings.user, self.settings.password),
+                        max_connection_pool_size=50, connection_acquisition_timeout=30,
+                        notifications_min_severity="OFF")
+                    self._pid = os.getpid()
+        return self._driver
+
+    def session(self, **kwargs):
+        return self.driver.session(database=self.settings.database, **kwargs)
+
+    def read(self, work, *args, **kwargs):
+        """Run ``work(tx, *args, **kwargs)`` in a managed read transaction."""
+        with self.session() as session:
+            return session.execute_read(work, *args, **kwargs)
+
+    def write(self, work, *args, **kwargs):
+        """Run ``work(tx, *args, **kwargs)`` in a managed write transaction."""
+        with self.session() as session:
+            return session.execute_write(work, *args, **kwargs)
+
+    def close(self) -> None:
+        if self._driver is not None and self._pid == os.getpid():
+            self._driver.close()
+        self._driver = None

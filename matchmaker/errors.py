@@ -1,0 +1,85 @@
+"""Domain exceptions and the one JSON error shape every error of the API takes.
+
+Shape: ``{"error": {"status": 422, "code": "validation_failed", "message": "...", "fields": {...}}}``.
+"""
+from __future__ import annotations
+
+from flask import Blueprint, jsonify
+from neo4j.exceptions import ServiceUnavailable, SessionExpired
+from werkzeug.exceptions import HTTPException
+
+
+class DomainError(Exception):
+    status = 400
+    code = "bad_request"
+
+    def __init__(self, message: str, fields: dict | None = None):
+        super().__init__(message)
+        self.message = message
+        self.fields = fields or {}
+
+
+class NotFound(DomainError):
+    status = 404
+    code = "not_found"
+
+
+class Conflict(DomainError):
+    status = 409
+    code = "conflict"
+
+
+class InvalidInput(DomainError):
+    status = 422
+    code = "validation_failed"
+
+
+class Unavailable(DomainError):
+    status = 503
+    code = "unavailable"
+
+
+def error_body(status: int, code: str, message: str, fields: dict | None = None):
+    body = {"error": {"status": status, "code": code, "message": message}}
+    if fields:
+        body["error"]["fields"] = fields
+    return jsonify(body), status
+
+
+errors = Blueprint("errors", __name__)
+
+
+@errors.app_errorhandler(DomainError)
+def _domain_error(err: DomainError):
+    return error_body(err.status, err.code, err.message, err.fields)
+
+
+@errors.app_errorhandler(HTTPException)
+def _http_error(err: HTTPException):
+    fields = None
+    # flask-smorest / webargs put marshmallow messages here: {"json": {"field": ["reason"]}}
+    data = getattr(err, "data", None) or {}
+    messages = data.get("messages") if isinstance(data, dict) else None
+    if messages:
+        fields = {}
+        for location_messages in messages.values():
+            if isinstance(location_messages, dict):
+                fields.update(location_messages)
+    code = (err.name or "error").lower().replace(" ", "_")
+    if err.code == 422:
+        code = "validation_failed"
+    message = "Invalid input: see fields" if fields else (err.description or err.name)
+    return error_body(err.code or 500, code, message, fields)
+
+
+@errors.app_errorhandler(ServiceUnavailable)
+@errors.app_errorhandler(SessionExpired)
+def _graph_down(err):
+    return error_body(503, "graph_unavailable", "The graph database is not reachable; try again shortly.")
+
+
+@errors.app_errorhandler(Exception)
+def _unexpected(err: Exception):
+    import logging
+    logging.getLogger(__name__).exception("unhandled error")
+    return error_body(500, "internal_error", "An unexpected error occurred; it has been logged.")

@@ -1,0 +1,1 @@
+"""Repositories: every Cypher statement of the service lives in this package, always parameterised."""

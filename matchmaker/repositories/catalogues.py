@@ -1,0 +1,117 @@
+"""Catalogues: capabilities (a hierarchy), standards, sectors, zones, associations, products, requirements."""
+from __future__ import annotations
+
+
+class CatalogueRepository:
+    def __init__(self, graph):
+        self.graph = graph
+
+    def upsert_standards(self, rows: list[dict]) -> None:
+        self.graph.write(lambda tx: tx.run(
+            "UNWIND $rows AS row MERGE (s:Standard {id: row.id}) "
+            "SET s.name = row.name, s.kind = row.kind, s.effort = row.effort, s.scope = row.scope, "
+            "s.search_text = row.search_text", rows=rows).consume())
+
+    def upsert_sectors(self, rows: list[dict]) -> None:
+        self.graph.write(lambda tx: tx.run(
+            "UNWIND $rows AS row MERGE (s:Sector {id: row.id}) "
+            "SET s.name = row.name, s.isic = row.isic, s.search_text = row.search_text", rows=rows).consume())
+
+    def upsert_capabilities(self, rows: list[dict]) -> None:
+        def work(tx):
+            tx.run("UNWIND $rows AS row MERGE (c:Capability {id: row.id}) "
+                   "SET c.name = row.name, c.isic = row.isic, c.unit = row.unit, c.search_text = row.search_text",
+                   rows=rows).consume()
+            tx.run("UNWIND $rows AS row MATCH (c:Capability {id: row.id}) "
+                   "OPTIONAL MATCH (c)-[old:PART_OF]->(p) WHERE p.id <> coalesce(row.parent, '') DELETE old "
+                   "WITH DISTINCT c, row WHERE row.parent IS NOT NULL "
+                   "MATCH (p:Capability {id: row.parent}) MERGE (c)-[:PART_OF]->(p)", rows=rows).consume()
+        self.graph.write(work)
+
+    def upsert_zones(self, rows: list[dict]) -> None:
+        def work(tx):
+            tx.run("UNWIND $rows AS row MERGE (z:Zone {id: row.id}) "
+                   "SET z.name = row.name, z.kind = row.kind, z.commune = row.commune, "
+                   "z.location = point({latitude: row.latitude, longitude: row.longitude}), "
+                   "z.search_text = row.search_text", rows=rows).consume()
+            tx.run("UNWIND $rows AS row MATCH (z:Zone {id: row.id}) "
+                   "UNWIND row.sectors AS sector_id MATCH (s:Sector {id: sector_id}) "
+                   "MERGE (z)-[:HOSTS_SECTOR]->(s)", rows=rows).consume()
+        self.graph.write(work)
+
+    def upsert_associations(self, rows: list[dict]) -> None:
+        self.graph.write(lambda tx: tx.run(
+            "UNWIND $rows AS row MERGE (a:Association {id: row.id}) SET a.name = row.name", rows=rows).consume())
+
+    def upsert_products(self, rows: list[dict]) -> None:
+        self.graph.write(lambda tx: tx.run(
+            "UNWIND $rows AS row MERGE (p:Product {hs: row.hs}) SET p.name = row.name "
+            "WITH p, row MATCH (s:Sector {id: row.sector}) MERGE (p)-[:OF_SECTOR]->(s)", rows=rows).consume())
+
+    def set_sector_requirements(self, rows: list[dict]) -> None:
+        """rows: {sector, standard, mandatory}."""
+        self.graph.write(lambda tx: tx.run(
+            "UNWIND $rows AS row MATCH (s:Sector {id: row.sector}), (st:Standard {id: row.standard}) "
+            "MERGE (s)-[r:REQUIRES]->(st) SET r.mandatory = row.mandatory", rows=rows).consume())
+
+    def set_buyer_requirements(self, rows: list[dict]) -> None:
+        """rows: {buyer, standard, mandatory}: what a large or FDI buyer asks of every supplier."""
+        self.graph.write(lambda tx: tx.run(
+            "UNWIND $rows AS row MATCH (b:Enterprise {id: row.buyer}), (st:Standard {id: row.standard}) "
+            "MERGE (b)-[r:REQUIRES]->(st) SET r.mandatory = row.mandatory", rows=rows).consume())
+
+    def set_products(self, rows: list[dict]) -> None:
+        """rows: {enterprise, hs}."""
+        self.graph.write(lambda tx: tx.run(
+            "UNWIND $rows AS row MATCH (e:Enterprise {id: row.enterprise}), (p:Product {hs: row.hs}) "
+            "MERGE (e)-[:MAKES]->(p)", rows=rows).consume())
+
+    # -- reads ---------------------------------------------------------------------------------
+    def list_capabilities(self) -> list[dict]:
+        return self.graph.read(lambda tx: [r["c"] for r in tx.run(
+            "MATCH (c:Capability) RETURN c {.id, .name, .isic, .unit, "
+            "parent: head([(c)-[:PART_OF]->(p) | p.id])} AS c ORDER BY c.id")])
+
+    def list_standards(self) -> list[dict]:
+        return self.graph.read(lambda tx: [r["s"] for r in tx.run(
+            "MATCH (s:Standard) RETURN s {.id, .name, .kind, .effort, .scope, "
+            "required_by_sectors: [(sec:Sector)-[r:REQUIRES]->(s) | {sector: sec.id, mandatory: r.mandatory}]} AS s "
+            "ORDER BY s.id")])
+
+    def list_sectors(self) -> list[dict]:
+        return self.graph.read(lambda tx: [r["s"] for r in tx.run(
+            "MATCH (s:Sector) RETURN s {.id, .name, .isic, "
+            "requirements: [(s)-[r:REQUIRES]->(st:Standard) | {standard: st.id, mandatory: r.mandatory}]} AS s "
+            "ORDER BY s.id")])
+
+    def list_zones(self, kind: str | None) -> list[dict]:
+        return self.graph.read(lambda tx: [r["z"] for r in tx.run(
+            "MATCH (z:Zone) WHERE $kind IS NULL OR z.kind = $kind "
+            "RETURN z {.id, .name, .kind, .commune, latitude: z.location.latitude, longitude: z.location.longitude, "
+            "sectors: [(z)-[:HOSTS_SECTOR]->(s) | s.id], "
+            "enterprises: COUNT { (z)<-[:LOCATED_IN]-(:Enterprise) }} AS z ORDER BY z.id", kind=kind)])
+
+    def existing(self, label: str, ids: list[str]) -> set[str]:
+        """Which of ``ids`` exist as nodes of catalogue ``label`` (a fixed label from graph_schema.model)."""
+        from graph_schema.model import CATALOGUE_LABELS
+        if label not in CATALOGUE_LABELS.values():
+            raise ValueError(label)
+        return self.graph.read(lambda tx: {r["id"] for r in tx.run(
+            f"UNWIND $ids AS id MATCH (n:{label} {{id: id}}) RETURN n.id AS id", ids=ids)})
+
+    def zone_ids(self) -> set[str]:
+        return self.graph.read(lambda tx: {r["id"] for r in tx.run("MATCH (z:Zone) RETURN z.id AS id")})
+
+
+class HealthRepository:
+    def __init__(self, graph):
+        self.graph = graph
+
+    def schema_version(self) -> int:
+        from graph_schema import applied_version
+        return self.graph.read(applied_version)
+
+    def counts(self) -> dict:
+        return self.graph.read(lambda tx: tx.run(
+            "RETURN COUNT { (:Enterprise) } AS enterprises, COUNT { (:SME) } AS smes, "
+            "COUNT { (:FDIFirm) } AS fdi_firms, COUNT { (:LargeEnterprise) } AS large_enterprises").single().data())

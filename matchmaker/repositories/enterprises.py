@@ -1,0 +1,328 @@
+"""Enterprises and their links (capabilities, certificates, supply links, duplicates). All Cypher lives here."""
+from __future__ import annotations
+
+from datetime import date
+
+from neo4j.exceptions import ConstraintError
+
+from ..errors import Conflict
+
+# The properties an enterprise can carry; anything else in a row is ignored.
+ENTERPRISE_PROPS = ("code", "name", "name_folded", "name_key", "search_text", "description", "kind",
+                    "home_country", "employees", "founded", "revenue_band", "export_share", "address",
+                    "commune", "country", "source")
+
+_PROJECTION = """
+e {.id, .code, .name, .description, .kind, .home_country, .employees, .founded, .revenue_band,
+   .export_share, .address, .commune, .country, .source, .updated_at,
+   latitude: e.location.latitude, longitude: e.location.longitude,
+   sectors: [(e)-[:IN_SECTOR]->(s) | s.id],
+   zone: head([(e)-[:LOCATED_IN]->(z) | z.id]),
+   associations: [(e)-[:MEMBER_OF]->(a) | a.id],
+   capabilities: [(e)-[h:HAS_CAPABILITY]->(c) | {capability: c.id, name: c.name, capacity: h.capacity, unit: h.unit}],
+   certifications: [(e)-[x:CERTIFIED]->(st) | {standard: st.id, name: st.name, number: x.number, issuer: x.issuer,
+                     issued: toString(x.issued), expires: toString(x.expires),
+                     valid: x.expires IS NULL OR x.expires >= date($today)}]}
+"""
+
+def _upsert_rows(tx, rows: list[dict], now: str) -> dict:
+    """MERGE enterprises by id; returns counts of created, updated and unchanged rows."""
+    result = tx.run(
+        """
+        UNWIND $rows AS row
+        OPTIONAL MATCH (old:Enterprise {id: row.id})
+        WITH row, old,
+             [(old)-[:IN_SECTOR]->(s) | s.id] AS old_sectors,
+             head([(old)-[:LOCATED_IN]->(z) | z.id]) AS old_zone,
+             [(old)-[:MEMBER_OF]->(a) | a.id] AS old_associations
+        WITH row, old,
+             CASE WHEN old IS NULL THEN 'created'
+                  WHEN any(k IN keys(row.props) WHERE old[k] IS NULL OR old[k] <> row.props[k])
+                    OR (row.latitude IS NOT NULL AND (old.location IS NULL
+                        OR old.location.latitude <> row.latitude OR old.location.longitude <> row.longitude))
+                    OR (row.sectors IS NOT NULL AND
+                        (size(old_sectors) <> size(row.sectors) OR any(x IN row.sectors WHERE NOT x.id IN old_sectors)))
+                    OR (row.zone IS NOT NULL AND coalesce(old_zone, '') <> row.zone)
+                    OR (row.associations IS NOT NULL AND
+                        (size(old_associations) <> size(row.associations)
+                         OR any(x IN row.associations WHERE NOT x IN old_associations)))
+                  THEN 'updated' ELSE 'unchanged' END AS outcome
+        MERGE (e:Enterprise {id: row.id})
+        SET e += row.props
+        SET e.location = CASE WHEN row.latitude IS NULL THEN e.location
+                              ELSE point({latitude: row.latitude, longitude: row.longitude}) END
+        SET e.updated_at = CASE WHEN outcome = 'unchanged' THEN e.updated_at ELSE $now END
+        FOREACH (_ IN CASE WHEN e.kind = 'sme' THEN [1] ELSE [] END | SET e:SME REMOVE e:LargeEnterprise:FDIFirm)
+        FOREACH (_ IN CASE WHEN e.kind = 'large' THEN [1] ELSE [] END | SET e:LargeEnterprise REMOVE e:SME:FDIFirm)
+        FOREACH (_ IN CASE WHEN e.kind = 'fdi' THEN [1] ELSE [] END | SET e:FDIFirm REMOVE e:SME:LargeEnterprise)
+        WITH e, row, outcome
+        CALL (e, row) {
+            WITH e, row WHERE row.sectors IS NOT NULL
+            OPTIONAL MATCH (e)-[r:IN_SECTOR]->(s) WHERE NOT s.id IN [x IN row.sectors | x.id]
+            DELETE r
+            WITH DISTINCT e, row
+            UNWIND row.sectors AS sector
+            MERGE (s:Sector {id: sector.id}) ON CREATE SET s.name = sector.name
+            MERGE (e)-[:IN_SECTOR]->(s)
+        }
+        CALL (e, row) {
+            WITH e, row WHERE row.zone IS NOT NULL
+            OPTIONAL MATCH (e)-[r:LOCATED_IN]->(z) WHERE z.id <> row.zone
+            DELETE r
+            WITH DISTINCT e, row
+            MATCH (z:Zone {id: row.zone})
+            MERGE (e)-[:LOCATED_IN]->(z)
+        }
+        CALL (e, row) {
+            WITH e, row WHERE row.associations IS NOT NULL
+            OPTIONAL MATCH (e)-[r:MEMBER_OF]->(a) WHERE NOT a.id IN row.associations
+            DELETE r
+            WITH DISTINCT e, row
+            UNWIND row.associations AS association_id
+            MATCH (a:Association {id: association_id})
+            MERGE (e)-[:MEMBER_OF]->(a)
+        }
+        RETURN outcome, count(*) AS n
+        """, rows=rows, now=now)
+    return _counts(result)
+
+
+class EnterpriseRepository:
+    def __init__(self, graph):
+        self.graph = graph
+
+    # -- writes --------------------------------------------------------------------------------
+    def upsert_many(self, rows: list[dict], now: str) -> dict:
+        try:
+            return self.graph.write(_upsert_rows, rows, now)
+        except ConstraintError as err:
+            raise Conflict("an enterprise with this code already exists under another id",
+                           {"code": [str(err.message)[:200]]}) from err
+
+    def create(self, row: dict, now: str) -> None:
+        def work(tx):
+            if tx.run("MATCH (e:Enterprise {id: $id}) RETURN e.id", id=row["id"]).single():
+                raise Conflict(f"enterprise '{row['id']}' already exists", {"id": ["already exists"]})
+            if row["props"].get("code") and tx.run(
+                    "MATCH (e:Enterprise {code: $code}) RETURN e.id", code=row["props"]["code"]).single():
+                raise Conflict(f"an enterprise with code '{row['props']['code']}' already exists",
+                               {"code": ["already exists"]})
+            _upsert_rows(tx, [row], now)
+        try:
+            self.graph.write(work)
+        except ConstraintError as err:  # a concurrent create of the same id or code
+            raise Conflict("enterprise already exists", {"id": ["already exists"]}) from err
+
+    def delete(self, enterprise_id: str) -> bool:
+        def work(tx):
+            record = tx.run("MATCH (e:Enterprise {id: $id}) DETACH DELETE e RETURN count(*) AS n",
+                            id=enterprise_id).single()
+            return record["n"] > 0
+        return self.graph.write(work)
+
+    def set_capabilities(self, rows: list[dict]) -> dict:
+        """rows: {enterprise, capability, capacity, unit}. Returns created/updated/unchanged counts."""
+        def work(tx):
+            result = tx.run(
+                """
+                UNWIND $rows AS row
+                MATCH (e:Enterprise {id: row.enterprise}), (c:Capability {id: row.capability})
+                OPTIONAL MATCH (e)-[old:HAS_CAPABILITY]->(c)
+                WITH row, e, c, CASE WHEN old IS NULL THEN 'created'
+                     WHEN old.capacity IS NULL AND row.capacity IS NOT NULL OR old.capacity <> row.capacity
+                       OR coalesce(old.unit, '') <> coalesce(row.unit, '') THEN 'updated'
+                     ELSE 'unchanged' END AS outcome
+                MERGE (e)-[h:HAS_CAPABILITY]->(c)
+                SET h.capacity = row.capacity, h.unit = row.unit
+                RETURN outcome, count(*) AS n
+                """, rows=rows)
+            return _counts(result)
+        return self.graph.write(work)
+
+    def set_certifications(self, rows: list[dict]) -> dict:
+        """rows: {enterprise, standard, number, issuer, issued, expires}; one certificate per standard."""
+        def work(tx):
+            result = tx.run(
+                """
+                UNWIND $rows AS row
+                MATCH (e:Enterprise {id: row.enterprise}), (s:Standard {id: row.standard})
+                OPTIONAL MATCH (e)-[old:CERTIFIED]->(s)
+                WITH row, e, s, CASE WHEN old IS NULL THEN 'created'
+                     WHEN coalesce(old.number, '') <> coalesce(row.number, '')
+                       OR coalesce(old.issuer, '') <> coalesce(row.issuer, '')
+                       OR coalesce(toString(old.issued), '') <> coalesce(toString(row.issued), '')
+                       OR coalesce(toString(old.expires), '') <> coalesce(toString(row.expires), '')
+                     THEN 'updated' ELSE 'unchanged' END AS outcome
+                MERGE (e)-[c:CERTIFIED]->(s)
+                SET c.number = row.number, c.issuer = row.issuer, c.issued = row.issued, c.expires = row.expires
+                RETURN outcome, count(*) AS n
+                """, rows=rows)
+            return _counts(result)
+        return self.graph.write(work)
+
+    def set_supply_links(self, rows: list[dict]) -> dict:
+        """rows: {supplier, buyer, since, product}."""
+        def work(tx):
+            result = tx.run(
+                """
+                UNWIND $rows AS row
+                MATCH (s:Enterprise {id: row.supplier}), (b:Enterprise {id: row.buyer})
+                OPTIONAL MATCH (s)-[old:SUPPLIES]->(b)
+                WITH row, s, b, CASE WHEN old IS NULL THEN 'created'
+                     WHEN coalesce(old.since, -1) <> coalesce(row.since, -1)
+                       OR coalesce(old.product, '') <> coalesce(row.product, '') THEN 'updated'
+                     ELSE 'unchanged' END AS outcome
+                MERGE (s)-[l:SUPPLIES]->(b)
+                SET l.since = row.since, l.product = row.product
+                RETURN outcome, count(*) AS n
+                """, rows=rows)
+            return _counts(result)
+        return self.graph.write(work)
+
+    # -- reads ---------------------------------------------------------------------------------
+    def existing_ids(self, ids: list[str]) -> set[str]:
+        def work(tx):
+            result = tx.run("UNWIND $ids AS id MATCH (e:Enterprise {id: id}) RETURN e.id AS id", ids=ids)
+            return {r["id"] for r in result}
+        return self.graph.read(work)
+
+    def ids_by_code(self, codes: list[str]) -> dict[str, str]:
+        def work(tx):
+            result = tx.run("UNWIND $codes AS code MATCH (e:Enterprise {code: code}) RETURN code, e.id AS id",
+                            codes=codes)
+            return {r["code"]: r["id"] for r in result}
+        return self.graph.read(work)
+
+    def get(self, enterprise_id: str, today: date) -> dict | None:
+        def work(tx):
+            record = tx.run(f"MATCH (e:Enterprise {{id: $id}}) RETURN {_PROJECTION} AS e",
+                            id=enterprise_id, today=today.isoformat()).single()
+            return record["e"] if record else None
+        return self.graph.read(work)
+
+    def search(self, filters: dict, sort: str, limit: int, offset: int, today: date) -> tuple[list[dict], int]:
+        """Filtered, paginated list. ``filters`` keys are fixed by the service; values go as parameters."""
+        params = {"today": today.isoformat(), "limit": limit, "offset": offset, **filters}
+        if filters.get("q"):
+            match = ("CALL db.index.fulltext.queryNodes('enterprise_text', $q) YIELD node AS e, score "
+                     "WITH e, score")
+        else:
+            match = "MATCH (e:Enterprise) WITH e, 0.0 AS score"
+        where = []
+        if filters.get("kind"):
+            where.append("e.kind = $kind")
+        if filters.get("commune"):
+            where.append("e.commune = $commune")
+        if filters.get("latitude") is not None:
+            where.append("point.distance(e.location, point({latitude: $latitude, longitude: $longitude}))"
+                         " <= $radius_m")
+        if filters.get("sector"):
+            where.append("EXISTS { (e)-[:IN_SECTOR]->(:Sector {id: $sector}) }")
+        if filters.get("zone"):
+            where.append("EXISTS { (e)-[:LOCATED_IN]->(:Zone {id: $zone}) }")
+        if filters.get("capability"):
+            where.append("EXISTS { (e)-[:HAS_CAPABILITY]->(:Capability)-[:PART_OF*0..]->"
+                         "(:Capability {id: $capability}) }")
+        if filters.get("standard"):
+            where.append("EXISTS { (e)-[c:CERTIFIED]->(:Standard {id: $standard}) "
+                         "WHERE c.expires IS NULL OR c.expires >= date($today) }")
+        where_clause = ("WHERE " + " AND ".join(where)) if where else ""
+        order = {
+            "name": "e.name, e.id",
+            "-employees": "e.employees DESC, e.id",
+            "employees": "e.employees, e.id",
+            "founded": "e.founded, e.id",
+            "relevance": "score DESC, e.id",
+            "distance": "point.distance(e.location, point({latitude: $latitude, longitude: $longitude})), e.id",
+        }[sort]
+        query = f"""
+            {match}
+            {where_clause}
+            WITH collect(e) AS all_rows
+            WITH all_rows, size(all_rows) AS total
+            UNWIND all_rows AS e
+            WITH e, total
+            ORDER BY {order}
+            SKIP $offset LIMIT $limit
+            RETURN {_PROJECTION} AS e, total
+        """
+        if sort == "relevance":  # score must survive the collect
+            query = f"""
+                {match}
+                {where_clause}
+                WITH collect({{e: e, score: score}}) AS all_rows
+                WITH all_rows, size(all_rows) AS total
+                UNWIND all_rows AS hit
+                WITH hit.e AS e, hit.score AS score, total
+                ORDER BY {order}
+                SKIP $offset LIMIT $limit
+                RETURN {_PROJECTION} AS e, total
+            """
+
+        def work(tx):
+            records = list(tx.run(query, **params))
+            if records:
+                return [r["e"] for r in records], records[0]["total"]
+            if offset == 0:
+                return [], 0
+            count_query = f"{match} {where_clause} RETURN count(e) AS total"
+            return [], tx.run(count_query, **params).single()["total"]
+        return self.graph.read(work)
+
+    # -- duplicates ----------------------------------------------------------------------------
+    def duplicate_candidates(self, ids: list[str], radius_m: float) -> list[dict]:
+        """For each given enterprise, others with the same name key or within ``radius_m`` metres."""
+        def work(tx):
+            result = tx.run(
+                """
+                UNWIND $ids AS id
+                MATCH (e:Enterprise {id: id})
+                CALL (e) {
+                    MATCH (o:Enterprise {name_key: e.name_key}) WHERE o.id <> e.id RETURN o
+                    UNION
+                    MATCH (o:Enterprise)
+                    WHERE e.location IS NOT NULL AND point.distance(o.location, e.location) <= $radius AND o.id <> e.id
+                    RETURN o
+                }
+                RETURN e {.id, .code, .name, .name_key, .address, .country, location: e.location} AS a,
+                       o {.id, .code, .name, .name_key, .address, .country, location: o.location} AS b
+                """, ids=ids, radius=radius_m)
+            return [{"a": r["a"], "b": r["b"]} for r in result]
+        return self.graph.read(work)
+
+    def flag_duplicates(self, pairs: list[dict], now: str) -> int:
+        """MERGE one PROBABLE_DUPLICATE per unordered pair; returns how many were new."""
+        def work(tx):
+            record = tx.run(
+                """
+                UNWIND $pairs AS p
+                MATCH (a:Enterprise {id: p.a}), (b:Enterprise {id: p.b})
+                MERGE (a)-[d:PROBABLE_DUPLICATE]->(b)
+                ON CREATE SET d.flagged_at = $now, d.status = 'open', d._new = true
+                SET d.score = p.score, d.reason = p.reason
+                WITH d, coalesce(d._new, false) AS is_new
+                REMOVE d._new
+                RETURN sum(CASE WHEN is_new THEN 1 ELSE 0 END) AS created
+                """, pairs=pairs, now=now).single()
+            return record["created"] or 0
+        return self.graph.write(work)
+
+    def list_duplicates(self, status: str | None, limit: int, offset: int) -> list[dict]:
+        def work(tx):
+            result = tx.run(
+                """
+                MATCH (a:Enterprise)-[d:PROBABLE_DUPLICATE]->(b:Enterprise)
+                WHERE $status IS NULL OR d.status = $status
+                RETURN a {.id, .code, .name, .address} AS a, b {.id, .code, .name, .address} AS b,
+                       d.score AS score, d.reason AS reason, d.status AS status, d.flagged_at AS flagged_at
+                ORDER BY d.score DESC, a.id, b.id SKIP $offset LIMIT $limit
+                """, status=status, limit=limit, offset=offset)
+            return [r.data() for r in result]
+        return self.graph.read(work)
+
+
+def _counts(result) -> dict:
+    counts = {"created": 0, "updated": 0, "unchanged": 0}
+    for record in result:
+        counts[record["outcome"]] += record["n"]
+    return counts

@@ -1,0 +1,1 @@
+"""Use cases: validate, orchestrate repositories, raise domain errors. No Flask, no Cypher."""

@@ -1,0 +1,81 @@
+"""Enterprise use cases: list with filters, get, create, update, delete."""
+from __future__ import annotations
+
+from datetime import date
+
+from ..errors import InvalidInput, NotFound
+from ..importing.rows import enterprise_record
+from ..repositories.catalogues import CatalogueRepository
+from ..repositories.enterprises import EnterpriseRepository
+from .imports import _now
+
+SORTS = ("name", "employees", "-employees", "founded", "distance", "relevance")
+
+
+class EnterpriseService:
+    def __init__(self, graph):
+        self.repository = EnterpriseRepository(graph)
+        self.catalogues = CatalogueRepository(graph)
+
+    def list(self, args: dict) -> dict:
+        filters = {k: args.get(k) for k in ("kind", "sector", "capability", "standard", "zone", "commune", "q")
+                   if args.get(k)}
+        near = [args.get("latitude"), args.get("longitude")]
+        if any(v is not None for v in near):
+            if None in near:
+                raise InvalidInput("latitude and longitude come together",
+                                   {"latitude" if near[0] is None else "longitude": ["required with the other"]})
+            filters.update(latitude=near[0], longitude=near[1], radius_m=float(args.get("radius_km") or 25) * 1000)
+        elif args.get("radius_km") is not None:
+            raise InvalidInput("radius_km needs latitude and longitude", {"radius_km": ["needs latitude and longitude"]})
+        sort = args.get("sort") or ("relevance" if filters.get("q") else "distance" if "latitude" in filters else "name")
+        if sort == "distance" and "latitude" not in filters:
+            raise InvalidInput("sorting by distance needs latitude and longitude", {"sort": ["needs a location"]})
+        if sort == "relevance" and not filters.get("q"):
+            raise InvalidInput("sorting by relevance needs q", {"sort": ["needs q"]})
+        page, per_page = args.get("page", 1), args.get("per_page", 20)
+        items, total = self.repository.search(filters, sort, per_page, (page - 1) * per_page, date.today())
+        return {"items": items, "page": page, "per_page": per_page, "total": total}
+
+    def get(self, enterprise_id: str) -> dict:
+        enterprise = self.repository.get(enterprise_id, date.today())
+        if enterprise is None:
+            raise NotFound(f"no enterprise with id '{enterprise_id}'")
+        return enterprise
+
+    def create(self, data: dict) -> dict:
+        record = enterprise_record(data, data.get("source") or "api")
+        self._check_references(record)
+        self.repository.create(record, _now())
+        return self.get(record["id"])
+
+    def update(self, enterprise_id: str, data: dict) -> dict:
+        current = self.get(enterprise_id)
+        merged = {k: v for k, v in current.items() if v is not None and k not in ("capabilities", "certifications")}
+        merged.update({k: v for k, v in data.items()})
+        if merged.get("code") and current.get("code") and merged["code"] != current["code"]:
+            raise InvalidInput("the enterprise code cannot change", {"code": ["cannot change once set"]})
+        record = enterprise_record(merged, current.get("source") or "api")
+        record["id"] = enterprise_id
+        # Fields set to null in the update are removed from the enterprise.
+        record["props"].update({k: None for k, v in data.items()
+                                if v is None and k in ("description", "home_country", "employees", "founded",
+                                                       "revenue_band", "export_share", "address", "commune")})
+        self._check_references(record)
+        self.repository.upsert_many([record], _now())
+        return self.get(enterprise_id)
+
+    def delete(self, enterprise_id: str) -> None:
+        if not self.repository.delete(enterprise_id):
+            raise NotFound(f"no enterprise with id '{enterprise_id}'")
+
+    def _check_references(self, record: dict) -> None:
+        if record["zone"] and record["zone"] not in self.catalogues.zone_ids():
+            raise InvalidInput(f"unknown zone '{record['zone']}'", {"zone": ["unknown zone; see GET /zones"]})
+        associations = record["associations"] or []
+        unknown = set(associations) - self.catalogues.existing("Association", associations)
+        if unknown:
+            raise InvalidInput("unknown association", {"associations": [f"unknown: {', '.join(sorted(unknown))}"]})
+
+    def duplicates(self, status: str | None, page: int, per_page: int) -> list[dict]:
+        return self.repository.list_duplicates(status, per_page, (page - 1) * per_page)

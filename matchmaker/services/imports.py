@@ -1,0 +1,174 @@
+"""Importing enterprises, capabilities, certifications and supply links from CSV, JSON and JSON Lines."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Callable
+
+from marshmallow import ValidationError
+
+from ..errors import InvalidInput
+from ..importing.duplicates import duplicate_verdict
+from ..importing.records import UnreadableFile, decode, guess_format, read_records
+from ..importing.rows import IMPORT_KINDS, ROW_SCHEMAS, apply_mapping, enterprise_record, first_errors
+from ..repositories.catalogues import CatalogueRepository
+from ..repositories.enterprises import EnterpriseRepository
+
+BATCH_SIZE = 2000
+MAX_LISTED_ERRORS = 1000
+DUPLICATE_RADIUS_M = 1000.0
+
+
+@dataclass
+class ImportReport:
+    kind: str
+    format: str
+    rows: int = 0
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    rejected: int = 0
+    probable_duplicates: int = 0
+    errors: list[dict] = field(default_factory=list)
+
+    def reject(self, line: int, field_name: str | None, reason: str) -> None:
+        self.rejected += 1
+        if len(self.errors) < MAX_LISTED_ERRORS:
+            self.errors.append({"line": line, "field": field_name, "reason": reason})
+
+    def add(self, counts: dict) -> None:
+        self.created += counts["created"]
+        self.updated += counts["updated"]
+        self.unchanged += counts["unchanged"]
+
+    def as_dict(self) -> dict:
+        return {"kind": self.kind, "format": self.format, "rows": self.rows, "created": self.created,
+                "updated": self.updated, "unchanged": self.unchanged, "rejected": self.rejected,
+                "probable_duplicates": self.probable_duplicates, "errors": self.errors,
+                "errors_listed": len(self.errors)}
+
+
+class ImportService:
+    def __init__(self, graph):
+        self.enterprises = EnterpriseRepository(graph)
+        self.catalogues = CatalogueRepository(graph)
+
+    def import_bytes(self, kind: str, data: bytes, filename: str | None = None, fmt: str | None = None,
+                     mapping: dict | None = None, source: str | None = None,
+                     progress: Callable[[int], None] | None = None, detect_duplicates: bool = True) -> ImportReport:
+        if kind not in IMPORT_KINDS:
+            raise InvalidInput(f"unknown import kind '{kind}'", {"kind": [f"must be one of {', '.join(IMPORT_KINDS)}"]})
+        try:
+            fmt = guess_format(filename, fmt)
+            records = read_records(decode(data), fmt, kind)
+            report = ImportReport(kind=kind, format=fmt)
+            batch: list[tuple[int, dict]] = []
+            for line, record in records:
+                report.rows += 1
+                if isinstance(record, str):
+                    report.reject(line, None, record)
+                    continue
+                batch.append((line, record))
+                if len(batch) >= BATCH_SIZE:
+                    self._import_batch(kind, batch, mapping, source or filename, report, detect_duplicates)
+                    if progress:
+                        progress(len(batch))
+                    batch = []
+            if batch:
+                self._import_batch(kind, batch, mapping, source or filename, report, detect_duplicates)
+                if progress:
+                    progress(len(batch))
+        except UnreadableFile as err:
+            raise InvalidInput(str(err), {"file": [str(err)]}) from err
+        return report
+
+    # -- one batch -----------------------------------------------------------------------------
+    def _import_batch(self, kind, batch, mapping, source, report, detect_duplicates):
+        schema = ROW_SCHEMAS[kind]
+        valid: list[tuple[int, dict]] = []
+        for line, record in batch:
+            try:
+                valid.append((line, schema.load(apply_mapping(record, mapping))))
+            except ValidationError as err:
+                for field_name, reason in first_errors(err.messages):
+                    report.reject(line, field_name, reason)
+                    break
+        if not valid:
+            return
+        if kind == "enterprises":
+            self._enterprises(valid, source, report, detect_duplicates)
+        else:
+            self._links(kind, valid, report)
+
+    def _enterprises(self, valid, source, report, detect_duplicates):
+        rows = [(line, enterprise_record(row, source)) for line, row in valid]
+        # Records with the same enterprise code are one enterprise, whatever id the file gives.
+        by_code = self.enterprises.ids_by_code([r["props"]["code"] for _, r in rows if r["props"].get("code")])
+        known_zones = self.catalogues.zone_ids() if any(r["zone"] for _, r in rows) else set()
+        known_associations = self.catalogues.existing(
+            "Association", sorted({a for _, r in rows for a in (r["associations"] or [])}))
+        accepted = []
+        for line, record in rows:
+            code = record["props"].get("code")
+            if code in by_code:
+                record["id"] = by_code[code]
+            if record["zone"] and record["zone"] not in known_zones:
+                report.reject(line, "zone", f"unknown zone '{record['zone']}'; see GET /zones")
+                continue
+            unknown = [a for a in (record["associations"] or []) if a not in known_associations]
+            if unknown:
+                report.reject(line, "associations", f"unknown association '{unknown[0]}'")
+                continue
+            accepted.append(record)
+        if not accepted:
+            return
+        report.add(self.enterprises.upsert_many(accepted, _now()))
+        if detect_duplicates:
+            report.probable_duplicates += self.flag_duplicates(sorted({r["id"] for r in accepted}))
+
+    def flag_duplicates(self, ids: list[str]) -> int:
+        pairs = {}
+        for candidate in self.enterprises.duplicate_candidates(ids, DUPLICATE_RADIUS_M):
+            a, b = sorted((candidate["a"], candidate["b"]), key=lambda x: x["id"])
+            verdict = duplicate_verdict(a, b)
+            if verdict:
+                pairs[(a["id"], b["id"])] = {"a": a["id"], "b": b["id"], "score": verdict[0], "reason": verdict[1]}
+        return self.enterprises.flag_duplicates(list(pairs.values()), _now()) if pairs else 0
+
+    def _links(self, kind, valid, report):
+        refs = {"capabilities": ("enterprise",), "certifications": ("enterprise",),
+                "supply-links": ("supplier", "buyer")}[kind]
+        wanted = sorted({row[f] for _, row in valid for f in refs})
+        existing = self.enterprises.existing_ids(wanted)
+        by_code = self.enterprises.ids_by_code([w for w in wanted if w not in existing])
+        catalogue = {"capabilities": ("capability", "Capability"),
+                     "certifications": ("standard", "Standard")}.get(kind)
+        known = (self.catalogues.existing(catalogue[1], sorted({row[catalogue[0]] for _, row in valid}))
+                 if catalogue else set())
+        accepted = []
+        for line, row in valid:
+            missing = None
+            for f in refs:
+                resolved = row[f] if row[f] in existing else by_code.get(row[f])
+                if resolved is None:
+                    missing = f
+                    break
+                row[f] = resolved
+            if missing:
+                report.reject(line, missing, f"unknown enterprise '{row[missing]}' (by id or enterprise code)")
+                continue
+            if catalogue and row[catalogue[0]] not in known:
+                listing = {"capability": "/capabilities", "standard": "/standards"}[catalogue[0]]
+                report.reject(line, catalogue[0], f"unknown {catalogue[0]} '{row[catalogue[0]]}'; see GET {listing}")
+                continue
+            accepted.append(row)
+        if not accepted:
+            return
+        writer = {"capabilities": self.enterprises.set_capabilities,
+                  "certifications": self.enterprises.set_certifications,
+                  "supply-links": self.enterprises.set_supply_links}[kind]
+        report.add(writer(accepted))
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
