@@ -26,10 +26,11 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.extensions["graph"] = Graph(settings.neo4j)
     app.extensions["settings"] = settings
 
-    from .errors import errors
-    app.register_blueprint(errors)
     api = Api(app)
     from .api import catalogues, enterprises, health, imports
     for module in (health, enterprises, catalogues, imports):
         api.register_blueprint(module.blp)
+    # After Api(app), so that our handlers replace flask-smorest's and every error has one shape.
+    from .errors import errors
+    app.register_blueprint(errors)
     return app

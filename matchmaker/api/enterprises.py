@@ -3,7 +3,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from . import graph
-from .schemas import DuplicateArgs, EnterpriseIn, EnterpriseOut, EnterprisePage, EnterpriseQueryArgs
+from .schemas import DuplicateArgs, EnterpriseIn, EnterpriseOut, EnterprisePatch, EnterprisePage, EnterpriseQueryArgs
 from ..services.enterprises import EnterpriseService
 
 blp = Blueprint("enterprises", __name__, url_prefix="/enterprises",
@@ -41,7 +41,7 @@ class Enterprise(MethodView):
         """One enterprise with its sectors, zone, capabilities and certificates."""
         return EnterpriseService(graph()).get(enterprise_id)
 
-    @blp.arguments(EnterpriseIn(partial=True))
+    @blp.arguments(EnterprisePatch(partial=True))
     @blp.response(200, EnterpriseOut)
     def patch(self, data, enterprise_id):
         """Update the given fields of an enterprise; a field set to null is removed."""

@@ -37,6 +37,10 @@ class EnterpriseIn(EnterpriseRow):
         unknown = EXCLUDE
 
 
+class EnterprisePatch(EnterpriseIn):
+    """The fields of an enterprise to change; null removes an optional field."""
+
+
 class CapabilityHeld(Schema):
     capability = fields.String()
     name = fields.String()

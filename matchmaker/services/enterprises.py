@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from scoring.text import tokens
+
 from ..errors import InvalidInput, NotFound
 from ..importing.rows import enterprise_record
 from ..repositories.catalogues import CatalogueRepository
@@ -18,8 +20,13 @@ class EnterpriseService:
         self.catalogues = CatalogueRepository(graph)
 
     def list(self, args: dict) -> dict:
-        filters = {k: args.get(k) for k in ("kind", "sector", "capability", "standard", "zone", "commune", "q")
+        filters = {k: args.get(k) for k in ("kind", "sector", "capability", "standard", "zone", "commune")
                    if args.get(k)}
+        if args.get("q"):
+            words = tokens(args["q"])  # folded to [a-z0-9] words: safe for Lucene's query syntax
+            if not words:
+                raise InvalidInput("q has no searchable words", {"q": ["give at least one letter or digit"]})
+            filters["q"] = " ".join(words)
         near = [args.get("latitude"), args.get("longitude")]
         if any(v is not None for v in near):
             if None in near:

@@ -44,7 +44,8 @@ class ImportReport:
     def as_dict(self) -> dict:
         return {"kind": self.kind, "format": self.format, "rows": self.rows, "created": self.created,
                 "updated": self.updated, "unchanged": self.unchanged, "rejected": self.rejected,
-                "probable_duplicates": self.probable_duplicates, "errors": self.errors,
+                "probable_duplicates": self.probable_duplicates,
+                "errors": sorted(self.errors, key=lambda e: e["line"]),
                 "errors_listed": len(self.errors)}
 
 

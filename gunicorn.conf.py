@@ -1,0 +1,18 @@
+"""gunicorn settings: the app is imported in each worker (no preload), so each has its own driver."""
+import os
+
+bind = os.environ.get("BIND", "127.0.0.1:8000")
+workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
+threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+timeout = 120
+preload_app = False
+accesslog = "-"
+
+
+def worker_exit(server, worker):
+    """Close the worker's Neo4j driver on shutdown."""
+    try:
+        from wsgi import app
+    except Exception:  # the worker failed before the app loaded
+        return
+    app.extensions["graph"].close()

@@ -1,0 +1,72 @@
+"""Fixtures: a real Neo4j server (started by the project's own code), a clean graph per test, the app."""
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from matchmaker import create_app
+from matchmaker.config import Neo4jSettings, Settings
+from matchmaker.db import Graph
+
+
+@pytest.fixture(scope="session")
+def neo4j_settings():
+    """Bolt settings of the test server: MATCHMAKER_TEST_NEO4J_URI, else a local server on port 7688."""
+    uri = os.environ.get("MATCHMAKER_TEST_NEO4J_URI")
+    if uri:
+        yield Neo4jSettings(uri=uri, user=os.environ.get("NEO4J_USER", "neo4j"),
+                            password=os.environ.get("NEO4J_PASSWORD", "neo4j"),
+                            database=os.environ.get("NEO4J_DATABASE") or None)
+        return
+    from matchmaker.localdb import LocalNeo4jError, LocalServer, default_home
+    server = LocalServer(home=default_home().parent / "neo4j-test",
+                         port=int(os.environ.get("MATCHMAKER_TEST_NEO4J_PORT", "7688")),
+                         heap="2g", pagecache="512m")
+    started_here = server.pid() is None
+    try:
+        server.start(echo=lambda msg: print(msg, flush=True))
+    except LocalNeo4jError as err:
+        pytest.exit(f"cannot start Neo4j for the tests: {err}", returncode=1)
+    yield Neo4jSettings(uri=server.uri)
+    if started_here:
+        server.stop(echo=lambda msg: None)
+
+
+@pytest.fixture(scope="session")
+def session_graph(neo4j_settings):
+    from graph_schema import apply_migrations
+    graph = Graph(neo4j_settings)
+    graph.write(lambda tx: tx.run("MATCH (n) DETACH DELETE n").consume())
+    apply_migrations(graph.driver, neo4j_settings.database)
+    yield graph
+    graph.close()
+
+
+@pytest.fixture
+def graph(session_graph):
+    """The graph, emptied of everything but the schema version before the test."""
+    session_graph.write(lambda tx: tx.run("MATCH (n) WHERE NOT n:SchemaMigration DETACH DELETE n").consume())
+    return session_graph
+
+
+@pytest.fixture
+def catalogue(graph):
+    """The real catalogues (standards, sectors, capabilities, zones, associations), no enterprises."""
+    from seeds.generator import catalogue_rows
+    from seeds.load import load
+    load(graph, catalogue_rows())
+    return graph
+
+
+@pytest.fixture
+def app(neo4j_settings, graph):
+    app = create_app(Settings(neo4j=neo4j_settings))
+    app.config["TESTING"] = True
+    yield app
+    app.extensions["graph"].close()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()

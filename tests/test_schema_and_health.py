@@ -1,0 +1,51 @@
+from graph_schema import LATEST_VERSION, apply_migrations, applied_version
+
+
+def test_migrations_are_idempotent_and_create_the_indexes(graph):
+    assert apply_migrations(graph.driver) == []  # already applied by the fixture
+    assert graph.read(applied_version) == LATEST_VERSION
+    indexes = graph.read(lambda tx: {r["name"]: r["type"] for r in tx.run("SHOW INDEXES YIELD name, type")})
+    assert indexes["enterprise_location"] == "POINT"
+    assert indexes["enterprise_text"] == "FULLTEXT"
+    constraints = graph.read(lambda tx: {r["name"] for r in tx.run("SHOW CONSTRAINTS YIELD name")})
+    assert {"enterprise_id", "enterprise_code", "standard_id", "capability_id", "zone_id"} <= constraints
+
+
+def test_ready_reports_the_schema_version(client):
+    assert client.get("/health").get_json() == {"status": "ok"}
+    body = client.get("/ready").get_json()
+    assert body["status"] == "ready" and body["schema_version"] == LATEST_VERSION
+
+
+def test_ready_is_503_when_the_schema_is_behind(client, graph):
+    graph.write(lambda tx: tx.run("MATCH (m:SchemaMigration {version: $v}) SET m.version = -1",
+                                  v=LATEST_VERSION).consume())
+    try:
+        response = client.get("/ready")
+        assert response.status_code == 503
+        assert response.get_json()["status"] == "schema_not_applied"
+    finally:
+        graph.write(lambda tx: tx.run("MATCH (m:SchemaMigration {version: -1}) SET m.version = $v",
+                                      v=LATEST_VERSION).consume())
+
+
+def test_ready_is_503_when_neo4j_is_unreachable(neo4j_settings, graph):
+    from matchmaker import create_app
+    from matchmaker.config import Neo4jSettings, Settings
+    app = create_app(Settings(neo4j=Neo4jSettings(uri="bolt://127.0.0.1:1")))
+    response = app.test_client().get("/ready")
+    assert response.status_code == 503 and response.get_json()["neo4j"] == "unreachable"
+    response = app.test_client().get("/enterprises")
+    assert response.status_code == 503
+    assert response.get_json()["error"]["code"] == "graph_unavailable"
+
+
+def test_errors_have_one_shape(client):
+    for response, status in ((client.get("/nowhere"), 404), (client.delete("/enterprises"), 405)):
+        assert response.status_code == status
+        assert set(response.get_json()["error"]) >= {"status", "code", "message"}
+
+
+def test_openapi_document_lists_the_endpoints(client):
+    spec = client.get("/openapi.json").get_json()
+    assert {"/enterprises", "/enterprises/{enterprise_id}", "/imports/{kind}", "/standards", "/ready"} <= set(spec["paths"])
