@@ -1,0 +1,31 @@
+from seeds.generator import generate
+from seeds.hanoi import ZONES
+
+
+def test_generator_is_reproducible_and_realistic():
+    a, b = generate(600, seed=3), generate(600, seed=3)
+    assert a.enterprises == b.enterprises and a.certifications == b.certifications
+    assert generate(600, seed=4).enterprises != a.enterprises
+    kinds = [e["props"]["kind"] for e in a.enterprises]
+    assert kinds.count("sme") / len(kinds) > 0.97
+    assert {e["id"] for e in a.enterprises} == {e["props"]["code"] for e in a.enterprises}
+    assert len({e["id"] for e in a.enterprises}) == 600
+    for e in a.enterprises:  # all in greater Hanoi
+        assert 20.5 < e["latitude"] < 21.45 and 105.3 < e["longitude"] < 106.1
+    fdi = [e for e in a.enterprises if e["props"]["kind"] == "fdi"]
+    assert fdi and all(e["props"].get("home_country") for e in fdi)
+    assert a.supply_links and a.buyer_requirements
+    assert {z[0] for z in ZONES} >= {"thang-long-ip", "hoa-lac-htp", "bat-trang-village"}
+
+
+def test_loading_the_demo_twice_changes_nothing(graph):
+    from seeds.load import load
+    data = generate(300, seed=5)
+    first = load(graph, data)
+    second = load(graph, data)
+    assert first["enterprises"]["created"] == 300
+    assert second["enterprises"] == {"created": 0, "updated": 0, "unchanged": 300}
+    counts = graph.read(lambda tx: tx.run(
+        "RETURN COUNT { (:Enterprise) } AS e, COUNT { ()-[:SUPPLIES]->() } AS s, "
+        "COUNT { ()-[:CERTIFIED]->() } AS c").single().data())
+    assert counts == {"e": 300, "s": len(data.supply_links), "c": len(data.certifications)}
