@@ -19,7 +19,8 @@ def create_app(settings: Settings | None = None) -> Flask:
         OPENAPI_URL_PREFIX="/",
         OPENAPI_JSON_PATH="openapi.json",
         OPENAPI_SWAGGER_UI_PATH="/docs",
-        OPENAPI_SWAGGER_UI_URL="https://cdn.jsdelivr.net/npm/swagger-ui-dist/",
+        # Swagger UI's assets are served by the app itself (swagger-ui-bundle), so /docs works offline.
+        OPENAPI_SWAGGER_UI_URL="/docs-assets/",
         MAX_CONTENT_LENGTH=settings.max_upload_bytes,
         JSON_SORT_KEYS=False,
     )
@@ -27,6 +28,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.extensions["settings"] = settings
 
     api = Api(app)
+    _serve_swagger_assets(app)
     from .api import catalogues, enterprises, health, imports
     for module in (health, enterprises, catalogues, imports):
         api.register_blueprint(module.blp)
@@ -34,3 +36,12 @@ def create_app(settings: Settings | None = None) -> Flask:
     from .errors import errors
     app.register_blueprint(errors)
     return app
+
+
+def _serve_swagger_assets(app: Flask) -> None:
+    from flask import send_from_directory
+    from swagger_ui_bundle import swagger_ui_path
+
+    @app.route("/docs-assets/<path:filename>")
+    def swagger_assets(filename):
+        return send_from_directory(swagger_ui_path, filename)

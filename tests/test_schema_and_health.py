@@ -49,3 +49,9 @@ def test_errors_have_one_shape(client):
 def test_openapi_document_lists_the_endpoints(client):
     spec = client.get("/openapi.json").get_json()
     assert {"/enterprises", "/enterprises/{enterprise_id}", "/imports/{kind}", "/standards", "/ready"} <= set(spec["paths"])
+
+
+def test_interactive_docs_are_served_with_their_assets(client):
+    page = client.get("/docs")
+    assert page.status_code == 200 and b"/docs-assets/swagger-ui-bundle.js" in page.data
+    assert client.get("/docs-assets/swagger-ui-bundle.js").status_code == 200

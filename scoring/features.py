@@ -1,0 +1,161 @@
+"""Pair features of (sourcing request, candidate supplier): plain Python and numpy.
+
+A request is a dict: capabilities (ids), standards [{id, mandatory}], products (HS codes), latitude,
+longitude, max_distance_km, monthly_volume, text. A candidate is a dict as the match repository returns
+it: capabilities {id: capacity}, valid_standards, expired_standards, products, distance_km, founded,
+export_share, search_text, large_fdi_customers, same_sector_buyers, shared_customers, supplies_buyer,
+outcomes_positive, outcomes_negative.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from .text import tokens
+
+FEATURES = (
+    "capability_coverage",
+    "mandatory_coverage",
+    "preferred_coverage",
+    "missing_mandatory",
+    "text_similarity",
+    "proximity",
+    "capacity_fit",
+    "years_in_business",
+    "export_share",
+    "large_fdi_customers",
+    "same_sector_buyers",
+    "shared_customers",
+    "supplies_buyer",
+    "outcome_rate",
+    "outcome_count",
+    "product_match",
+)
+
+# Credit for a supplier capability relative to a needed one in the hierarchy.
+FULL, GENERAL, SIBLING = 1.0, 0.5, 0.25
+PROXIMITY_KM = 30.0
+
+
+@dataclass(frozen=True)
+class Hierarchy:
+    """The capability tree: parent of each capability id."""
+
+    parent: dict[str, str | None]
+
+    def ancestors(self, capability: str) -> list[str]:
+        chain, seen = [], set()
+        node = self.parent.get(capability)
+        while node and node not in seen:
+            chain.append(node)
+            seen.add(node)
+            node = self.parent.get(node)
+        return chain
+
+    def credit(self, needed: str, held: str) -> float:
+        """1 for the capability or a more specific one, 0.5 for a more general one, 0.25 for a sibling."""
+        if held == needed or needed in self.ancestors(held):
+            return FULL
+        if held in self.ancestors(needed):
+            return GENERAL
+        if self.parent.get(held) is not None and self.parent.get(held) == self.parent.get(needed):
+            return SIBLING
+        return 0.0
+
+
+def capability_matches(request: dict, candidate: dict, hierarchy: Hierarchy) -> dict[str, tuple[float, str | None]]:
+    """For each needed capability: (best credit, the supplier capability that gives it)."""
+    result = {}
+    for needed in request.get("capabilities") or []:
+        best, via = 0.0, None
+        for held in candidate.get("capabilities", {}):
+            credit = hierarchy.credit(needed, held)
+            if credit > best:
+                best, via = credit, held
+        result[needed] = (best, via)
+    return result
+
+
+def text_similarity(a: str | None, b: str | None) -> float:
+    """Cosine similarity of the folded word sets (diacritics and case ignored)."""
+    ta, tb = set(tokens(a)), set(tokens(b))
+    if not ta or not tb:
+        return 0.0
+    return len(ta & tb) / math.sqrt(len(ta) * len(tb))
+
+
+def pair_features(request: dict, candidate: dict, hierarchy: Hierarchy, today_year: int) -> np.ndarray:
+    """The feature vector (in FEATURES order) of one request-supplier pair."""
+    matches = capability_matches(request, candidate, hierarchy)
+    capability_coverage = (sum(c for c, _ in matches.values()) / len(matches)) if matches else 1.0
+    standards = request.get("standards") or []
+    valid = set(candidate.get("valid_standards") or ())
+    mandatory = [s["id"] for s in standards if s.get("mandatory")]
+    preferred = [s["id"] for s in standards if not s.get("mandatory")]
+    mandatory_held = sum(1 for s in mandatory if s in valid)
+    preferred_held = sum(1 for s in preferred if s in valid)
+    volume = request.get("monthly_volume")
+    if volume:
+        capacities = [candidate["capabilities"].get(via) for credit, via in matches.values() if credit >= GENERAL]
+        capacities = [c for c in capacities if c]
+        capacity_fit = min(1.0, min(capacities) / volume) if capacities else 0.0
+    else:
+        capacity_fit = 1.0
+    distance = candidate.get("distance_km")
+    proximity = math.exp(-distance / PROXIMITY_KM) if distance is not None else 0.0
+    founded = candidate.get("founded")
+    years = max(0, today_year - founded) if founded else 0
+    positive, negative = candidate.get("outcomes_positive", 0), candidate.get("outcomes_negative", 0)
+    products = request.get("products") or []
+    made = set(candidate.get("products") or ())
+    return np.array([
+        capability_coverage,
+        mandatory_held / len(mandatory) if mandatory else 1.0,
+        preferred_held / len(preferred) if preferred else 1.0,
+        float(len(mandatory) - mandatory_held),
+        text_similarity(request.get("text"), candidate.get("search_text")),
+        proximity,
+        capacity_fit,
+        math.log1p(years),
+        float(candidate.get("export_share") or 0.0),
+        math.log1p(candidate.get("large_fdi_customers", 0)),
+        math.log1p(candidate.get("same_sector_buyers", 0)),
+        math.log1p(candidate.get("shared_customers", 0)),
+        1.0 if candidate.get("supplies_buyer") else 0.0,
+        (positive + 1.0) / (positive + negative + 2.0),
+        math.log1p(positive + negative),
+        (sum(1 for p in products if p in made) / len(products)) if products else 1.0,
+    ], dtype=float)
+
+
+def feature_matrix(request: dict, candidates: list[dict], hierarchy: Hierarchy, today_year: int) -> np.ndarray:
+    if not candidates:
+        return np.zeros((0, len(FEATURES)))
+    return np.vstack([pair_features(request, c, hierarchy, today_year) for c in candidates])
+
+
+def missing_items(request: dict, candidate: dict, hierarchy: Hierarchy) -> list[dict]:
+    """What the supplier lacks for this request, most blocking first."""
+    missing = []
+    valid = set(candidate.get("valid_standards") or ())
+    expired = set(candidate.get("expired_standards") or ())
+    for standard in request.get("standards") or []:
+        if standard["id"] not in valid:
+            missing.append({"type": "standard", "id": standard["id"], "mandatory": bool(standard.get("mandatory")),
+                            "note": "certificate expired" if standard["id"] in expired else "not held"})
+    for needed, (credit, via) in capability_matches(request, candidate, hierarchy).items():
+        if credit < FULL:
+            missing.append({"type": "capability", "id": needed, "mandatory": False,
+                            "note": f"has the related '{via}'" if via else "not held"})
+    volume = request.get("monthly_volume")
+    if volume:
+        capacities = [candidate["capabilities"].get(via)
+                      for credit, via in capability_matches(request, candidate, hierarchy).values() if via]
+        capacities = [c for c in capacities if c]
+        if capacities and min(capacities) < volume:
+            missing.append({"type": "capacity", "id": "monthly_volume", "mandatory": False,
+                            "note": f"declared capacity {min(capacities):,.0f} of {volume:,.0f} a month"})
+    missing.sort(key=lambda m: (not m["mandatory"], m["type"] != "standard", m["id"]))
+    return missing
