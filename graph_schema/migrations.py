@@ -35,6 +35,12 @@ MIGRATIONS: tuple[Migration, ...] = (
         "CREATE FULLTEXT INDEX catalogue_text IF NOT EXISTS FOR (n:Capability|Standard|Sector|Zone) ON EACH [n.name, n.search_text]",
         "CREATE INDEX certified_expires IF NOT EXISTS FOR ()-[c:CERTIFIED]-() ON (c.expires)",
     )),
+    Migration(3, "sourcing requests and outcomes", (
+        "CREATE CONSTRAINT sourcing_request_id IF NOT EXISTS FOR (r:SourcingRequest) REQUIRE r.id IS UNIQUE",
+        "CREATE CONSTRAINT match_outcome_id IF NOT EXISTS FOR (o:MatchOutcome) REQUIRE o.id IS UNIQUE",
+        "CREATE INDEX sourcing_request_status IF NOT EXISTS FOR (r:SourcingRequest) ON (r.status)",
+        "CREATE INDEX match_outcome_occurred IF NOT EXISTS FOR (o:MatchOutcome) ON (o.occurred_on)",
+    )),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version

@@ -13,6 +13,10 @@ Nodes
   (:Zone)       id, name, kind ('industrial_park' | 'cluster' | 'craft_village' | 'hi_tech_park'),
                 commune, location
   (:Association) id, name
+  (:SourcingRequest) id, title, text, monthly_volume, max_distance_km, location, status, created_at
+      (buyer)-[:POSTED]->(r), (r)-[:NEEDS {mandatory}]->(:Standard), (r)-[:NEEDS]->(:Capability|:Product)
+  (:MatchOutcome) id, outcome, label (1 positive, 0 negative, null no signal), occurred_on, source
+      (o)-[:BUYER]->(e), (o)-[:SUPPLIER]->(e), (o)-[:FOR_REQUEST]->(:SourcingRequest)
   (:SchemaMigration) version, name, applied_at
 
 Relationships
@@ -35,3 +39,8 @@ STANDARD_KINDS = ("certificate", "declaration")
 EFFORT_CLASSES = ("low", "medium", "high")
 CATALOGUE_LABELS = {"capabilities": "Capability", "standards": "Standard", "sectors": "Sector", "zones": "Zone",
                     "associations": "Association"}
+
+REQUEST_STATUSES = ("open", "closed")
+# Outcomes of a buyer-supplier meeting or contact; the label is the scorer's training signal.
+OUTCOME_LABELS = {"follow_up": 1, "nda": 1, "sample_order": 1, "contract": 1, "no_interest": 0,
+                  "held": None, "no_show": None}

@@ -26,11 +26,13 @@ def create_app(settings: Settings | None = None) -> Flask:
     )
     app.extensions["graph"] = Graph(settings.neo4j)
     app.extensions["settings"] = settings
+    from scoring.model import ModelStore
+    app.extensions["model_store"] = ModelStore(settings.model_dir)
 
     api = Api(app)
     _serve_swagger_assets(app)
-    from .api import catalogues, enterprises, health, imports
-    for module in (health, enterprises, catalogues, imports):
+    from .api import catalogues, enterprises, health, imports, learning, sourcing
+    for module in (health, enterprises, catalogues, imports, sourcing, learning):
         api.register_blueprint(module.blp)
     # After Api(app), so that our handlers replace flask-smorest's and every error has one shape.
     from .errors import errors

@@ -158,5 +158,72 @@ def import_file(kind, path, fmt, mapping, source):
     sys.exit(0 if report.rejected == 0 else 2)
 
 
+# -- the scorer ----------------------------------------------------------------------------------
+@main.group()
+def model():
+    """The learned supplier scorer."""
+
+
+def _learning():
+    from scoring.model import ModelStore
+
+    from .config import Settings
+    from .services.learning import LearningService
+    settings = Settings()
+    return LearningService(_graph(), ModelStore(settings.model_dir))
+
+
+@model.command("train")
+@click.option("--bootstrap/--no-bootstrap", default=True, show_default=True,
+              help="add the bootstrap set from seeds/ to the outcomes recorded in the graph")
+def model_train(bootstrap):
+    """Train a new model version and activate it."""
+    from .errors import DomainError
+    try:
+        meta = _learning().train(use_bootstrap=bootstrap)
+    except DomainError as err:
+        _fail(err.message)
+    click.echo(f"trained {meta['version']} on {meta['training']['rows']:,} rows "
+               f"({', '.join(meta['training']['sources'])})")
+    _print_metrics(meta["metrics"])
+
+
+@model.command("evaluate")
+@click.option("--version", default=None, help="model version (default: the active one)")
+@click.option("--bootstrap/--no-bootstrap", default=True, show_default=True)
+def model_evaluate(version, bootstrap):
+    """NDCG@10, MAP and ROC AUC on held-out outcomes (latest 25% by time) against the baseline and random."""
+    from .errors import DomainError
+    try:
+        result = _learning().evaluate(version, use_bootstrap=bootstrap)
+    except DomainError as err:
+        _fail(err.message)
+    click.echo(f"model {result['version']}, held-out outcomes split by time:")
+    _print_metrics(result)
+
+
+def _print_metrics(metrics: dict) -> None:
+    click.echo(f"{'ranker':<22}{'NDCG@10':>9}{'MAP':>9}{'ROC AUC':>9}{'groups':>8}{'pairs':>8}")
+    for name in ("model", "rule_based_baseline", "random_order"):
+        m = metrics[name]
+        click.echo(f"{name:<22}{m['ndcg@10']:>9.4f}{m['map']:>9.4f}{m['roc_auc']:>9.4f}{m['groups']:>8}{m['pairs']:>8}")
+
+
+@model.command("info")
+def model_info():
+    """The active version and all saved versions."""
+    click.echo(json.dumps(_learning().model_info(), indent=2))
+
+
+@model.command("rollback")
+def model_rollback():
+    """Activate the version before the active one."""
+    from .errors import DomainError
+    try:
+        click.echo(f"active: {_learning().rollback()['active']}")
+    except DomainError as err:
+        _fail(err.message)
+
+
 if __name__ == "__main__":
     main()

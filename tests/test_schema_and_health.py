@@ -55,3 +55,18 @@ def test_interactive_docs_are_served_with_their_assets(client):
     page = client.get("/docs")
     assert page.status_code == 200 and b"/docs-assets/swagger-ui-bundle.js" in page.data
     assert client.get("/docs-assets/swagger-ui-bundle.js").status_code == 200
+
+
+def test_settings_come_from_the_environment_and_accept_aura_uris(monkeypatch):
+    from matchmaker.config import Neo4jSettings
+    from matchmaker.db import Graph
+    monkeypatch.setenv("NEO4J_URI", "neo4j+s://abcd1234.databases.neo4j.io")
+    monkeypatch.setenv("NEO4J_USER", "reader")
+    monkeypatch.setenv("NEO4J_PASSWORD", "secret")
+    monkeypatch.setenv("NEO4J_DATABASE", "suppliers")
+    settings = Neo4jSettings.from_env()
+    assert (settings.uri, settings.user, settings.database) == (
+        "neo4j+s://abcd1234.databases.neo4j.io", "reader", "suppliers")
+    graph = Graph(settings)
+    assert graph.driver.encrypted  # the driver is built (lazily, without connecting) with TLS on
+    graph.close()

@@ -126,3 +126,85 @@ class ImportReportOut(Schema):
 
 class ZoneArgs(Schema):
     kind = fields.String(validate=validate.OneOf(ZONE_KINDS))
+
+
+class StandardNeed(Schema):
+    id = fields.String(required=True)
+    mandatory = fields.Boolean(load_default=False)
+
+
+class SourcingNeed(Schema):
+    """What a buyer needs: capabilities, products, standards, where, how much, in words."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    buyer = fields.String(metadata={"description": "the buyer's enterprise id"})
+    title = fields.String(validate=validate.Length(max=200), load_default=None)
+    capabilities = fields.List(fields.String(), load_default=list,
+                               metadata={"description": "capability ids; related ones in the hierarchy get part credit"})
+    products = fields.List(fields.String(validate=validate.Regexp(r"^\d{4,10}$", error="an HS code of 4-10 digits")),
+                           load_default=list)
+    standards = fields.List(fields.Nested(StandardNeed), load_default=list)
+    latitude = fields.Float(validate=validate.Range(-90, 90), allow_nan=False, load_default=None)
+    longitude = fields.Float(validate=validate.Range(-180, 180), allow_nan=False, load_default=None)
+    max_distance_km = fields.Float(validate=validate.Range(min=0.1, max=2000), allow_nan=False, load_default=None)
+    monthly_volume = fields.Float(validate=validate.Range(min=0, min_inclusive=False), allow_nan=False,
+                                  load_default=None)
+    text = fields.String(validate=validate.Length(max=2000), load_default=None,
+                         metadata={"description": "free text, English or Vietnamese, with or without diacritics"})
+
+
+class SourcingRequestIn(SourcingNeed):
+    id = fields.String(validate=validate.Length(min=1, max=64), load_default=None,
+                       metadata={"description": "optional; retrying a create with the same id and body is safe"})
+    buyer = fields.String(required=True)
+    status = fields.String(validate=validate.OneOf(["open", "closed"]), load_default="open")
+
+
+class SourcingRequestPatch(SourcingNeed):
+    buyer = fields.String()
+    status = fields.String(validate=validate.OneOf(["open", "closed"]))
+
+
+class RequestListArgs(PageArgs):
+    buyer = fields.String()
+    status = fields.String(validate=validate.OneOf(["open", "closed"]))
+
+
+class MatchOptions(PageArgs):
+    hard_mandatory = fields.Boolean(load_default=True,
+                                    metadata={"description": "drop suppliers lacking a valid mandatory standard"})
+    hard_distance = fields.Boolean(load_default=True,
+                                   metadata={"description": "drop suppliers beyond max_distance_km"})
+    kinds = fields.List(fields.String(validate=validate.OneOf(ENTERPRISE_KINDS)), load_default=None,
+                        metadata={"description": "supplier kinds (default sme)"})
+    min_score = fields.Float(validate=validate.Range(0, 1), load_default=None)
+
+
+class AdHocSearch(SourcingNeed):
+    options = fields.Nested(MatchOptions, load_default=dict)
+
+
+class OutcomeIn(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    id = fields.String(validate=validate.Length(min=1, max=64), load_default=None,
+                       metadata={"description": "optional; derived from buyer, supplier, request and date"})
+    buyer = fields.String(required=True)
+    supplier = fields.String(required=True)
+    request = fields.String(load_default=None)
+    outcome = fields.String(required=True, validate=validate.OneOf(
+        ["held", "no_show", "no_interest", "follow_up", "nda", "sample_order", "contract"]))
+    occurred_on = fields.Date(required=True)
+    note = fields.String(validate=validate.Length(max=2000), load_default=None)
+
+
+class TrainArgs(Schema):
+    bootstrap = fields.Boolean(load_default=True,
+                               metadata={"description": "add the bootstrap set from seeds/ to recorded outcomes"})
+
+
+class ActivateIn(Schema):
+    version = fields.String(required=True)

@@ -1,0 +1,41 @@
+"""The scorer's model: which version ranks, training, rollback."""
+from flask_smorest import Blueprint
+
+from . import graph, model_store, require_admin
+from .schemas import ActivateIn, TrainArgs
+from ..services.learning import LearningService
+
+blp = Blueprint("model", __name__, url_prefix="/model", description="The learned supplier scorer")
+
+
+def _service():
+    return LearningService(graph(), model_store())
+
+
+@blp.route("", methods=["GET"])
+def model():
+    """The active model with its training data summary, features, scikit-learn version and metrics."""
+    return _service().model_info()
+
+
+@blp.route("/train", methods=["POST"])
+@blp.arguments(TrainArgs, location="query")
+def train(args):
+    """Train a new version from recorded outcomes (plus the bootstrap set) and activate it (admin)."""
+    require_admin()
+    return _service().train(use_bootstrap=args["bootstrap"]), 201
+
+
+@blp.route("/rollback", methods=["POST"])
+def rollback():
+    """Activate the version before the active one (admin)."""
+    require_admin()
+    return _service().rollback()
+
+
+@blp.route("/activate", methods=["POST"])
+@blp.arguments(ActivateIn)
+def activate(data):
+    """Activate a given version (admin)."""
+    require_admin()
+    return _service().activate(data["version"])

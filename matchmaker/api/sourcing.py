@@ -1,0 +1,68 @@
+"""Sourcing requests, ranked matches (stored or ad hoc), and outcomes of buyer-supplier contacts."""
+from flask.views import MethodView
+from flask_smorest import Blueprint
+
+from . import graph, model_store
+from .schemas import (AdHocSearch, MatchOptions, OutcomeIn, RequestListArgs, SourcingRequestIn,
+                      SourcingRequestPatch)
+from ..services.matching import MatchService
+
+blp = Blueprint("sourcing", __name__, description="Supplier search for procurement teams")
+
+
+def _service():
+    return MatchService(graph(), model_store())
+
+
+@blp.route("/sourcing-requests")
+class SourcingRequests(MethodView):
+    @blp.arguments(RequestListArgs, location="query")
+    def get(self, args):
+        """Sourcing requests, newest first, optionally of one buyer or status."""
+        return _service().list_requests(args.get("buyer"), args.get("status"), args["page"], args["per_page"])
+
+    @blp.arguments(SourcingRequestIn)
+    def post(self, data):
+        """Record a buyer's need (201; a retry with the same id and body returns 200)."""
+        request, created = _service().create_request(data)
+        return request, 201 if created else 200
+
+
+@blp.route("/sourcing-requests/<string:request_id>")
+class SourcingRequest(MethodView):
+    def get(self, request_id):
+        """One sourcing request."""
+        return _service().get_request(request_id)
+
+    @blp.arguments(SourcingRequestPatch(partial=True))
+    def patch(self, data, request_id):
+        """Change a request's needs or status (its buyer cannot change)."""
+        return _service().update_request(request_id, data)
+
+    @blp.response(204)
+    def delete(self, request_id):
+        """Delete a request (its recorded outcomes stay)."""
+        _service().delete_request(request_id)
+
+
+@blp.route("/sourcing-requests/<string:request_id>/matches")
+@blp.arguments(MatchOptions, location="query")
+def matches(options, request_id):
+    """Ranked suppliers for a request with score, reasons, missing items and the model version."""
+    return _service().matches_for(request_id, options)
+
+
+@blp.route("/matches/search", methods=["POST"])
+@blp.arguments(AdHocSearch)
+def search(data):
+    """Ad-hoc supplier search with the same parameters as a sourcing request."""
+    options = data.pop("options")
+    return _service().search(data, options)
+
+
+@blp.route("/outcomes", methods=["POST"])
+@blp.arguments(OutcomeIn)
+def record_outcome(data):
+    """Record what came of a buyer-supplier contact; the scorer learns from these. Safe to retry."""
+    result = _service().record_outcome(data)
+    return result, 201 if result["result"] == "created" else 200

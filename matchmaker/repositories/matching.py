@@ -1,0 +1,137 @@
+"""Candidate suppliers for a sourcing need, found through indexes, and their pair-feature inputs."""
+from __future__ import annotations
+
+from datetime import date
+
+# Candidates come from the need's capabilities (HAS_CAPABILITY from the few relevant Capability nodes),
+# products (MAKES) and words (the full-text index): never a scan of all enterprises.
+_SOURCES = {
+    "capabilities": "MATCH (c:Capability) WHERE c.id IN $sourcing MATCH (e:Enterprise)-[:HAS_CAPABILITY]->(c) RETURN e",
+    "products": "MATCH (p:Product) WHERE p.hs IN $products MATCH (e:Enterprise)-[:MAKES]->(p) RETURN e",
+    "text": "CALL db.index.fulltext.queryNodes('enterprise_text', $text_query, {limit: 200}) YIELD node RETURN node AS e",
+}
+
+_VALID = "x.expires IS NULL OR x.expires >= date($today)"
+
+
+class MatchRepository:
+    def __init__(self, graph):
+        self.graph = graph
+
+    def capability_tree(self) -> dict[str, str | None]:
+        return self.graph.read(lambda tx: {r["id"]: r["parent"] for r in tx.run(
+            "MATCH (c:Capability) RETURN c.id AS id, head([(c)-[:PART_OF]->(p) | p.id]) AS parent")})
+
+    def buyer_context(self, buyer_id: str) -> dict | None:
+        def work(tx):
+            record = tx.run(
+                "MATCH (b:Enterprise {id: $id}) RETURN b {.id, .name, .kind, "
+                "latitude: b.location.latitude, longitude: b.location.longitude, "
+                "sectors: [(b)-[:IN_SECTOR]->(s) | s.id], "
+                "requirements: [(b)-[r:REQUIRES]->(s:Standard) | {id: s.id, mandatory: r.mandatory}]} AS b",
+                id=buyer_id).single()
+            return record["b"] if record else None
+        return self.graph.read(work)
+
+    def candidates(self, need: dict, pool: int, today: date) -> tuple[list[dict], int]:
+        """The best ``pool`` candidates by a cheap pre-score, with everything the features need.
+
+        ``need`` keys: buyer, sectors, sourcing (capability ids whose holders are candidates), relevant
+        (capability ids that earn credit), credit ({'needed|held': credit}),
+        needed (capability ids), products, text_query, mandatory (standard ids), hard_standards,
+        latitude, longitude, max_m (None for no distance filter), kinds.
+        Returns (candidates, how many passed the hard filters before pooling).
+        """
+        sources = [_SOURCES[key] for key, present in (
+            ("capabilities", need["sourcing"]), ("products", need["products"]), ("text", need["text_query"]))
+            if present]
+        if not sources:
+            return [], 0
+        located = need["latitude"] is not None
+        distance = ("point.distance(e.location, point({latitude: $latitude, longitude: $longitude}))"
+                    if located else "null")
+        # Kind by label, not by property: a label check costs no property read per candidate.
+        filters = ["((e:SME AND 'sme' IN $kinds) OR (e:LargeEnterprise AND 'large' IN $kinds)"
+                   " OR (e:FDIFirm AND 'fdi' IN $kinds))", "NOT e.id IN $exclude"]
+        if located and need["max_m"] is not None:
+            filters.append(f"{distance} <= $max_m")
+        query = f"""
+            CALL () {{ {' UNION '.join(sources)} }}
+            WITH DISTINCT e
+            WHERE {' AND '.join(filters)}
+              AND all(s IN $hard_standards WHERE EXISTS {{ (e)-[x:CERTIFIED]->(:Standard {{id: s}}) WHERE {_VALID} }})
+            WITH e, {distance} AS metres,
+                 [(e)-[:HAS_CAPABILITY]->(c) WHERE c.id IN $relevant | c.id] AS held
+            WITH e, metres,
+                 CASE WHEN size($needed) = 0 THEN 1.0 ELSE
+                   reduce(total = 0.0, n IN $needed | total +
+                     reduce(best = 0.0, h IN held | CASE WHEN coalesce($credit[n + '|' + h], 0.0) > best
+                                                         THEN $credit[n + '|' + h] ELSE best END)) / size($needed)
+                 END AS capability_score,
+                 CASE WHEN size($mandatory) = 0 THEN 1.0 ELSE
+                   toFloat(size([s IN $mandatory WHERE EXISTS {{
+                     (e)-[x:CERTIFIED]->(:Standard {{id: s}}) WHERE {_VALID} }}])) / size($mandatory)
+                 END AS mandatory_score
+            WITH e, metres, 0.5 * capability_score + 0.35 * mandatory_score
+                 + 0.15 * CASE WHEN metres IS NULL THEN 0.0 ELSE exp(-metres / 30000.0) END AS prescore
+            WITH collect({{e: e, metres: metres, prescore: prescore}}) AS all_rows
+            WITH all_rows, size(all_rows) AS passed
+            UNWIND all_rows AS row
+            WITH row.e AS e, row.metres AS metres, row.prescore AS prescore, passed
+            ORDER BY prescore DESC, e.id
+            LIMIT $pool
+            RETURN passed, {_supplier_projection("metres / 1000.0", "date($today)")} AS e
+        """
+        params = {"today": today.isoformat(), "pool": pool, "exclude": [need["buyer"]] if need["buyer"] else [],
+                  **{k: need[k] for k in ("buyer", "sectors", "sourcing", "relevant", "credit", "needed", "products",
+                                          "text_query", "mandatory", "hard_standards", "latitude", "longitude",
+                                          "max_m", "kinds")}}
+
+        def work(tx):
+            records = list(tx.run(query, **params))
+            return [_inputs(r["e"]) for r in records], (records[0]["passed"] if records else 0)
+        return self.graph.read(work)
+
+    def supplier_inputs(self, rows: list[dict], buyer: str | None, sectors: list[str],
+                        latitude: float | None, longitude: float | None, today: date) -> list[dict]:
+        """Feature inputs of given suppliers, as they stood before each row's date (for training rows).
+
+        rows: {id, before (ISO date)}; outcome history counts only outcomes before that date.
+        """
+        distance = ("point.distance(e.location, point({latitude: $latitude, longitude: $longitude})) / 1000.0"
+                    if latitude is not None else "null")
+
+        def work(tx):
+            result = tx.run(f"""
+                UNWIND $rows AS row
+                MATCH (e:Enterprise {{id: row.id}})
+                RETURN {_supplier_projection(distance, "date(row.before)")} AS e
+                """, rows=rows, buyer=buyer, sectors=sectors, latitude=latitude, longitude=longitude,
+                today=today.isoformat())
+            return [_inputs(record["e"]) for record in result]
+        return self.graph.read(work)
+
+
+def _inputs(projected) -> dict:
+    row = dict(projected)
+    row["capabilities"] = {cap: capacity for cap, capacity in row["capabilities"]}
+    return row
+
+
+def _supplier_projection(distance_km: str, before: str) -> str:
+    """What the features need of a supplier ``e``; both arguments are fixed Cypher expressions."""
+    return f"""e {{.id, .name, .kind, .commune, .founded, .employees, .export_share, .search_text,
+        distance_km: {distance_km},
+        capabilities: [(e)-[h:HAS_CAPABILITY]->(c) | [c.id, h.capacity]],
+        valid_standards: [(e)-[x:CERTIFIED]->(s) WHERE {_VALID} | s.id],
+        expired_standards: [(e)-[x:CERTIFIED]->(s) WHERE x.expires < date($today) | s.id],
+        products: [(e)-[:MAKES]->(p) | p.hs],
+        large_fdi_customers: COUNT {{ (e)-[:SUPPLIES]->(b) WHERE b.kind IN ['large', 'fdi'] }},
+        same_sector_buyers: COUNT {{ (e)-[:SUPPLIES]->(b)-[:IN_SECTOR]->(s) WHERE s.id IN $sectors
+                                     AND b.kind IN ['large', 'fdi'] }},
+        supplies_buyer: EXISTS {{ (e)-[:SUPPLIES]->(:Enterprise {{id: $buyer}}) }},
+        shared_customers: COUNT {{ (e)-[:SUPPLIES]->(x)<-[:SUPPLIES]-(:Enterprise)-[:SUPPLIES]->
+                                   (:Enterprise {{id: $buyer}}) WHERE x.id <> $buyer }},
+        outcomes_positive: COUNT {{ (o:MatchOutcome)-[:SUPPLIER]->(e) WHERE o.label = 1 AND o.occurred_on < {before} }},
+        outcomes_negative: COUNT {{ (o:MatchOutcome)-[:SUPPLIER]->(e) WHERE o.label = 0 AND o.occurred_on < {before} }}
+    }}"""

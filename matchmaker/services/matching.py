@@ -1,0 +1,239 @@
+"""Supplier search: sourcing requests, ranked and explained matches, recorded outcomes."""
+from __future__ import annotations
+
+import hashlib
+import time
+import uuid
+from datetime import date
+
+import numpy as np
+
+from graph_schema.model import OUTCOME_LABELS
+from scoring.features import FEATURES, GENERAL, Hierarchy, feature_matrix, missing_items
+from scoring.model import ModelStore
+from scoring.text import tokens
+
+from ..errors import Conflict, InvalidInput, NotFound
+from ..repositories.catalogues import CatalogueRepository
+from ..repositories.matching import MatchRepository
+from ..repositories.sourcing import SourcingRepository
+from .imports import _now
+
+POOL = 300  # candidates pre-selected in the graph by a cheap score, then ranked by the model
+_TREE_TTL = 60.0
+_tree_cache: dict[int, tuple[float, Hierarchy]] = {}
+
+
+class MatchService:
+    def __init__(self, graph, store: ModelStore):
+        self.graph = graph
+        self.store = store
+        self.matches = MatchRepository(graph)
+        self.requests = SourcingRepository(graph)
+        self.catalogues = CatalogueRepository(graph)
+
+    # -- sourcing requests ---------------------------------------------------------------------
+    def create_request(self, data: dict) -> tuple[dict, bool]:
+        """Create a request; retrying with the same id and content returns it unchanged (created=False)."""
+        request = self._checked(data)
+        if self.requests.save(request, _now(), create=True):
+            return self.get_request(request["id"]), True
+        existing = self.get_request(request["id"])
+        if _comparable(existing) != _comparable(request):
+            raise Conflict(f"sourcing request '{request['id']}' exists with other content", {"id": ["already exists"]})
+        return existing, False
+
+    def update_request(self, request_id: str, data: dict) -> dict:
+        current = self.get_request(request_id)
+        if data.get("buyer") and data["buyer"] != current["buyer"]:
+            raise InvalidInput("a sourcing request belongs to its buyer", {"buyer": ["cannot change"]})
+        merged = {**current, **data, "id": request_id, "buyer": current["buyer"]}
+        self.requests.save(self._checked(merged), _now(), create=False)
+        return self.get_request(request_id)
+
+    def get_request(self, request_id: str) -> dict:
+        request = self.requests.get(request_id)
+        if request is None:
+            raise NotFound(f"no sourcing request with id '{request_id}'")
+        return request
+
+    def list_requests(self, buyer, status, page, per_page) -> dict:
+        items, total = self.requests.list(buyer, status, per_page, (page - 1) * per_page)
+        return {"items": items, "total": total, "page": page, "per_page": per_page}
+
+    def delete_request(self, request_id: str) -> None:
+        if not self.requests.delete(request_id):
+            raise NotFound(f"no sourcing request with id '{request_id}'")
+
+    def _checked(self, data: dict) -> dict:
+        """Validate references to the catalogues and the buyer; fill the plant location from the buyer."""
+        request = {k: data.get(k) for k in ("id", "buyer", "title", "text", "monthly_volume", "max_distance_km",
+                                             "latitude", "longitude", "status")}
+        request["id"] = request["id"] or str(uuid.uuid4())
+        request["status"] = request["status"] or "open"
+        request["capabilities"] = sorted(set(data.get("capabilities") or []))
+        request["products"] = sorted(set(data.get("products") or []))
+        standards = {}
+        for s in data.get("standards") or []:
+            standards[s["id"]] = standards.get(s["id"], False) or bool(s.get("mandatory"))
+        request["standards"] = [{"id": k, "mandatory": v} for k, v in sorted(standards.items())]
+        self._check_need(request)
+        if request["buyer"]:
+            buyer = self.matches.buyer_context(request["buyer"])
+            if buyer is None:
+                raise InvalidInput(f"unknown buyer '{request['buyer']}'", {"buyer": ["no such enterprise"]})
+            if request["latitude"] is None and buyer["latitude"] is not None:
+                request["latitude"], request["longitude"] = buyer["latitude"], buyer["longitude"]
+        return request
+
+    def _check_need(self, request: dict) -> None:
+        if not (request["capabilities"] or request["products"] or tokens(request.get("text"))):
+            raise InvalidInput("say what is needed: capabilities, products or text",
+                               {"capabilities": ["give at least one of capabilities, products, text"]})
+        if (request.get("latitude") is None) != (request.get("longitude") is None):
+            raise InvalidInput("latitude and longitude come together", {"longitude": ["required with latitude"]})
+        for field, label, key in (("capabilities", "Capability", None), ("standards", "Standard", "id"),
+                                  ("products", "Product", None)):
+            ids = [x[key] for x in request[field]] if key else request[field]
+            unknown = sorted(set(ids) - (self._existing_products(ids) if label == "Product"
+                                          else self.catalogues.existing(label, ids)))
+            if unknown:
+                raise InvalidInput(f"unknown {field}: {', '.join(unknown)}", {field: [f"unknown: {', '.join(unknown)}"]})
+
+    def _existing_products(self, codes: list[str]) -> set[str]:
+        return self.graph.read(lambda tx: {r["hs"] for r in tx.run(
+            "UNWIND $codes AS hs MATCH (p:Product {hs: hs}) RETURN p.hs AS hs", codes=codes)})
+
+    # -- matching ------------------------------------------------------------------------------
+    def matches_for(self, request_id: str, options: dict) -> dict:
+        return self.match(self.get_request(request_id), options)
+
+    def search(self, data: dict, options: dict) -> dict:
+        return self.match(self._checked({**data, "id": "ad-hoc"}), options)
+
+    def match(self, request: dict, options: dict) -> dict:
+        started = time.perf_counter()
+        hierarchy = self._hierarchy()
+        today = date.today()
+        buyer = self.matches.buyer_context(request["buyer"]) if request.get("buyer") else None
+        relevant, sourcing, credit = set(), set(), {}
+        for needed in request["capabilities"]:
+            for held in hierarchy.parent:
+                c = hierarchy.credit(needed, held)
+                if c > 0:
+                    relevant.add(held)
+                    credit[f"{needed}|{held}"] = c
+                if c >= GENERAL:  # siblings earn part credit but do not bring candidates in
+                    sourcing.add(held)
+        mandatory = [s["id"] for s in request["standards"] if s["mandatory"]]
+        located = request.get("latitude") is not None
+        max_km = request.get("max_distance_km")
+        need = {
+            "buyer": request.get("buyer"), "sectors": (buyer or {}).get("sectors", []),
+            "sourcing": sorted(sourcing), "relevant": sorted(relevant), "credit": credit, "needed": request["capabilities"],
+            "products": request["products"], "text_query": " ".join(tokens(request.get("text"))[:30]),
+            "mandatory": mandatory, "hard_standards": mandatory if options.get("hard_mandatory", True) else [],
+            "latitude": request.get("latitude"), "longitude": request.get("longitude"),
+            "max_m": max_km * 1000.0 if (located and max_km and options.get("hard_distance", True)) else None,
+            "kinds": options.get("kinds") or ["sme"],
+        }
+        candidates, passed = self.matches.candidates(need, POOL, today)
+        scorer = self.store.active()
+        X = feature_matrix(request, candidates, hierarchy, today.year)
+        scores = scorer.scores(X)
+        parts = scorer.contributions(X) if len(X) else X
+        order = sorted(range(len(candidates)), key=lambda i: (-round(float(scores[i]), 6), candidates[i]["id"]))
+        if options.get("min_score"):
+            order = [i for i in order if scores[i] >= options["min_score"]]
+        page, per_page = options.get("page", 1), options.get("per_page", 20)
+        window = order[(page - 1) * per_page: page * per_page]
+        items = []
+        for rank, i in enumerate(window, start=(page - 1) * per_page + 1):
+            c = candidates[i]
+            items.append({
+                "rank": rank, "score": round(float(scores[i]), 4),
+                "supplier": {k: c.get(k) for k in ("id", "name", "kind", "commune", "employees", "founded")}
+                | {"distance_km": None if c.get("distance_km") is None else round(c["distance_km"], 1)},
+                "reasons": _reasons(request, c, X[i], parts[i]),
+                "missing": missing_items(request, c, hierarchy),
+                "features": {name: round(float(v), 4) for name, v in zip(FEATURES, X[i])},
+            })
+        return {"request": request.get("id"), "model_version": scorer.version, "items": items,
+                "page": page, "per_page": per_page, "total": len(order), "candidates_passing_filters": passed,
+                "pool": POOL, "filters": {"hard_mandatory": options.get("hard_mandatory", True),
+                                          "hard_distance": options.get("hard_distance", True),
+                                          "kinds": need["kinds"]},
+                "took_ms": round((time.perf_counter() - started) * 1000, 1)}
+
+    def _hierarchy(self) -> Hierarchy:
+        key = id(self.graph)
+        cached = _tree_cache.get(key)
+        if cached and time.monotonic() - cached[0] < _TREE_TTL:
+            return cached[1]
+        tree = Hierarchy(self.matches.capability_tree())
+        _tree_cache[key] = (time.monotonic(), tree)
+        return tree
+
+    # -- outcomes ------------------------------------------------------------------------------
+    def record_outcome(self, data: dict) -> dict:
+        label = OUTCOME_LABELS[data["outcome"]]
+        outcome = {**data, "label": label, "occurred_on": data["occurred_on"].isoformat(),
+                   "source": data.get("source") or "api"}
+        if not outcome.get("id"):
+            basis = "|".join([data["buyer"], data["supplier"], data.get("request") or "", outcome["occurred_on"]])
+            outcome["id"] = "O-" + hashlib.sha1(basis.encode()).hexdigest()[:16]
+        if data.get("request"):
+            self.get_request(data["request"])
+        result = self.requests.record_outcome(outcome, _now())
+        if result is None:
+            missing = "buyer" if self.matches.buyer_context(data["buyer"]) is None else "supplier"
+            raise InvalidInput(f"unknown {missing} '{data[missing]}'", {missing: ["no such enterprise"]})
+        return {"id": outcome["id"], "result": result, "label": label}
+
+
+def _comparable(request: dict) -> dict:
+    keys = ("buyer", "title", "text", "monthly_volume", "max_distance_km", "status", "capabilities", "products")
+    return {**{k: request.get(k) for k in keys},
+            "standards": sorted((s["id"], bool(s["mandatory"])) for s in request.get("standards") or [])}
+
+
+def _short(standard_id: str) -> str:
+    return standard_id.upper().replace("-", " ")
+
+
+def _reasons(request: dict, c: dict, x: np.ndarray, parts: np.ndarray) -> list[str]:
+    """Up to three plain-language reasons, from the features that raised this supplier's score most."""
+    f = dict(zip(FEATURES, x))
+    valid = set(c.get("valid_standards") or ())
+    mandatory = [s["id"] for s in request["standards"] if s["mandatory"]]
+    preferred = [s["id"] for s in request["standards"] if not s["mandatory"]]
+    texts = {
+        "capability_coverage": (f"covers the needed capabilities ({', '.join(sorted(c['capabilities']))[:80]})"
+                                if f["capability_coverage"] >= 1 else
+                                f"covers {f['capability_coverage']:.0%} of the needed capabilities"),
+        "mandatory_coverage": ("holds every mandatory standard: " + ", ".join(_short(s) for s in mandatory)
+                               if mandatory and f["mandatory_coverage"] >= 1 else None),
+        "preferred_coverage": ("also holds " + ", ".join(_short(s) for s in preferred if s in valid)
+                               if any(s in valid for s in preferred) else None),
+        "proximity": (f"{c['distance_km']:.1f} km from the plant" if c.get("distance_km") is not None else None),
+        "capacity_fit": ("declared capacity covers the monthly volume"
+                         if request.get("monthly_volume") and f["capacity_fit"] >= 1 else None),
+        "years_in_business": f"in business for {int(round(np.expm1(f['years_in_business'])))} years",
+        "export_share": f"exports {f['export_share']:.0%} of its output" if f["export_share"] > 0 else None,
+        "large_fdi_customers": (f"already supplies {c.get('large_fdi_customers')} large or FDI firms"
+                                if c.get("large_fdi_customers") else None),
+        "same_sector_buyers": (f"supplies {c.get('same_sector_buyers')} buyers in this buyer's sector"
+                               if c.get("same_sector_buyers") else None),
+        "shared_customers": ("shares customers with this buyer's suppliers" if c.get("shared_customers") else None),
+        "supplies_buyer": "already supplies this buyer" if c.get("supplies_buyer") else None,
+        "outcome_rate": (f"{c.get('outcomes_positive')} of {c.get('outcomes_positive', 0) + c.get('outcomes_negative', 0)}"
+                         " earlier meetings led further" if c.get("outcomes_positive") else None),
+        "outcome_count": None,
+        "text_similarity": "its description matches the request's words" if f["text_similarity"] > 0.2 else None,
+        "product_match": ("makes the requested products" if request.get("products") and f["product_match"] > 0
+                          else None),
+        "missing_mandatory": None,
+    }
+    ranked = sorted(range(len(FEATURES)), key=lambda i: -parts[i])
+    reasons = [texts[FEATURES[i]] for i in ranked if parts[i] > 0 and texts[FEATURES[i]]]
+    return reasons[:3]
