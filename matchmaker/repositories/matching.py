@@ -6,9 +6,12 @@ from datetime import date
 # Candidates come from the need's capabilities (HAS_CAPABILITY from the few relevant Capability nodes),
 # products (MAKES) and words (the full-text index): never a scan of all enterprises.
 _SOURCES = {
-    "capabilities": "MATCH (c:Capability) WHERE c.id IN $sourcing MATCH (e:Enterprise)-[:HAS_CAPABILITY]->(c) RETURN e",
-    "products": "MATCH (p:Product) WHERE p.hs IN $products MATCH (e:Enterprise)-[:MAKES]->(p) RETURN e",
-    "text": "CALL db.index.fulltext.queryNodes('enterprise_text', $text_query, {limit: 200}) YIELD node RETURN node AS e",
+    "capabilities": "MATCH (c:Capability) WHERE c.id IN $sourcing "
+                    "MATCH (e:Enterprise)-[:HAS_CAPABILITY]->(c) RETURN e, c.id AS capability",
+    "products": "MATCH (p:Product) WHERE p.hs IN $products "
+                "MATCH (e:Enterprise)-[:MAKES]->(p) RETURN e, null AS capability",
+    "text": "CALL db.index.fulltext.queryNodes('enterprise_text', $text_query, {limit: 200}) YIELD node "
+            "RETURN node AS e, null AS capability",
 }
 
 _VALID = "x.expires IS NULL OR x.expires >= date($today)"
@@ -55,31 +58,29 @@ class MatchRepository:
                    " OR (e:FDIFirm AND 'fdi' IN $kinds))", "NOT e.id IN $exclude"]
         if located and need["max_m"] is not None:
             filters.append(f"{distance} <= $max_m")
+        # With the mandatory filter on, every survivor holds them all: no need to count again.
+        mandatory_score = "1.0" if set(need["mandatory"]) <= set(need["hard_standards"]) else f"""
+            toFloat(size([s IN $mandatory WHERE EXISTS {{
+              (e)-[x:CERTIFIED]->(:Standard {{id: s}}) WHERE {_VALID} }}])) / size($mandatory)"""
+        # Held sourcing capabilities come out of the same expansion (an aggregation, not a second
+        # expansion); siblings' part credit is left to the full features computed on the pool.
         query = f"""
-            CALL () {{ {' UNION '.join(sources)} }}
-            WITH DISTINCT e
+            CALL () {{ {' UNION ALL '.join(sources)} }}
+            WITH e, collect(capability) AS held
             WHERE {' AND '.join(filters)}
               AND all(s IN $hard_standards WHERE EXISTS {{ (e)-[x:CERTIFIED]->(:Standard {{id: s}}) WHERE {_VALID} }})
             WITH e, {distance} AS metres,
-                 [(e)-[:HAS_CAPABILITY]->(c) WHERE c.id IN $relevant | c.id] AS held
-            WITH e, metres,
                  CASE WHEN size($needed) = 0 THEN 1.0 ELSE
                    reduce(total = 0.0, n IN $needed | total +
                      reduce(best = 0.0, h IN held | CASE WHEN coalesce($credit[n + '|' + h], 0.0) > best
                                                          THEN $credit[n + '|' + h] ELSE best END)) / size($needed)
-                 END AS capability_score,
-                 CASE WHEN size($mandatory) = 0 THEN 1.0 ELSE
-                   toFloat(size([s IN $mandatory WHERE EXISTS {{
-                     (e)-[x:CERTIFIED]->(:Standard {{id: s}}) WHERE {_VALID} }}])) / size($mandatory)
-                 END AS mandatory_score
-            WITH e, metres, 0.5 * capability_score + 0.35 * mandatory_score
+                 END AS capability_score
+            WITH e, metres, 0.5 * capability_score + 0.35 * {mandatory_score}
                  + 0.15 * CASE WHEN metres IS NULL THEN 0.0 ELSE exp(-metres / 30000.0) END AS prescore
-            WITH collect({{e: e, metres: metres, prescore: prescore}}) AS all_rows
-            WITH all_rows, size(all_rows) AS passed
-            UNWIND all_rows AS row
-            WITH row.e AS e, row.metres AS metres, row.prescore AS prescore, passed
             ORDER BY prescore DESC, e.id
-            LIMIT $pool
+            WITH collect([e, metres])[..$pool] AS pool, count(*) AS passed
+            UNWIND pool AS pair
+            WITH pair[0] AS e, pair[1] AS metres, passed
             RETURN passed, {_supplier_projection("metres / 1000.0", "date($today)")} AS e
         """
         params = {"today": today.isoformat(), "pool": pool, "exclude": [need["buyer"]] if need["buyer"] else [],

@@ -192,8 +192,9 @@ class MatchService:
 
 
 def _comparable(request: dict) -> dict:
-    keys = ("buyer", "title", "text", "monthly_volume", "max_distance_km", "status", "capabilities", "products")
+    keys = ("buyer", "title", "text", "monthly_volume", "max_distance_km", "status")
     return {**{k: request.get(k) for k in keys},
+            "capabilities": sorted(request.get("capabilities") or []), "products": sorted(request.get("products") or []),
             "standards": sorted((s["id"], bool(s["mandatory"])) for s in request.get("standards") or [])}
 
 

@@ -1,0 +1,173 @@
+"""Top-20 supplier matches over HTTP at Hanoi scale: p50/p95 latency, and the ratio against a naive
+baseline that fetches every SME and scores each in plain Python, measured in the same run.
+
+    .venv/bin/python benchmarks/bench_matches.py [--ensure-seed] [--rounds 5] [--naive 3]
+
+Needs the graph at Hanoi scale (223,580 enterprises): pass --ensure-seed to load it when it is smaller.
+Uses NEO4J_URI (default the local server on 7687) and starts its own gunicorn on 127.0.0.1:8765.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from matchmaker.config import Neo4jSettings  # noqa: E402
+from matchmaker.db import Graph  # noqa: E402
+from seeds import catalogue as cat  # noqa: E402
+
+PORT = 8765
+BASE = f"http://127.0.0.1:{PORT}"
+
+
+def http(method: str, path: str, body: dict | None = None) -> tuple[int, dict, float]:
+    data = json.dumps(body).encode() if body is not None else None
+    req = urllib.request.Request(BASE + path, data=data, method=method,
+                                 headers={"Content-Type": "application/json"})
+    started = time.perf_counter()
+    try:
+        with urllib.request.urlopen(req, timeout=60) as resp:
+            raw = resp.read()
+            payload = json.loads(raw) if raw else {}
+            status = resp.status
+    except urllib.error.HTTPError as err:
+        payload, status = json.loads(err.read() or b"{}"), err.code
+    return status, payload, (time.perf_counter() - started) * 1000
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, int(round(q * (len(ordered) - 1)))))
+    return ordered[index]
+
+
+def requests_for(graph: Graph, count: int, seed: int = 3) -> list[dict]:
+    """Distinct sourcing requests of the graph's large and FDI buyers, in their sectors' terms."""
+    buyers = graph.read(lambda tx: [r.data() for r in tx.run(
+        "MATCH (b:Enterprise) WHERE b.kind IN ['fdi', 'large'] "
+        "RETURN b.id AS id, head([(b)-[:IN_SECTOR]->(s) | s.id]) AS sector ORDER BY b.id LIMIT 2000")])
+    rng = random.Random(seed)
+    rng.shuffle(buyers)
+    out = []
+    for i, buyer in enumerate(buyers[:count]):
+        sector = buyer["sector"]
+        caps = rng.sample(cat.SECTOR_CAPABILITIES[sector], min(len(cat.SECTOR_CAPABILITIES[sector]), rng.randint(1, 2)))
+        standards = [{"id": s, "mandatory": m} for s, m in cat.SECTOR_REQUIREMENTS[sector]][:rng.randint(1, 4)]
+        out.append({"id": f"bench-{i:02d}", "buyer": buyer["id"], "title": f"benchmark need {i}",
+                    "capabilities": caps, "standards": standards, "max_distance_km": rng.choice([15, 30, 50]),
+                    "monthly_volume": float(rng.choice([1000, 5000, 20000])),
+                    "text": " ".join(c.replace("-", " ") for c in caps)})
+    return out
+
+
+def naive_scores(graph: Graph, request: dict) -> tuple[int, float]:
+    """The naive way: fetch every SME with its inputs and score each one in plain Python."""
+    from matchmaker.repositories.matching import _VALID, _inputs
+    from scoring.features import Hierarchy, feature_matrix
+    from scoring.model import ModelStore
+    started = time.perf_counter()
+    today = date.today()
+    hierarchy = Hierarchy(graph.read(lambda tx: {r["id"]: r["parent"] for r in tx.run(
+        "MATCH (c:Capability) RETURN c.id AS id, head([(c)-[:PART_OF]->(p) | p.id]) AS parent")}))
+    rows = graph.read(lambda tx: [_inputs(r["e"]) for r in tx.run(f"""
+        MATCH (e:SME)
+        RETURN e {{.id, .founded, .export_share, .search_text,
+            distance_km: point.distance(e.location, point({{latitude: $lat, longitude: $lng}})) / 1000.0,
+            capabilities: [(e)-[h:HAS_CAPABILITY]->(c) | [c.id, h.capacity]],
+            valid_standards: [(e)-[x:CERTIFIED]->(s) WHERE {_VALID} | s.id],
+            products: [(e)-[:MAKES]->(p) | p.hs],
+            large_fdi_customers: COUNT {{ (e)-[:SUPPLIES]->(b) WHERE b.kind IN ['large', 'fdi'] }}}} AS e
+        """, lat=request["latitude"], lng=request["longitude"], today=today.isoformat())])
+    scorer = ModelStore(os.environ.get("MATCHMAKER_MODEL_DIR", str(ROOT / ".local" / "models"))).active()
+    scores = scorer.scores(feature_matrix(request, rows, hierarchy, today.year))
+    top = sorted(zip(scores.tolist(), (r["id"] for r in rows)), key=lambda t: (-t[0], t[1]))[:20]
+    assert len(top) == min(20, len(rows))
+    return len(rows), (time.perf_counter() - started) * 1000
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--ensure-seed", action="store_true", help="load Hanoi scale first if the graph is smaller")
+    parser.add_argument("--requests", type=int, default=24)
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--naive", type=int, default=3, help="requests to run the naive baseline on")
+    args = parser.parse_args()
+
+    graph = Graph(Neo4jSettings.from_env())
+    from seeds.generator import HANOI_OPERATING_ENTERPRISES
+    count = graph.read(lambda tx: tx.run("RETURN COUNT { (:Enterprise) } AS n").single()["n"])
+    if count < HANOI_OPERATING_ENTERPRISES:
+        if not args.ensure_seed:
+            sys.exit(f"the graph holds {count:,} enterprises; run with --ensure-seed to load Hanoi scale")
+        subprocess.run([sys.executable, "-m", "matchmaker.cli", "seed", "--full"], check=True, cwd=ROOT)
+        count = graph.read(lambda tx: tx.run("RETURN COUNT { (:Enterprise) } AS n").single()["n"])
+    models = Path(os.environ.get("MATCHMAKER_MODEL_DIR", str(ROOT / ".local" / "models")))
+    if not (models / "CURRENT").exists():
+        subprocess.run([sys.executable, "-m", "matchmaker.cli", "model", "train"], check=True, cwd=ROOT)
+
+    env = {**os.environ, "BIND": f"127.0.0.1:{PORT}", "MATCHMAKER_MODEL_DIR": str(models)}
+    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "--access-logfile",
+                               "/dev/null", "wsgi:app"], cwd=ROOT, env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        for _ in range(100):
+            try:
+                if http("GET", "/ready")[0] == 200:
+                    break
+            except OSError:
+                pass
+            time.sleep(0.3)
+        needs = requests_for(graph, args.requests)
+        for need in needs:
+            status, body, _ = http("POST", "/sourcing-requests", need)
+            if status == 409:  # an older run's request with other content
+                http("DELETE", f"/sourcing-requests/{need['id']}")
+                status, body, _ = http("POST", "/sourcing-requests", need)
+            assert status in (200, 201), body
+            need.update(latitude=body["latitude"], longitude=body["longitude"])
+        for need in needs:  # warm-up: caches, query plans, model load in each worker
+            http("GET", f"/sourcing-requests/{need['id']}/matches?per_page=20")
+            http("GET", f"/sourcing-requests/{need['id']}/matches?per_page=20")
+        latencies, results, passed = [], [], []
+        for _ in range(args.rounds):
+            for need in needs:
+                status, body, ms = http("GET", f"/sourcing-requests/{need['id']}/matches?per_page=20")
+                assert status == 200, body
+                latencies.append(ms)
+                results.append(len(body["items"]))
+                passed.append(body["candidates_passing_filters"])
+        naive = [naive_scores(graph, need) for need in needs[:args.naive]]
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        graph.close()
+
+    p50, p95 = percentile(latencies, 0.50), percentile(latencies, 0.95)
+    naive_ms = statistics.median(ms for _, ms in naive)
+    figures = {
+        "date": date.today().isoformat(), "enterprises": count, "distinct_requests": len(needs),
+        "timed_requests": len(latencies), "p50_ms": round(p50, 1), "p95_ms": round(p95, 1),
+        "max_ms": round(max(latencies), 1), "mean_results": round(statistics.mean(results), 1),
+        "median_candidates_passing_filters": statistics.median(passed),
+        "naive_scored_smes": naive[0][0], "naive_median_ms": round(naive_ms, 1),
+        "naive_over_p50": round(naive_ms / p50, 1), "target_p95_ms": 200, "cores": os.cpu_count(),
+    }
+    print(json.dumps(figures, indent=2))
+    out = ROOT / "benchmarks" / "results"
+    out.mkdir(exist_ok=True)
+    (out / "matches.json").write_text(json.dumps(figures, indent=2))
+
+
+if __name__ == "__main__":
+    main()
