@@ -14,6 +14,11 @@ _SOURCES = {
             "RETURN node AS e, null AS capability",
 }
 
+# With a mandatory standard to filter on, candidates may come in through its (rarer) certificates.
+_ANCHORED_CAPABILITIES = (
+    "MATCH (:Standard {id: $anchor})<-[x:CERTIFIED]-(e:Enterprise)-[:HAS_CAPABILITY]->(c:Capability) "
+    "WHERE c.id IN $sourcing AND (x.expires IS NULL OR x.expires >= date($today)) RETURN e, c.id AS capability")
+
 _VALID = "x.expires IS NULL OR x.expires >= date($today)"
 
 
@@ -24,6 +29,12 @@ class MatchRepository:
     def capability_tree(self) -> dict[str, str | None]:
         return self.graph.read(lambda tx: {r["id"]: r["parent"] for r in tx.run(
             "MATCH (c:Capability) RETURN c.id AS id, head([(c)-[:PART_OF]->(p) | p.id]) AS parent")})
+
+    def degrees(self) -> dict[str, int]:
+        """How many enterprises hold each capability and each standard (cheap degree lookups)."""
+        return self.graph.read(lambda tx: {r["id"]: r["n"] for r in tx.run(
+            "MATCH (c:Capability) RETURN c.id AS id, COUNT { (c)<-[:HAS_CAPABILITY]-() } AS n "
+            "UNION ALL MATCH (s:Standard) RETURN s.id AS id, COUNT { (s)<-[:CERTIFIED]-() } AS n")})
 
     def buyer_context(self, buyer_id: str) -> dict | None:
         def work(tx):
@@ -48,6 +59,8 @@ class MatchRepository:
         sources = [_SOURCES[key] for key, present in (
             ("capabilities", need["sourcing"]), ("products", need["products"]), ("text", need["text_query"]))
             if present]
+        if need.get("anchor") and need["sourcing"]:
+            sources[0] = _ANCHORED_CAPABILITIES
         if not sources:
             return [], 0
         located = need["latitude"] is not None
@@ -57,7 +70,7 @@ class MatchRepository:
         filters = ["((e:SME AND 'sme' IN $kinds) OR (e:LargeEnterprise AND 'large' IN $kinds)"
                    " OR (e:FDIFirm AND 'fdi' IN $kinds))", "NOT e.id IN $exclude"]
         if located and need["max_m"] is not None:
-            filters.append(f"{distance} <= $max_m")
+            filters.insert(0, "metres <= $max_m")
         # With the mandatory filter on, every survivor holds them all: no need to count again.
         mandatory_score = "1.0" if set(need["mandatory"]) <= set(need["hard_standards"]) else f"""
             toFloat(size([s IN $mandatory WHERE EXISTS {{
@@ -67,9 +80,10 @@ class MatchRepository:
         query = f"""
             CALL () {{ {' UNION ALL '.join(sources)} }}
             WITH e, collect(capability) AS held
+            WITH e, held, {distance} AS metres
             WHERE {' AND '.join(filters)}
               AND all(s IN $hard_standards WHERE EXISTS {{ (e)-[x:CERTIFIED]->(:Standard {{id: s}}) WHERE {_VALID} }})
-            WITH e, {distance} AS metres,
+            WITH e, metres,
                  CASE WHEN size($needed) = 0 THEN 1.0 ELSE
                    reduce(total = 0.0, n IN $needed | total +
                      reduce(best = 0.0, h IN held | CASE WHEN coalesce($credit[n + '|' + h], 0.0) > best
@@ -84,6 +98,7 @@ class MatchRepository:
             RETURN passed, {_supplier_projection("metres / 1000.0", "date($today)")} AS e
         """
         params = {"today": today.isoformat(), "pool": pool, "exclude": [need["buyer"]] if need["buyer"] else [],
+                  "anchor": need.get("anchor"),
                   **{k: need[k] for k in ("buyer", "sectors", "sourcing", "relevant", "credit", "needed", "products",
                                           "text_query", "mandatory", "hard_standards", "latitude", "longitude",
                                           "max_m", "kinds")}}

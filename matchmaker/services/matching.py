@@ -20,8 +20,8 @@ from ..repositories.sourcing import SourcingRepository
 from .imports import _now
 
 POOL = 300  # candidates pre-selected in the graph by a cheap score, then ranked by the model
-_TREE_TTL = 60.0
-_tree_cache: dict[int, tuple[float, Hierarchy]] = {}
+_CACHE_TTL = 60.0
+_cache: dict[tuple[int, str], tuple[float, object]] = {}
 
 
 class MatchService:
@@ -137,6 +137,7 @@ class MatchService:
             "max_m": max_km * 1000.0 if (located and max_km and options.get("hard_distance", True)) else None,
             "kinds": options.get("kinds") or ["sme"],
         }
+        need["anchor"] = self._anchor(need)
         candidates, passed = self.matches.candidates(need, POOL, today)
         scorer = self.store.active()
         X = feature_matrix(request, candidates, hierarchy, today.year)
@@ -165,14 +166,27 @@ class MatchService:
                                           "kinds": need["kinds"]},
                 "took_ms": round((time.perf_counter() - started) * 1000, 1)}
 
+    def _anchor(self, need: dict) -> str | None:
+        """The hard-filter standard held by fewer firms than the needed capabilities, if any."""
+        if not need["hard_standards"] or not need["sourcing"]:
+            return None
+        degrees = self._cached("degrees", self.matches.degrees)
+        rarest = min(need["hard_standards"], key=lambda s: (degrees.get(s, 0), s))
+        capability_holders = sum(degrees.get(c, 0) for c in need["sourcing"])
+        return rarest if degrees.get(rarest, 0) < capability_holders else None
+
     def _hierarchy(self) -> Hierarchy:
-        key = id(self.graph)
-        cached = _tree_cache.get(key)
-        if cached and time.monotonic() - cached[0] < _TREE_TTL:
+        return self._cached("tree", lambda: Hierarchy(self.matches.capability_tree()))
+
+    def _cached(self, name: str, load):
+        """Small catalogue facts, refreshed every minute per process."""
+        key = (id(self.graph), name)
+        cached = _cache.get(key)
+        if cached and time.monotonic() - cached[0] < _CACHE_TTL:
             return cached[1]
-        tree = Hierarchy(self.matches.capability_tree())
-        _tree_cache[key] = (time.monotonic(), tree)
-        return tree
+        value = load()
+        _cache[key] = (time.monotonic(), value)
+        return value
 
     # -- outcomes ------------------------------------------------------------------------------
     def record_outcome(self, data: dict) -> dict:
