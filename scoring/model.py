@@ -18,8 +18,8 @@ from sklearn.preprocessing import StandardScaler
 from .features import FEATURES
 
 BASELINE_VERSION = "rule-based-baseline"
-BASELINE_WEIGHTS = {"capability_coverage": 0.35, "mandatory_coverage": 0.35, "preferred_coverage": 0.1,
-                    "proximity": 0.1, "capacity_fit": 0.1}
+BASELINE_WEIGHTS = {"capability_coverage": 0.3, "mandatory_coverage": 0.3, "preferred_coverage": 0.1,
+                    "proximity": 0.1, "capacity_fit": 0.1, "text_similarity": 0.1}
 
 # The only types a model file may contain; anything else is refused before loading.
 TRUSTED_TYPES = {

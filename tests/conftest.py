@@ -60,8 +60,8 @@ def catalogue(graph):
 
 
 @pytest.fixture
-def app(neo4j_settings, graph):
-    app = create_app(Settings(neo4j=neo4j_settings))
+def app(neo4j_settings, graph, tmp_path):
+    app = create_app(Settings(neo4j=neo4j_settings, model_dir=str(tmp_path / "models"), admin_token=None))
     app.config["TESTING"] = True
     yield app
     app.extensions["graph"].close()

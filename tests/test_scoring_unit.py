@@ -1,0 +1,142 @@
+"""Pair features, the model store and the ranking metrics: pure logic, no database."""
+import json
+
+import numpy as np
+import pytest
+
+from scoring.evaluation import ranking_metrics, time_split
+from scoring.features import FEATURES, Hierarchy, missing_items, pair_features, text_similarity
+from scoring.model import BASELINE_VERSION, ModelStore, UntrustedModel, baseline_scores, new_pipeline
+
+TREE = Hierarchy({"machining": None, "cnc-milling": "machining", "cnc-turning": "machining",
+                  "aluminium-machining": "machining", "welding": None})
+
+
+def candidate(**overrides):
+    base = {"id": "s1", "capabilities": {"cnc-milling": 30000.0}, "valid_standards": ["iso-9001"],
+            "expired_standards": ["iatf-16949"], "products": ["7616"], "distance_km": 12.0, "founded": 2010,
+            "export_share": 0.3, "search_text": "gia cong nhom cnc", "large_fdi_customers": 2,
+            "same_sector_buyers": 1, "shared_customers": 0, "supplies_buyer": False,
+            "outcomes_positive": 1, "outcomes_negative": 1}
+    return {**base, **overrides}
+
+
+REQUEST = {"capabilities": ["cnc-milling"], "standards": [{"id": "iso-9001", "mandatory": True},
+                                                         {"id": "iatf-16949", "mandatory": True},
+                                                         {"id": "iso-14001", "mandatory": False}],
+           "products": ["7616"], "monthly_volume": 20000.0, "text": "Gia công nhôm CNC"}
+
+
+def features(request, cand):
+    return dict(zip(FEATURES, pair_features(request, cand, TREE, 2026)))
+
+
+def test_capability_credit_up_and_across_the_hierarchy():
+    assert TREE.credit("cnc-milling", "cnc-milling") == 1.0
+    assert TREE.credit("machining", "cnc-milling") == 1.0      # more specific than asked: full
+    assert TREE.credit("cnc-milling", "machining") == 0.5      # more general: part
+    assert TREE.credit("cnc-milling", "cnc-turning") == 0.25   # sibling
+    assert TREE.credit("cnc-milling", "welding") == 0.0
+    f = features({**REQUEST, "capabilities": ["cnc-milling", "welding"]}, candidate())
+    assert f["capability_coverage"] == pytest.approx(0.5)
+
+
+def test_only_valid_certificates_count():
+    f = features(REQUEST, candidate())
+    assert f["mandatory_coverage"] == 0.5 and f["missing_mandatory"] == 1.0   # IATF expired
+    assert f["preferred_coverage"] == 0.0
+    f = features(REQUEST, candidate(valid_standards=["iso-9001", "iatf-16949", "iso-14001"]))
+    assert f["mandatory_coverage"] == 1.0 and f["preferred_coverage"] == 1.0
+
+
+def test_capacity_distance_history_and_text():
+    assert features(REQUEST, candidate())["capacity_fit"] == 1.0
+    assert features(REQUEST, candidate(capabilities={"cnc-milling": 5000.0}))["capacity_fit"] == 0.25
+    assert features(REQUEST, candidate(capabilities={}))["capacity_fit"] == 0.0
+    assert features(REQUEST, candidate(distance_km=0.0))["proximity"] == 1.0
+    assert features(REQUEST, candidate(distance_km=None))["proximity"] == 0.0
+    assert features(REQUEST, candidate())["outcome_rate"] == pytest.approx(0.5)
+    assert text_similarity("Gia công nhôm", "gia cong nhom") == pytest.approx(1.0)
+    assert features({**REQUEST, "monthly_volume": None}, candidate(capabilities={}))["capacity_fit"] == 1.0
+
+
+def test_missing_items_say_why():
+    missing = missing_items(REQUEST, candidate(capabilities={"cnc-milling": 5000.0}), TREE)
+    assert missing[0] == {"type": "standard", "id": "iatf-16949", "mandatory": True, "note": "certificate expired"}
+    assert {"type": "standard", "id": "iso-14001", "mandatory": False, "note": "not held"} in missing
+    assert missing[-1]["type"] == "capacity" and "5,000 of 20,000" in missing[-1]["note"]
+    general = missing_items({**REQUEST, "standards": []}, candidate(capabilities={"machining": 1.0e6}), TREE)
+    assert general == [{"type": "capability", "id": "cnc-milling", "mandatory": False,
+                        "note": "has the related 'machining'"}]
+
+
+def _training_data(n=600, seed=0):
+    rng = np.random.default_rng(seed)
+    X = rng.random((n, len(FEATURES)))
+    y = (X[:, 1] + 0.5 * X[:, 5] + 0.2 * rng.random(n) > 0.9).astype(int)
+    return X, y
+
+
+def test_model_round_trip_gives_the_same_scores(tmp_path):
+    X, y = _training_data()
+    pipeline = new_pipeline().fit(X, y)
+    store = ModelStore(tmp_path)
+    meta = store.save(pipeline, {"rows": len(y)}, {"model": {}})
+    assert meta["version"] == "v0001" and store.current_version() == "v0001"
+    loaded = ModelStore(tmp_path).active()
+    assert loaded.version == "v0001"
+    np.testing.assert_array_equal(loaded.scores(X), pipeline.predict_proba(X)[:, 1])
+    assert json.loads((tmp_path / "v0001.json").read_text())["features"] == list(FEATURES)
+
+
+def test_versions_and_rollback(tmp_path):
+    X, y = _training_data()
+    store = ModelStore(tmp_path)
+    assert store.active().version == BASELINE_VERSION
+    store.save(new_pipeline().fit(X, y), {}, {})
+    store.save(new_pipeline().fit(X[:300], y[:300]), {}, {})
+    assert store.active().version == "v0002"
+    assert store.rollback() == "v0001" and store.active().version == "v0001"
+    with pytest.raises(KeyError):
+        store.rollback()
+
+
+def test_a_model_file_with_foreign_types_is_refused(tmp_path):
+    import skops.io as sio
+    from sklearn.ensemble import RandomForestClassifier
+    X, y = _training_data()
+    sio.dump(RandomForestClassifier(n_estimators=2).fit(X, y), tmp_path / "v0001.skops")
+    (tmp_path / "v0001.json").write_text(json.dumps({"version": "v0001", "features": list(FEATURES)}))
+    (tmp_path / "CURRENT").write_text("v0001")
+    with pytest.raises(UntrustedModel):
+        ModelStore(tmp_path).active()
+
+
+def test_baseline_is_bounded_and_transparent():
+    X, _ = _training_data(50)
+    scores = baseline_scores(X)
+    assert ((0 <= scores) & (scores <= 1)).all()
+    assert baseline_scores(np.ones((1, len(FEATURES))))[0] == pytest.approx(1.0)
+
+
+def test_ranking_metrics_and_time_split():
+    groups = np.array([1, 1, 1, 2, 2, 2])
+    y = np.array([1, 0, 0, 0, 1, 0])
+    perfect = ranking_metrics(groups, y, np.array([0.9, 0.1, 0.2, 0.1, 0.8, 0.3]))
+    assert perfect["ndcg@10"] == pytest.approx(1.0) and perfect["map"] == pytest.approx(1.0)
+    assert perfect["roc_auc"] == pytest.approx(1.0)
+    worst = ranking_metrics(groups, y, np.array([0.0, 0.5, 0.6, 0.5, 0.0, 0.6]))
+    assert worst["map"] < 0.5 and worst["roc_auc"] == 0.0
+    times = np.array(["2025-01-01"] * 3 + ["2025-06-01"] * 3)
+    train, test = time_split(times, groups, test_share=0.5)
+    assert train.tolist() == [True] * 3 + [False] * 3 and test.tolist() == [False] * 3 + [True] * 3
+
+
+def test_bootstrap_learner_beats_the_rule_based_baseline():
+    from seeds.bootstrap import bootstrap_dataset
+    data = bootstrap_dataset(n_enterprises=1500, n_requests=200)
+    train, test = time_split(data["times"], data["groups"])
+    pipeline = new_pipeline().fit(data["X"][train], data["y"][train])
+    learned = ranking_metrics(data["groups"][test], data["y"][test], pipeline.predict_proba(data["X"][test])[:, 1])
+    rule = ranking_metrics(data["groups"][test], data["y"][test], baseline_scores(data["X"][test]))
+    assert learned["ndcg@10"] > rule["ndcg@10"] and learned["map"] > rule["map"]
