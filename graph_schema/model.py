@@ -13,7 +13,8 @@ Nodes
   (:Zone)       id, name, kind ('industrial_park' | 'cluster' | 'craft_village' | 'hi_tech_park'),
                 commune, location
   (:Association) id, name
-  (:SourcingRequest) id, title, text, monthly_volume, max_distance_km, location, status, created_at
+  (:SourcingRequest) id, title, text, monthly_volume, max_distance_km, location, status, created_at,
+      cutoff_score / cutoff_model / cutoff_at: the 10th best match score, as last ranked
       (buyer)-[:POSTED]->(r), (r)-[:NEEDS {mandatory}]->(:Standard), (r)-[:NEEDS]->(:Capability|:Product)
   (:MatchOutcome) id, outcome, label (1 positive, 0 negative, null no signal), occurred_on, source
       (o)-[:BUYER]->(e), (o)-[:SUPPLIER]->(e), (o)-[:FOR_REQUEST]->(:SourcingRequest)
@@ -28,6 +29,7 @@ Relationships
   (e)-[:MEMBER_OF]->(:Association)
   (supplier)-[:SUPPLIES {since, product}]->(buyer)
   (:Sector|:Enterprise)-[:REQUIRES {mandatory}]->(:Standard|:Capability)
+  (:Sector)-[:USES]->(:Capability)   processes typical of the sector's suppliers
   (e)-[:PROBABLE_DUPLICATE {score, reason, flagged_at, status}]->(e)
 """
 

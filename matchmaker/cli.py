@@ -118,7 +118,8 @@ def seed(n, full, seed):
         if step not in bars:
             total = {"enterprises": len(data.enterprises), "capabilities": len(data.enterprise_capabilities),
                      "certifications": len(data.certifications), "products": len(data.enterprise_products),
-                     "requirements": len(data.buyer_requirements), "supply links": len(data.supply_links)}[step]
+                     "requirements": len(data.buyer_requirements), "supply links": len(data.supply_links),
+                     "sourcing requests": len(data.sourcing_requests)}[step]
             bars[step] = tqdm(total=total, desc=step, unit="rows", file=sys.stderr)
         bars[step].update(count)
 
@@ -223,6 +224,26 @@ def model_rollback():
         click.echo(f"active: {_learning().rollback()['active']}")
     except DomainError as err:
         _fail(err.message)
+
+
+@main.group()
+def requests():
+    """Sourcing requests."""
+
+
+@requests.command("rank")
+def requests_rank():
+    """Store every open request's top-10 cutoff under the active model (used by readiness reports)."""
+    from tqdm import tqdm
+
+    from scoring.model import ModelStore
+
+    from .config import Settings
+    from .services.matching import MatchService
+    service = MatchService(_graph(), ModelStore(Settings().model_dir))
+    with tqdm(desc="ranking open requests", unit="requests", file=sys.stderr) as bar:
+        count = len(service.refresh_cutoffs(progress=bar.update))
+    click.echo(f"ranked {count} open requests")
 
 
 if __name__ == "__main__":

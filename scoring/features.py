@@ -65,6 +65,14 @@ class Hierarchy:
         return 0.0
 
 
+def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance in kilometres between two WGS-84 points."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    h = (math.sin((p2 - p1) / 2) ** 2
+         + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2)
+    return 2 * 6371.0088 * math.asin(math.sqrt(h))
+
+
 def capability_matches(request: dict, candidate: dict, hierarchy: Hierarchy) -> dict[str, tuple[float, str | None]]:
     """For each needed capability: (best credit, the supplier capability that gives it)."""
     result = {}

@@ -80,6 +80,8 @@ class DemoData:
     enterprise_products: list[dict] = field(default_factory=list)
     buyer_requirements: list[dict] = field(default_factory=list)
     supply_links: list[dict] = field(default_factory=list)
+    sector_capabilities: list[dict] = field(default_factory=list)
+    sourcing_requests: list[dict] = field(default_factory=list)
 
 
 def catalogue_rows() -> DemoData:
@@ -96,6 +98,8 @@ def catalogue_rows() -> DemoData:
     data.products = [{"hs": hs, "name": n, "sector": s} for hs, n, s in _PRODUCTS]
     data.sector_requirements = [{"sector": s, "standard": st, "mandatory": m}
                                 for s, reqs in cat.SECTOR_REQUIREMENTS.items() for st, m in reqs]
+    data.sector_capabilities = [{"sector": s, "capability": c}
+                                for s, caps in cat.SECTOR_CAPABILITIES.items() for c in caps]
     return data
 
 
@@ -212,7 +216,28 @@ def generate(n: int = DEMO_ENTERPRISES, seed: int = 7, share_fdi: float = 0.008,
                                                 "mandatory": mandatory if roll > 0.15 else not mandatory})
 
     _link_suppliers(rng, buyers, smes_by_sector, data)
+    _open_requests(rng, buyers, data)
     return data
+
+
+def _open_requests(rng, buyers, data, share: float = 0.35) -> None:
+    """Open sourcing requests of about a third of the buyers, in their sector's terms."""
+    requirements: dict[str, list[dict]] = {}
+    for r in data.buyer_requirements:
+        requirements.setdefault(r["buyer"], []).append({"id": r["standard"], "mandatory": r["mandatory"]})
+    for buyer_id, kind, sector, (lat, lon) in buyers:
+        if rng.random() >= share:
+            continue
+        for n in range(rng.randint(1, 2)):
+            caps = rng.sample(cat.SECTOR_CAPABILITIES[sector], min(len(cat.SECTOR_CAPABILITIES[sector]),
+                                                                   rng.randint(1, 2)))
+            data.sourcing_requests.append({
+                "id": f"REQ-{buyer_id}-{n + 1}", "buyer": buyer_id, "status": "open",
+                "title": f"{_SECTOR_WORDS[sector]}: " + ", ".join(c.replace("-", " ") for c in caps),
+                "text": " ".join(c.replace("-", " ") for c in caps), "capabilities": sorted(caps), "products": [],
+                "standards": sorted(requirements.get(buyer_id, []), key=lambda s: s["id"]),
+                "monthly_volume": float(rng.choice([500, 2000, 5000, 10000, 20000])),
+                "max_distance_km": float(rng.choice([20, 30, 50])), "latitude": lat, "longitude": lon})
 
 
 _CAPACITY_SCALE = 2_000.0

@@ -27,6 +27,7 @@ def load(graph, data: DemoData, progress: Callable[[str, int], None] | None = No
     catalogues.upsert_associations(data.associations)
     catalogues.upsert_products(data.products)
     catalogues.set_sector_requirements(data.sector_requirements)
+    catalogues.set_sector_capabilities(data.sector_capabilities)
     now = datetime.now(timezone.utc).isoformat(timespec="seconds")
     counts = {"created": 0, "updated": 0, "unchanged": 0}
     steps = [
@@ -45,5 +46,11 @@ def load(graph, data: DemoData, progress: Callable[[str, int], None] | None = No
                     counts[k] += result[k]
             if progress:
                 progress(name, len(batch))
-    return {"enterprises": counts, "capabilities": len(data.enterprise_capabilities),
+    from matchmaker.repositories.sourcing import SourcingRepository
+    requests = SourcingRepository(graph)
+    for request in data.sourcing_requests:
+        requests.save(request, now, create=False)
+    if progress and data.sourcing_requests:
+        progress("sourcing requests", len(data.sourcing_requests))
+    return {"enterprises": counts, "sourcing_requests": len(data.sourcing_requests), "capabilities": len(data.enterprise_capabilities),
             "certifications": len(data.certifications), "supply_links": len(data.supply_links)}

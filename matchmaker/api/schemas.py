@@ -208,3 +208,23 @@ class TrainArgs(Schema):
 
 class ActivateIn(Schema):
     version = fields.String(required=True)
+
+
+class GapArgs(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    buyer = fields.String(metadata={"description": "a buyer's enterprise id"})
+    request = fields.String(metadata={"description": "a sourcing request id"})
+    sector = fields.String(metadata={"description": "a sector id"})
+    horizon_days = fields.Integer(load_default=90, validate=validate.Range(min=0, max=3650),
+                                  metadata={"description": "certificates expiring within this many days are flagged"})
+
+
+class PriorityArgs(Schema):
+    limit = fields.Integer(load_default=10, validate=validate.Range(min=1, max=100))
+
+
+class ReportArgs(Schema):
+    horizon_days = fields.Integer(load_default=90, validate=validate.Range(min=0, max=3650))
+    format = fields.String(load_default="json", validate=validate.OneOf(["json", "html"]))

@@ -1,21 +1,19 @@
 """Which pairs of enterprise records look like one firm under two spellings (flagged, never merged)."""
 from __future__ import annotations
 
-import math
 from difflib import SequenceMatcher
 
+from scoring.features import haversine_km
 from scoring.text import jaccard, name_key, tokens
 
 NEAR_METRES = 1000.0
 
 
 def distance_m(a, b) -> float | None:
-    """Great-circle distance between two Neo4j WGS-84 points (or None when one is missing)."""
+    """Distance in metres between two Neo4j WGS-84 points (or None when one is missing)."""
     if a is None or b is None:
         return None
-    lat1, lon1, lat2, lon2 = map(math.radians, (a.y, a.x, b.y, b.x))
-    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
-    return 2 * 6_371_000 * math.asin(math.sqrt(h))
+    return haversine_km(a.y, a.x, b.y, b.x) * 1000.0
 
 
 def duplicate_verdict(a: dict, b: dict) -> tuple[float, str] | None:

@@ -54,6 +54,12 @@ class CatalogueRepository:
             "UNWIND $rows AS row MATCH (s:Sector {id: row.sector}), (st:Standard {id: row.standard}) "
             "MERGE (s)-[r:REQUIRES]->(st) SET r.mandatory = row.mandatory", rows=rows).consume())
 
+    def set_sector_capabilities(self, rows: list[dict]) -> None:
+        """rows: {sector, capability}: the processes typical of a sector's suppliers."""
+        self.graph.write(lambda tx: tx.run(
+            "UNWIND $rows AS row MATCH (s:Sector {id: row.sector}), (c:Capability {id: row.capability}) "
+            "MERGE (s)-[:USES]->(c)", rows=rows).consume())
+
     def set_buyer_requirements(self, rows: list[dict]) -> None:
         """rows: {buyer, standard, mandatory}: what a large or FDI buyer asks of every supplier."""
         self.graph.write(lambda tx: tx.run(

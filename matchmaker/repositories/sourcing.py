@@ -72,6 +72,13 @@ class SourcingRepository:
         return self.graph.write(lambda tx: tx.run(
             "MATCH (r:SourcingRequest {id: $id}) DETACH DELETE r RETURN count(*) AS n", id=request_id).single()["n"] > 0)
 
+    def set_cutoffs(self, rows: list[dict], now: str) -> None:
+        """rows: {id, score, model}: the 10th best match score of each request (0.0 with fewer than 10)."""
+        self.graph.write(lambda tx: tx.run(
+            "UNWIND $rows AS row MATCH (r:SourcingRequest {id: row.id}) "
+            "SET r.cutoff_score = row.score, r.cutoff_model = row.model, r.cutoff_at = $now",
+            rows=rows, now=now).consume())
+
     def open_requests(self) -> list[dict]:
         return self.graph.read(lambda tx: [r["r"] for r in tx.run(
             f"MATCH (r:SourcingRequest {{status: 'open'}}) RETURN {_REQUEST} AS r ORDER BY r.id")])

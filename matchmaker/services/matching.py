@@ -20,6 +20,7 @@ from ..repositories.sourcing import SourcingRepository
 from .imports import _now
 
 POOL = 300  # candidates pre-selected in the graph by a cheap score, then ranked by the model
+TOP_N = 10  # "would you rank in the top 10": the cutoff each request stores
 _CACHE_TTL = 60.0
 _cache: dict[tuple[int, str], tuple[float, object]] = {}
 
@@ -37,6 +38,7 @@ class MatchService:
         """Create a request; retrying with the same id and content returns it unchanged (created=False)."""
         request = self._checked(data)
         if self.requests.save(request, _now(), create=True):
+            self.refresh_cutoffs([request["id"]])
             return self.get_request(request["id"]), True
         existing = self.get_request(request["id"])
         if _comparable(existing) != _comparable(request):
@@ -49,6 +51,7 @@ class MatchService:
             raise InvalidInput("a sourcing request belongs to its buyer", {"buyer": ["cannot change"]})
         merged = {**current, **data, "id": request_id, "buyer": current["buyer"]}
         self.requests.save(self._checked(merged), _now(), create=False)
+        self.refresh_cutoffs([request_id])
         return self.get_request(request_id)
 
     def get_request(self, request_id: str) -> dict:
@@ -104,6 +107,25 @@ class MatchService:
         return self.graph.read(lambda tx: {r["hs"] for r in tx.run(
             "UNWIND $codes AS hs MATCH (p:Product {hs: hs}) RETURN p.hs AS hs", codes=codes)})
 
+    def refresh_cutoffs(self, request_ids: list[str] | None = None, progress=None) -> dict[str, float]:
+        """Store each request's top-10 cutoff under the active model (all open requests by default)."""
+        requests = ([self.get_request(i) for i in request_ids] if request_ids is not None
+                    else self.requests.open_requests())
+        version = self.store.active().version
+        rows = []
+        for request in requests:
+            rows.append({"id": request["id"], "model": version, "score": self.cutoff(request)})
+            if progress:
+                progress(1)
+        if rows:
+            self.requests.set_cutoffs(rows, _now())
+        return {row["id"]: row["score"] for row in rows}
+
+    def cutoff(self, request: dict) -> float:
+        """The score a supplier needs to enter the request's top 10 (0.0 when fewer than 10 qualify)."""
+        items = self.match(request, {"per_page": TOP_N})["items"]
+        return items[-1]["score"] if len(items) == TOP_N else 0.0
+
     # -- matching ------------------------------------------------------------------------------
     def matches_for(self, request_id: str, options: dict) -> dict:
         return self.match(self.get_request(request_id), options)
@@ -155,7 +177,7 @@ class MatchService:
                 "rank": rank, "score": round(float(scores[i]), 4),
                 "supplier": {k: c.get(k) for k in ("id", "name", "kind", "commune", "employees", "founded")}
                 | {"distance_km": None if c.get("distance_km") is None else round(c["distance_km"], 1)},
-                "reasons": _reasons(request, c, X[i], parts[i]),
+                "reasons": reasons_for(request, c, X[i], parts[i]),
                 "missing": missing_items(request, c, hierarchy),
                 "features": {name: round(float(v), 4) for name, v in zip(FEATURES, X[i])},
             })
@@ -216,7 +238,7 @@ def _short(standard_id: str) -> str:
     return standard_id.upper().replace("-", " ")
 
 
-def _reasons(request: dict, c: dict, x: np.ndarray, parts: np.ndarray) -> list[str]:
+def reasons_for(request: dict, c: dict, x: np.ndarray, parts: np.ndarray) -> list[str]:
     """Up to three plain-language reasons, from the features that raised this supplier's score most."""
     f = dict(zip(FEATURES, x))
     valid = set(c.get("valid_standards") or ())

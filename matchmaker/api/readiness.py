@@ -1,0 +1,44 @@
+"""SME readiness: gaps against a target, which gap to close first, peers, the printable report."""
+from flask import render_template
+from flask_smorest import Blueprint
+
+from . import graph, model_store
+from .schemas import GapArgs, PriorityArgs, ReportArgs
+from ..services.readiness import ReadinessService
+
+blp = Blueprint("readiness", __name__, url_prefix="/smes", description="What an SME still lacks")
+
+
+def _service():
+    return ReadinessService(graph(), model_store())
+
+
+@blp.route("/<string:sme_id>/gaps")
+@blp.arguments(GapArgs, location="query")
+def gaps(args, sme_id):
+    """Standards and capabilities the SME lacks for one buyer, request or sector, with readiness."""
+    return _service().gaps(sme_id, buyer=args.get("buyer"), request=args.get("request"),
+                           sector=args.get("sector"), horizon_days=args["horizon_days"])
+
+
+@blp.route("/<string:sme_id>/priorities")
+@blp.arguments(PriorityArgs, location="query")
+def priorities(args, sme_id):
+    """Missing items ranked by the open requests and buyers closing each would open (re-scored)."""
+    return _service().priorities(sme_id, limit=args["limit"])
+
+
+@blp.route("/<string:sme_id>/peers")
+def peers(sme_id):
+    """Shares of peers (same sector, zone or commune, similar size) holding each standard and capability."""
+    return _service().peers(sme_id)
+
+
+@blp.route("/<string:sme_id>/readiness")
+@blp.arguments(ReportArgs, location="query")
+def report(args, sme_id):
+    """The whole readiness report, as JSON or as a printable page to hand to an advisor."""
+    body = _service().report(sme_id, horizon_days=args["horizon_days"])
+    if args["format"] == "html":
+        return render_template("readiness.html", report=body), 200, {"Content-Type": "text/html; charset=utf-8"}
+    return body

@@ -1,0 +1,124 @@
+"""What an SME holds, what its targets ask, and what its peers hold."""
+from __future__ import annotations
+
+from datetime import date
+
+from .matching import _VALID
+
+
+class ReadinessRepository:
+    def __init__(self, graph):
+        self.graph = graph
+
+    def sme(self, sme_id: str, today: date) -> dict | None:
+        """The SME with its certificates (all, with dates), capabilities, customers and their kinds."""
+        def work(tx):
+            record = tx.run(f"""
+                MATCH (e:Enterprise {{id: $id}})
+                RETURN e {{.id, .name, .kind, .commune, .employees, .founded, .export_share, .search_text,
+                    latitude: e.location.latitude, longitude: e.location.longitude,
+                    sectors: [(e)-[:IN_SECTOR]->(s) | s.id],
+                    zone: head([(e)-[:LOCATED_IN]->(z) | z.id]),
+                    capabilities: [(e)-[h:HAS_CAPABILITY]->(c) | [c.id, h.capacity]],
+                    certificates: [(e)-[x:CERTIFIED]->(s) | {{standard: s.id, name: s.name, number: x.number,
+                                    issuer: x.issuer, expires: x.expires, valid: {_VALID}}}],
+                    products: [(e)-[:MAKES]->(p) | p.hs],
+                    customers: [(e)-[:SUPPLIES]->(b) | {{id: b.id, kind: b.kind,
+                                 sectors: [(b)-[:IN_SECTOR]->(s) | s.id]}}],
+                    shared: [(e)-[:SUPPLIES]->(x)<-[:SUPPLIES]-(:Enterprise)-[:SUPPLIES]->(b)
+                             WHERE b <> x AND b <> e | b.id],
+                    outcomes_positive: COUNT {{ (o:MatchOutcome)-[:SUPPLIER]->(e) WHERE o.label = 1 }},
+                    outcomes_negative: COUNT {{ (o:MatchOutcome)-[:SUPPLIER]->(e) WHERE o.label = 0 }}
+                }} AS e""", id=sme_id, today=today.isoformat()).single()
+            return record["e"] if record else None
+        return self.graph.read(work)
+
+    def buyer_target(self, buyer_id: str) -> dict | None:
+        """A buyer's standing requirements and the capabilities its open requests need."""
+        def work(tx):
+            record = tx.run("""
+                MATCH (b:Enterprise {id: $id})
+                RETURN b {.id, .name, .kind, latitude: b.location.latitude, longitude: b.location.longitude,
+                    sectors: [(b)-[:IN_SECTOR]->(s) | s.id],
+                    standards: [(b)-[r:REQUIRES]->(s:Standard) | {id: s.id, mandatory: r.mandatory}],
+                    capabilities: COLLECT { MATCH (b)-[:POSTED]->(:SourcingRequest {status: 'open'})
+                                            -[:NEEDS]->(c:Capability) RETURN DISTINCT c.id }} AS b
+                """, id=buyer_id).single()
+            return record["b"] if record else None
+        return self.graph.read(work)
+
+    def sector_target(self, sector_id: str) -> dict | None:
+        def work(tx):
+            record = tx.run("""
+                MATCH (s:Sector {id: $id})
+                RETURN s {.id, .name,
+                    standards: [(s)-[r:REQUIRES]->(st:Standard) | {id: st.id, mandatory: r.mandatory}],
+                    capabilities: [(s)-[:USES]->(c:Capability) | c.id]} AS s
+                """, id=sector_id).single()
+            return record["s"] if record else None
+        return self.graph.read(work)
+
+    def standards(self) -> dict[str, dict]:
+        return self.graph.read(lambda tx: {r["s"]["id"]: r["s"] for r in tx.run(
+            "MATCH (s:Standard) RETURN s {.id, .name, .kind, .effort} AS s")})
+
+    def open_requests_near(self, relevant: list[str], sectors: list[str], latitude, longitude) -> list[dict]:
+        """Open requests an SME could serve: needing a related capability or posted by a buyer of its
+        sector, and within the request's own maximum distance of the SME."""
+        def work(tx):
+            result = tx.run("""
+                CALL () {
+                    MATCH (c:Capability) WHERE c.id IN $relevant
+                    MATCH (r:SourcingRequest {status: 'open'})-[:NEEDS]->(c) RETURN r
+                    UNION
+                    MATCH (s:Sector) WHERE s.id IN $sectors
+                    MATCH (s)<-[:IN_SECTOR]-(:Enterprise)-[:POSTED]->(r:SourcingRequest {status: 'open'}) RETURN r
+                }
+                WITH r, CASE WHEN r.location IS NULL OR $latitude IS NULL THEN null
+                        ELSE point.distance(r.location, point({latitude: $latitude, longitude: $longitude})) / 1000.0
+                        END AS km
+                WITH r, km WHERE r.max_distance_km IS NULL OR km IS NULL OR km <= r.max_distance_km
+                MATCH (b:Enterprise)-[:POSTED]->(r)
+                RETURN r {.id, .title, .text, .monthly_volume, .max_distance_km, .cutoff_score, .cutoff_model,
+                          latitude: r.location.latitude, longitude: r.location.longitude,
+                          buyer: b.id, buyer_name: b.name, buyer_kind: b.kind,
+                          buyer_sectors: [(b)-[:IN_SECTOR]->(s) | s.id],
+                          capabilities: [(r)-[:NEEDS]->(c:Capability) | c.id],
+                          products: [(r)-[:NEEDS]->(p:Product) | p.hs],
+                          standards: [(r)-[n:NEEDS]->(s:Standard) | {id: s.id, mandatory: n.mandatory}]} AS r,
+                       km
+                ORDER BY r.id
+                """, relevant=relevant, sectors=sectors, latitude=latitude, longitude=longitude)
+            return [{**rec["r"], "distance_km": rec["km"]} for rec in result]
+        return self.graph.read(work)
+
+    def peer_shares(self, sme_id: str, today: date) -> dict:
+        """Shares of peers (SMEs of the same sector, in the same zone or commune, of similar size)
+        holding each valid standard and each capability."""
+        def work(tx):
+            record = tx.run(f"""
+                MATCH (e:Enterprise {{id: $id}})
+                WITH e, [(e)-[:IN_SECTOR]->(s) | s.id] AS sectors, head([(e)-[:LOCATED_IN]->(z) | z]) AS zone,
+                     coalesce(e.employees, 0) AS size
+                MATCH (s:Sector)<-[:IN_SECTOR]-(p:SME)
+                WHERE s.id IN sectors AND p <> e
+                  AND (p.commune = e.commune OR (zone IS NOT NULL AND EXISTS {{ (p)-[:LOCATED_IN]->(zone) }}))
+                  AND (size = 0 OR (p.employees >= size / 2.0 AND p.employees <= size * 2.0))
+                WITH DISTINCT p
+                WITH collect(p) AS peers
+                CALL (peers) {{
+                    UNWIND peers AS p
+                    MATCH (p)-[x:CERTIFIED]->(s:Standard) WHERE {_VALID}
+                    WITH s.id AS id, count(DISTINCT p) AS n
+                    RETURN collect([id, n]) AS standards
+                }}
+                CALL (peers) {{
+                    UNWIND peers AS p
+                    MATCH (p)-[:HAS_CAPABILITY]->(c:Capability)
+                    WITH c.id AS id, count(DISTINCT p) AS n
+                    RETURN collect([id, n]) AS capabilities
+                }}
+                RETURN size(peers) AS peers, standards, capabilities
+                """, id=sme_id, today=today.isoformat()).single()
+            return record.data() if record else {"peers": 0, "standards": [], "capabilities": []}
+        return self.graph.read(work)

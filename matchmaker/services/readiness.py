@@ -1,0 +1,297 @@
+"""SME readiness: gaps against a buyer, request or sector; which gap to close first; peers."""
+from __future__ import annotations
+
+import statistics
+from collections import defaultdict
+from datetime import date, timedelta
+
+from scoring.features import FEATURES, FULL, GENERAL, Hierarchy, capability_matches, feature_matrix, haversine_km
+from scoring.model import ModelStore
+
+from ..errors import InvalidInput, NotFound
+from ..repositories.readiness import ReadinessRepository
+from .matching import MatchService, reasons_for
+
+
+class ReadinessService:
+    def __init__(self, graph, store: ModelStore):
+        self.repo = ReadinessRepository(graph)
+        self.matching = MatchService(graph, store)
+        self.store = store
+
+    # -- inputs --------------------------------------------------------------------------------
+    def _sme(self, sme_id: str, today: date) -> dict:
+        sme = self.repo.sme(sme_id, today)
+        if sme is None:
+            raise NotFound(f"no enterprise with id '{sme_id}'")
+        sme["capabilities"] = {c: capacity for c, capacity in sme["capabilities"]}
+        sme["valid"] = {c["standard"] for c in sme["certificates"] if c["valid"]}
+        sme["expired"] = {c["standard"] for c in sme["certificates"] if not c["valid"]}
+        return sme
+
+    @staticmethod
+    def _inputs(sme: dict, target: dict, add: tuple[str, str] | None = None) -> dict:
+        """The SME as a candidate for ``target`` (optionally with one more standard or capability)."""
+        buyer, sectors = target.get("buyer"), set(target.get("buyer_sectors") or [])
+        distance = None
+        if target.get("latitude") is not None and sme.get("latitude") is not None:
+            distance = haversine_km(sme["latitude"], sme["longitude"], target["latitude"], target["longitude"])
+        capabilities, valid, expired = dict(sme["capabilities"]), set(sme["valid"]), set(sme["expired"])
+        if add and add[0] == "standard":
+            valid.add(add[1])
+            expired.discard(add[1])
+        elif add and add[0] == "capability":
+            known = [c for c in sme["capabilities"].values() if c]
+            capabilities[add[1]] = statistics.median(known) if known else None
+        customers = sme["customers"]
+        return {
+            "id": sme["id"], "capabilities": capabilities, "valid_standards": valid, "expired_standards": expired,
+            "products": sme["products"], "distance_km": distance, "founded": sme.get("founded"),
+            "export_share": sme.get("export_share"), "search_text": sme.get("search_text"),
+            "large_fdi_customers": sum(1 for c in customers if c["kind"] in ("large", "fdi")),
+            "same_sector_buyers": sum(1 for c in customers
+                                      if c["kind"] in ("large", "fdi") and sectors & set(c["sectors"])),
+            "shared_customers": sme["shared"].count(buyer) if buyer else 0,
+            "supplies_buyer": any(c["id"] == buyer for c in customers),
+            "outcomes_positive": sme["outcomes_positive"], "outcomes_negative": sme["outcomes_negative"],
+        }
+
+    @staticmethod
+    def blocking(target: dict, inputs: dict, hierarchy: Hierarchy) -> set[tuple[str, str]]:
+        """What keeps the SME out of the target's matches under the default hard filters."""
+        blocked = {("standard", s["id"]) for s in target["standards"]
+                   if s.get("mandatory") and s["id"] not in inputs["valid_standards"]}
+        needed = target.get("capabilities") or []
+        if needed:
+            best = max(credit for credit, _ in capability_matches(target, inputs, hierarchy).values())
+            makes = set(target.get("products") or []) & set(inputs["products"])
+            if best < GENERAL and not makes:
+                blocked |= {("capability", c) for c in needed}
+        return blocked
+
+    @staticmethod
+    def _unblocked_by(blocked: set, item: tuple[str, str]) -> bool:
+        """Adding ``item`` lifts every block: it is the only standard missing, or one capability of the
+        needed ones when no capability at all is held (adding any one of them lets the SME in)."""
+        rest = {b for b in blocked if b != item}
+        if item[0] == "capability":
+            rest = {b for b in rest if b[0] != "capability"}
+        return item in blocked and not rest
+
+    # -- gap against one target ----------------------------------------------------------------
+    def gaps(self, sme_id: str, buyer: str | None = None, request: str | None = None,
+             sector: str | None = None, horizon_days: int = 90) -> dict:
+        given = [(k, v) for k, v in (("buyer", buyer), ("request", request), ("sector", sector)) if v]
+        if len(given) != 1:
+            raise InvalidInput("give exactly one target: buyer, request or sector",
+                               {"target": ["one of buyer, request, sector"]})
+        today = date.today()
+        sme = self._sme(sme_id, today)
+        target = self._target(*given[0], sme)
+        hierarchy = self.matching._hierarchy()
+        inputs = self._inputs(sme, target)
+        scorer = self.store.active()
+        X = feature_matrix(target, [inputs], hierarchy, today.year)
+        score = float(scorer.scores(X)[0])
+        blocked = self.blocking(target, inputs, hierarchy)
+        standards = self._standard_status(sme, target, today, horizon_days)
+        capabilities = {"met": [], "partial": [], "missing": []}
+        for needed, (credit, via) in capability_matches(target, inputs, hierarchy).items():
+            if credit >= FULL:
+                capabilities["met"].append({"id": needed})
+            elif via:
+                capabilities["partial"].append({"id": needed, "has_related": via, "credit": credit})
+            else:
+                capabilities["missing"].append({"id": needed})
+        return {
+            "sme": _sme_summary(sme), "target": target["summary"], "horizon_days": horizon_days,
+            "readiness": {
+                "score": round(score, 4), "model_version": scorer.version, "eligible": not blocked,
+                "blocking": [{"type": t, "id": i} for t, i in sorted(blocked)],
+                "reasons": reasons_for(target, inputs, X[0], scorer.contributions(X)[0]),
+            },
+            "standards": standards, "capabilities": capabilities,
+            "certificates_to_renew": self._renewals(sme, today, horizon_days, target),
+        }
+
+    def _target(self, kind: str, target_id: str, sme: dict) -> dict:
+        if kind == "request":
+            request = self.matching.get_request(target_id)
+            buyer = self.repo.buyer_target(request["buyer"]) or {}
+            return {**request, "buyer_sectors": buyer.get("sectors", []),
+                    "summary": {"type": "request", "id": target_id, "name": request.get("title"),
+                                "buyer": request["buyer"]}}
+        if kind == "buyer":
+            buyer = self.repo.buyer_target(target_id)
+            if buyer is None:
+                raise NotFound(f"no buyer with id '{target_id}'")
+            return {"buyer": target_id, "buyer_sectors": buyer["sectors"], "standards": buyer["standards"],
+                    "capabilities": buyer["capabilities"], "products": [], "text": None, "monthly_volume": None,
+                    "latitude": buyer["latitude"], "longitude": buyer["longitude"],
+                    "summary": {"type": "buyer", "id": target_id, "name": buyer["name"], "kind": buyer["kind"]}}
+        sector = self.repo.sector_target(target_id)
+        if sector is None:
+            raise NotFound(f"no sector with id '{target_id}'")
+        # A whole sector has no plant: distance is left out by placing the target at the SME.
+        return {"buyer": None, "buyer_sectors": [target_id], "standards": sector["standards"],
+                "capabilities": [c for c in sector["capabilities"] if c in sme["capabilities"]][:1] or
+                sector["capabilities"][:3], "products": [], "text": None, "monthly_volume": None,
+                "latitude": sme.get("latitude"), "longitude": sme.get("longitude"),
+                "summary": {"type": "sector", "id": target_id, "name": sector["name"]}}
+
+    @staticmethod
+    def _standard_status(sme: dict, target: dict, today: date, horizon_days: int) -> dict:
+        held = {c["standard"]: c for c in sme["certificates"]}
+        horizon = today + timedelta(days=horizon_days)
+        out = {"met": [], "expiring": [], "expired": [], "missing_mandatory": [], "missing_preferred": []}
+        for s in sorted(target["standards"], key=lambda s: (not s.get("mandatory"), s["id"])):
+            entry = {"id": s["id"], "mandatory": bool(s.get("mandatory"))}
+            cert = held.get(s["id"])
+            if cert and cert["valid"]:
+                expires = cert["expires"].to_native() if cert["expires"] else None
+                if expires and expires <= horizon:
+                    out["expiring"].append({**entry, "expires": expires.isoformat(),
+                                            "days_left": (expires - today).days})
+                else:
+                    out["met"].append({**entry, "expires": expires.isoformat() if expires else None})
+            elif cert:
+                out["expired"].append({**entry, "expired_on": cert["expires"].to_native().isoformat()})
+            else:
+                out["missing_mandatory" if s.get("mandatory") else "missing_preferred"].append(entry)
+        return out
+
+    @staticmethod
+    def _renewals(sme: dict, today: date, horizon_days: int, target: dict | None = None) -> list[dict]:
+        """Every certificate of the SME that has expired or expires within the horizon."""
+        wanted = {s["id"] for s in (target or {}).get("standards", [])}
+        horizon = today + timedelta(days=horizon_days)
+        out = []
+        for c in sme["certificates"]:
+            expires = c["expires"].to_native() if c["expires"] else None
+            if expires and expires <= horizon:
+                out.append({"standard": c["standard"], "name": c["name"], "number": c["number"],
+                            "issuer": c["issuer"], "expires": expires.isoformat(),
+                            "days_left": (expires - today).days, "expired": not c["valid"],
+                            "required_by_target": c["standard"] in wanted})
+        return sorted(out, key=lambda c: (c["expires"], c["standard"]))
+
+    # -- which gap first -----------------------------------------------------------------------
+    def priorities(self, sme_id: str, limit: int = 10) -> dict:
+        """Missing standards and capabilities ranked by what closing each would open, re-scored with
+        the real scorer: open requests unlocked, their buyers (FDI, large), entries into the top 10."""
+        today = date.today()
+        sme = self._sme(sme_id, today)
+        hierarchy = self.matching._hierarchy()
+        relevant = sorted({c for c in hierarchy.parent for held in sme["capabilities"]
+                           if hierarchy.credit(c, held) > 0 or hierarchy.credit(held, c) > 0})
+        requests = [r for r in self.repo.open_requests_near(relevant, sme["sectors"], sme.get("latitude"),
+                                                          sme.get("longitude")) if r["buyer"] != sme_id]
+        scorer = self.store.active()
+        self._fresh_cutoffs(requests, scorer.version)
+        base_inputs = [self._inputs(sme, r) for r in requests]
+        base_scores = scorer.scores(feature_matrix_rows(requests, base_inputs, hierarchy, today.year))
+        blocked = [self.blocking(r, i, hierarchy) for r, i in zip(requests, base_inputs)]
+        candidates = sorted({b for bs in blocked for b in bs} |
+                            {("standard", s["id"]) for r in requests for s in r["standards"]
+                             if s["id"] not in sme["valid"]})
+        standards = self.repo.standards()
+        items = []
+        for item in candidates:
+            unlocked = [k for k, bs in enumerate(blocked) if self._unblocked_by(bs, item)]
+            touched = [k for k, r in enumerate(requests) if _needs(r, item)]
+            if not touched:
+                continue
+            inputs = [self._inputs(sme, requests[k], add=item) for k in touched]
+            new_scores = scorer.scores(feature_matrix_rows([requests[k] for k in touched], inputs, hierarchy,
+                                                           today.year))
+            new_by_request = dict(zip(touched, new_scores))
+            top10 = [k for k in unlocked if new_by_request[k] >= (requests[k]["cutoff_score"] or 0.0)]
+            buyers = {requests[k]["buyer"]: requests[k]["buyer_kind"] for k in unlocked}
+            gain = float(statistics.fmean(new_by_request[k] - base_scores[k] for k in touched))
+            meta = standards.get(item[1], {}) if item[0] == "standard" else {}
+            entry = {
+                "type": item[0], "id": item[1], "name": meta.get("name", item[1]),
+                "effort": meta.get("effort"), "kind": meta.get("kind"),
+                "needed_by_requests": len(touched),
+                "unlocks": {"requests": len(unlocked), "buyers": len(buyers),
+                            "fdi_buyers": sum(1 for k in buyers.values() if k == "fdi"),
+                            "large_buyers": sum(1 for k in buyers.values() if k == "large"),
+                            "top10": len(top10), "request_ids": [requests[k]["id"] for k in unlocked]},
+                "mean_score_gain": round(gain, 4),
+            }
+            entry["message"] = _message(entry)
+            items.append(entry)
+        items.sort(key=lambda e: (-e["unlocks"]["requests"], -e["unlocks"]["top10"], -e["unlocks"]["buyers"],
+                                  -e["mean_score_gain"], e["type"], e["id"]))
+        return {"sme": _sme_summary(sme), "model_version": scorer.version,
+                "open_requests_considered": len(requests),
+                "eligible_now": sum(1 for bs in blocked if not bs), "items": items[:limit]}
+
+    def _fresh_cutoffs(self, requests: list[dict], version: str) -> None:
+        """Requests ranked under another model (or never) get their top-10 cutoff computed now."""
+        stale = [r["id"] for r in requests if r.get("cutoff_score") is None or r.get("cutoff_model") != version]
+        if stale:
+            scores = self.matching.refresh_cutoffs(stale)
+            for r in requests:
+                r["cutoff_score"] = scores.get(r["id"], r.get("cutoff_score"))
+
+    # -- peers ---------------------------------------------------------------------------------
+    def peers(self, sme_id: str) -> dict:
+        today = date.today()
+        sme = self._sme(sme_id, today)
+        shares = self.repo.peer_shares(sme_id, today)
+        total = shares["peers"]
+        standards = self.repo.standards()
+
+        def rows(pairs, held, names):
+            out = [{"id": i, "name": names.get(i, i), "share": round(n / total, 3) if total else 0.0,
+                    "peers_holding": n, "held": i in held} for i, n in pairs if n]
+            return sorted(out, key=lambda r: (-r["share"], r["id"]))
+        return {"sme": _sme_summary(sme), "peers": total,
+                "peer_definition": "SMEs of the same sector, in the same zone or commune, with half to twice "
+                                   "the employees",
+                "standards": rows(shares["standards"], sme["valid"], {k: v["name"] for k, v in standards.items()}),
+                "capabilities": rows(shares["capabilities"], set(sme["capabilities"]), {})}
+
+    # -- the whole report ----------------------------------------------------------------------
+    def report(self, sme_id: str, horizon_days: int = 90) -> dict:
+        today = date.today()
+        sme = self._sme(sme_id, today)
+        sectors = [self.gaps(sme_id, sector=s, horizon_days=horizon_days) for s in sme["sectors"]]
+        return {"generated_on": today.isoformat(), "sme": _sme_summary(sme), "horizon_days": horizon_days,
+                "certificates_to_renew": self._renewals(sme, today, horizon_days),
+                "priorities": self.priorities(sme_id), "sector_gaps": sectors, "peers": self.peers(sme_id)}
+
+
+def feature_matrix_rows(targets: list[dict], inputs: list[dict], hierarchy: Hierarchy, year: int):
+    """One feature row per (target, inputs) pair: each target is its own request."""
+    import numpy as np
+    if not targets:
+        return np.zeros((0, len(FEATURES)))
+    return np.vstack([feature_matrix(t, [i], hierarchy, year) for t, i in zip(targets, inputs)])
+
+
+def _needs(request: dict, item: tuple[str, str]) -> bool:
+    if item[0] == "standard":
+        return any(s["id"] == item[1] for s in request["standards"])
+    return item[1] in (request.get("capabilities") or [])
+
+
+def _sme_summary(sme: dict) -> dict:
+    return {k: sme.get(k) for k in ("id", "name", "kind", "commune", "zone", "employees", "sectors")}
+
+
+def _message(entry: dict) -> str:
+    u = entry["unlocks"]
+    if not u["requests"]:
+        return (f"{entry['name']} is asked for by {entry['needed_by_requests']} open request"
+                f"{'s' if entry['needed_by_requests'] != 1 else ''}, but other gaps remain in each of them.")
+    others = []
+    if u["fdi_buyers"]:
+        others.append(f"{u['fdi_buyers']} of them FDI")
+    if u["large_buyers"]:
+        others.append(f"{u['large_buyers']} large")
+    buyers = f"{u['buyers']} buyer{'s' if u['buyers'] != 1 else ''}" + (f", {' and '.join(others)}" if others else "")
+    return (f"{entry['name']} would make you eligible for {u['requests']} open request"
+            f"{'s' if u['requests'] != 1 else ''} from {buyers}; you would rank in the top 10 for "
+            f"{u['top10']} of them.")

@@ -1,0 +1,139 @@
+"""Readiness reports over small graphs where the right answer is known by construction."""
+from datetime import date, timedelta
+
+import pytest
+
+from matchmaker.repositories.enterprises import EnterpriseRepository
+
+PLANT = (21.1219, 105.7872)
+
+
+def firm(client, code, name, kind="sme", km_north=0.0, sector="automotive", employees=40, **extra):
+    body = {"code": code, "name": name, "kind": kind, "sectors": sector, "employees": employees,
+            "latitude": PLANT[0] + km_north / 111.0, "longitude": PLANT[1], "founded": 2012,
+            "commune": "Thien Loc", **extra}
+    assert client.post("/enterprises", json=body).status_code == 201
+
+
+def request(client, rid, buyer, standards, capabilities=("cnc-milling",), max_km=40):
+    body = {"id": rid, "buyer": buyer, "capabilities": list(capabilities), "max_distance_km": max_km,
+            "monthly_volume": 1000, "standards": [{"id": s, "mandatory": m} for s, m in standards]}
+    response = client.post("/sourcing-requests", json=body)
+    assert response.status_code == 201, response.get_json()
+
+
+@pytest.fixture
+def world(client, catalogue):
+    """SME 0300000001 holds ISO 9001 (valid) and IATF 16949 (expiring in 20 days) and CNC milling.
+    ISO 14001 is the only gap for requests R1 (FDI buyer F1), R2 (FDI F2) and R3 (large L1);
+    R4 (F1) also needs RoHS, which it lacks too; R5 needs only ISO 9001 (already eligible);
+    R6 is 200 km away (out of reach)."""
+    firm(client, "0300000001", "Minh An CNC")
+    firm(client, "0300000101", "Fuji Parts Vietnam", kind="fdi", km_north=3, employees=900)
+    firm(client, "0300000102", "Hana Motors Vietnam", kind="fdi", km_north=6, employees=1200)
+    firm(client, "0300000103", "Thang Long Machinery", kind="large", km_north=4, employees=400)
+    firm(client, "0300000104", "Far Away Assembly", kind="fdi", km_north=200, employees=700)
+    for code, km in (("0300000201", 1), ("0300000202", 2), ("0300000203", 3)):   # peers in the commune
+        firm(client, code, f"Peer {code}", km_north=km, employees=30)
+    repo = EnterpriseRepository(catalogue)
+    repo.set_capabilities([{"enterprise": e, "capability": "cnc-milling", "capacity": 5000.0, "unit": "pcs/month"}
+                           for e in ("0300000001", "0300000201", "0300000202", "0300000203")])
+    today = date.today()
+    valid = {"issued": today - timedelta(days=300), "expires": today + timedelta(days=700)}
+    repo.set_certifications([
+        {"enterprise": "0300000001", "standard": "iso-9001", "number": "Q1", "issuer": "SGS", **valid},
+        {"enterprise": "0300000001", "standard": "iatf-16949", "number": "T1", "issuer": "TUV",
+         "issued": today - timedelta(days=1000), "expires": today + timedelta(days=20)},
+        {"enterprise": "0300000201", "standard": "iso-14001", "number": "E1", "issuer": "BV", **valid},
+        {"enterprise": "0300000202", "standard": "iso-14001", "number": "E2", "issuer": "BV", **valid},
+        {"enterprise": "0300000202", "standard": "iso-9001", "number": "Q2", "issuer": "BV", **valid},
+    ])
+    both = [("iso-9001", True), ("iso-14001", True)]
+    request(client, "R1", "0300000101", both)
+    request(client, "R2", "0300000102", both + [("iso-45001", False)])
+    request(client, "R3", "0300000103", both)
+    request(client, "R4", "0300000101", both + [("rohs", True)])
+    request(client, "R5", "0300000102", [("iso-9001", True)])
+    request(client, "R6", "0300000104", both, max_km=50)
+    from matchmaker.repositories.catalogues import CatalogueRepository
+    CatalogueRepository(catalogue).set_buyer_requirements([
+        {"buyer": "0300000101", "standard": "iso-9001", "mandatory": True},
+        {"buyer": "0300000101", "standard": "iso-14001", "mandatory": True},
+        {"buyer": "0300000101", "standard": "iatf-16949", "mandatory": False}])
+
+
+def test_gap_against_a_buyer(client, world):
+    body = client.get("/smes/0300000001/gaps?buyer=0300000101&horizon_days=30").get_json()
+    assert body["target"] == {"type": "buyer", "id": "0300000101", "name": "Fuji Parts Vietnam", "kind": "fdi"}
+    assert [s["id"] for s in body["standards"]["missing_mandatory"]] == ["iso-14001"]
+    assert [s["id"] for s in body["standards"]["met"]] == ["iso-9001"]
+    assert body["standards"]["expiring"][0]["id"] == "iatf-16949"
+    assert body["standards"]["expiring"][0]["days_left"] == 20
+    assert body["readiness"]["eligible"] is False
+    assert body["readiness"]["blocking"] == [{"type": "standard", "id": "iso-14001"}]
+    assert 0 <= body["readiness"]["score"] <= 1
+    # capabilities its open requests need: CNC milling, met
+    assert body["capabilities"]["met"] == [{"id": "cnc-milling"}]
+    # with a horizon of 10 days the IATF certificate is not yet flagged
+    body = client.get("/smes/0300000001/gaps?buyer=0300000101&horizon_days=10").get_json()
+    assert {s["id"] for s in body["standards"]["met"]} == {"iatf-16949", "iso-9001"}
+    assert body["certificates_to_renew"] == []
+
+
+def test_gap_against_a_request_and_a_sector(client, world):
+    body = client.get("/smes/0300000001/gaps?request=R4").get_json()
+    assert [s["id"] for s in body["standards"]["missing_mandatory"]] == ["iso-14001", "rohs"]
+    body = client.get("/smes/0300000001/gaps?sector=automotive").get_json()
+    assert {s["id"] for s in body["standards"]["missing_mandatory"]} == {"apqp-ppap", "imds"}
+    assert body["target"]["type"] == "sector"
+    for query, status in (("", 422), ("?buyer=0300000101&sector=automotive", 422), ("?request=nope", 404),
+                          ("?sector=nope", 404), ("?buyer=nope", 404), ("?buyer=0300000101&horizon_days=-1", 422)):
+        assert client.get(f"/smes/0300000001/gaps{query}").status_code == status, query
+    assert client.get("/smes/nobody/gaps?sector=automotive").status_code == 404
+
+
+def test_which_gap_first_is_the_counterfactual_by_construction(client, world):
+    body = client.get("/smes/0300000001/priorities").get_json()
+    assert body["open_requests_considered"] == 5          # R6 is out of reach
+    assert body["eligible_now"] == 1                      # R5
+    first = body["items"][0]
+    assert (first["type"], first["id"]) == ("standard", "iso-14001")
+    unlocks = first["unlocks"]
+    assert sorted(unlocks["request_ids"]) == ["R1", "R2", "R3"]   # R4 still needs RoHS
+    assert (unlocks["requests"], unlocks["buyers"], unlocks["fdi_buyers"], unlocks["large_buyers"]) == (3, 3, 2, 1)
+    # fewer than ten suppliers qualify for each request, so it would be in the top 10 of all three
+    assert unlocks["top10"] == 3
+    assert first["effort"] == "medium"
+    assert first["message"] == ("ISO 14001 Environmental management would make you eligible for 3 open requests "
+                                "from 3 buyers, 2 of them FDI and 1 large; you would rank in the top 10 for 3 of them.")
+    rohs = next(i for i in body["items"] if i["id"] == "rohs")
+    assert rohs["unlocks"]["requests"] == 0 and rohs["needed_by_requests"] == 1
+    assert "other gaps remain" in rohs["message"]
+    assert first["mean_score_gain"] > 0
+
+
+def test_top10_uses_the_stored_cutoff(client, world, graph):
+    graph.write(lambda tx: tx.run("MATCH (r:SourcingRequest {id: 'R1'}) SET r.cutoff_score = 0.999").consume())
+    first = client.get("/smes/0300000001/priorities").get_json()["items"][0]
+    assert first["unlocks"]["requests"] == 3 and first["unlocks"]["top10"] == 2
+
+
+def test_peers(client, world):
+    body = client.get("/smes/0300000001/peers").get_json()
+    assert body["peers"] == 3
+    shares = {row["id"]: row for row in body["standards"]}
+    assert shares["iso-14001"]["share"] == pytest.approx(0.667, abs=0.001) and not shares["iso-14001"]["held"]
+    assert shares["iso-9001"]["share"] == pytest.approx(0.333, abs=0.001) and shares["iso-9001"]["held"]
+    assert body["capabilities"][0]["id"] == "cnc-milling" and body["capabilities"][0]["share"] == 1.0
+
+
+def test_report_as_json_and_printable_html(client, world):
+    body = client.get("/smes/0300000001/readiness?horizon_days=30").get_json()
+    assert body["priorities"]["items"][0]["id"] == "iso-14001"
+    assert body["certificates_to_renew"][0]["standard"] == "iatf-16949"
+    assert body["sector_gaps"][0]["target"]["id"] == "automotive"
+    page = client.get("/smes/0300000001/readiness?format=html")
+    assert page.status_code == 200 and page.mimetype == "text/html"
+    html = page.get_data(as_text=True)
+    assert "Minh An CNC" in html and "would make you eligible for 3 open requests" in html
+    assert client.get("/smes/0300000001/readiness?format=pdf").status_code == 422
