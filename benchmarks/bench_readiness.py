@@ -1,0 +1,113 @@
+"""The full "which gap first" report for one SME at Hanoi scale, over HTTP.
+
+    .venv/bin/python benchmarks/bench_readiness.py [--smes 10] [--rounds 3]
+
+Needs the graph at Hanoi scale with the demo's open sourcing requests (`matchmaker seed --full`) and a
+trained model. Picks the SMEs with the most open requests within reach, ranks every open request
+(`matchmaker requests rank`, timed), then times GET /smes/{id}/priorities. In the same run, the
+baseline is the same report with no stored top-10 cutoffs, so each request in reach is ranked on
+the spot (what the report would cost without the stored cutoffs).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.bench_matches import PORT, http, percentile  # noqa: E402
+from matchmaker.config import Neo4jSettings  # noqa: E402
+from matchmaker.db import Graph  # noqa: E402
+
+
+def busiest_smes(graph: Graph, count: int) -> list[str]:
+    """SMEs near the most open requests that need one of their capabilities."""
+    return graph.read(lambda tx: [r["id"] for r in tx.run("""
+        MATCH (r:SourcingRequest {status: 'open'})-[:NEEDS]->(c:Capability)<-[:HAS_CAPABILITY]-(e:SME)
+        WHERE point.distance(e.location, r.location) <= r.max_distance_km * 1000
+        WITH e, count(DISTINCT r) AS n ORDER BY n DESC, e.id LIMIT $count
+        RETURN e.id AS id""", count=count)])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--smes", type=int, default=10)
+    parser.add_argument("--rounds", type=int, default=3)
+    args = parser.parse_args()
+
+    graph = Graph(Neo4jSettings.from_env())
+    counts = graph.read(lambda tx: tx.run(
+        "RETURN COUNT { (:Enterprise) } AS enterprises, "
+        "COUNT { (:SourcingRequest {status: 'open'}) } AS open_requests").single().data())
+    if counts["open_requests"] == 0:
+        sys.exit("no open sourcing requests: run `matchmaker seed --full` first")
+    models = Path(os.environ.get("MATCHMAKER_MODEL_DIR", str(ROOT / ".local" / "models")))
+    if not (models / "CURRENT").exists():
+        subprocess.run([sys.executable, "-m", "matchmaker.cli", "model", "train"], check=True, cwd=ROOT)
+    started = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "matchmaker.cli", "requests", "rank"], check=True, cwd=ROOT,
+                   stderr=subprocess.DEVNULL)
+    rank_seconds = time.perf_counter() - started
+    smes = busiest_smes(graph, args.smes)
+
+    env = {**os.environ, "BIND": f"127.0.0.1:{PORT}", "MATCHMAKER_MODEL_DIR": str(models)}
+    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "--access-logfile",
+                               "/dev/null", "wsgi:app"], cwd=ROOT, env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        for _ in range(100):
+            try:
+                if http("GET", "/ready")[0] == 200:
+                    break
+            except OSError:
+                pass
+            time.sleep(0.3)
+        for sme in smes:  # warm-up
+            http("GET", f"/smes/{sme}/priorities")
+        timings, considered, items = [], [], []
+        for _ in range(args.rounds):
+            for sme in smes:
+                status, body, ms = http("GET", f"/smes/{sme}/priorities")
+                assert status == 200, body
+                timings.append(ms)
+                considered.append(body["open_requests_considered"])
+                items.append(len(body["items"]))
+        # Baseline: the same reports with the cutoffs cleared, so every request in reach is ranked now.
+        baseline = []
+        for sme in smes[:3]:
+            graph.write(lambda tx: tx.run("MATCH (r:SourcingRequest) REMOVE r.cutoff_score, r.cutoff_model").consume())
+            status, body, ms = http("GET", f"/smes/{sme}/priorities")
+            assert status == 200, body
+            baseline.append(ms)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        subprocess.run([sys.executable, "-m", "matchmaker.cli", "requests", "rank"], check=True, cwd=ROOT,
+                       stderr=subprocess.DEVNULL)
+        graph.close()
+
+    figures = {
+        "date": date.today().isoformat(), **counts, "smes": len(smes), "timed_reports": len(timings),
+        "median_requests_in_reach": statistics.median(considered), "median_items": statistics.median(items),
+        "p50_ms": round(percentile(timings, 0.5), 1), "p95_ms": round(percentile(timings, 0.95), 1),
+        "max_ms": round(max(timings), 1), "target_ms": 1000,
+        "baseline_unranked_median_ms": round(statistics.median(baseline), 1),
+        "baseline_over_p50": round(statistics.median(baseline) / percentile(timings, 0.5), 1),
+        "rank_all_open_requests_s": round(rank_seconds, 1), "cores": os.cpu_count(),
+    }
+    print(json.dumps(figures, indent=2))
+    out = ROOT / "benchmarks" / "results"
+    out.mkdir(exist_ok=True)
+    (out / "readiness.json").write_text(json.dumps(figures, indent=2))
+
+
+if __name__ == "__main__":
+    main()

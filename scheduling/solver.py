@@ -1,0 +1,352 @@
+"""The meeting scheduler: OR-Tools CP-SAT, lexicographic objectives.
+
+1. The weighted value of the meetings held (all of them when all fit; required ones always).
+2. Then the number of breaks (a run of idle slots between two of a participant's meetings), under a
+   fairness bound on how far apart two participants' breaks may be, and (when re-solving on the day)
+   the number of meetings moved from the previous schedule.
+
+Every meeting gets a table; every returned schedule passes the validator.
+"""
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from ortools.sat.python import cp_model
+
+from .model import Event, Placement, Schedule, breaks_of
+from .validator import participant_slots, validate
+
+OPTIMAL, FEASIBLE, INFEASIBLE, UNKNOWN = "optimal", "feasible", "infeasible", "unknown"
+
+
+@dataclass
+class SolveResult:
+    status: str                                  # optimal, feasible, infeasible or unknown (no answer in time)
+    schedule: Schedule | None = None
+    value: int = 0                               # weighted meetings held
+    value_bound: int = 0
+    breaks: int | None = None
+    breaks_bound: int | None = None
+    moved: int | None = None                     # meetings moved from the previous schedule
+    gap: float | None = None                     # relative gap of the breaks objective
+    unmet: list[dict] = field(default_factory=list)
+    breaks_by_participant: dict[str, int] = field(default_factory=dict)
+    explanation: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+class _Model:
+    """CP-SAT variables of one event: x[m][t] = meeting m in slot t."""
+
+    def __init__(self, event: Event, keep: Schedule | None):
+        self.event = event
+        self.model = cp_model.CpModel()
+        m = self.model
+        self.meetings = list(event.meetings)
+        self.index = {meeting.id: k for k, meeting in enumerate(self.meetings)}
+        self.x: list[dict[int, cp_model.IntVar]] = []
+        self.held = []
+        for k, meeting in enumerate(self.meetings):
+            slots = event.allowed_slots(meeting)
+            self.x.append({t: m.NewBoolVar(f"x{k}_{t}") for t in slots})
+            held = m.NewBoolVar(f"held{k}")
+            m.Add(sum(self.x[k].values()) == held)
+            if meeting.required:
+                m.Add(held == 1)
+            self.held.append(held)
+        T = event.n_slots
+        people = event.participant_index
+        self.of: dict[str, list[int]] = defaultdict(list)
+        for k, meeting in enumerate(self.meetings):
+            self.of[meeting.a].append(k)
+            self.of[meeting.b].append(k)
+        self.busy: dict[str, list] = {}
+        for p in event.participants:
+            ks = self.of.get(p.id, [])
+            row = []
+            for t in range(T):
+                terms = [self.x[k][t] for k in ks if t in self.x[k]]
+                if not terms:
+                    row.append(0)
+                    continue
+                b = m.NewBoolVar(f"busy{p.id}_{t}")
+                m.Add(sum(terms) == b)        # at most one meeting per participant and slot
+                row.append(b)
+            self.busy[p.id] = row
+            if p.max_meetings is not None:
+                m.Add(sum(self.held[k] for k in ks) <= p.max_meetings)
+        # Tables: hosted buyers keep theirs; every other meeting needs one of the free tables.
+        hosted = {p.id for p in event.participants if p.hosted_table is not None}
+        free_tables = event.n_tables - len({people[h].hosted_table for h in hosted})
+        for t in range(T):
+            terms = [self.x[k][t] for k, meeting in enumerate(self.meetings)
+                     if t in self.x[k] and meeting.a not in hosted and meeting.b not in hosted]
+            if terms:
+                m.Add(sum(terms) <= free_tables)
+        self.slot_of = []
+        for k in range(len(self.meetings)):
+            s = m.NewIntVar(0, max(T - 1, 0), f"slot{k}")
+            m.Add(s == sum(t * v for t, v in self.x[k].items()))
+            self.slot_of.append(s)
+        for earlier, later in event.precedences:
+            e, l = self.index[earlier], self.index[later]
+            both = [self.held[e], self.held[l]]
+            m.Add(self.slot_of[e] + 1 <= self.slot_of[l]).OnlyEnforceIf(both)
+        self._breaks()
+        self.moves = []
+        if keep is not None:
+            for placement in keep.placements:
+                k = self.index.get(placement.meeting)
+                if k is not None:
+                    same = self.x[k].get(placement.slot)
+                    moved = m.NewBoolVar(f"moved{k}")
+                    m.Add(moved == 1 - same) if same is not None else m.Add(moved == 1)
+                    self.moves.append(moved)
+
+    def _breaks(self) -> None:
+        """breaks(p) = blocks of consecutive busy slots - 1, with implied constraints on idle slots."""
+        m, T = self.model, self.event.n_slots
+        self.breaks = {}
+        for p in self.event.participants:
+            busy = self.busy[p.id]
+            ks = self.of.get(p.id, [])
+            if len(ks) <= 1 or T <= 2:
+                self.breaks[p.id] = 0
+                continue
+            starts = []
+            for t in range(T):
+                if isinstance(busy[t], int):
+                    continue
+                s = m.NewBoolVar(f"start{p.id}_{t}")
+                prev = busy[t - 1] if t > 0 else 0
+                if isinstance(prev, int):
+                    m.Add(s == busy[t])
+                else:
+                    m.AddBoolOr([busy[t].Not(), prev, s])
+                    m.AddImplication(s, busy[t])
+                    m.AddImplication(s, prev.Not())
+                starts.append(s)
+            any_busy = m.NewBoolVar(f"any{p.id}")
+            m.AddMaxEquality(any_busy, [b for b in busy if not isinstance(b, int)])
+            br = m.NewIntVar(0, T // 2, f"breaks{p.id}")
+            m.Add(br == sum(starts) - any_busy)
+            # Implied: the participant's span (first to last meeting) holds its meetings and its idle
+            # slots; no idle slot inside the span means no break, and each break needs one.
+            before, after = [], []
+            for t in range(T):
+                b = m.NewBoolVar(f"bef{p.id}_{t}")
+                terms = ([before[-1]] if before else []) + ([busy[t]] if not isinstance(busy[t], int) else [])
+                m.AddMaxEquality(b, terms) if terms else m.Add(b == 0)
+                before.append(b)
+            for t in reversed(range(T)):
+                a = m.NewBoolVar(f"aft{p.id}_{t}")
+                terms = ([after[-1]] if after else []) + ([busy[t]] if not isinstance(busy[t], int) else [])
+                m.AddMaxEquality(a, terms) if terms else m.Add(a == 0)
+                after.append(a)
+            after.reverse()
+            idle = []
+            for t in range(T):
+                i = m.NewBoolVar(f"idle{p.id}_{t}")
+                # idle inside the span: met before, meets after, not busy now
+                m.AddBoolAnd([before[t], after[t]]).OnlyEnforceIf(i)
+                if not isinstance(busy[t], int):
+                    m.AddImplication(i, busy[t].Not())
+                    m.AddBoolOr([before[t].Not(), after[t].Not(), busy[t], i])
+                else:
+                    m.AddBoolOr([before[t].Not(), after[t].Not(), i])
+                idle.append(i)
+            m.Add(br <= sum(idle))
+            for i in idle:
+                m.Add(br >= 1).OnlyEnforceIf(i)
+            self.breaks[p.id] = br
+
+    def total_breaks(self):
+        return sum(self.breaks.values())
+
+    def add_fairness(self, d: int | None) -> None:
+        if d is None:
+            return
+        m, T = self.model, self.event.n_slots
+        hi, lo = m.NewIntVar(0, T, "max_breaks"), m.NewIntVar(0, T, "min_breaks")
+        values = list(self.breaks.values())
+        m.AddMaxEquality(hi, values)
+        m.AddMinEquality(lo, values)
+        m.Add(hi - lo <= d)
+
+    def value(self):
+        return sum(meeting.weight * self.held[k] for k, meeting in enumerate(self.meetings))
+
+    def add_reversal_symmetry_break(self) -> None:
+        """Reversing time maps a schedule to one with the same breaks: keep the half where the busiest
+        participant's meetings lean early. Only when nothing in the event tells early from late."""
+        e = self.event
+        if e.precedences or len(e.session_ends) > 1 or any(m.fixed_slot is not None for m in e.meetings):
+            return
+        if any(p.forbidden for p in e.participants):
+            return
+        busiest = max(e.participants, key=lambda p: (len(self.of.get(p.id, [])), p.id))
+        busy = self.busy[busiest.id]
+        T = e.n_slots
+        self.model.Add(sum((2 * t - (T - 1)) * b for t, b in enumerate(busy) if not isinstance(b, int)) <= 0)
+
+    def hint(self, schedule: Schedule) -> None:
+        placed = schedule.by_meeting()
+        for k, meeting in enumerate(self.meetings):
+            p = placed.get(meeting.id)
+            for t, v in self.x[k].items():
+                self.model.AddHint(v, 1 if p is not None and p.slot == t else 0)
+
+    def read(self, solver: cp_model.CpSolver) -> Schedule:
+        slots = {}
+        for k, meeting in enumerate(self.meetings):
+            for t, v in self.x[k].items():
+                if solver.Value(v):
+                    slots[meeting.id] = t
+        return assign_tables(self.event, slots)
+
+
+def assign_tables(event: Event, slots: dict[str, int]) -> Schedule:
+    """Hosted buyers' meetings at their table; the others at the free tables, in meeting-id order."""
+    people = event.participant_index
+    meetings = {m.id: m for m in event.meetings}
+    hosted_tables = {p.hosted_table for p in event.participants if p.hosted_table is not None}
+    free = [t for t in range(event.n_tables) if t not in hosted_tables]
+    by_slot: dict[int, list[str]] = defaultdict(list)
+    for meeting_id, slot in slots.items():
+        by_slot[slot].append(meeting_id)
+    placements = []
+    for slot, ids in sorted(by_slot.items()):
+        tables = iter(free)
+        for meeting_id in sorted(ids, key=_natural):
+            meeting = meetings[meeting_id]
+            host = next((people[w].hosted_table for w in (meeting.a, meeting.b)
+                         if people[w].hosted_table is not None), None)
+            placements.append(Placement(meeting_id, slot, host if host is not None else next(tables)))
+    return Schedule(tuple(sorted(placements, key=lambda p: (p.slot, p.table))))
+
+
+def _natural(text: str):
+    return (0, int(text), "") if text.isdigit() else (1, 0, text)
+
+
+def _solver(time_limit: float, workers: int) -> cp_model.CpSolver:
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = max(0.1, time_limit)
+    solver.parameters.num_workers = workers
+    solver.parameters.random_seed = 1
+    return solver
+
+
+def explain_infeasible(event: Event) -> list[str]:
+    """Plain reasons an event cannot be scheduled, found by simple counting (no solver)."""
+    reasons = []
+    people = event.participant_index
+    for meeting in event.meetings:
+        if meeting.required and not event.allowed_slots(meeting):
+            reasons.append(f"meeting {meeting.id} ({meeting.a} with {meeting.b}) has no slot allowed by its "
+                           f"session, fixed slot and both parties' forbidden slots")
+    load = defaultdict(list)
+    for meeting in event.meetings:
+        if meeting.required:
+            load[meeting.a].append(meeting)
+            load[meeting.b].append(meeting)
+    for who, meetings in sorted(load.items()):
+        free = [t for t in range(event.n_slots) if t not in people[who].forbidden]
+        if len(meetings) > len(free):
+            reasons.append(f"participant {who} must attend {len(meetings)} meetings but has {len(free)} free slots")
+        limit = people[who].max_meetings
+        if limit is not None and len(meetings) > limit:
+            reasons.append(f"participant {who} must attend {len(meetings)} meetings, more than its maximum {limit}")
+    fixed = defaultdict(list)
+    for meeting in event.meetings:
+        if meeting.fixed_slot is not None:
+            for who in (meeting.a, meeting.b):
+                fixed[(who, meeting.fixed_slot)].append(meeting.id)
+    for (who, slot), ids in sorted(fixed.items()):
+        if len(ids) > 1:
+            reasons.append(f"participant {who} has meetings {', '.join(ids)} all fixed to slot {slot}")
+    required = sum(1 for m in event.meetings if m.required)
+    if required > event.n_slots * event.n_tables:
+        reasons.append(f"{required} required meetings but only {event.n_slots} slots x {event.n_tables} tables")
+    if not reasons:
+        reasons.append("no schedule meets every constraint together (precedences, sessions, forbidden and fixed "
+                       "slots, tables, fairness); no single constraint is impossible alone")
+    return reasons
+
+
+def solve(event: Event, time_limit: float = 60.0, workers: int = 8, hint: Schedule | None = None,
+          keep: Schedule | None = None) -> SolveResult:
+    """Schedule ``event``; with ``keep`` (a previous schedule), move as few of its meetings as possible."""
+    started = time.monotonic()
+    all_required = all(m.required for m in event.meetings)
+    total_value = sum(m.weight for m in event.meetings)
+    value = total_value
+    value_bound = total_value
+
+    if not all_required:
+        # Phase 1: the most valuable set of meetings that fits (breaks ignored).
+        phase = _Model(event, keep=None)
+        phase.model.Maximize(phase.value())
+        if hint:
+            phase.hint(hint)
+        solver = _solver((time_limit - (time.monotonic() - started)) / 3, workers)
+        status = solver.Solve(phase.model)
+        if status == cp_model.INFEASIBLE:
+            return SolveResult(INFEASIBLE, explanation=explain_infeasible(event),
+                               seconds=time.monotonic() - started)
+        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return SolveResult(UNKNOWN, explanation=["no schedule found within the time limit"],
+                               seconds=time.monotonic() - started)
+        value = int(solver.ObjectiveValue())
+        value_bound = int(solver.BestObjectiveBound())
+        hint = hint or phase.read(solver)
+
+    # Phase 2: keep that value, then fewest breaks (and fewest moves), fairly spread.
+    phase = _Model(event, keep=keep)
+    if value == total_value and not all_required:
+        for h in phase.held:
+            phase.model.Add(h == 1)
+    elif not all_required:
+        phase.model.Add(phase.value() >= value)
+    phase.add_fairness(event.fairness)
+    if keep is None:
+        phase.add_reversal_symmetry_break()
+    big = len(event.participants) * event.n_slots + 1
+    objective = phase.total_breaks()
+    if phase.moves:
+        objective = big * sum(phase.moves) + phase.total_breaks()
+    phase.model.Minimize(objective)
+    if hint:
+        phase.hint(hint)
+    solver = _solver(time_limit - (time.monotonic() - started), workers)
+    status = solver.Solve(phase.model)
+    seconds = time.monotonic() - started
+    if status == cp_model.INFEASIBLE:
+        if event.fairness is not None and not all_required:
+            pass
+        return SolveResult(INFEASIBLE, explanation=explain_infeasible(event), seconds=seconds)
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return SolveResult(UNKNOWN, explanation=["no schedule found within the time limit"], seconds=seconds)
+    schedule = phase.read(solver)
+    violations = validate(event, schedule)
+    if violations:  # never hand out a broken schedule
+        raise AssertionError(f"solver returned an invalid schedule: {violations[:5]}")
+    busy = participant_slots(event, schedule)
+    by_participant = {who: breaks_of(slots) for who, slots in busy.items()}
+    breaks = sum(by_participant.values())
+    moved = int(sum(solver.Value(v) for v in phase.moves)) if phase.moves else None
+    bound = solver.BestObjectiveBound()
+    breaks_bound = int(round(bound - big * moved)) if phase.moves else int(round(bound))
+    breaks_bound = min(max(breaks_bound, 0), breaks)
+    proven = status == cp_model.OPTIMAL and value_bound == value
+    placed = schedule.by_meeting()
+    unmet = [{"meeting": m.id, "a": m.a, "b": m.b, "weight": m.weight,
+              "reason": "no slot free for both parties and a table (a more valuable set of meetings was kept)"}
+             for m in event.meetings if m.id not in placed]
+    return SolveResult(
+        status=OPTIMAL if proven else FEASIBLE, schedule=schedule, value=value, value_bound=value_bound,
+        breaks=breaks, breaks_bound=breaks_bound, moved=moved,
+        gap=0.0 if breaks == breaks_bound else (breaks - breaks_bound) / max(breaks, 1),
+        unmet=unmet, breaks_by_participant=by_participant, seconds=seconds)
