@@ -160,7 +160,29 @@ class _Model:
             m.Add(br <= sum(idle))
             for i in idle:
                 m.Add(br >= 1).OnlyEnforceIf(i)
+            if all(self.meetings[k].required for k in ks):
+                self._windows(p, busy, len(ks), br)
             self.breaks[p.id] = br
+
+    def _windows(self, p, busy: list, n: int, br) -> None:
+        """A participant without a break holds its n meetings in one window of n consecutive slots:
+        one Boolean per possible window, so the relaxation sees which windows remain."""
+        m, T = self.model, self.event.n_slots
+        windows = {}
+        for s in range(T - n + 1):
+            if all(not isinstance(busy[t], int) for t in range(s, s + n)):
+                windows[s] = m.NewBoolVar(f"win{p.id}_{s}")
+        no_break = m.NewBoolVar(f"nobreak{p.id}")
+        m.Add(sum(windows.values()) == no_break)
+        m.Add(br == 0).OnlyEnforceIf(no_break)
+        m.Add(br >= 1).OnlyEnforceIf(no_break.Not())
+        for t in range(T):
+            if isinstance(busy[t], int):
+                continue
+            cover = [w for s, w in windows.items() if s <= t < s + n]
+            # in no-break mode, busy exactly where the chosen window is
+            m.Add(busy[t] >= sum(cover))
+            m.Add(busy[t] <= sum(cover)).OnlyEnforceIf(no_break)
 
     def total_breaks(self):
         return sum(self.breaks.values())

@@ -1,0 +1,117 @@
+"""The scheduler and its validator: every constraint checked, small events solved exactly."""
+from pathlib import Path
+
+import pytest
+
+from scheduling import Event, Meeting, Participant, Schedule, solve, validate
+from scheduling.model import Placement, breaks_of
+from scheduling.solver import assign_tables
+
+INSTANCES = Path(__file__).resolve().parents[2] / "shared" / "b2b" / "instances"
+
+
+def event(meetings, n_slots=4, n_tables=2, participants=None, **kw):
+    people = participants or tuple(Participant(p) for p in sorted({w for m in meetings for w in (m.a, m.b)}))
+    return Event(n_slots=n_slots, session_ends=kw.pop("session_ends", (n_slots,)), n_tables=n_tables,
+                 participants=tuple(people), meetings=tuple(meetings), **kw)
+
+
+def place(*triples):
+    return Schedule(tuple(Placement(m, s, t) for m, s, t in triples))
+
+
+def kinds(violations):
+    return {v.constraint for v in violations}
+
+
+def test_breaks_count_runs_of_idle_slots():
+    assert breaks_of([0, 1, 2]) == 0
+    assert breaks_of([0, 2, 3]) == 1
+    assert breaks_of([0, 3]) == 1          # two idle slots in a row are one break
+    assert breaks_of([0, 2, 4]) == 2
+    assert breaks_of([]) == 0
+
+
+def test_validator_catches_each_constraint():
+    ms = [Meeting("m1", "A", "B", required=True), Meeting("m2", "A", "C"), Meeting("m3", "B", "C", fixed_slot=3),
+          Meeting("m4", "C", "D", session=2)]
+    people = (Participant("A", forbidden=frozenset({2})), Participant("B"), Participant("C", max_meetings=2),
+              Participant("D", hosted_table=1))
+    e = event(ms, participants=people, session_ends=(2, 4), precedences=(("m2", "m1"),), fairness=None)
+    assert validate(e, place(("m1", 1, 0), ("m3", 3, 0), ("m4", 2, 1))) == []
+    assert "required_meeting" in kinds(validate(e, place(("m3", 3, 0))))
+    assert "one_meeting_per_participant" in kinds(validate(e, place(("m1", 0, 0), ("m2", 0, 1))))
+    assert "one_meeting_per_table" in kinds(validate(e, place(("m1", 0, 0), ("m3", 0, 0))))
+    assert "forbidden_slot" in kinds(validate(e, place(("m1", 2, 0))))
+    assert "fixed_slot" in kinds(validate(e, place(("m1", 0, 0), ("m3", 1, 0))))
+    assert "session" in kinds(validate(e, place(("m1", 0, 0), ("m4", 0, 1))))
+    assert "precedence" in kinds(validate(e, place(("m1", 0, 0), ("m2", 1, 0))))
+    assert "max_meetings" in kinds(validate(e, place(("m1", 0, 0), ("m2", 1, 0), ("m3", 3, 0), ("m4", 2, 1))))
+    assert "hosted_table" in kinds(validate(e, place(("m1", 0, 0), ("m4", 2, 0))))
+    assert "hosted_table" in kinds(validate(e, place(("m1", 0, 1))))
+    assert "table_range" in kinds(validate(e, place(("m1", 0, 5))))
+    assert "slot_range" in kinds(validate(e, place(("m1", 9, 0))))
+    assert "unknown_meeting" in kinds(validate(e, place(("m1", 0, 0), ("zz", 1, 0))))
+    assert "one_placement_per_meeting" in kinds(validate(e, place(("m1", 0, 0), ("m1", 1, 0))))
+    fair = event([Meeting("a", "A", "B"), Meeting("b", "A", "C"), Meeting("c", "A", "D"), Meeting("d", "E", "F")],
+                 n_slots=6, fairness=1)
+    assert "fairness" in kinds(validate(fair, place(("a", 0, 0), ("b", 2, 0), ("c", 4, 0), ("d", 0, 1))))
+
+
+def test_solver_packs_meetings_without_breaks_and_assigns_tables():
+    ms = [Meeting(f"m{i}", "H", f"S{i}", required=True) for i in range(3)] + [Meeting("x", "S0", "S1", required=True)]
+    e = event(ms, n_slots=5, n_tables=2)
+    result = solve(e, time_limit=10, workers=2)
+    assert result.status == "optimal" and result.breaks == 0
+    assert validate(e, result.schedule) == []
+    slots = sorted(p.slot for p in result.schedule.placements if p.meeting.startswith("m"))
+    assert slots[2] - slots[0] == 2   # H meets its three suppliers back to back
+
+
+def test_value_first_then_breaks_and_unmet_have_reasons():
+    # one slot, one table: only one of the two meetings fits; the heavier (mutual) one is kept
+    ms = [Meeting("light", "A", "B", weight=1), Meeting("mutual", "C", "D", weight=3)]
+    result = solve(event(ms, n_slots=1, n_tables=1), time_limit=10, workers=2)
+    assert result.value == 3 and [u["meeting"] for u in result.unmet] == ["light"]
+    assert result.unmet[0]["reason"]
+
+
+def test_infeasible_inputs_are_explained():
+    ms = [Meeting("m1", "A", "B", required=True, fixed_slot=0), Meeting("m2", "A", "C", required=True, fixed_slot=0)]
+    result = solve(event(ms, n_slots=2), time_limit=5, workers=2)
+    assert result.status == "infeasible" and result.schedule is None
+    assert any("fixed to slot 0" in reason for reason in result.explanation)
+    crowded = [Meeting(f"m{i}", "A", f"S{i}", required=True) for i in range(3)]
+    result = solve(event(crowded, n_slots=2), time_limit=5, workers=2)
+    assert result.status == "infeasible" and "participant A must attend 3 meetings" in result.explanation[0]
+
+
+def test_resolve_keeps_the_rest_in_place():
+    ms = [Meeting(f"m{i}", f"B{i % 3}", f"S{i}", required=True) for i in range(9)]
+    e = event(ms, n_slots=4, n_tables=3)
+    first = solve(e, time_limit=10, workers=2)
+    cancelled = Event(**{**e.__dict__, "meetings": tuple(m for m in e.meetings if m.id != "m0")})
+    again = solve(cancelled, time_limit=10, workers=2, keep=first.schedule)
+    assert again.moved == 0
+    before = {p.meeting: p.slot for p in first.schedule.placements}
+    assert all(before[p.meeting] == p.slot for p in again.schedule.placements)
+
+
+def test_hosted_buyers_keep_their_table():
+    people = (Participant("H", hosted_table=0), Participant("S1"), Participant("S2"), Participant("X"), Participant("Y"))
+    ms = [Meeting("h1", "H", "S1", required=True), Meeting("h2", "H", "S2", required=True),
+          Meeting("o", "X", "Y", required=True)]
+    e = event(ms, participants=people, n_slots=2, n_tables=2)
+    result = solve(e, time_limit=10, workers=2)
+    tables = {p.meeting: p.table for p in result.schedule.placements}
+    assert tables["h1"] == tables["h2"] == 0 and tables["o"] == 1
+
+
+@pytest.mark.skipif(not INSTANCES.exists(), reason="shared/b2b is not beside the repository")
+def test_a_published_instance_reaches_its_known_optimum():
+    from scheduling.dzn import read_dzn
+    e = read_dzn(INSTANCES / "tic-12.original.dzn")
+    assert (len(e.participants), len(e.meetings), e.n_slots, e.n_tables) == (42, 125, 8, 21)
+    result = solve(e, time_limit=60, workers=8)
+    assert result.status == "optimal" and result.breaks == 0 and not result.unmet
+    assert validate(e, result.schedule) == []
