@@ -31,13 +31,13 @@ PORT = 8765
 BASE = f"http://127.0.0.1:{PORT}"
 
 
-def http(method: str, path: str, body: dict | None = None) -> tuple[int, dict, float]:
+def http(method: str, path: str, body: dict | None = None, timeout: float = 60) -> tuple[int, dict, float]:
     data = json.dumps(body).encode() if body is not None else None
     req = urllib.request.Request(BASE + path, data=data, method=method,
                                  headers={"Content-Type": "application/json"})
     started = time.perf_counter()
     try:
-        with urllib.request.urlopen(req, timeout=60) as resp:
+        with urllib.request.urlopen(req, timeout=timeout) as resp:
             raw = resp.read()
             payload = json.loads(raw) if raw else {}
             status = resp.status

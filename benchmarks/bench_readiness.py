@@ -80,13 +80,11 @@ def main() -> None:
                 timings.append(ms)
                 considered.append(body["open_requests_considered"])
                 items.append(len(body["items"]))
-        # Baseline: the same reports with the cutoffs cleared, so every request in reach is ranked now.
-        baseline = []
-        for sme in smes[:3]:
-            graph.write(lambda tx: tx.run("MATCH (r:SourcingRequest) REMOVE r.cutoff_score, r.cutoff_model").consume())
-            status, body, ms = http("GET", f"/smes/{sme}/priorities")
-            assert status == 200, body
-            baseline.append(ms)
+        # Baseline: the same report with the cutoffs cleared, so every request in reach is ranked now.
+        graph.write(lambda tx: tx.run("MATCH (r:SourcingRequest) REMOVE r.cutoff_score, r.cutoff_model").consume())
+        status, body, ms = http("GET", f"/smes/{smes[0]}/priorities", timeout=1800)
+        assert status == 200, body
+        baseline = [ms]
     finally:
         server.terminate()
         server.wait(timeout=30)

@@ -9,7 +9,8 @@ outcomes_positive, outcomes_negative.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 
@@ -44,6 +45,7 @@ class Hierarchy:
     """The capability tree: parent of each capability id."""
 
     parent: dict[str, str | None]
+    _credits: dict = field(default_factory=dict, compare=False, repr=False)  # memo: the tree is small
 
     def ancestors(self, capability: str) -> list[str]:
         chain, seen = [], set()
@@ -56,6 +58,12 @@ class Hierarchy:
 
     def credit(self, needed: str, held: str) -> float:
         """1 for the capability or a more specific one, 0.5 for a more general one, 0.25 for a sibling."""
+        key = (needed, held)
+        if key not in self._credits:
+            self._credits[key] = self._credit(needed, held)
+        return self._credits[key]
+
+    def _credit(self, needed: str, held: str) -> float:
         if held == needed or needed in self.ancestors(held):
             return FULL
         if held in self.ancestors(needed):
@@ -86,9 +94,14 @@ def capability_matches(request: dict, candidate: dict, hierarchy: Hierarchy) -> 
     return result
 
 
+@lru_cache(maxsize=8192)
+def _word_set(text: str | None) -> frozenset[str]:
+    return frozenset(tokens(text))
+
+
 def text_similarity(a: str | None, b: str | None) -> float:
     """Cosine similarity of the folded word sets (diacritics and case ignored)."""
-    ta, tb = set(tokens(a)), set(tokens(b))
+    ta, tb = _word_set(a), _word_set(b)
     if not ta or not tb:
         return 0.0
     return len(ta & tb) / math.sqrt(len(ta) * len(tb))
