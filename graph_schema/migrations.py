@@ -41,6 +41,13 @@ MIGRATIONS: tuple[Migration, ...] = (
         "CREATE INDEX sourcing_request_status IF NOT EXISTS FOR (r:SourcingRequest) ON (r.status)",
         "CREATE INDEX match_outcome_occurred IF NOT EXISTS FOR (o:MatchOutcome) ON (o.occurred_on)",
     )),
+    Migration(4, "matchmaking events", (
+        "CREATE CONSTRAINT event_id IF NOT EXISTS FOR (e:Event) REQUIRE e.id IS UNIQUE",
+        "CREATE CONSTRAINT slot_key IF NOT EXISTS FOR (s:Slot) REQUIRE s.key IS UNIQUE",
+        "CREATE CONSTRAINT table_key IF NOT EXISTS FOR (t:Table) REQUIRE t.key IS UNIQUE",
+        "CREATE CONSTRAINT participant_key IF NOT EXISTS FOR (p:Participant) REQUIRE p.key IS UNIQUE",
+        "CREATE CONSTRAINT meeting_request_key IF NOT EXISTS FOR (r:MeetingRequest) REQUIRE r.key IS UNIQUE",
+    )),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version

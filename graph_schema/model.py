@@ -18,6 +18,13 @@ Nodes
       (buyer)-[:POSTED]->(r), (r)-[:NEEDS {mandatory}]->(:Standard), (r)-[:NEEDS]->(:Capability|:Product)
   (:MatchOutcome) id, outcome, label (1 positive, 0 negative, null no signal), occurred_on, source
       (o)-[:BUYER]->(e), (o)-[:SUPPLIER]->(e), (o)-[:FOR_REQUEST]->(:SourcingRequest)
+  (:Event) id, name, location, utc_offset, fairness, schedule (JSON: placements, status, bound, gap),
+      schedule_version, last_changes
+      (ev)-[:HAS_SLOT]->(:Slot {key, index, start, end, session}), (ev)-[:HAS_TABLE]->(:Table {key, index,
+      name, seats, active}), (ev)-[:HAS_PARTICIPANT]->(:Participant {key, id, name, role, max_meetings,
+      forbidden, hosted_table, status})-[:REPRESENTS]->(:Enterprise),
+      (ev)-[:HAS_REQUEST]->(:MeetingRequest {key, id 'a~b', a, b, priority, requested_by, fixed_slot, after,
+      status})
   (:SchemaMigration) version, name, applied_at
 
 Relationships

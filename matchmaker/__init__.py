@@ -31,8 +31,8 @@ def create_app(settings: Settings | None = None) -> Flask:
 
     api = Api(app)
     _serve_swagger_assets(app)
-    from .api import catalogues, enterprises, health, imports, learning, readiness, sourcing
-    for module in (health, enterprises, catalogues, imports, sourcing, learning, readiness):
+    from .api import catalogues, enterprises, events, health, imports, learning, readiness, sourcing
+    for module in (health, enterprises, catalogues, imports, sourcing, learning, readiness, events):
         api.register_blueprint(module.blp)
     # After Api(app), so that our handlers replace flask-smorest's and every error has one shape.
     from .errors import errors

@@ -94,7 +94,11 @@ class _Model:
             e, l = self.index[earlier], self.index[later]
             both = [self.held[e], self.held[l]]
             m.Add(self.slot_of[e] + 1 <= self.slot_of[l]).OnlyEnforceIf(both)
+        self.no_breaks = []
         self._breaks()
+        if self.no_breaks:
+            # Search: try to keep participants break-free first (the fixed-search worker follows this).
+            m.AddDecisionStrategy(self.no_breaks, cp_model.CHOOSE_FIRST, cp_model.SELECT_MAX_VALUE)
         self.moves = []
         if keep is not None:
             for placement in keep.placements:
@@ -173,7 +177,18 @@ class _Model:
             if all(not isinstance(busy[t], int) for t in range(s, s + n)):
                 windows[s] = m.NewBoolVar(f"win{p.id}_{s}")
         no_break = m.NewBoolVar(f"nobreak{p.id}")
+        self.no_breaks.append(no_break)
         m.Add(sum(windows.values()) == no_break)
+        # The same on slot numbers: the meetings are all different slots, within the span from the
+        # first to the last; no break exactly when the span is as long as the meetings are many.
+        slots = [self.slot_of[k] for k in self.of[p.id]]
+        m.AddAllDifferent(slots)
+        first, last = m.NewIntVar(0, T - 1, f"first{p.id}"), m.NewIntVar(0, T - 1, f"last{p.id}")
+        m.AddMinEquality(first, slots)
+        m.AddMaxEquality(last, slots)
+        m.Add(last - first + 1 == n).OnlyEnforceIf(no_break)
+        m.Add(last - first + 1 >= n + 1).OnlyEnforceIf(no_break.Not())
+        m.Add(br <= last - first + 1 - n)
         m.Add(br == 0).OnlyEnforceIf(no_break)
         m.Add(br >= 1).OnlyEnforceIf(no_break.Not())
         for t in range(T):
@@ -193,6 +208,8 @@ class _Model:
         m, T = self.model, self.event.n_slots
         hi, lo = m.NewIntVar(0, T, "max_breaks"), m.NewIntVar(0, T, "min_breaks")
         values = list(self.breaks.values())
+        if not values:
+            return
         m.AddMaxEquality(hi, values)
         m.AddMinEquality(lo, values)
         m.Add(hi - lo <= d)
@@ -206,7 +223,7 @@ class _Model:
         e = self.event
         if e.precedences or len(e.session_ends) > 1 or any(m.fixed_slot is not None for m in e.meetings):
             return
-        if any(p.forbidden for p in e.participants):
+        if any(p.forbidden for p in e.participants) or not e.meetings:
             return
         busiest = max(e.participants, key=lambda p: (len(self.of.get(p.id, [])), p.id))
         busy = self.busy[busiest.id]
@@ -261,6 +278,22 @@ def _solver(time_limit: float, workers: int) -> cp_model.CpSolver:
     return solver
 
 
+def _unmet_reason(event: Event, meeting, busy: dict[str, list[int]]) -> str:
+    """Why a requested meeting is not in the schedule, in the organiser's words."""
+    people = event.participant_index
+    for who in (meeting.a, meeting.b):
+        limit = people[who].max_meetings
+        if limit is not None and len(busy.get(who, [])) >= limit:
+            return f"{who} reached its maximum of {limit} meetings"
+    allowed = event.allowed_slots(meeting)
+    if not allowed:
+        return "no slot is allowed for both parties (forbidden slots, session or fixed slot)"
+    free = [t for t in allowed if t not in busy.get(meeting.a, []) and t not in busy.get(meeting.b, [])]
+    if not free:
+        return "every slot allowed for both parties is taken by meetings of higher value"
+    return "no table left in the slots free for both parties (more valuable meetings were kept)"
+
+
 def explain_infeasible(event: Event) -> list[str]:
     """Plain reasons an event cannot be scheduled, found by simple counting (no solver)."""
     reasons = []
@@ -302,6 +335,9 @@ def solve(event: Event, time_limit: float = 60.0, workers: int = 8, hint: Schedu
           keep: Schedule | None = None) -> SolveResult:
     """Schedule ``event``; with ``keep`` (a previous schedule), move as few of its meetings as possible."""
     started = time.monotonic()
+    if not event.meetings:
+        return SolveResult(OPTIMAL, schedule=Schedule(()), breaks=0, breaks_bound=0, gap=0.0,
+                           breaks_by_participant={p.id: 0 for p in event.participants})
     all_required = all(m.required for m in event.meetings)
     total_value = sum(m.weight for m in event.meetings)
     value = total_value
@@ -364,8 +400,7 @@ def solve(event: Event, time_limit: float = 60.0, workers: int = 8, hint: Schedu
     breaks_bound = min(max(breaks_bound, 0), breaks)
     proven = status == cp_model.OPTIMAL and value_bound == value
     placed = schedule.by_meeting()
-    unmet = [{"meeting": m.id, "a": m.a, "b": m.b, "weight": m.weight,
-              "reason": "no slot free for both parties and a table (a more valuable set of meetings was kept)"}
+    unmet = [{"meeting": m.id, "a": m.a, "b": m.b, "weight": m.weight, "reason": _unmet_reason(event, m, busy)}
              for m in event.meetings if m.id not in placed]
     return SolveResult(
         status=OPTIMAL if proven else FEASIBLE, schedule=schedule, value=value, value_bound=value_bound,

@@ -1,5 +1,5 @@
 """Schemas at the edge of the API: query arguments, request bodies and documented responses."""
-from marshmallow import EXCLUDE, Schema, fields, validate
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, post_load, validate, validates_schema
 
 from graph_schema.model import ENTERPRISE_KINDS, ZONE_KINDS
 from ..importing.rows import EnterpriseRow, IMPORT_KINDS
@@ -228,3 +228,110 @@ class PriorityArgs(Schema):
 class ReportArgs(Schema):
     horizon_days = fields.Integer(load_default=90, validate=validate.Range(min=0, max=3650))
     format = fields.String(load_default="json", validate=validate.OneOf(["json", "html"]))
+
+
+class SlotIn(Schema):
+    start = fields.AwareDateTime(required=True, metadata={"description": "ISO time with offset, e.g. 2026-12-03T09:00+07:00"})
+    end = fields.AwareDateTime(required=True)
+    session = fields.Integer(load_default=1, validate=validate.Range(min=1, max=20),
+                             metadata={"description": "1 morning, 2 afternoon, 3 the next morning..."})
+
+
+class TableIn(Schema):
+    name = fields.String(load_default=None, validate=validate.Length(max=100))
+    seats = fields.Integer(load_default=4, validate=validate.Range(min=2, max=50))
+
+
+class EventIn(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    id = fields.String(load_default=None, validate=validate.Length(min=1, max=64))
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    location = fields.String(load_default=None, validate=validate.Length(max=300))
+    slots = fields.List(fields.Nested(SlotIn), required=True, validate=validate.Length(min=1, max=200))
+    tables = fields.List(fields.Nested(TableIn), required=True, validate=validate.Length(min=1, max=2000))
+    fairness = fields.Integer(load_default=2, allow_none=True, validate=validate.Range(min=0, max=50),
+                              metadata={"description": "max difference of breaks between two participants"})
+
+
+class ParticipantIn(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    id = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    name = fields.String(load_default=None, validate=validate.Length(max=200))
+    role = fields.String(load_default="other", validate=validate.OneOf(["buyer", "supplier", "other"]))
+    enterprise = fields.String(load_default=None, metadata={"description": "the enterprise it represents"})
+    max_meetings = fields.Integer(load_default=None, validate=validate.Range(min=0, max=200))
+    forbidden_slots = fields.List(fields.Integer(), load_default=list)
+    hosted_table = fields.Integer(load_default=None, allow_none=True,
+                                  metadata={"description": "hosted-buyer mode: keeps this table all day"})
+
+
+class ParticipantsIn(Schema):
+    participants = fields.List(fields.Nested(ParticipantIn), required=True, validate=validate.Length(min=1))
+
+
+class MeetingRequestIn(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    from_ = fields.String(required=True, data_key="from")
+    to = fields.String(required=True)
+    priority = fields.Integer(load_default=1, validate=validate.Range(min=1, max=3))
+    fixed_slot = fields.Integer(load_default=None, allow_none=True,
+                                metadata={"description": "organiser-fixed: this slot, and the meeting must be held"})
+    after = fields.List(fields.String(), load_default=list,
+                        metadata={"description": "requests (ids 'a~b') that must come earlier"})
+
+    @post_load
+    def named_from(self, data, **kwargs):
+        data["from"] = data.pop("from_")
+        return data
+
+
+class MeetingRequestsIn(Schema):
+    requests = fields.List(fields.Nested(MeetingRequestIn), required=True, validate=validate.Length(min=1))
+    organiser = fields.Boolean(load_default=False, metadata={"description": "organiser-fixed requests: must be held"})
+
+
+class ScheduleArgs(Schema):
+    time_limit = fields.Float(load_default=30.0, validate=validate.Range(min=1, max=600))
+
+
+class ChangeIn(Schema):
+    class Meta:
+        unknown = EXCLUDE
+
+    type = fields.String(required=True, validate=validate.OneOf(
+        ["cancel_meeting", "no_show", "cancel_participant", "late_registration", "table_lost"]))
+    meeting = fields.String(load_default=None)
+    participant = fields.String(load_default=None)
+    participant_data = fields.Nested(ParticipantIn, load_default=None)
+    requests = fields.List(fields.Nested(MeetingRequestIn), load_default=list)
+    table = fields.Integer(load_default=None)
+    from_slot = fields.Integer(load_default=None, validate=validate.Range(min=0),
+                               metadata={"description": "meetings before this slot were held and stay as they are"})
+    time_limit = fields.Float(load_default=20.0, validate=validate.Range(min=1, max=600))
+
+    @validates_schema
+    def check(self, data, **kwargs):
+        need = {"cancel_meeting": "meeting", "no_show": "participant", "cancel_participant": "participant",
+                "late_registration": "participant_data", "table_lost": "table"}[data["type"]]
+        if data.get(need) is None:
+            raise ValidationError({need: [f"required for {data['type']}"]})
+
+
+class SuggestionDecision(Schema):
+    accept = fields.Boolean(required=True)
+
+
+class AgendaArgs(Schema):
+    format = fields.String(load_default="json", validate=validate.OneOf(["json", "ics", "html"]))
+
+
+class MeetingOutcomeIn(Schema):
+    outcome = fields.String(required=True, validate=validate.OneOf(
+        ["held", "no_show", "no_interest", "follow_up", "nda", "sample_order", "contract"]))
+    note = fields.String(load_default=None, validate=validate.Length(max=2000))

@@ -1,0 +1,99 @@
+"""Matchmaking events: define, register, request, schedule, change on the day, agendas, outcomes."""
+from flask import render_template
+from flask_smorest import Blueprint
+
+from . import graph
+from .schemas import (AgendaArgs, ChangeIn, EventIn, MeetingOutcomeIn, MeetingRequestsIn, ParticipantsIn,
+                      ScheduleArgs, SuggestionDecision)
+from ..services.events import EventService
+
+blp = Blueprint("events", __name__, url_prefix="/events", description="B2B matchmaking events")
+
+
+def _service():
+    return EventService(graph())
+
+
+@blp.route("", methods=["POST"])
+@blp.arguments(EventIn)
+def create_event(data):
+    """Create an event with its time slots (in sessions) and tables."""
+    return _service().create(data), 201
+
+
+@blp.route("/<string:event_id>", methods=["GET"])
+def get_event(event_id):
+    """The event with its slots, tables, participants, requests and current schedule."""
+    return _service().get(event_id)
+
+
+@blp.route("/<string:event_id>/participants", methods=["POST"])
+@blp.arguments(ParticipantsIn)
+def add_participants(data, event_id):
+    """Register participants (idempotent by participant id)."""
+    return _service().add_participants(event_id, data["participants"])
+
+
+@blp.route("/<string:event_id>/requests", methods=["POST"])
+@blp.arguments(MeetingRequestsIn)
+def add_requests(data, event_id):
+    """Meeting requests from either side with a priority; both sides asking makes it mutual."""
+    return _service().add_requests(event_id, data["requests"],
+                                   source="organiser" if data["organiser"] else "participant")
+
+
+@blp.route("/<string:event_id>/requests/<string:request_id>/decision", methods=["POST"])
+@blp.arguments(SuggestionDecision)
+def decide(data, event_id, request_id):
+    """Accept or decline a suggested meeting."""
+    return _service().decide_suggestion(event_id, request_id, data["accept"])
+
+
+@blp.route("/<string:event_id>/schedule", methods=["POST"])
+@blp.arguments(ScheduleArgs, location="query")
+def schedule(args, event_id):
+    """Compute the optimal schedule (or the best within the time limit, with its bound and gap)."""
+    return _service().schedule(event_id, time_limit=args["time_limit"])
+
+
+@blp.route("/<string:event_id>/changes", methods=["POST"])
+@blp.arguments(ChangeIn)
+def change(data, event_id):
+    """A change on the day; re-solves keeping everything else in place and says who must be told."""
+    time_limit = data.pop("time_limit")
+    return _service().change(event_id, data, time_limit=time_limit)
+
+
+@blp.route("/<string:event_id>/summary", methods=["GET"])
+def event_summary(event_id):
+    """Requests met, breaks, and unmet requests with the reason."""
+    return _service().summary(event_id)
+
+
+@blp.route("/<string:event_id>/tables", methods=["GET"])
+def tables(event_id):
+    """Per-table sheets: who meets at each table, slot by slot."""
+    return _service().tables(event_id)
+
+
+@blp.route("/<string:event_id>/participants/<string:participant_id>/agenda", methods=["GET"])
+@blp.arguments(AgendaArgs, location="query")
+def participant_agenda(args, event_id, participant_id):
+    """A participant's agenda as JSON, an iCalendar file, or a printable page."""
+    service = _service()
+    if args["format"] == "ics":
+        return service.agenda_ics(event_id, participant_id), 200, {
+            "Content-Type": "text/calendar; charset=utf-8",
+            "Content-Disposition": f'attachment; filename="{event_id}-{participant_id}.ics"'}
+    body = service.agenda(event_id, participant_id)
+    if args["format"] == "html":
+        return render_template("agenda.html", agenda=body), 200, {"Content-Type": "text/html; charset=utf-8"}
+    return body
+
+
+@blp.route("/<string:event_id>/meetings/<string:meeting_id>/outcome", methods=["POST"])
+@blp.arguments(MeetingOutcomeIn)
+def outcome(data, event_id, meeting_id):
+    """Record a meeting's outcome in the graph (the scorer's training data). Safe to retry."""
+    result = _service().record_outcome(event_id, meeting_id, data["outcome"], data.get("note"))
+    return result, 201 if result["result"] == "created" else 200

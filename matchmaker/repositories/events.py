@@ -1,0 +1,107 @@
+"""Matchmaking events: slots, tables, participants, meeting requests and the schedule on them."""
+from __future__ import annotations
+
+import json
+
+_EVENT = """
+ev {.id, .name, .location, .utc_offset, .fairness, .created_at, .schedule_version, .schedule_status,
+    schedule: CASE WHEN ev.schedule IS NULL THEN null ELSE ev.schedule END,
+    last_changes: ev.last_changes,
+    slots: [(ev)-[:HAS_SLOT]->(s) | s {.index, .start, .end, .session}],
+    tables: [(ev)-[:HAS_TABLE]->(t) | t {.index, .name, .seats, .active}]}
+"""
+
+
+class EventRepository:
+    def __init__(self, graph):
+        self.graph = graph
+
+    def create(self, event: dict, now: str) -> bool:
+        """Create an event with its slots and tables; False when the id exists."""
+        def work(tx):
+            if tx.run("MATCH (ev:Event {id: $id}) RETURN ev.id", id=event["id"]).single():
+                return False
+            tx.run("""
+                CREATE (ev:Event {id: $id, name: $name, location: $location, utc_offset: $utc_offset,
+                                  fairness: $fairness, created_at: $now, schedule_version: 0})
+                WITH ev
+                UNWIND $slots AS s
+                CREATE (ev)-[:HAS_SLOT]->(:Slot {key: $id + '/' + toString(s.index), index: s.index,
+                                                 start: s.start, end: s.end, session: s.session})
+                """, now=now, **{k: event[k] for k in ("id", "name", "location", "utc_offset", "fairness", "slots")})
+            tx.run("""
+                MATCH (ev:Event {id: $id})
+                UNWIND $tables AS t
+                CREATE (ev)-[:HAS_TABLE]->(:Table {key: $id + '/' + toString(t.index), index: t.index,
+                                                   name: t.name, seats: t.seats, active: true})
+                """, id=event["id"], tables=event["tables"])
+            return True
+        return self.graph.write(work)
+
+    def get(self, event_id: str) -> dict | None:
+        def work(tx):
+            record = tx.run(f"MATCH (ev:Event {{id: $id}}) RETURN {_EVENT} AS ev", id=event_id).single()
+            if record is None:
+                return None
+            ev = dict(record["ev"])
+            ev["slots"] = sorted(ev["slots"], key=lambda s: s["index"])
+            ev["tables"] = sorted(ev["tables"], key=lambda t: t["index"])
+            ev["schedule"] = json.loads(ev["schedule"]) if ev["schedule"] else None
+            ev["last_changes"] = json.loads(ev["last_changes"]) if ev["last_changes"] else None
+            ev["participants"] = [r["p"] for r in tx.run(
+                "MATCH (:Event {id: $id})-[:HAS_PARTICIPANT]->(p) RETURN p {.id, .name, .role, .max_meetings, "
+                ".forbidden, .hosted_table, .status, .registered_at, enterprise: head([(p)-[:REPRESENTS]->(e) | e.id])} "
+                "AS p ORDER BY p.registered_at, p.id", id=event_id)]
+            ev["requests"] = [r["r"] for r in tx.run(
+                "MATCH (:Event {id: $id})-[:HAS_REQUEST]->(r) RETURN r {.id, .a, .b, .priority, .requested_by, "
+                ".fixed_slot, .after, .status, .source, .score, .created_at} AS r ORDER BY r.created_at, r.id",
+                id=event_id)]
+            return ev
+        return self.graph.read(work)
+
+    def upsert_participants(self, event_id: str, rows: list[dict], now: str) -> None:
+        self.graph.write(lambda tx: tx.run("""
+            MATCH (ev:Event {id: $event})
+            UNWIND $rows AS row
+            MERGE (ev)-[:HAS_PARTICIPANT]->(p:Participant {key: $event + '/' + row.id})
+            ON CREATE SET p.registered_at = $now, p.status = 'registered'
+            SET p.id = row.id, p.name = row.name, p.role = row.role, p.max_meetings = row.max_meetings,
+                p.forbidden = row.forbidden, p.hosted_table = row.hosted_table
+            WITH p, row
+            OPTIONAL MATCH (p)-[old:REPRESENTS]->() DELETE old
+            WITH p, row WHERE row.enterprise IS NOT NULL
+            MATCH (e:Enterprise {id: row.enterprise})
+            MERGE (p)-[:REPRESENTS]->(e)
+            """, event=event_id, rows=rows, now=now).consume())
+
+    def upsert_requests(self, event_id: str, rows: list[dict], now: str) -> None:
+        self.graph.write(lambda tx: tx.run("""
+            MATCH (ev:Event {id: $event})
+            UNWIND $rows AS row
+            MERGE (ev)-[:HAS_REQUEST]->(r:MeetingRequest {key: $event + '/' + row.id})
+            ON CREATE SET r.created_at = $now
+            SET r += row
+            """, event=event_id, rows=rows, now=now).consume())
+
+    def set_status(self, event_id: str, label: str, item_id: str, status: str) -> bool:
+        """Set the status of a participant or request of the event (label from a fixed list)."""
+        if label not in ("Participant", "MeetingRequest"):
+            raise ValueError(label)
+        rel = "HAS_PARTICIPANT" if label == "Participant" else "HAS_REQUEST"
+        return self.graph.write(lambda tx: tx.run(
+            f"MATCH (:Event {{id: $event}})-[:{rel}]->(n:{label} {{id: $id}}) SET n.status = $status RETURN n.id",
+            event=event_id, id=item_id, status=status).single() is not None)
+
+    def set_table_active(self, event_id: str, index: int, active: bool) -> bool:
+        return self.graph.write(lambda tx: tx.run(
+            "MATCH (:Event {id: $event})-[:HAS_TABLE]->(t:Table {index: $index}) SET t.active = $active RETURN t",
+            event=event_id, index=index, active=active).single() is not None)
+
+    def save_schedule(self, event_id: str, schedule: dict, changes: dict | None, expected_version: int) -> bool:
+        """Store a new schedule version if nobody stored another since (optimistic check)."""
+        return self.graph.write(lambda tx: tx.run("""
+            MATCH (ev:Event {id: $event}) WHERE coalesce(ev.schedule_version, 0) = $expected
+            SET ev.schedule = $schedule, ev.schedule_version = $expected + 1, ev.schedule_status = $status,
+                ev.last_changes = $changes
+            RETURN ev.id""", event=event_id, schedule=json.dumps(schedule), expected=expected_version,
+            status=schedule["status"], changes=json.dumps(changes) if changes else None).single() is not None)

@@ -1,0 +1,296 @@
+"""Matchmaking events: participants, requests, the optimal schedule, changes on the day, agendas, outcomes."""
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+
+from scheduling import Event as SolverEvent
+from scheduling import Meeting, Participant, Schedule, solve, validate
+from scheduling.model import Placement
+from scheduling.outputs import agenda, changes, ics, summary, table_sheets
+
+from ..errors import Conflict, InvalidInput, NotFound
+from ..repositories.events import EventRepository
+from ..repositories.sourcing import SourcingRepository
+from .imports import _now
+
+ACTIVE_REQUESTS = ("open", "accepted")
+
+
+class EventService:
+    def __init__(self, graph):
+        self.repo = EventRepository(graph)
+        self.outcomes = SourcingRepository(graph)
+
+    # -- definition ----------------------------------------------------------------------------
+    def create(self, data: dict) -> dict:
+        slots = sorted(data["slots"], key=lambda s: s["start"])
+        for i, slot in enumerate(slots):
+            if slot["end"] <= slot["start"]:
+                raise InvalidInput("a slot must end after it starts", {f"slots.{i}.end": ["before its start"]})
+            if i and slot["start"] < slots[i - 1]["end"]:
+                raise InvalidInput("slots overlap", {f"slots.{i}.start": ["overlaps the slot before"]})
+            if slot["start"].tzinfo is None:
+                raise InvalidInput("slot times need a UTC offset", {f"slots.{i}.start": ["add +07:00 or Z"]})
+        sessions = [s.get("session") or 1 for s in slots]
+        if sessions != sorted(sessions):
+            raise InvalidInput("sessions must follow each other in time", {"slots": ["session numbers go down"]})
+        tables = data["tables"]
+        event = {"id": data.get("id") or str(uuid.uuid4()), "name": data["name"], "location": data.get("location"),
+                 "utc_offset": slots[0]["start"].strftime("%z"), "fairness": data.get("fairness", 2),
+                 "slots": [{"index": i, "start": s["start"].isoformat(), "end": s["end"].isoformat(),
+                            "session": sessions[i]} for i, s in enumerate(slots)],
+                 "tables": [{"index": i, "name": t.get("name") or f"Table {i + 1}", "seats": t.get("seats", 4)}
+                            for i, t in enumerate(tables)]}
+        if not self.repo.create(event, _now()):
+            raise Conflict(f"event '{event['id']}' exists", {"id": ["already exists"]})
+        return self.get(event["id"])
+
+    def get(self, event_id: str) -> dict:
+        event = self.repo.get(event_id)
+        if event is None:
+            raise NotFound(f"no event with id '{event_id}'")
+        return event
+
+    def add_participants(self, event_id: str, rows: list[dict]) -> dict:
+        event = self.get(event_id)
+        n_slots, n_tables = len(event["slots"]), len(event["tables"])
+        hosted = {p["hosted_table"]: p["id"] for p in event["participants"] if p.get("hosted_table") is not None}
+        clean = []
+        for i, row in enumerate(rows):
+            bad = [s for s in row.get("forbidden_slots", []) if not 0 <= s < n_slots]
+            if bad:
+                raise InvalidInput("forbidden slot out of range", {f"{i}.forbidden_slots": [f"no slot {bad[0]}"]})
+            table = row.get("hosted_table")
+            if table is not None:
+                if not 0 <= table < n_tables:
+                    raise InvalidInput("no such table", {f"{i}.hosted_table": [f"no table {table}"]})
+                if hosted.get(table, row["id"]) != row["id"]:
+                    raise Conflict(f"table {table} is hosted by {hosted[table]}", {f"{i}.hosted_table": ["taken"]})
+                hosted[table] = row["id"]
+            clean.append({"id": row["id"], "name": row.get("name") or row["id"], "role": row.get("role", "other"),
+                          "max_meetings": row.get("max_meetings"), "forbidden": sorted(set(row.get("forbidden_slots", []))),
+                          "hosted_table": table, "enterprise": row.get("enterprise")})
+        known = self.outcomes.graph.read(lambda tx: {r["id"] for r in tx.run(
+            "UNWIND $ids AS id MATCH (e:Enterprise {id: id}) RETURN e.id AS id",
+            ids=[r["enterprise"] for r in clean if r["enterprise"]])})
+        for i, row in enumerate(clean):
+            if row["enterprise"] and row["enterprise"] not in known:
+                raise InvalidInput("unknown enterprise", {f"{i}.enterprise": [f"no enterprise '{row['enterprise']}'"]})
+        self.repo.upsert_participants(event_id, clean, _now())
+        return self.get(event_id)
+
+    def add_requests(self, event_id: str, rows: list[dict], source: str = "participant") -> dict:
+        """Requests from either side; a request in both directions becomes one mutual meeting."""
+        event = self.get(event_id)
+        people = {p["id"] for p in event["participants"]}
+        existing = {r["id"]: r for r in event["requests"]}
+        out = {}
+        for i, row in enumerate(rows):
+            a, b = row["from"], row["to"]
+            for field, who in (("from", a), ("to", b)):
+                if who not in people:
+                    raise InvalidInput("unknown participant", {f"{i}.{field}": [f"'{who}' is not registered"]})
+            if a == b:
+                raise InvalidInput("a participant cannot meet itself", {f"{i}.to": ["same as from"]})
+            if row.get("fixed_slot") is not None and not 0 <= row["fixed_slot"] < len(event["slots"]):
+                raise InvalidInput("no such slot", {f"{i}.fixed_slot": [f"no slot {row['fixed_slot']}"]})
+            first, second = sorted((a, b))
+            request_id = f"{first}~{second}"
+            current = out.get(request_id) or existing.get(request_id)
+            if source == "organiser":
+                by = "organiser"
+            elif current and current["requested_by"] not in (a, "organiser") and current["status"] != "suggested":
+                by = "both"   # the other side asked too: a mutual request
+            else:
+                by = a
+            out[request_id] = {"id": request_id, "a": first, "b": second,
+                               "priority": max(row.get("priority", 1), (current or {}).get("priority") or 0),
+                               "requested_by": by, "fixed_slot": row.get("fixed_slot"),
+                               "after": row.get("after", []), "status": "open", "source": source}
+        unknown_after = [x for r in out.values() for x in r["after"] if x not in existing and x not in out]
+        if unknown_after:
+            raise InvalidInput("unknown request in 'after'", {"after": [f"no request '{unknown_after[0]}'"]})
+        self.repo.upsert_requests(event_id, list(out.values()), _now())
+        return self.get(event_id)
+
+    def decide_suggestion(self, event_id: str, request_id: str, accept: bool) -> dict:
+        event = self.get(event_id)
+        request = next((r for r in event["requests"] if r["id"] == request_id), None)
+        if request is None:
+            raise NotFound(f"no request '{request_id}' in event '{event_id}'")
+        if request["status"] not in ("suggested", "accepted", "declined"):
+            raise InvalidInput("only suggested meetings are accepted or declined", {"status": ["not a suggestion"]})
+        self.repo.set_status(event_id, "MeetingRequest", request_id, "accepted" if accept else "declined")
+        return self.get(event_id)
+
+    # -- the schedule --------------------------------------------------------------------------
+    def solver_event(self, event: dict, frozen_before: int | None = None,
+                     current: Schedule | None = None) -> tuple[SolverEvent, list[int]]:
+        """The event as the solver sees it; with ``frozen_before``, meetings already held stay put
+        and nothing new goes before that slot. Returns the solver event and the active table indices."""
+        tables = [t["index"] for t in event["tables"] if t["active"]]
+        to_solver = {index: k for k, index in enumerate(tables)}
+        slots = event["slots"]
+        session_ends = tuple(i + 1 for i in range(len(slots))
+                             if i + 1 == len(slots) or slots[i + 1]["session"] != slots[i]["session"])
+        active = {p["id"]: p for p in event["participants"] if p["status"] == "registered"}
+        past = set(range(frozen_before or 0))
+        placed = current.by_meeting() if current else {}
+        participants = tuple(Participant(p["id"], forbidden=frozenset(p.get("forbidden") or []) | past,
+                                         max_meetings=p.get("max_meetings"),
+                                         hosted_table=to_solver.get(p.get("hosted_table")))
+                             for p in active.values())
+        meetings, precedences = [], []
+        for r in event["requests"]:
+            if r["status"] not in ACTIVE_REQUESTS or r["a"] not in active or r["b"] not in active:
+                continue
+            held = placed.get(r["id"])
+            if held is not None and held.slot in past:
+                continue  # already held: outside the re-solve, its slot stays busy for both
+            mutual = r["requested_by"] == "both"
+            weight = (2 * r["priority"] + 2) if mutual else r["priority"]
+            meetings.append(Meeting(r["id"], r["a"], r["b"], weight=weight, fixed_slot=r.get("fixed_slot"),
+                                    required=r.get("fixed_slot") is not None or r["requested_by"] == "organiser"))
+            precedences.extend((before, r["id"]) for before in r.get("after") or [])
+        ids = {m.id for m in meetings}
+        precedences = tuple(p for p in precedences if p[0] in ids and p[1] in ids)
+        return SolverEvent(n_slots=len(slots), session_ends=session_ends, n_tables=len(tables),
+                           participants=participants, meetings=tuple(meetings), precedences=precedences,
+                           fairness=event.get("fairness")), tables
+
+    def schedule(self, event_id: str, time_limit: float = 30.0) -> dict:
+        event = self.get(event_id)
+        solver_event, tables = self.solver_event(event)
+        result = solve(solver_event, time_limit=time_limit)
+        return self._store(event, solver_event, tables, result, None)
+
+    def _store(self, event, solver_event, tables, result, change_report, kept: list[dict] | None = None) -> dict:
+        if result.schedule is None:
+            raise InvalidInput("the event cannot be scheduled: " + "; ".join(result.explanation[:3]),
+                               {"schedule": result.explanation})
+        placements = [{"meeting": p.meeting, "slot": p.slot, "table": tables[p.table]}
+                      for p in result.schedule.placements] + (kept or [])
+        body = {"status": result.status, "value": result.value, "value_bound": result.value_bound,
+                "breaks": result.breaks, "breaks_bound": result.breaks_bound, "gap": result.gap,
+                "seconds": round(result.seconds, 2), "solved_at": _now(),
+                "placements": sorted(placements, key=lambda p: (p["slot"], p["table"])),
+                "unmet": result.unmet, "breaks_by_participant": result.breaks_by_participant}
+        if not self.repo.save_schedule(event["id"], body, change_report, event.get("schedule_version") or 0):
+            raise Conflict("the schedule changed while solving; try again", {"schedule": ["changed meanwhile"]})
+        return {**body, "version": (event.get("schedule_version") or 0) + 1, "changes": change_report}
+
+    def current_schedule(self, event: dict) -> Schedule:
+        if not event.get("schedule"):
+            raise InvalidInput("the event has no schedule yet", {"schedule": ["POST /events/{id}/schedule first"]})
+        return Schedule(tuple(Placement(p["meeting"], p["slot"], p["table"]) for p in event["schedule"]["placements"]))
+
+    # -- changes on the day --------------------------------------------------------------------
+    def change(self, event_id: str, change: dict, time_limit: float = 20.0) -> dict:
+        """Apply a change (cancellation, no-show, late registration, table lost), re-solve keeping
+        everything else where it is, and report exactly what moved and who must be told."""
+        event = self.get(event_id)
+        before = self.current_schedule(event)
+        kind = change["type"]
+        if kind == "cancel_meeting":
+            if not self.repo.set_status(event_id, "MeetingRequest", change["meeting"], "cancelled"):
+                raise NotFound(f"no meeting '{change['meeting']}'")
+        elif kind in ("no_show", "cancel_participant"):
+            if not self.repo.set_status(event_id, "Participant", change["participant"],
+                                        "no_show" if kind == "no_show" else "cancelled"):
+                raise NotFound(f"no participant '{change['participant']}'")
+        elif kind == "late_registration":
+            self.add_participants(event_id, [change["participant_data"]])
+            if change.get("requests"):
+                self.add_requests(event_id, change["requests"])
+        elif kind == "table_lost":
+            if not self.repo.set_table_active(event_id, change["table"], False):
+                raise NotFound(f"no table {change['table']}")
+        event = self.get(event_id)
+        frozen = change.get("from_slot")
+        solver_event, tables = self.solver_event(event, frozen_before=frozen, current=before)
+        to_solver = {index: k for k, index in enumerate(tables)}
+        ids = {m.id for m in solver_event.meetings}
+        keep = Schedule(tuple(Placement(p.meeting, p.slot, to_solver.get(p.table, 0))
+                              for p in before.placements if p.meeting in ids))
+        kept = [{"meeting": p.meeting, "slot": p.slot, "table": p.table} for p in before.placements
+                if frozen is not None and p.slot < frozen and p.meeting not in ids]
+        result = solve(solver_event, time_limit=time_limit, keep=keep)
+        after_placements = [Placement(p.meeting, p.slot, tables[p.table]) for p in result.schedule.placements] \
+            if result.schedule else []
+        after = Schedule(tuple(after_placements) + tuple(Placement(k["meeting"], k["slot"], k["table"]) for k in kept))
+        meetings_view = SolverEvent(n_slots=solver_event.n_slots, session_ends=solver_event.session_ends,
+                                    n_tables=len(event["tables"]), participants=solver_event.participants,
+                                    meetings=tuple(Meeting(r["id"], r["a"], r["b"]) for r in event["requests"]))
+        report = {"change": {k: v for k, v in change.items() if k != "participant_data"},
+                  **changes(meetings_view, before, after)}
+        return self._store(event, solver_event, tables, result, report, kept)
+
+    # -- outputs -------------------------------------------------------------------------------
+    def agenda(self, event_id: str, participant_id: str) -> dict:
+        event = self.get(event_id)
+        if participant_id not in {p["id"] for p in event["participants"]}:
+            raise NotFound(f"no participant '{participant_id}' in event '{event_id}'")
+        schedule = self.current_schedule(event)
+        solver_event = self._view(event)
+        slot_times = [(datetime.fromisoformat(s["start"]), datetime.fromisoformat(s["end"])) for s in event["slots"]]
+        names = {p["id"]: p["name"] for p in event["participants"]}
+        items = agenda(solver_event, schedule, participant_id, slot_times, names)
+        table_names = {t["index"]: t["name"] for t in event["tables"]}
+        for item in items:
+            item["table_name"] = table_names.get(item["table"])
+        return {"event": {k: event[k] for k in ("id", "name", "location")},
+                "participant": {"id": participant_id, "name": names[participant_id]}, "meetings": items}
+
+    def agenda_ics(self, event_id: str, participant_id: str) -> str:
+        body = self.agenda(event_id, participant_id)
+        return ics(event_id, body["event"]["name"], body["participant"]["name"], body["meetings"],
+                   location=body["event"].get("location"))
+
+    def tables(self, event_id: str) -> dict:
+        event = self.get(event_id)
+        sheets = table_sheets(self._view(event), self.current_schedule(event))
+        names = {p["id"]: p["name"] for p in event["participants"]}
+        return {"tables": [{"index": t["index"], "name": t["name"], "active": t["active"],
+                            "meetings": [{**m, "a_name": names.get(m["a"]), "b_name": names.get(m["b"]),
+                                          "start": event["slots"][m["slot"]]["start"]}
+                                         for m in sheets.get(t["index"], [])]} for t in event["tables"]]}
+
+    def summary(self, event_id: str) -> dict:
+        event = self.get(event_id)
+        schedule = self.current_schedule(event)
+        view = self._view(event)
+        unmet = event["schedule"]["unmet"]
+        declined = [{"meeting": r["id"], "a": r["a"], "b": r["b"], "reason": f"request {r['status']}"}
+                    for r in event["requests"] if r["status"] in ("cancelled", "declined")]
+        return {"status": event["schedule"]["status"], "version": event["schedule_version"],
+                "gap": event["schedule"]["gap"], **summary(view, schedule, unmet + declined)}
+
+    def _view(self, event: dict) -> SolverEvent:
+        """All participants and requests, for outputs (not for solving)."""
+        slots = event["slots"]
+        return SolverEvent(n_slots=len(slots), session_ends=(len(slots),), n_tables=len(event["tables"]),
+                           participants=tuple(Participant(p["id"]) for p in event["participants"]),
+                           meetings=tuple(Meeting(r["id"], r["a"], r["b"]) for r in event["requests"]))
+
+    # -- outcomes ------------------------------------------------------------------------------
+    def record_outcome(self, event_id: str, meeting_id: str, outcome: str, note: str | None) -> dict:
+        """A meeting's outcome goes into the graph as the scorer's training data."""
+        from graph_schema.model import OUTCOME_LABELS
+        event = self.get(event_id)
+        placed = {p["meeting"]: p for p in (event.get("schedule") or {}).get("placements", [])}
+        if meeting_id not in placed:
+            raise NotFound(f"meeting '{meeting_id}' is not in the schedule of '{event_id}'")
+        request = next(r for r in event["requests"] if r["id"] == meeting_id)
+        people = {p["id"]: p for p in event["participants"]}
+        a, b = people[request["a"]], people[request["b"]]
+        buyer, supplier = (a, b) if a["role"] == "buyer" else (b, a)
+        if not buyer.get("enterprise") or not supplier.get("enterprise"):
+            raise InvalidInput("both participants must represent enterprises to record a business outcome",
+                               {"meeting": ["participants not linked to enterprises"]})
+        day = datetime.fromisoformat(event["slots"][placed[meeting_id]["slot"]]["start"]).date()
+        result = self.outcomes.record_outcome({
+            "id": f"{event_id}/{meeting_id}", "buyer": buyer["enterprise"], "supplier": supplier["enterprise"],
+            "request": None, "outcome": outcome, "label": OUTCOME_LABELS[outcome], "occurred_on": day.isoformat(),
+            "note": note, "source": f"event:{event_id}"}, _now())
+        return {"id": f"{event_id}/{meeting_id}", "result": result, "outcome": outcome}

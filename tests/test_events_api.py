@@ -1,0 +1,131 @@
+"""The event flow over the real graph: event -> participants -> requests -> schedule -> agenda -> changes
+-> outcome."""
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+HANOI = timezone(timedelta(hours=7))
+
+
+def slots(n=6, lunch_after=3):
+    out, start = [], datetime(2026, 12, 3, 9, 0, tzinfo=HANOI)
+    for i in range(n):
+        begin = start + timedelta(minutes=30 * i) + (timedelta(hours=2) if i >= lunch_after else timedelta())
+        out.append({"start": begin.isoformat(), "end": (begin + timedelta(minutes=25)).isoformat(),
+                    "session": 1 if i < lunch_after else 2})
+    return out
+
+
+@pytest.fixture
+def event(client, catalogue):
+    for code, name, kind in (("0400000001", "Fuji Parts Vietnam", "fdi"), ("0400000002", "Công ty Cơ khí An Phát", "sme"),
+                             ("0400000003", "Minh Long Plastics", "sme")):
+        assert client.post("/enterprises", json={"code": code, "name": name, "kind": kind}).status_code == 201
+    response = client.post("/events", json={"id": "supplier-day", "name": "Hanoi Supplier Day 2026",
+                                             "location": "NCC, Hanoi", "slots": slots(), "tables": [{}, {}, {}],
+                                             "fairness": 2})
+    assert response.status_code == 201, response.get_json()
+    people = [{"id": "fuji", "name": "Fuji Parts Vietnam", "role": "buyer", "enterprise": "0400000001",
+               "hosted_table": 0},
+              {"id": "anphat", "name": "Công ty Cơ khí An Phát", "role": "supplier", "enterprise": "0400000002"},
+              {"id": "minhlong", "name": "Minh Long Plastics", "role": "supplier", "enterprise": "0400000003",
+               "forbidden_slots": [0]},
+              {"id": "kyo", "name": "Kyo Precision", "role": "buyer"},
+              {"id": "bank", "name": "Hanoi SME Fund", "role": "other", "max_meetings": 1}]
+    assert client.post("/events/supplier-day/participants", json={"participants": people}).status_code == 200
+    requests = [{"from": "anphat", "to": "fuji", "priority": 2}, {"from": "fuji", "to": "anphat", "priority": 3},
+                {"from": "minhlong", "to": "fuji"}, {"from": "anphat", "to": "kyo"},
+                {"from": "minhlong", "to": "kyo", "after": ["fuji~minhlong"]},
+                {"from": "bank", "to": "anphat"}, {"from": "bank", "to": "minhlong"}]
+    response = client.post("/events/supplier-day/requests", json={"requests": requests})
+    assert response.status_code == 200, response.get_json()
+    return response.get_json()
+
+
+def test_requests_merge_into_mutual_meetings(event):
+    by_id = {r["id"]: r for r in event["requests"]}
+    assert by_id["anphat~fuji"]["requested_by"] == "both" and by_id["anphat~fuji"]["priority"] == 3
+    assert by_id["fuji~minhlong"]["requested_by"] == "minhlong"
+    assert len(by_id) == 6
+
+
+def test_schedule_agenda_and_summary(client, event):
+    response = client.post("/events/supplier-day/schedule?time_limit=10")
+    assert response.status_code == 200, response.get_json()
+    body = response.get_json()
+    assert body["status"] == "optimal"
+    placed = {p["meeting"]: p for p in body["placements"]}
+    # the bank may hold one meeting only; everything else fits
+    assert len(placed) == 5 and len(body["unmet"]) == 1 and "bank" in body["unmet"][0]["meeting"].split("~")
+    assert body["unmet"][0]["reason"] == "bank reached its maximum of 1 meetings"
+    assert placed["anphat~fuji"]["table"] == 0 and placed["fuji~minhlong"]["table"] == 0   # hosted buyer
+    assert placed["fuji~minhlong"]["slot"] != 0                                             # forbidden slot
+    assert placed["fuji~minhlong"]["slot"] < placed["kyo~minhlong"]["slot"]                  # precedence
+    agenda = client.get("/events/supplier-day/participants/anphat/agenda").get_json()
+    assert [m["with"] for m in agenda["meetings"]][:1] and agenda["participant"]["name"] == "Công ty Cơ khí An Phát"
+    ics = client.get("/events/supplier-day/participants/fuji/agenda?format=ics")
+    assert ics.status_code == 200 and ics.mimetype == "text/calendar"
+    text = ics.get_data(as_text=True)
+    assert text.count("BEGIN:VEVENT") == 2 and "UID:supplier-day-anphat~fuji@supply-matchmaker" in text
+    html = client.get("/events/supplier-day/participants/fuji/agenda?format=html").get_data(as_text=True)
+    assert "Fuji Parts Vietnam" in html and "Công ty Cơ khí An Phát" in html
+    sheets = client.get("/events/supplier-day/tables").get_json()["tables"]
+    assert {m["meeting"] for m in sheets[0]["meetings"]} == {"anphat~fuji", "fuji~minhlong"}
+    summary = client.get("/events/supplier-day/summary").get_json()
+    assert (summary["requests"], summary["met"]) == (6, 5) and summary["unmet"][0]["reason"]
+
+
+def test_changes_on_the_day_move_only_what_they_must(client, event):
+    first = client.post("/events/supplier-day/schedule?time_limit=10").get_json()
+    before = {p["meeting"]: p for p in first["placements"]}
+    response = client.post("/events/supplier-day/changes", json={"type": "cancel_meeting", "meeting": "anphat~kyo"})
+    assert response.status_code == 200, response.get_json()
+    body = response.get_json()
+    assert body["changes"]["dropped"][0]["meeting"] == "anphat~kyo"
+    assert set(body["changes"]["notify"]) >= {"anphat", "kyo"}
+    after = {p["meeting"]: p for p in body["placements"]}
+    assert all(after[m]["slot"] == before[m]["slot"] for m in after if m in before)   # nothing else moved
+    late = {"type": "late_registration", "participant_data": {"id": "hana", "name": "Hana Motors", "role": "buyer"},
+            "requests": [{"from": "hana", "to": "minhlong", "priority": 3}]}
+    body = client.post("/events/supplier-day/changes", json=late).get_json()
+    assert [a["meeting"] for a in body["changes"]["added"]] == ["hana~minhlong"]
+    assert body["changes"]["moved"] == [] or all(m["meeting"] in ("hana~minhlong",) for m in body["changes"]["moved"])
+    body = client.post("/events/supplier-day/changes", json={"type": "table_lost", "table": 2}).get_json()
+    assert all(p["table"] != 2 for p in body["placements"])
+    assert client.post("/events/supplier-day/changes", json={"type": "no_show"}).status_code == 422
+    assert client.post("/events/supplier-day/changes", json={"type": "table_lost", "table": 9}).status_code == 404
+
+
+def test_outcomes_go_into_the_graph(client, event, graph):
+    client.post("/events/supplier-day/schedule?time_limit=10")
+    response = client.post("/events/supplier-day/meetings/anphat~fuji/outcome", json={"outcome": "sample_order"})
+    assert response.status_code == 201
+    assert client.post("/events/supplier-day/meetings/anphat~fuji/outcome",
+                       json={"outcome": "sample_order"}).status_code == 200   # a retry
+    row = graph.read(lambda tx: tx.run(
+        "MATCH (o:MatchOutcome {id: 'supplier-day/anphat~fuji'})-[:BUYER]->(b), (o)-[:SUPPLIER]->(s) "
+        "RETURN b.id AS buyer, s.id AS supplier, o.label AS label, toString(o.occurred_on) AS day").single().data())
+    assert row == {"buyer": "0400000001", "supplier": "0400000002", "label": 1, "day": "2026-12-03"}
+    # kyo represents no enterprise: no business outcome to learn from
+    placed = client.get("/events/supplier-day").get_json()["schedule"]["placements"]
+    if any(p["meeting"] == "anphat~kyo" for p in placed):
+        assert client.post("/events/supplier-day/meetings/anphat~kyo/outcome",
+                           json={"outcome": "follow_up"}).status_code == 422
+    assert client.post("/events/supplier-day/meetings/nope/outcome", json={"outcome": "nda"}).status_code == 404
+
+
+def test_bad_event_input_names_the_field(client, catalogue):
+    bad = {"name": "x", "slots": [{"start": "2026-12-03T10:00+07:00", "end": "2026-12-03T09:00+07:00"}],
+           "tables": [{}]}
+    response = client.post("/events", json=bad)
+    assert response.status_code == 422 and "slots.0.end" in response.get_json()["error"]["fields"]
+    naive = {"name": "x", "slots": [{"start": "2026-12-03T10:00", "end": "2026-12-03T11:00"}], "tables": [{}]}
+    assert client.post("/events", json=naive).status_code == 422
+    assert client.get("/events/nope").status_code == 404
+    ok = {"id": "e2", "name": "x", "slots": slots(2, 2), "tables": [{}]}
+    assert client.post("/events", json=ok).status_code == 201
+    assert client.post("/events", json=ok).status_code == 409
+    response = client.post("/events/e2/requests", json={"requests": [{"from": "a", "to": "b"}]})
+    assert response.status_code == 422 and "0.from" in response.get_json()["error"]["fields"]
+    empty = client.post("/events/e2/schedule?time_limit=2")
+    assert empty.status_code == 200 and empty.get_json()["placements"] == []
