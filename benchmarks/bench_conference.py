@@ -47,6 +47,7 @@ def main() -> None:
         "meetings_held": held, "value_held": result.value, "value_upper_bound": result.value_bound,
         "value_over_bound": round(result.value / result.value_bound, 4),
         "meeting_capacity": event.n_slots * event.n_tables,
+        "meetings_over_capacity_bound": round(held / (event.n_slots * event.n_tables), 4),
         "breaks": result.breaks, "breaks_bound": result.breaks_bound,
         "greedy_meetings": len(baseline.placements), "greedy_value": greedy_value,
         "greedy_seconds": round(greedy_seconds, 2),

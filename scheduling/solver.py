@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ortools.sat.python import cp_model
 
@@ -40,7 +40,7 @@ class SolveResult:
 class _Model:
     """CP-SAT variables of one event: x[m][t] = meeting m in slot t."""
 
-    def __init__(self, event: Event, keep: Schedule | None):
+    def __init__(self, event: Event, keep: Schedule | None, with_breaks: bool = True):
         self.event = event
         self.model = cp_model.CpModel()
         m = self.model
@@ -95,7 +95,9 @@ class _Model:
             both = [self.held[e], self.held[l]]
             m.Add(self.slot_of[e] + 1 <= self.slot_of[l]).OnlyEnforceIf(both)
         self.no_breaks = []
-        self._breaks()
+        self.breaks = {}
+        if with_breaks:
+            self._breaks()
         if self.no_breaks:
             # Search: try to keep participants break-free first (the fixed-search worker follows this).
             m.AddDecisionStrategy(self.no_breaks, cp_model.CHOOSE_FIRST, cp_model.SELECT_MAX_VALUE)
@@ -278,6 +280,11 @@ def _solver(time_limit: float, workers: int) -> cp_model.CpSolver:
     return solver
 
 
+def _flow_order(event: Event, chosen: set[str]) -> list[str]:
+    """The flow's meetings first, heaviest first; then the rest, heaviest first."""
+    return [m.id for m in sorted(event.meetings, key=lambda m: (m.id not in chosen, -m.weight, m.id))]
+
+
 def _unmet_reason(event: Event, meeting, busy: dict[str, list[int]]) -> str:
     """Why a requested meeting is not in the schedule, in the organiser's words."""
     people = event.participant_index
@@ -344,30 +351,44 @@ def solve(event: Event, time_limit: float = 60.0, workers: int = 8, hint: Schedu
     value_bound = total_value
 
     if not all_required:
-        # Phase 1: the most valuable set of meetings that fits (breaks ignored).
-        phase = _Model(event, keep=None)
+        # Phase 1: the most valuable set of meetings that fits (breaks ignored). A min-cost flow gives
+        # a proven bound (two-sided requests) and the order of a strong first schedule.
+        from .bounds import value_upper_bound
+        from .greedy import greedy
+        weights = {m.id: m.weight for m in event.meetings}
+        flow = value_upper_bound(event)
+        candidates = [s for s in (hint, greedy(event, _flow_order(event, flow[1]) if flow else None)) if s]
+        candidates = [s for s in candidates if not validate(event, s, check_fairness=False)]
+        start = max(candidates, key=lambda s: sum(weights[p.meeting] for p in s.placements), default=None)
+        phase = _Model(event, keep=None, with_breaks=False)
         phase.model.Maximize(phase.value())
-        if hint:
-            phase.hint(hint)
+        if start:
+            phase.hint(start)
         solver = _solver((time_limit - (time.monotonic() - started)) / 3, workers)
         status = solver.Solve(phase.model)
         if status == cp_model.INFEASIBLE:
             return SolveResult(INFEASIBLE, explanation=explain_infeasible(event),
                                seconds=time.monotonic() - started)
-        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            value, value_bound = int(solver.ObjectiveValue()), int(solver.BestObjectiveBound())
+            hint = phase.read(solver)
+        elif start is not None:  # no answer from the solver in time: the first schedule stands
+            hint = start
+            value, value_bound = sum(weights[p.meeting] for p in start.placements), total_value
+        else:
             return SolveResult(UNKNOWN, explanation=["no schedule found within the time limit"],
                                seconds=time.monotonic() - started)
-        value = int(solver.ObjectiveValue())
-        value_bound = int(solver.BestObjectiveBound())
-        hint = hint or phase.read(solver)
+        if flow:
+            value_bound = min(value_bound, flow[0])
 
-    # Phase 2: keep that value, then fewest breaks (and fewest moves), fairly spread.
+    # Phase 2: the meetings phase 1 holds (all of them when all fit) become required; then fewest
+    # breaks (and fewest moves from a previous schedule), fairly spread.
+    requested = event
+    if not all_required:
+        held = hint.by_meeting()
+        event = replace(event, meetings=tuple(replace(m, required=True) for m in event.meetings if m.id in held),
+                        precedences=tuple(p for p in event.precedences if p[0] in held and p[1] in held))
     phase = _Model(event, keep=keep)
-    if value == total_value and not all_required:
-        for h in phase.held:
-            phase.model.Add(h == 1)
-    elif not all_required:
-        phase.model.Add(phase.value() >= value)
     phase.add_fairness(event.fairness)
     if keep is None:
         phase.add_reversal_symmetry_break()
@@ -378,7 +399,8 @@ def solve(event: Event, time_limit: float = 60.0, workers: int = 8, hint: Schedu
     phase.model.Minimize(objective)
     if hint:
         phase.hint(hint)
-    solver = _solver(time_limit - (time.monotonic() - started), workers)
+    # Leave a moment for reading, checking and assigning tables within the caller's time limit.
+    solver = _solver(time_limit - (time.monotonic() - started) - min(1.0, 0.05 * time_limit), workers)
     status = solver.Solve(phase.model)
     seconds = time.monotonic() - started
     if status == cp_model.INFEASIBLE:
@@ -388,6 +410,7 @@ def solve(event: Event, time_limit: float = 60.0, workers: int = 8, hint: Schedu
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return SolveResult(UNKNOWN, explanation=["no schedule found within the time limit"], seconds=seconds)
     schedule = phase.read(solver)
+    event = requested
     violations = validate(event, schedule)
     if violations:  # never hand out a broken schedule
         raise AssertionError(f"solver returned an invalid schedule: {violations[:5]}")

@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 import random
-from collections import defaultdict
 
-from .model import Event, Meeting, Participant, Placement, Schedule
+from .greedy import greedy  # noqa: F401  (the baseline of the benchmark)
+from .model import Event, Meeting, Participant
 
 
 def conference(n_participants: int = 1500, n_requests: int = 6000, n_slots: int = 16, n_tables: int = 200,
@@ -33,28 +33,3 @@ def conference(n_participants: int = 1500, n_requests: int = 6000, n_slots: int 
     half = n_slots // 2
     return Event(n_slots=n_slots, session_ends=(half, n_slots), n_tables=n_tables,
                  participants=tuple(participants), meetings=tuple(meetings), fairness=None)
-
-
-def greedy(event: Event) -> Schedule:
-    """First come, first served: requests in arrival order, each in the earliest slot free for both
-    parties with a table left. The baseline an organiser's spreadsheet gives."""
-    people = event.participant_index
-    busy: dict[str, set[int]] = defaultdict(set)
-    used = [0] * event.n_slots
-    count: dict[str, int] = defaultdict(int)
-    placements = []
-    for meeting in event.meetings:
-        a, b = people[meeting.a], people[meeting.b]
-        if any(p.max_meetings is not None and count[p.id] >= p.max_meetings for p in (a, b)):
-            continue
-        for slot in event.allowed_slots(meeting):
-            if slot in busy[a.id] or slot in busy[b.id] or used[slot] >= event.n_tables:
-                continue
-            placements.append(Placement(meeting.id, slot, used[slot]))
-            used[slot] += 1
-            busy[a.id].add(slot)
-            busy[b.id].add(slot)
-            count[a.id] += 1
-            count[b.id] += 1
-            break
-    return Schedule(tuple(placements))
