@@ -19,7 +19,8 @@ sys.path.insert(0, str(ROOT))
 
 from scheduling.model import breaks_of  # noqa: E402
 from scheduling.solver import solve  # noqa: E402
-from scheduling.synthetic import conference, greedy  # noqa: E402
+from scheduling.greedy import greedy  # noqa: E402
+from scheduling.synthetic import conference  # noqa: E402
 from scheduling.validator import participant_slots, validate  # noqa: E402
 
 

@@ -17,6 +17,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
@@ -44,6 +45,27 @@ def http(method: str, path: str, body: dict | None = None, timeout: float = 60) 
     except urllib.error.HTTPError as err:
         payload, status = json.loads(err.read() or b"{}"), err.code
     return status, payload, (time.perf_counter() - started) * 1000
+
+
+@contextmanager
+def served(models: Path):
+    """gunicorn with the project's settings on PORT, ready when this yields; stopped afterwards."""
+    env = {**os.environ, "BIND": f"127.0.0.1:{PORT}", "MATCHMAKER_MODEL_DIR": str(models)}
+    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "--access-logfile",
+                               "/dev/null", "wsgi:app"], cwd=ROOT, env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        for _ in range(100):
+            try:
+                if http("GET", "/ready")[0] == 200:
+                    break
+            except OSError:
+                pass
+            time.sleep(0.3)
+        yield
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -116,18 +138,7 @@ def main() -> None:
     if not (models / "CURRENT").exists():
         subprocess.run([sys.executable, "-m", "matchmaker.cli", "model", "train"], check=True, cwd=ROOT)
 
-    env = {**os.environ, "BIND": f"127.0.0.1:{PORT}", "MATCHMAKER_MODEL_DIR": str(models)}
-    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "--access-logfile",
-                               "/dev/null", "wsgi:app"], cwd=ROOT, env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        for _ in range(100):
-            try:
-                if http("GET", "/ready")[0] == 200:
-                    break
-            except OSError:
-                pass
-            time.sleep(0.3)
+    with served(models):
         needs = requests_for(graph, args.requests)
         for need in needs:
             status, body, _ = http("POST", "/sourcing-requests", need)
@@ -148,10 +159,7 @@ def main() -> None:
                 results.append(len(body["items"]))
                 passed.append(body["candidates_passing_filters"])
         naive = [naive_scores(graph, need) for need in needs[:args.naive]]
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
-        graph.close()
+    graph.close()
 
     p50, p95 = percentile(latencies, 0.50), percentile(latencies, 0.95)
     naive_ms = statistics.median(ms for _, ms in naive)

@@ -23,7 +23,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.bench_matches import PORT, http, percentile  # noqa: E402
+from benchmarks.bench_matches import http, percentile, served  # noqa: E402
 from matchmaker.config import Neo4jSettings  # noqa: E402
 from matchmaker.db import Graph  # noqa: E402
 
@@ -35,6 +35,26 @@ def busiest_smes(graph: Graph, count: int) -> list[str]:
         WHERE point.distance(e.location, r.location) <= r.max_distance_km * 1000
         WITH e, count(DISTINCT r) AS n ORDER BY n DESC, e.id LIMIT $count
         RETURN e.id AS id""", count=count)])
+
+
+def _measure(graph: Graph, smes: list[str], rounds: int) -> tuple[list, list, list, list]:
+    """Timed reports, then the baseline: one report with the cutoffs cleared."""
+    for sme in smes:  # warm-up
+        http("GET", f"/smes/{sme}/priorities")
+    timings, considered, items = [], [], []
+    for _ in range(rounds):
+        for sme in smes:
+            status, body, ms = http("GET", f"/smes/{sme}/priorities")
+            assert status == 200, body
+            timings.append(ms)
+            considered.append(body["open_requests_considered"])
+            items.append(len(body["items"]))
+    # Baseline: the same report with the cutoffs cleared, so every request in reach is ranked now.
+    graph.write(lambda tx: tx.run("MATCH (r:SourcingRequest) REMOVE r.cutoff_score, r.cutoff_model").consume())
+    status, body, ms = http("GET", f"/smes/{smes[0]}/priorities", timeout=1800)
+    assert status == 200, body
+    baseline = [ms]
+    return timings, considered, items, baseline
 
 
 def main() -> None:
@@ -58,36 +78,10 @@ def main() -> None:
     rank_seconds = time.perf_counter() - started
     smes = busiest_smes(graph, args.smes)
 
-    env = {**os.environ, "BIND": f"127.0.0.1:{PORT}", "MATCHMAKER_MODEL_DIR": str(models)}
-    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "--access-logfile",
-                               "/dev/null", "wsgi:app"], cwd=ROOT, env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
-        for _ in range(100):
-            try:
-                if http("GET", "/ready")[0] == 200:
-                    break
-            except OSError:
-                pass
-            time.sleep(0.3)
-        for sme in smes:  # warm-up
-            http("GET", f"/smes/{sme}/priorities")
-        timings, considered, items = [], [], []
-        for _ in range(args.rounds):
-            for sme in smes:
-                status, body, ms = http("GET", f"/smes/{sme}/priorities")
-                assert status == 200, body
-                timings.append(ms)
-                considered.append(body["open_requests_considered"])
-                items.append(len(body["items"]))
-        # Baseline: the same report with the cutoffs cleared, so every request in reach is ranked now.
-        graph.write(lambda tx: tx.run("MATCH (r:SourcingRequest) REMOVE r.cutoff_score, r.cutoff_model").consume())
-        status, body, ms = http("GET", f"/smes/{smes[0]}/priorities", timeout=1800)
-        assert status == 200, body
-        baseline = [ms]
+        with served(models):
+            timings, considered, items, baseline = _measure(graph, smes, args.rounds)
     finally:
-        server.terminate()
-        server.wait(timeout=30)
         subprocess.run([sys.executable, "-m", "matchmaker.cli", "requests", "rank"], check=True, cwd=ROOT,
                        stderr=subprocess.DEVNULL)
         graph.close()

@@ -1,9 +1,8 @@
-"""Synthetic events at the scale of Hanoi's investment conferences, and a greedy baseline."""
+"""Synthetic events at the scale of Hanoi's investment conferences."""
 from __future__ import annotations
 
 import random
 
-from .greedy import greedy  # noqa: F401  (the baseline of the benchmark)
 from .model import Event, Meeting, Participant
 
 

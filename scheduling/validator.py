@@ -1,7 +1,6 @@
 """One validator that checks any schedule against every constraint of its event."""
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass
 
 from .model import ANY_SESSION, Event, Schedule, breaks_of

@@ -5,7 +5,6 @@ import pytest
 
 from scheduling import Event, Meeting, Participant, Schedule, solve, validate
 from scheduling.model import Placement, breaks_of
-from scheduling.solver import assign_tables
 
 INSTANCES = Path(__file__).resolve().parents[2] / "shared" / "b2b" / "instances"
 

@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime
+from datetime import datetime
 
 from scheduling import Event as SolverEvent
-from scheduling import Meeting, Participant, Schedule, solve, validate
+from scheduling import Meeting, Participant, Schedule, solve
 from scheduling.model import Placement
 from scheduling.outputs import agenda, changes, ics, summary, table_sheets
 

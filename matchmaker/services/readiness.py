@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import statistics
-from collections import defaultdict
 from datetime import date, timedelta
 
 from scoring.features import FEATURES, FULL, GENERAL, Hierarchy, capability_matches, feature_matrix, haversine_km
