@@ -129,3 +129,35 @@ def test_bad_event_input_names_the_field(client, catalogue):
     assert response.status_code == 422 and "0.from" in response.get_json()["error"]["fields"]
     empty = client.post("/events/e2/schedule?time_limit=2")
     assert empty.status_code == 200 and empty.get_json()["placements"] == []
+
+
+def test_scorer_suggestions_fill_free_capacity(client, catalogue, graph):
+    from datetime import date as day
+    from matchmaker.repositories.catalogues import CatalogueRepository
+    from matchmaker.repositories.enterprises import EnterpriseRepository
+    for code, name, kind, km in (("0500000001", "Hana Motors", "fdi", 0), ("0500000002", "Certified CNC", "sme", 2),
+                                 ("0500000003", "Uncertified CNC", "sme", 2), ("0500000004", "Far CNC", "sme", 90)):
+        body = {"code": code, "name": name, "kind": kind, "latitude": 21.12 + km / 111.0, "longitude": 105.78}
+        assert client.post("/enterprises", json=body).status_code == 201
+    CatalogueRepository(graph).set_buyer_requirements([{"buyer": "0500000001", "standard": "iso-9001",
+                                                         "mandatory": True}])
+    EnterpriseRepository(graph).set_certifications([{"enterprise": "0500000002", "standard": "iso-9001",
+                                                      "number": "Q", "issuer": "SGS", "issued": day(2025, 1, 1),
+                                                      "expires": day(2030, 1, 1)}])
+    client.post("/events", json={"id": "fair", "name": "Fair", "slots": slots(4, 4), "tables": [{}, {}]})
+    people = [{"id": "hana", "role": "buyer", "enterprise": "0500000001"},
+              {"id": "cert", "role": "supplier", "enterprise": "0500000002"},
+              {"id": "uncert", "role": "supplier", "enterprise": "0500000003"},
+              {"id": "far", "role": "supplier", "enterprise": "0500000004"}]
+    client.post("/events/fair/participants", json={"participants": people})
+    body = client.post("/events/fair/suggestions?per_buyer=1").get_json()
+    assert [(s["buyer"], s["supplier"]) for s in body["suggestions"]] == [("hana", "cert")]
+    assert body["suggestions"][0]["reasons"]
+    # suggested meetings are not scheduled until accepted
+    assert client.post("/events/fair/schedule?time_limit=5").get_json()["placements"] == []
+    assert client.post("/events/fair/requests/cert~hana/decision", json={"accept": True}).status_code == 200
+    placed = client.post("/events/fair/schedule?time_limit=5").get_json()["placements"]
+    assert [p["meeting"] for p in placed] == ["cert~hana"]
+    # asking again suggests someone new, never the pair already suggested
+    again = client.post("/events/fair/suggestions?per_buyer=1").get_json()["suggestions"]
+    assert [s["supplier"] for s in again] in (["uncert"], ["far"])

@@ -2,9 +2,9 @@
 from flask import render_template
 from flask_smorest import Blueprint
 
-from . import graph
+from . import graph, model_store
 from .schemas import (AgendaArgs, ChangeIn, EventIn, MeetingOutcomeIn, MeetingRequestsIn, ParticipantsIn,
-                      ScheduleArgs, SuggestionDecision)
+                      ScheduleArgs, SuggestionArgs, SuggestionDecision)
 from ..services.events import EventService
 
 blp = Blueprint("events", __name__, url_prefix="/events", description="B2B matchmaking events")
@@ -40,6 +40,13 @@ def add_requests(data, event_id):
     """Meeting requests from either side with a priority; both sides asking makes it mutual."""
     return _service().add_requests(event_id, data["requests"],
                                    source="organiser" if data["organiser"] else "participant")
+
+
+@blp.route("/<string:event_id>/suggestions", methods=["POST"])
+@blp.arguments(SuggestionArgs, location="query")
+def suggestions(args, event_id):
+    """Suggested meetings from the scorer to fill free capacity (participants accept or decline them)."""
+    return _service().suggest(event_id, model_store(), per_buyer=args["per_buyer"])
 
 
 @blp.route("/<string:event_id>/requests/<string:request_id>/decision", methods=["POST"])

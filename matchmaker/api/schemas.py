@@ -323,6 +323,10 @@ class ChangeIn(Schema):
             raise ValidationError({need: [f"required for {data['type']}"]})
 
 
+class SuggestionArgs(Schema):
+    per_buyer = fields.Integer(load_default=3, validate=validate.Range(min=1, max=50))
+
+
 class SuggestionDecision(Schema):
     accept = fields.Boolean(required=True)
 

@@ -114,6 +114,71 @@ class EventService:
         self.repo.upsert_requests(event_id, list(out.values()), _now())
         return self.get(event_id)
 
+    def suggest(self, event_id: str, store, per_buyer: int = 3) -> dict:
+        """Meetings the scorer suggests to fill free capacity: for each buyer that represents an enterprise,
+        the best-scored registered suppliers it has not asked for yet. Participants accept or decline."""
+        from scoring.features import Hierarchy, feature_matrix
+
+        from ..repositories.matching import MatchRepository
+        from .matching import reasons_for
+        event = self.get(event_id)
+        matches = MatchRepository(self.outcomes.graph)
+        n_slots = len(event["slots"])
+        active = [p for p in event["participants"] if p["status"] == "registered"]
+        load = {p["id"]: 0 for p in active}
+        asked = set()
+        for r in event["requests"]:
+            asked.add(r["id"])
+            if r["status"] in ACTIVE_REQUESTS:
+                for who in (r["a"], r["b"]):
+                    load[who] = load.get(who, 0) + 1
+        room = {p["id"]: (p.get("max_meetings") if p.get("max_meetings") is not None
+                          else n_slots - len(p.get("forbidden") or [])) - load.get(p["id"], 0) for p in active}
+        suppliers = [p for p in active if p["role"] == "supplier" and p.get("enterprise")]
+        scorer = store.active()
+        hierarchy = Hierarchy(matches.capability_tree())
+        today = datetime.now().date()
+        suggestions = []
+        for buyer in (p for p in active if p["role"] == "buyer" and p.get("enterprise")):
+            context = matches.buyer_context(buyer["enterprise"])
+            if context is None or room[buyer["id"]] <= 0:
+                continue
+            need = {"capabilities": [], "products": [], "text": None, "monthly_volume": None,
+                    "standards": context["requirements"], "latitude": context["latitude"],
+                    "longitude": context["longitude"]}
+            open_suppliers = [s for s in suppliers if room[s["id"]] > 0
+                              and "~".join(sorted((buyer["id"], s["id"]))) not in asked]
+            inputs = matches.supplier_inputs([{"id": s["enterprise"], "before": today.isoformat()}
+                                              for s in open_suppliers], buyer["enterprise"], context["sectors"],
+                                             context["latitude"], context["longitude"], today)
+            by_enterprise = {i["id"]: i for i in inputs}
+            pairs = [(s, by_enterprise[s["enterprise"]]) for s in open_suppliers if s["enterprise"] in by_enterprise]
+            if not pairs:
+                continue
+            X = feature_matrix(need, [i for _, i in pairs], hierarchy, today.year)
+            scores, parts = scorer.scores(X), scorer.contributions(X)
+            ranked = sorted(range(len(pairs)), key=lambda k: (-scores[k], pairs[k][0]["id"]))
+            for k in ranked:
+                supplier = pairs[k][0]
+                if room[buyer["id"]] <= 0 or len([x for x in suggestions if x["buyer"] == buyer["id"]]) >= per_buyer:
+                    break
+                if room[supplier["id"]] <= 0:
+                    continue
+                room[buyer["id"]] -= 1
+                room[supplier["id"]] -= 1
+                suggestions.append({"buyer": buyer["id"], "supplier": supplier["id"], "score": round(float(scores[k]), 4),
+                                    "reasons": reasons_for(need, pairs[k][1], X[k], parts[k])})
+        rows = []
+        for sgn in suggestions:
+            a, b = sorted((sgn["buyer"], sgn["supplier"]))
+            sgn["id"] = f"{a}~{b}"
+            rows.append({"id": sgn["id"], "a": a, "b": b, "priority": 1, "requested_by": "scorer",
+                         "fixed_slot": None, "after": [], "status": "suggested", "source": "scorer",
+                         "score": sgn["score"]})
+        if rows:
+            self.repo.upsert_requests(event_id, rows, _now())
+        return {"model_version": scorer.version, "suggestions": suggestions}
+
     def decide_suggestion(self, event_id: str, request_id: str, accept: bool) -> dict:
         event = self.get(event_id)
         request = next((r for r in event["requests"] if r["id"] == request_id), None)
