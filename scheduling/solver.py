@@ -232,12 +232,14 @@ class _Model:
         T = e.n_slots
         self.model.Add(sum((2 * t - (T - 1)) * b for t, b in enumerate(busy) if not isinstance(b, int)) <= 0)
 
-    def hint(self, schedule: Schedule) -> None:
+    def hint(self, schedule: Schedule, into: cp_model.CpModel | None = None) -> None:
+        """Suggest ``schedule`` to the solver (of this model, or of a clone of it)."""
+        model = into or self.model
         placed = schedule.by_meeting()
         for k, meeting in enumerate(self.meetings):
             p = placed.get(meeting.id)
             for t, v in self.x[k].items():
-                self.model.AddHint(v, 1 if p is not None and p.slot == t else 0)
+                model.AddHint(v, 1 if p is not None and p.slot == t else 0)
 
     def read(self, solver: cp_model.CpSolver) -> Schedule:
         slots = {}
@@ -278,6 +280,9 @@ def _solver(time_limit: float, workers: int) -> cp_model.CpSolver:
     solver.parameters.num_workers = workers
     solver.parameters.random_seed = 1
     return solver
+
+
+DEEPENING_SHARE = 0.3   # of the time left, for each "at most k breaks" question
 
 
 def _flow_order(event: Event, chosen: set[str]) -> list[str]:
@@ -396,37 +401,68 @@ def solve(event: Event, time_limit: float = 60.0, workers: int = 8, hint: Schedu
     objective = phase.total_breaks()
     if phase.moves:
         objective = big * sum(phase.moves) + phase.total_breaks()
+    reserve = min(1.0, 0.05 * time_limit)  # for reading, checking and assigning tables in time
+    deadline = started + time_limit - reserve
+    if keep is None:
+        # Few breaks is the rule: ask first for schedules with at most 0, 1, 2 breaks in all, as plain
+        # satisfaction problems (CP-SAT settles those far faster than the optimisation), each in a
+        # share of the time. A "no" raises the lower bound; a "yes" at the lowest bound is optimal.
+        lower, found = 0, None
+        for limit in range(3):
+            left = deadline - time.monotonic()
+            if left < 1.0:
+                break
+            trial = phase.model.Clone()
+            trial.Add(phase.total_breaks() <= limit)
+            if hint:
+                phase.hint(hint, into=trial)
+            solver = _solver(left * DEEPENING_SHARE, workers)
+            status = solver.Solve(trial)
+            if status == cp_model.INFEASIBLE:
+                lower = limit + 1
+                continue
+            if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+                found = phase.read(solver)
+            break
+        if found is not None and sum(breaks_of(v) for v in participant_slots(event, found).values()) <= lower:
+            return _result(requested, found, OPTIMAL if value_bound == value else FEASIBLE, value,
+                           value_bound, lower, None, started)
+        hint = found or hint
+        phase.model.Add(phase.total_breaks() >= lower)
     phase.model.Minimize(objective)
     if hint:
         phase.hint(hint)
-    # Leave a moment for reading, checking and assigning tables within the caller's time limit.
-    solver = _solver(time_limit - (time.monotonic() - started) - min(1.0, 0.05 * time_limit), workers)
+    solver = _solver(deadline - time.monotonic(), workers)
     status = solver.Solve(phase.model)
     seconds = time.monotonic() - started
     if status == cp_model.INFEASIBLE:
-        if event.fairness is not None and not all_required:
-            pass
         return SolveResult(INFEASIBLE, explanation=explain_infeasible(event), seconds=seconds)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return SolveResult(UNKNOWN, explanation=["no schedule found within the time limit"], seconds=seconds)
     schedule = phase.read(solver)
-    event = requested
+    moved = int(sum(solver.Value(v) for v in phase.moves)) if phase.moves else None
+    bound = solver.BestObjectiveBound()
+    breaks_bound = int(round(bound - big * moved)) if phase.moves else int(round(bound))
+    proven = status == cp_model.OPTIMAL and value_bound == value
+    return _result(requested, schedule, OPTIMAL if proven else FEASIBLE, value, value_bound, breaks_bound,
+                   moved, started)
+
+
+def _result(event: Event, schedule: Schedule, status: str, value: int, value_bound: int, breaks_bound: int,
+            moved: int | None, started: float) -> SolveResult:
+    """The answer, after the validator has checked the schedule against every rule of the event."""
     violations = validate(event, schedule)
     if violations:  # never hand out a broken schedule
         raise AssertionError(f"solver returned an invalid schedule: {violations[:5]}")
     busy = participant_slots(event, schedule)
     by_participant = {who: breaks_of(slots) for who, slots in busy.items()}
     breaks = sum(by_participant.values())
-    moved = int(sum(solver.Value(v) for v in phase.moves)) if phase.moves else None
-    bound = solver.BestObjectiveBound()
-    breaks_bound = int(round(bound - big * moved)) if phase.moves else int(round(bound))
     breaks_bound = min(max(breaks_bound, 0), breaks)
-    proven = status == cp_model.OPTIMAL and value_bound == value
     placed = schedule.by_meeting()
     unmet = [{"meeting": m.id, "a": m.a, "b": m.b, "weight": m.weight, "reason": _unmet_reason(event, m, busy)}
              for m in event.meetings if m.id not in placed]
     return SolveResult(
-        status=OPTIMAL if proven else FEASIBLE, schedule=schedule, value=value, value_bound=value_bound,
+        status=status, schedule=schedule, value=value, value_bound=value_bound,
         breaks=breaks, breaks_bound=breaks_bound, moved=moved,
         gap=0.0 if breaks == breaks_bound else (breaks - breaks_bound) / max(breaks, 1),
-        unmet=unmet, breaks_by_participant=by_participant, seconds=seconds)
+        unmet=unmet, breaks_by_participant=by_participant, seconds=time.monotonic() - started)
