@@ -283,6 +283,7 @@ def _solver(time_limit: float, workers: int) -> cp_model.CpSolver:
 
 
 DEEPENING_SHARE = 0.3   # of the time left, for each "at most k breaks" question
+DEEPENING_MAX_MEETINGS = 1000  # above this, few-break schedules are out of reach: optimise directly
 
 
 def _flow_order(event: Event, chosen: set[str]) -> list[str]:
@@ -403,7 +404,7 @@ def solve(event: Event, time_limit: float = 60.0, workers: int = 8, hint: Schedu
         objective = big * sum(phase.moves) + phase.total_breaks()
     reserve = min(1.0, 0.05 * time_limit)  # for reading, checking and assigning tables in time
     deadline = started + time_limit - reserve
-    if keep is None:
+    if keep is None and len(event.meetings) <= DEEPENING_MAX_MEETINGS:
         # Few breaks is the rule: ask first for schedules with at most 0, 1, 2 breaks in all, as plain
         # satisfaction problems (CP-SAT settles those far faster than the optimisation), each in a
         # share of the time. A "no" raises the lower bound; a "yes" at the lowest bound is optimal.
@@ -438,6 +439,9 @@ def solve(event: Event, time_limit: float = 60.0, workers: int = 8, hint: Schedu
     if status == cp_model.INFEASIBLE:
         return SolveResult(INFEASIBLE, explanation=explain_infeasible(event), seconds=seconds)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        # No better schedule in time: the first one stands if it keeps every rule (fairness included).
+        if hint is not None and not validate(requested, hint):
+            return _result(requested, hint, FEASIBLE, value, value_bound, 0, None, started)
         return SolveResult(UNKNOWN, explanation=["no schedule found within the time limit"], seconds=seconds)
     schedule = phase.read(solver)
     moved = int(sum(solver.Value(v) for v in phase.moves)) if phase.moves else None
