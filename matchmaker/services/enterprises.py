@@ -9,7 +9,7 @@ from ..errors import InvalidInput, NotFound
 from ..importing.rows import enterprise_record
 from ..repositories.catalogues import CatalogueRepository
 from ..repositories.enterprises import EnterpriseRepository
-from .imports import _now
+from . import now_iso
 
 SORTS = ("name", "employees", "-employees", "founded", "distance", "relevance")
 
@@ -53,7 +53,7 @@ class EnterpriseService:
     def create(self, data: dict) -> dict:
         record = enterprise_record(data, data.get("source") or "api")
         self._check_references(record)
-        self.repository.create(record, _now())
+        self.repository.create(record, now_iso())
         return self.get(record["id"])
 
     def update(self, enterprise_id: str, data: dict) -> dict:
@@ -69,7 +69,7 @@ class EnterpriseService:
                                 if v is None and k in ("description", "home_country", "employees", "founded",
                                                        "revenue_band", "export_share", "address", "commune")})
         self._check_references(record)
-        self.repository.upsert_many([record], _now())
+        self.repository.upsert_many([record], now_iso())
         return self.get(enterprise_id)
 
     def delete(self, enterprise_id: str) -> None:

@@ -12,7 +12,7 @@ from scheduling.outputs import agenda, changes, ics, summary, table_sheets
 from ..errors import Conflict, InvalidInput, NotFound
 from ..repositories.events import EventRepository
 from ..repositories.sourcing import SourcingRepository
-from .imports import _now
+from . import now_iso
 
 ACTIVE_REQUESTS = ("open", "accepted")
 
@@ -42,7 +42,7 @@ class EventService:
                             "session": sessions[i]} for i, s in enumerate(slots)],
                  "tables": [{"index": i, "name": t.get("name") or f"Table {i + 1}", "seats": t.get("seats", 4)}
                             for i, t in enumerate(tables)]}
-        if not self.repo.create(event, _now()):
+        if not self.repo.create(event, now_iso()):
             raise Conflict(f"event '{event['id']}' exists", {"id": ["already exists"]})
         return self.get(event["id"])
 
@@ -77,7 +77,7 @@ class EventService:
         for i, row in enumerate(clean):
             if row["enterprise"] and row["enterprise"] not in known:
                 raise InvalidInput("unknown enterprise", {f"{i}.enterprise": [f"no enterprise '{row['enterprise']}'"]})
-        self.repo.upsert_participants(event_id, clean, _now())
+        self.repo.upsert_participants(event_id, clean, now_iso())
         return self.get(event_id)
 
     def add_requests(self, event_id: str, rows: list[dict], source: str = "participant") -> dict:
@@ -111,7 +111,7 @@ class EventService:
         unknown_after = [x for r in out.values() for x in r["after"] if x not in existing and x not in out]
         if unknown_after:
             raise InvalidInput("unknown request in 'after'", {"after": [f"no request '{unknown_after[0]}'"]})
-        self.repo.upsert_requests(event_id, list(out.values()), _now())
+        self.repo.upsert_requests(event_id, list(out.values()), now_iso())
         return self.get(event_id)
 
     def suggest(self, event_id: str, store, per_buyer: int = 3) -> dict:
@@ -176,7 +176,7 @@ class EventService:
                          "fixed_slot": None, "after": [], "status": "suggested", "source": "scorer",
                          "score": sgn["score"]})
         if rows:
-            self.repo.upsert_requests(event_id, rows, _now())
+            self.repo.upsert_requests(event_id, rows, now_iso())
         return {"model_version": scorer.version, "suggestions": suggestions}
 
     def decide_suggestion(self, event_id: str, request_id: str, accept: bool) -> dict:
@@ -238,7 +238,7 @@ class EventService:
                       for p in result.schedule.placements] + (kept or [])
         body = {"status": result.status, "value": result.value, "value_bound": result.value_bound,
                 "breaks": result.breaks, "breaks_bound": result.breaks_bound, "gap": result.gap,
-                "seconds": round(result.seconds, 2), "solved_at": _now(),
+                "seconds": round(result.seconds, 2), "solved_at": now_iso(),
                 "placements": sorted(placements, key=lambda p: (p["slot"], p["table"])),
                 "unmet": result.unmet, "breaks_by_participant": result.breaks_by_participant}
         if not self.repo.save_schedule(event["id"], body, change_report, event.get("schedule_version") or 0):
@@ -284,11 +284,8 @@ class EventService:
         after_placements = [Placement(p.meeting, p.slot, tables[p.table]) for p in result.schedule.placements] \
             if result.schedule else []
         after = Schedule(tuple(after_placements) + tuple(Placement(k["meeting"], k["slot"], k["table"]) for k in kept))
-        meetings_view = SolverEvent(n_slots=solver_event.n_slots, session_ends=solver_event.session_ends,
-                                    n_tables=len(event["tables"]), participants=solver_event.participants,
-                                    meetings=tuple(Meeting(r["id"], r["a"], r["b"]) for r in event["requests"]))
         report = {"change": {k: v for k, v in change.items() if k != "participant_data"},
-                  **changes(meetings_view, before, after)}
+                  **changes(self._view(event), before, after)}
         return self._store(event, solver_event, tables, result, report, kept)
 
     # -- outputs -------------------------------------------------------------------------------
@@ -357,5 +354,5 @@ class EventService:
         result = self.outcomes.record_outcome({
             "id": f"{event_id}/{meeting_id}", "buyer": buyer["enterprise"], "supplier": supplier["enterprise"],
             "request": None, "outcome": outcome, "label": OUTCOME_LABELS[outcome], "occurred_on": day.isoformat(),
-            "note": note, "source": f"event:{event_id}"}, _now())
+            "note": note, "source": f"event:{event_id}"}, now_iso())
         return {"id": f"{event_id}/{meeting_id}", "result": result, "outcome": outcome}

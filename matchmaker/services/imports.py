@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from typing import Callable
 
 from marshmallow import ValidationError
@@ -13,6 +12,7 @@ from ..importing.records import UnreadableFile, decode, guess_format, read_recor
 from ..importing.rows import IMPORT_KINDS, ROW_SCHEMAS, apply_mapping, enterprise_record, first_errors
 from ..repositories.catalogues import CatalogueRepository
 from ..repositories.enterprises import EnterpriseRepository
+from . import now_iso
 
 BATCH_SIZE = 2000
 MAX_LISTED_ERRORS = 1000
@@ -123,7 +123,7 @@ class ImportService:
             accepted.append(record)
         if not accepted:
             return
-        report.add(self.enterprises.upsert_many(accepted, _now()))
+        report.add(self.enterprises.upsert_many(accepted, now_iso()))
         if detect_duplicates:
             report.probable_duplicates += self.flag_duplicates(sorted({r["id"] for r in accepted}))
 
@@ -134,7 +134,7 @@ class ImportService:
             verdict = duplicate_verdict(a, b)
             if verdict:
                 pairs[(a["id"], b["id"])] = {"a": a["id"], "b": b["id"], "score": verdict[0], "reason": verdict[1]}
-        return self.enterprises.flag_duplicates(list(pairs.values()), _now()) if pairs else 0
+        return self.enterprises.flag_duplicates(list(pairs.values()), now_iso()) if pairs else 0
 
     def _links(self, kind, valid, report):
         refs = {"capabilities": ("enterprise",), "certifications": ("enterprise",),
@@ -169,7 +169,3 @@ class ImportService:
                   "certifications": self.enterprises.set_certifications,
                   "supply-links": self.enterprises.set_supply_links}[kind]
         report.add(writer(accepted))
-
-
-def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")

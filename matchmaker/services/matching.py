@@ -17,7 +17,7 @@ from ..errors import Conflict, InvalidInput, NotFound
 from ..repositories.catalogues import CatalogueRepository
 from ..repositories.matching import MatchRepository
 from ..repositories.sourcing import SourcingRepository
-from .imports import _now
+from . import now_iso
 
 POOL = 300  # candidates pre-selected in the graph by a cheap score, then ranked by the model
 TOP_N = 10  # "would you rank in the top 10": the cutoff each request stores
@@ -37,7 +37,7 @@ class MatchService:
     def create_request(self, data: dict) -> tuple[dict, bool]:
         """Create a request; retrying with the same id and content returns it unchanged (created=False)."""
         request = self._checked(data)
-        if self.requests.save(request, _now(), create=True):
+        if self.requests.save(request, now_iso(), create=True):
             self.refresh_cutoffs([request["id"]])
             return self.get_request(request["id"]), True
         existing = self.get_request(request["id"])
@@ -50,7 +50,7 @@ class MatchService:
         if data.get("buyer") and data["buyer"] != current["buyer"]:
             raise InvalidInput("a sourcing request belongs to its buyer", {"buyer": ["cannot change"]})
         merged = {**current, **data, "id": request_id, "buyer": current["buyer"]}
-        self.requests.save(self._checked(merged), _now(), create=False)
+        self.requests.save(self._checked(merged), now_iso(), create=False)
         self.refresh_cutoffs([request_id])
         return self.get_request(request_id)
 
@@ -118,7 +118,7 @@ class MatchService:
             if progress:
                 progress(1)
         if rows:
-            self.requests.set_cutoffs(rows, _now())
+            self.requests.set_cutoffs(rows, now_iso())
         return {row["id"]: row["score"] for row in rows}
 
     def cutoff(self, request: dict) -> float:
@@ -135,7 +135,7 @@ class MatchService:
 
     def match(self, request: dict, options: dict) -> dict:
         started = time.perf_counter()
-        hierarchy = self._hierarchy()
+        hierarchy = self.hierarchy()
         today = date.today()
         buyer = self.matches.buyer_context(request["buyer"]) if request.get("buyer") else None
         relevant, sourcing, credit = set(), set(), {}
@@ -197,7 +197,7 @@ class MatchService:
         capability_holders = sum(degrees.get(c, 0) for c in need["sourcing"])
         return rarest if degrees.get(rarest, 0) < capability_holders else None
 
-    def _hierarchy(self) -> Hierarchy:
+    def hierarchy(self) -> Hierarchy:
         return self._cached("tree", lambda: Hierarchy(self.matches.capability_tree()))
 
     def _cached(self, name: str, load):
@@ -220,7 +220,7 @@ class MatchService:
             outcome["id"] = "O-" + hashlib.sha1(basis.encode()).hexdigest()[:16]
         if data.get("request"):
             self.get_request(data["request"])
-        result = self.requests.record_outcome(outcome, _now())
+        result = self.requests.record_outcome(outcome, now_iso())
         if result is None:
             missing = "buyer" if self.matches.buyer_context(data["buyer"]) is None else "supplier"
             raise InvalidInput(f"unknown {missing} '{data[missing]}'", {missing: ["no such enterprise"]})

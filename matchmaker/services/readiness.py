@@ -87,7 +87,7 @@ class ReadinessService:
         today = date.today()
         sme = self._sme(sme_id, today)
         target = self._target(*given[0], sme)
-        hierarchy = self.matching._hierarchy()
+        hierarchy = self.matching.hierarchy()
         inputs = self._inputs(sme, target)
         scorer = self.store.active()
         X = feature_matrix(target, [inputs], hierarchy, today.year)
@@ -180,7 +180,7 @@ class ReadinessService:
         the real scorer: open requests unlocked, their buyers (FDI, large), entries into the top 10."""
         today = date.today()
         sme = self._sme(sme_id, today)
-        hierarchy = self.matching._hierarchy()
+        hierarchy = self.matching.hierarchy()
         relevant = sorted({c for c in hierarchy.parent for held in sme["capabilities"]
                            if hierarchy.credit(c, held) > 0 or hierarchy.credit(held, c) > 0})
         requests = [r for r in self.repo.open_requests_near(relevant, sme["sectors"], sme.get("latitude"),
