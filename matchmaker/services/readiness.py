@@ -194,6 +194,7 @@ class ReadinessService:
                             {("standard", s["id"]) for r in requests for s in r["standards"]
                              if s["id"] not in sme["valid"]})
         standards = self.repo.standards()
+        capability_names = {c["id"]: c["name"] for c in self.matching.catalogues.list_capabilities()}
         items = []
         for item in candidates:
             unlocked = [k for k, bs in enumerate(blocked) if self._unblocked_by(bs, item)]
@@ -209,7 +210,8 @@ class ReadinessService:
             gain = float(statistics.fmean(new_by_request[k] - base_scores[k] for k in touched))
             meta = standards.get(item[1], {}) if item[0] == "standard" else {}
             entry = {
-                "type": item[0], "id": item[1], "name": meta.get("name", item[1]),
+                "type": item[0], "id": item[1],
+                "name": meta.get("name") or capability_names.get(item[1], item[1]),
                 "effort": meta.get("effort"), "kind": meta.get("kind"),
                 "needed_by_requests": len(touched),
                 "unlocks": {"requests": len(unlocked), "buyers": len(buyers),
