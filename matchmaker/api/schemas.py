@@ -105,7 +105,7 @@ class ImportArgs(Schema):
     source = fields.String(validate=validate.Length(max=200))
 
 
-class ImportError_(Schema):
+class RejectedRow(Schema):
     line = fields.Integer(metadata={"description": "file line (CSV, JSON Lines) or position in the array (JSON)"})
     field = fields.String(allow_none=True)
     reason = fields.String()
@@ -120,7 +120,7 @@ class ImportReportOut(Schema):
     unchanged = fields.Integer()
     rejected = fields.Integer()
     probable_duplicates = fields.Integer()
-    errors = fields.List(fields.Nested(ImportError_))
+    errors = fields.List(fields.Nested(RejectedRow))
     errors_listed = fields.Integer()
 
 
