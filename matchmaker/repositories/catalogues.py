@@ -105,6 +105,11 @@ class CatalogueRepository:
         return self.graph.read(lambda tx: {r["id"] for r in tx.run(
             f"UNWIND $ids AS id MATCH (n:{label} {{id: id}}) RETURN n.id AS id", ids=ids)})
 
+    def existing_products(self, codes: list[str]) -> set[str]:
+        """Which of the HS ``codes`` are in the product catalogue."""
+        return self.graph.read(lambda tx: {r["hs"] for r in tx.run(
+            "UNWIND $codes AS hs MATCH (p:Product {hs: hs}) RETURN p.hs AS hs", codes=codes)})
+
     def zone_ids(self) -> set[str]:
         return self.graph.read(lambda tx: {r["id"] for r in tx.run("MATCH (z:Zone) RETURN z.id AS id")})
 

@@ -5,8 +5,7 @@ import json
 
 _EVENT = """
 ev {.id, .name, .location, .utc_offset, .fairness, .created_at, .schedule_version, .schedule_status,
-    schedule: CASE WHEN ev.schedule IS NULL THEN null ELSE ev.schedule END,
-    last_changes: ev.last_changes,
+    .schedule, .last_changes,
     slots: [(ev)-[:HAS_SLOT]->(s) | s {.index, .start, .end, .session}],
     tables: [(ev)-[:HAS_TABLE]->(t) | t {.index, .name, .seats, .active}]}
 """

@@ -10,6 +10,7 @@ from scheduling.model import Placement
 from scheduling.outputs import agenda, changes, ics, summary, table_sheets
 
 from ..errors import Conflict, InvalidInput, NotFound
+from ..repositories.enterprises import EnterpriseRepository
 from ..repositories.events import EventRepository
 from ..repositories.sourcing import SourcingRepository
 from . import now_iso
@@ -19,7 +20,9 @@ ACTIVE_REQUESTS = ("open", "accepted")
 
 class EventService:
     def __init__(self, graph):
+        self.graph = graph
         self.repo = EventRepository(graph)
+        self.enterprises = EnterpriseRepository(graph)
         self.outcomes = SourcingRepository(graph)
 
     # -- definition ----------------------------------------------------------------------------
@@ -71,9 +74,7 @@ class EventService:
             clean.append({"id": row["id"], "name": row.get("name") or row["id"], "role": row.get("role", "other"),
                           "max_meetings": row.get("max_meetings"), "forbidden": sorted(set(row.get("forbidden_slots", []))),
                           "hosted_table": table, "enterprise": row.get("enterprise")})
-        known = self.outcomes.graph.read(lambda tx: {r["id"] for r in tx.run(
-            "UNWIND $ids AS id MATCH (e:Enterprise {id: id}) RETURN e.id AS id",
-            ids=[r["enterprise"] for r in clean if r["enterprise"]])})
+        known = self.enterprises.existing_ids([r["enterprise"] for r in clean if r["enterprise"]])
         for i, row in enumerate(clean):
             if row["enterprise"] and row["enterprise"] not in known:
                 raise InvalidInput("unknown enterprise", {f"{i}.enterprise": [f"no enterprise '{row['enterprise']}'"]})
@@ -122,7 +123,7 @@ class EventService:
         from ..repositories.matching import MatchRepository
         from .matching import reasons_for
         event = self.get(event_id)
-        matches = MatchRepository(self.outcomes.graph)
+        matches = MatchRepository(self.graph)
         n_slots = len(event["slots"])
         active = [p for p in event["participants"] if p["status"] == "registered"]
         load = {p["id"]: 0 for p in active}

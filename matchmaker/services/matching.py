@@ -98,14 +98,10 @@ class MatchService:
         for field, label, key in (("capabilities", "Capability", None), ("standards", "Standard", "id"),
                                   ("products", "Product", None)):
             ids = [x[key] for x in request[field]] if key else request[field]
-            unknown = sorted(set(ids) - (self._existing_products(ids) if label == "Product"
+            unknown = sorted(set(ids) - (self.catalogues.existing_products(ids) if label == "Product"
                                           else self.catalogues.existing(label, ids)))
             if unknown:
                 raise InvalidInput(f"unknown {field}: {', '.join(unknown)}", {field: [f"unknown: {', '.join(unknown)}"]})
-
-    def _existing_products(self, codes: list[str]) -> set[str]:
-        return self.graph.read(lambda tx: {r["hs"] for r in tx.run(
-            "UNWIND $codes AS hs MATCH (p:Product {hs: hs}) RETURN p.hs AS hs", codes=codes)})
 
     def refresh_cutoffs(self, request_ids: list[str] | None = None, progress=None) -> dict[str, float]:
         """Store each request's top-10 cutoff under the active model (all open requests by default)."""

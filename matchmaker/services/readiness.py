@@ -4,7 +4,10 @@ from __future__ import annotations
 import statistics
 from datetime import date, timedelta
 
-from scoring.features import FEATURES, FULL, GENERAL, Hierarchy, capability_matches, feature_matrix, haversine_km
+import numpy as np
+
+from scoring.features import (FEATURES, FULL, GENERAL, Hierarchy, capability_matches, feature_matrix,
+                             haversine_km, pair_features)
 from scoring.model import ModelStore
 
 from ..errors import InvalidInput, NotFound
@@ -264,12 +267,11 @@ class ReadinessService:
                 "priorities": self.priorities(sme_id), "sector_gaps": sectors, "peers": self.peers(sme_id)}
 
 
-def feature_matrix_rows(targets: list[dict], inputs: list[dict], hierarchy: Hierarchy, year: int):
+def feature_matrix_rows(targets: list[dict], inputs: list[dict], hierarchy: Hierarchy, year: int) -> np.ndarray:
     """One feature row per (target, inputs) pair: each target is its own request."""
-    import numpy as np
     if not targets:
         return np.zeros((0, len(FEATURES)))
-    return np.vstack([feature_matrix(t, [i], hierarchy, year) for t, i in zip(targets, inputs)])
+    return np.vstack([pair_features(t, i, hierarchy, year) for t, i in zip(targets, inputs)])
 
 
 def _needs(request: dict, item: tuple[str, str]) -> bool:
