@@ -42,6 +42,7 @@ class _Encoding:
         self.event = event
         self.wcnf = WCNF()
         self.top = 0
+        self.impossible = False     # a participant has more meetings than usable slots
         T = event.n_slots
         self.x: list[dict[int, int]] = [{t: self._new() for t in event.allowed_slots(m)} for m in event.meetings]
         of: dict[str, list[int]] = defaultdict(list)
@@ -50,6 +51,7 @@ class _Encoding:
             of[meeting.b].append(k)
         hard = self.wcnf.append
         for row in self.x:
+            self.impossible |= not row
             hard(list(row.values()))
             self._at_most(list(row.values()), 1)
         self.busy: dict[str, list[int | None]] = {}
@@ -63,7 +65,9 @@ class _Encoding:
             self.busy[p.id] = row
             present = [b for b in row if b is not None]
             n = len(of.get(p.id, []))
-            if present and n:   # implied: exactly n busy slots
+            if n > len(present):
+                self.impossible = True
+            elif n:             # implied: exactly n busy slots
                 self._card(CardEnc.equals(present, bound=n, top_id=self.top, encoding=EncType.seqcounter))
         people = event.participant_index
         hosted = {p.id for p in event.participants if p.hosted_table is not None}
@@ -193,6 +197,8 @@ def solve_breaks(event: Event, time_limit: float) -> MaxSatAnswer:
         if left <= 0:
             break
         encoding = _Encoding(event, seat_counting)
+        if encoding.impossible:     # CP-SAT explains infeasible events
+            return MaxSatAnswer(None, None, 0)
         left = deadline - time.monotonic()
         model, refuted, cost = _rc2(encoding, left / 2 if turn == 0 else left)
         if refuted:         # no schedule keeps "at most d each": every fair one gives everyone a break
