@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 
 from ortools.sat.python import cp_model
 
+from .local import improve_breaks
 from .maxsat import solve_breaks
 from .model import Event, Placement, Schedule, breaks_of
 from .validator import participant_slots, validate
@@ -283,9 +284,14 @@ def _solver(time_limit: float, workers: int) -> cp_model.CpSolver:
     return solver
 
 
+LOCAL_SHARE = 0.5       # of the time left, for local search on the breaks of large events
 MAXSAT_SHARE = 0.5      # of the time left, for the MaxSAT proof of the fewest breaks
 DEEPENING_SHARE = 0.3   # of the time left, for each "at most k breaks" question
 DEEPENING_MAX_MEETINGS = 1000  # above this, few-break schedules are out of reach: optimise directly
+
+
+def _total_breaks(event: Event, schedule: Schedule) -> int:
+    return sum(breaks_of(slots) for slots in participant_slots(event, schedule).values())
 
 
 def _within_limits(event: Event) -> bool:
@@ -449,6 +455,11 @@ def solve(event: Event, time_limit: float = 60.0, workers: int = 8, hint: Schedu
                            value_bound, lower, None, started)
         hint = found or hint
         phase.model.Add(phase.total_breaks() >= lower)
+    elif keep is None and hint is not None:
+        # Too large for CP-SAT to move far from its first schedule in time: local search takes the
+        # breaks down first, and CP-SAT starts from its result.
+        slots = improve_breaks(event, hint, time.monotonic() + (deadline - time.monotonic()) * LOCAL_SHARE)
+        hint = assign_tables(event, slots)
     phase.model.Minimize(objective)
     if hint:
         phase.hint(hint)
@@ -463,6 +474,9 @@ def solve(event: Event, time_limit: float = 60.0, workers: int = 8, hint: Schedu
             return _result(requested, hint, FEASIBLE, value, value_bound, 0, None, started)
         return SolveResult(UNKNOWN, explanation=["no schedule found within the time limit"], seconds=seconds)
     schedule = phase.read(solver)
+    if keep is None and hint is not None and _total_breaks(event, hint) < _total_breaks(event, schedule) \
+            and not validate(requested, hint):
+        schedule = hint     # CP-SAT did not get back to its starting point in time
     moved = int(sum(solver.Value(v) for v in phase.moves)) if phase.moves else None
     bound = solver.BestObjectiveBound()
     breaks_bound = int(round(bound - big * moved)) if phase.moves else int(round(bound))

@@ -180,3 +180,32 @@ def test_maxsat_proves_a_hard_published_optimum():
     result = solve(e, time_limit=60, workers=8)
     assert result.status == "optimal" and result.breaks == 1 and result.breaks_bound == 1
     assert validate(e, result.schedule) == []
+
+
+def test_local_search_closes_a_gap_and_keeps_every_rule():
+    from scheduling.local import improve_breaks
+    import time
+    e = event([Meeting("ab", "a", "b"), Meeting("ac", "a", "c"), Meeting("bc", "b", "c")], n_slots=4, n_tables=1,
+              precedences=(("ab", "bc"),))
+    start = place(("ab", 0, 0), ("ac", 2, 0), ("bc", 3, 0))
+    slots = improve_breaks(e, start, time.monotonic() + 5)
+    assert slots["ab"] < slots["bc"]
+    busy = {w: sorted(t for k, t in slots.items() if w in k) for w in "abc"}
+    assert sum(breaks_of(v) for v in busy.values()) < 2   # a and c each had a break in the start
+
+
+def test_local_search_on_a_larger_event_never_adds_breaks_or_breaks_rules():
+    import time
+    from scheduling.greedy import greedy
+    from scheduling.local import improve_breaks
+    from scheduling.solver import assign_tables
+    from scheduling.synthetic import conference
+    from scheduling.validator import participant_slots
+    e = conference(n_participants=120, n_requests=400, n_slots=8, n_tables=25, seed=3)
+    start = greedy(e)
+    improved = assign_tables(e, improve_breaks(e, start, time.monotonic() + 10))
+    assert validate(e, improved) == []
+    def total(s):
+        return sum(breaks_of(v) for v in participant_slots(e, s).values())
+    assert len(improved.placements) == len(start.placements)
+    assert total(improved) < total(start)
