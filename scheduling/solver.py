@@ -5,6 +5,11 @@
    fairness bound on how far apart two participants' breaks may be, and (when re-solving on the day)
    the number of meetings moved from the previous schedule.
 
+How: phase 1 is CP-SAT, started from a greedy schedule in min-cost-flow order. Phase 2, when no
+previous schedule is kept, first asks core-guided MaxSAT for the proven fewest breaks (events up to
+1,000 meetings; the published B2B instances), then CP-SAT; above that size a local search lowers the
+breaks before CP-SAT starts from its result.
+
 Every meeting gets a table; every returned schedule passes the validator.
 """
 from __future__ import annotations
