@@ -48,6 +48,10 @@ MIGRATIONS: tuple[Migration, ...] = (
         "CREATE CONSTRAINT participant_key IF NOT EXISTS FOR (p:Participant) REQUIRE p.key IS UNIQUE",
         "CREATE CONSTRAINT meeting_request_key IF NOT EXISTS FOR (r:MeetingRequest) REQUIRE r.key IS UNIQUE",
     )),
+    Migration(5, "api keys", (
+        "CREATE CONSTRAINT api_key_id IF NOT EXISTS FOR (k:ApiKey) REQUIRE k.id IS UNIQUE",
+        "CREATE INDEX event_organiser IF NOT EXISTS FOR (e:Event) ON (e.organiser)",
+    )),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version

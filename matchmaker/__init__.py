@@ -30,6 +30,10 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.extensions["model_store"] = ModelStore(settings.model_dir)
 
     api = Api(app)
+    from .api import authenticate
+    app.before_request(authenticate)
+    api.spec.components.security_scheme("apiKey", {"type": "http", "scheme": "bearer"})
+    api.spec.options["security"] = [{"apiKey": []}]
     _serve_swagger_assets(app)
     from .api import catalogues, enterprises, events, health, imports, learning, readiness, sourcing
     for module in (health, enterprises, catalogues, imports, sourcing, learning, readiness, events):

@@ -246,5 +246,51 @@ def requests_rank():
     click.echo(f"ranked {count} open requests")
 
 
+# -- API keys ------------------------------------------------------------------------------------
+@main.group()
+def keys():
+    """API keys: roles admin, organiser, buyer, sme; only a hash of each key is stored."""
+
+
+@keys.command("create")
+@click.option("--role", required=True, type=click.Choice(["admin", "organiser", "buyer", "sme"]))
+@click.option("--tenant", default=None, help="the buyer's or SME's enterprise id, or the organiser's id")
+@click.option("--label", default=None, help="who holds it, for the list")
+def keys_create(role, tenant, label):
+    """Issue a key; it is printed this once and cannot be shown again."""
+    from .errors import DomainError
+    from .services.access import KeyService
+    try:
+        record, key = KeyService(_graph()).issue(role, tenant, label)
+    except DomainError as err:
+        _fail(f"{err.message}: {err.fields}")
+    click.echo(f"key {record['id']} ({role}{', ' + tenant if tenant else ''}); keep it safe, it is shown once:",
+               err=True)
+    click.echo(key)
+
+
+@keys.command("list")
+def keys_list():
+    """Every key with its role, tenant, label and whether it is revoked (never the key itself)."""
+    from .services.access import KeyService
+    for key in KeyService(_graph()).list():
+        state = f"revoked {key['revoked_at']}" if key.get("revoked_at") else "active"
+        click.echo(f"{key['id']}  {key['role']:<9} {key.get('tenant') or '-':<20} {key.get('label') or '':<24} "
+                   f"{key['created_at']}  {state}")
+
+
+@keys.command("revoke")
+@click.argument("key_id")
+def keys_revoke(key_id):
+    """Revoke a key at once (it stays listed as revoked)."""
+    from .errors import DomainError
+    from .services.access import KeyService
+    try:
+        KeyService(_graph()).revoke(key_id)
+    except DomainError as err:
+        _fail(err.message)
+    click.echo(f"revoked {key_id}")
+
+
 if __name__ == "__main__":
     main()

@@ -27,6 +27,4 @@ class Settings:
     neo4j: Neo4jSettings = field(default_factory=Neo4jSettings.from_env)
     model_dir: str = field(default_factory=lambda: os.environ.get(
         "MATCHMAKER_MODEL_DIR", os.path.join(os.getcwd(), ".local", "models")))
-    # When set, admin endpoints (training, rollback) need "Authorization: Bearer <token>".
-    admin_token: str | None = field(default_factory=lambda: os.environ.get("MATCHMAKER_ADMIN_TOKEN") or None)
     max_upload_bytes: int = 64 * 1024 * 1024

@@ -19,6 +19,16 @@ class DomainError(Exception):
         self.fields = fields or {}
 
 
+class Unauthenticated(DomainError):
+    status = 401
+    code = "unauthenticated"
+
+
+class Forbidden(DomainError):
+    status = 403
+    code = "forbidden"
+
+
 class NotFound(DomainError):
     status = 404
     code = "not_found"
@@ -63,7 +73,10 @@ errors = Blueprint("errors", __name__)
 
 @errors.app_errorhandler(DomainError)
 def _domain_error(err: DomainError):
-    return error_body(err.status, err.code, err.message, err.fields)
+    response, status = error_body(err.status, err.code, err.message, err.fields)
+    if status == 401:
+        response.headers["WWW-Authenticate"] = 'Bearer realm="matchmaker"'
+    return response, status
 
 
 @errors.app_errorhandler(HTTPException)

@@ -61,12 +61,27 @@ def catalogue(graph):
 
 @pytest.fixture
 def app(neo4j_settings, graph, tmp_path):
-    app = create_app(Settings(neo4j=neo4j_settings, model_dir=str(tmp_path / "models"), admin_token=None))
+    app = create_app(Settings(neo4j=neo4j_settings, model_dir=str(tmp_path / "models")))
     app.config["TESTING"] = True
     yield app
     app.extensions["graph"].close()
 
 
 @pytest.fixture
-def client(app):
-    return app.test_client()
+def client_as(app, graph):
+    """A test client holding a fresh API key of the given role and tenant (None: no key at all)."""
+    from matchmaker.services.access import KeyService
+
+    def make(role: str | None, tenant: str | None = None):
+        client = app.test_client()
+        if role is not None:
+            _, key = KeyService(graph).issue(role, tenant, label=f"test {role}")
+            client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {key}"
+        return client
+    return make
+
+
+@pytest.fixture
+def client(client_as):
+    """An admin's client: the tests of behaviour; access rules have their own tests."""
+    return client_as("admin")

@@ -158,11 +158,7 @@ def test_training_needs_both_kinds_of_outcome(client, market):
     assert response.status_code == 422
 
 
-def test_admin_endpoints_need_the_token_when_one_is_set(neo4j_settings, graph, tmp_path):
-    from matchmaker import create_app
-    from matchmaker.config import Settings
-    app = create_app(Settings(neo4j=neo4j_settings, model_dir=str(tmp_path), admin_token="s3cret"))
-    client = app.test_client()
-    assert client.post("/model/rollback").status_code == 401
-    response = client.post("/model/rollback", headers={"Authorization": "Bearer s3cret"})
-    assert response.status_code == 422  # authorised; nothing to roll back to
+def test_admin_endpoints_need_an_admin_key(client_as):
+    assert client_as(None).post("/model/rollback").status_code == 401
+    assert client_as("buyer", "0200000000").post("/model/rollback").status_code == 403
+    assert client_as("admin").post("/model/rollback").status_code == 422  # allowed; nothing to roll back to

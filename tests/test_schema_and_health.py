@@ -35,7 +35,9 @@ def test_ready_is_503_when_neo4j_is_unreachable(neo4j_settings, graph):
     app = create_app(Settings(neo4j=Neo4jSettings(uri="bolt://127.0.0.1:1")))
     response = app.test_client().get("/ready")
     assert response.status_code == 503 and response.get_json()["neo4j"] == "unreachable"
-    response = app.test_client().get("/enterprises")
+    assert app.test_client().get("/enterprises").status_code == 401   # no key: refused before the graph
+    well_formed = "Bearer mmk_" + "0" * 16 + "_" + "a" * 43        # checking it needs the graph
+    response = app.test_client().get("/enterprises", headers={"Authorization": well_formed})
     assert response.status_code == 503
     assert response.get_json()["error"]["code"] == "graph_unavailable"
 

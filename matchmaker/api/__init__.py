@@ -1,5 +1,13 @@
 """HTTP layer: blueprints and marshmallow schemas; views stay thin and call services."""
-from flask import current_app
+from flask import current_app, g, request
+
+from ..errors import Unauthenticated
+from ..services.access import KeyService, Principal, require_role, require_tenant  # noqa: F401
+
+# Open to anyone: liveness, readiness, the API description and the public catalogues.
+PUBLIC_ENDPOINTS = {"health.health", "health.ready", "api-docs.openapi_json", "api-docs.openapi_swagger_ui",
+                    "swagger_assets", "static", "catalogues.capabilities", "catalogues.sectors",
+                    "catalogues.standards", "catalogues.zones"}
 
 
 def graph():
@@ -11,13 +19,20 @@ def model_store():
     return current_app.extensions["model_store"]
 
 
-def require_admin():
-    """Admin endpoints need the bearer token when MATCHMAKER_ADMIN_TOKEN is set."""
-    from flask import request
+def authenticate() -> None:
+    """Before every request: public endpoints pass; others need ``Authorization: Bearer <key>``."""
+    if request.endpoint in PUBLIC_ENDPOINTS or request.endpoint is None:
+        return
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    if not header:
+        raise Unauthenticated("an API key is required", {"Authorization": ["send 'Bearer <API key>'"]})
+    principal = KeyService(graph()).authenticate(token.strip()) if scheme.lower() == "bearer" else None
+    if principal is None:
+        raise Unauthenticated("the API key is not valid", {"Authorization": ["unknown, revoked or malformed key"]})
+    g.principal = principal
 
-    from ..errors import DomainError
-    token = current_app.extensions["settings"].admin_token
-    if token and request.headers.get("Authorization") != f"Bearer {token}":
-        error = DomainError("admin token required", {"Authorization": ["Bearer token missing or wrong"]})
-        error.status, error.code = 401, "unauthorized"
-        raise error
+
+def caller() -> Principal:
+    """The authenticated principal of this request."""
+    return g.principal

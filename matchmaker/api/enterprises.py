@@ -2,7 +2,7 @@
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from . import graph
+from . import caller, graph, require_role, require_tenant
 from .schemas import DuplicateArgs, EnterpriseIn, EnterpriseOut, EnterprisePatch, EnterprisePage, EnterpriseQueryArgs
 from ..services.enterprises import EnterpriseService
 
@@ -21,7 +21,8 @@ class Enterprises(MethodView):
     @blp.arguments(EnterpriseIn)
     @blp.response(201, EnterpriseOut)
     def post(self, data):
-        """Create an enterprise (409 when its id or enterprise code exists)."""
+        """Create an enterprise (409 when its id or enterprise code exists). Admin."""
+        require_role(caller())
         return EnterpriseService(graph()).create(data)
 
 
@@ -29,7 +30,8 @@ class Enterprises(MethodView):
 class Duplicates(MethodView):
     @blp.arguments(DuplicateArgs, location="query")
     def get(self, args):
-        """Pairs of records flagged as probably one firm, for review (never merged automatically)."""
+        """Pairs of records flagged as probably one firm, for review (never merged automatically). Admin."""
+        require_role(caller())
         items = EnterpriseService(graph()).duplicates(args.get("status"), args["page"], args["per_page"])
         return {"items": items, "page": args["page"], "per_page": args["per_page"]}
 
@@ -44,10 +46,12 @@ class Enterprise(MethodView):
     @blp.arguments(EnterprisePatch(partial=True))
     @blp.response(200, EnterpriseOut)
     def patch(self, data, enterprise_id):
-        """Update the given fields of an enterprise; a field set to null is removed."""
+        """Update the given fields of an enterprise; a field set to null is removed (admin or the firm)."""
+        require_tenant(caller(), enterprise_id, "buyer", "sme")
         return EnterpriseService(graph()).update(enterprise_id, data)
 
     @blp.response(204)
     def delete(self, enterprise_id):
-        """Delete an enterprise and its links."""
+        """Delete an enterprise and its links. Admin."""
+        require_role(caller())
         EnterpriseService(graph()).delete(enterprise_id)

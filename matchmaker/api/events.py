@@ -2,7 +2,7 @@
 from flask import render_template
 from flask_smorest import Blueprint
 
-from . import graph, model_store
+from . import caller, graph, model_store, require_role, require_tenant
 from .schemas import (AgendaArgs, ChangeIn, EventIn, MeetingOutcomeIn, MeetingRequestsIn, ParticipantsIn,
                       ScheduleArgs, SuggestionArgs, SuggestionDecision)
 from ..services.events import EventService
@@ -14,31 +14,52 @@ def _service():
     return EventService(graph())
 
 
+def _as_organiser(event_id: str) -> EventService:
+    """The service, once the caller is shown to be the event's organiser (or an admin)."""
+    service = _service()
+    require_tenant(caller(), service.organiser_of(event_id), "organiser")
+    return service
+
+
+def _as_organiser_or_party(event_id: str, participant_ids: list[str]) -> EventService:
+    """The organiser, an admin, or a buyer or SME that one of the participants represents."""
+    service = _service()
+    organiser = service.organiser_of(event_id)
+    principal = caller()
+    if principal.role in ("buyer", "sme"):
+        require_tenant(principal, service.enterprises_of(event_id, participant_ids), "buyer", "sme")
+    else:
+        require_tenant(principal, organiser, "organiser")
+    return service
+
+
 @blp.route("", methods=["POST"])
 @blp.arguments(EventIn)
 def create_event(data):
-    """Create an event with its time slots (in sessions) and tables."""
-    return _service().create(data), 201
+    """Create an event with its time slots (in sessions) and tables (organiser; it owns the event)."""
+    principal = caller()
+    require_role(principal, "organiser")
+    return _service().create(data, organiser=principal.tenant), 201
 
 
 @blp.route("/<string:event_id>", methods=["GET"])
 def get_event(event_id):
     """The event with its slots, tables, participants, requests and current schedule."""
-    return _service().get(event_id)
+    return _as_organiser(event_id).get(event_id)
 
 
 @blp.route("/<string:event_id>/participants", methods=["POST"])
 @blp.arguments(ParticipantsIn)
 def add_participants(data, event_id):
     """Register participants (idempotent by participant id)."""
-    return _service().add_participants(event_id, data["participants"])
+    return _as_organiser(event_id).add_participants(event_id, data["participants"])
 
 
 @blp.route("/<string:event_id>/requests", methods=["POST"])
 @blp.arguments(MeetingRequestsIn)
 def add_requests(data, event_id):
     """Meeting requests from either side with a priority; both sides asking makes it mutual."""
-    return _service().add_requests(event_id, data["requests"],
+    return _as_organiser(event_id).add_requests(event_id, data["requests"],
                                    source="organiser" if data["organiser"] else "participant")
 
 
@@ -46,21 +67,22 @@ def add_requests(data, event_id):
 @blp.arguments(SuggestionArgs, location="query")
 def suggestions(args, event_id):
     """Suggested meetings from the scorer to fill free capacity (participants accept or decline them)."""
-    return _service().suggest(event_id, model_store(), per_buyer=args["per_buyer"])
+    return _as_organiser(event_id).suggest(event_id, model_store(), per_buyer=args["per_buyer"])
 
 
 @blp.route("/<string:event_id>/requests/<string:request_id>/decision", methods=["POST"])
 @blp.arguments(SuggestionDecision)
 def decide(data, event_id, request_id):
-    """Accept or decline a suggested meeting."""
-    return _service().decide_suggestion(event_id, request_id, data["accept"])
+    """Accept or decline a suggested meeting (its organiser, or either party)."""
+    parties = _service().request_parties(event_id, request_id)
+    return _as_organiser_or_party(event_id, parties).decide_suggestion(event_id, request_id, data["accept"])
 
 
 @blp.route("/<string:event_id>/schedule", methods=["POST"])
 @blp.arguments(ScheduleArgs, location="query")
 def schedule(args, event_id):
     """Compute the optimal schedule (or the best within the time limit, with its bound and gap)."""
-    return _service().schedule(event_id, time_limit=args["time_limit"])
+    return _as_organiser(event_id).schedule(event_id, time_limit=args["time_limit"])
 
 
 @blp.route("/<string:event_id>/changes", methods=["POST"])
@@ -68,26 +90,26 @@ def schedule(args, event_id):
 def change(data, event_id):
     """A change on the day; re-solves keeping everything else in place and says who must be told."""
     time_limit = data.pop("time_limit")
-    return _service().change(event_id, data, time_limit=time_limit)
+    return _as_organiser(event_id).change(event_id, data, time_limit=time_limit)
 
 
 @blp.route("/<string:event_id>/summary", methods=["GET"])
 def event_summary(event_id):
     """Requests met, breaks, and unmet requests with the reason."""
-    return _service().summary(event_id)
+    return _as_organiser(event_id).summary(event_id)
 
 
 @blp.route("/<string:event_id>/tables", methods=["GET"])
 def tables(event_id):
     """Per-table sheets: who meets at each table, slot by slot."""
-    return _service().tables(event_id)
+    return _as_organiser(event_id).tables(event_id)
 
 
 @blp.route("/<string:event_id>/participants/<string:participant_id>/agenda", methods=["GET"])
 @blp.arguments(AgendaArgs, location="query")
 def participant_agenda(args, event_id, participant_id):
-    """A participant's agenda as JSON, an iCalendar file, or a printable page."""
-    service = _service()
+    """A participant's agenda as JSON, an iCalendar file, or a printable page (its organiser or itself)."""
+    service = _as_organiser_or_party(event_id, [participant_id])
     if args["format"] == "ics":
         return service.agenda_ics(event_id, participant_id), 200, {
             "Content-Type": "text/calendar; charset=utf-8",
@@ -102,5 +124,5 @@ def participant_agenda(args, event_id, participant_id):
 @blp.arguments(MeetingOutcomeIn)
 def outcome(data, event_id, meeting_id):
     """Record a meeting's outcome in the graph (the scorer's training data). Safe to retry."""
-    result = _service().record_outcome(event_id, meeting_id, data["outcome"], data.get("note"))
+    result = _as_organiser(event_id).record_outcome(event_id, meeting_id, data["outcome"], data.get("note"))
     return result, 201 if result["result"] == "created" else 200

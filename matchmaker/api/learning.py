@@ -1,7 +1,7 @@
 """The scorer's model: which version ranks, training, rollback."""
 from flask_smorest import Blueprint
 
-from . import graph, model_store, require_admin
+from . import caller, graph, model_store, require_role
 from .schemas import ActivateIn, TrainArgs
 from ..services.learning import LearningService
 
@@ -22,14 +22,14 @@ def model():
 @blp.arguments(TrainArgs, location="query")
 def train(args):
     """Train a new version from recorded outcomes (plus the bootstrap set) and activate it (admin)."""
-    require_admin()
+    require_role(caller())
     return _service().train(use_bootstrap=args["bootstrap"]), 201
 
 
 @blp.route("/rollback", methods=["POST"])
 def rollback():
     """Activate the version before the active one (admin)."""
-    require_admin()
+    require_role(caller())
     return _service().rollback()
 
 
@@ -37,5 +37,5 @@ def rollback():
 @blp.arguments(ActivateIn)
 def activate(data):
     """Activate a given version (admin)."""
-    require_admin()
+    require_role(caller())
     return _service().activate(data["version"])

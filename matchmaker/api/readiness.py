@@ -2,14 +2,16 @@
 from flask import render_template
 from flask_smorest import Blueprint
 
-from . import graph, model_store
+from . import caller, graph, model_store, require_tenant
 from .schemas import GapArgs, PriorityArgs, ReportArgs
 from ..services.readiness import ReadinessService
 
 blp = Blueprint("readiness", __name__, url_prefix="/smes", description="What an SME still lacks")
 
 
-def _service():
+def _service(sme_id: str):
+    """The service, once the caller is shown to be this SME (or an admin): gaps are private."""
+    require_tenant(caller(), sme_id, "sme")
     return ReadinessService(graph(), model_store())
 
 
@@ -17,7 +19,7 @@ def _service():
 @blp.arguments(GapArgs, location="query")
 def gaps(args, sme_id):
     """Standards and capabilities the SME lacks for one buyer, request or sector, with readiness."""
-    return _service().gaps(sme_id, buyer=args.get("buyer"), request=args.get("request"),
+    return _service(sme_id).gaps(sme_id, buyer=args.get("buyer"), request=args.get("request"),
                            sector=args.get("sector"), horizon_days=args["horizon_days"])
 
 
@@ -25,20 +27,20 @@ def gaps(args, sme_id):
 @blp.arguments(PriorityArgs, location="query")
 def priorities(args, sme_id):
     """Missing items ranked by the open requests and buyers closing each would open (re-scored)."""
-    return _service().priorities(sme_id, limit=args["limit"])
+    return _service(sme_id).priorities(sme_id, limit=args["limit"])
 
 
 @blp.route("/<string:sme_id>/peers")
 def peers(sme_id):
     """Shares of peers (same sector, zone or commune, similar size) holding each standard and capability."""
-    return _service().peers(sme_id)
+    return _service(sme_id).peers(sme_id)
 
 
 @blp.route("/<string:sme_id>/readiness")
 @blp.arguments(ReportArgs, location="query")
 def report(args, sme_id):
     """The whole readiness report, as JSON or as a printable page to hand to an advisor."""
-    body = _service().report(sme_id, horizon_days=args["horizon_days"])
+    body = _service(sme_id).report(sme_id, horizon_days=args["horizon_days"])
     if args["format"] == "html":
         return render_template("readiness.html", report=body), 200, {"Content-Type": "text/html; charset=utf-8"}
     return body

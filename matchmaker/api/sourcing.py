@@ -2,7 +2,8 @@
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from . import graph, model_store
+from . import caller, graph, model_store, require_role, require_tenant
+from ..errors import Forbidden
 from .schemas import (AdHocSearch, MatchOptions, OutcomeIn, RequestListArgs, SourcingRequestIn,
                       SourcingRequestPatch)
 from ..services.matching import MatchService
@@ -14,16 +15,31 @@ def _service():
     return MatchService(graph(), model_store())
 
 
+def _as_owner(request_id: str) -> MatchService:
+    """The service, once the caller is shown to be the request's buyer (or an admin)."""
+    service = _service()
+    require_tenant(caller(), service.get_request(request_id)["buyer"], "buyer")
+    return service
+
+
 @blp.route("/sourcing-requests")
 class SourcingRequests(MethodView):
     @blp.arguments(RequestListArgs, location="query")
     def get(self, args):
-        """Sourcing requests, newest first, optionally of one buyer or status."""
-        return _service().list_requests(args.get("buyer"), args.get("status"), args["page"], args["per_page"])
+        """Sourcing requests, newest first, optionally of one buyer or status (a buyer sees its own)."""
+        principal = caller()
+        require_role(principal, "buyer")
+        buyer = args.get("buyer")
+        if not principal.is_admin:
+            if buyer not in (None, principal.tenant):
+                raise Forbidden("a buyer sees only its own requests", {"buyer": ["another buyer's"]})
+            buyer = principal.tenant
+        return _service().list_requests(buyer, args.get("status"), args["page"], args["per_page"])
 
     @blp.arguments(SourcingRequestIn)
     def post(self, data):
         """Record a buyer's need (201; a retry with the same id and body returns 200)."""
+        require_tenant(caller(), data["buyer"], "buyer")
         request, created = _service().create_request(data)
         return request, 201 if created else 200
 
@@ -32,30 +48,35 @@ class SourcingRequests(MethodView):
 class SourcingRequest(MethodView):
     def get(self, request_id):
         """One sourcing request."""
-        return _service().get_request(request_id)
+        return _as_owner(request_id).get_request(request_id)
 
     @blp.arguments(SourcingRequestPatch(partial=True))
     def patch(self, data, request_id):
         """Change a request's needs or status (its buyer cannot change)."""
-        return _service().update_request(request_id, data)
+        return _as_owner(request_id).update_request(request_id, data)
 
     @blp.response(204)
     def delete(self, request_id):
         """Delete a request (its recorded outcomes stay)."""
-        _service().delete_request(request_id)
+        _as_owner(request_id).delete_request(request_id)
 
 
 @blp.route("/sourcing-requests/<string:request_id>/matches")
 @blp.arguments(MatchOptions, location="query")
 def matches(options, request_id):
     """Ranked suppliers for a request with score, reasons, missing items and the model version."""
-    return _service().matches_for(request_id, options)
+    return _as_owner(request_id).matches_for(request_id, options)
 
 
 @blp.route("/matches/search", methods=["POST"])
 @blp.arguments(AdHocSearch)
 def search(data):
     """Ad-hoc supplier search with the same parameters as a sourcing request."""
+    principal = caller()
+    if data.get("buyer"):
+        require_tenant(principal, data["buyer"], "buyer")
+    else:
+        require_role(principal, "buyer")
     options = data.pop("options")
     return _service().search(data, options)
 
@@ -64,5 +85,6 @@ def search(data):
 @blp.arguments(OutcomeIn)
 def record_outcome(data):
     """Record what came of a buyer-supplier contact; the scorer learns from these. Safe to retry."""
+    require_tenant(caller(), data["buyer"], "buyer")
     result = _service().record_outcome(data)
     return result, 201 if result["result"] == "created" else 200

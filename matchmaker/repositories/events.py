@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 
 _EVENT = """
-ev {.id, .name, .location, .utc_offset, .fairness, .created_at, .schedule_version, .schedule_status,
+ev {.id, .name, .organiser, .location, .utc_offset, .fairness, .created_at, .schedule_version, .schedule_status,
     .schedule, .last_changes,
     slots: [(ev)-[:HAS_SLOT]->(s) | s {.index, .start, .end, .session}],
     tables: [(ev)-[:HAS_TABLE]->(t) | t {.index, .name, .seats, .active}]}
@@ -21,13 +21,15 @@ class EventRepository:
             if tx.run("MATCH (ev:Event {id: $id}) RETURN ev.id", id=event["id"]).single():
                 return False
             tx.run("""
-                CREATE (ev:Event {id: $id, name: $name, location: $location, utc_offset: $utc_offset,
-                                  fairness: $fairness, created_at: $now, schedule_version: 0})
+                CREATE (ev:Event {id: $id, name: $name, organiser: $organiser, location: $location,
+                                  utc_offset: $utc_offset, fairness: $fairness, created_at: $now,
+                                  schedule_version: 0})
                 WITH ev
                 UNWIND $slots AS s
                 CREATE (ev)-[:HAS_SLOT]->(:Slot {key: $id + '/' + toString(s.index), index: s.index,
                                                  start: s.start, end: s.end, session: s.session})
-                """, now=now, **{k: event[k] for k in ("id", "name", "location", "utc_offset", "fairness", "slots")})
+                """, now=now, **{k: event[k] for k in ("id", "name", "organiser", "location", "utc_offset", "fairness",
+                                                        "slots")})
             tx.run("""
                 MATCH (ev:Event {id: $id})
                 UNWIND $tables AS t
@@ -36,6 +38,27 @@ class EventRepository:
                 """, id=event["id"], tables=event["tables"])
             return True
         return self.graph.write(work)
+
+    def organiser(self, event_id: str) -> tuple[bool, str | None]:
+        """(whether the event exists, the organiser's id)."""
+        def work(tx):
+            row = tx.run("MATCH (ev:Event {id: $id}) RETURN ev.organiser AS organiser", id=event_id).single()
+            return (row is not None, row["organiser"] if row else None)
+        return self.graph.read(work)
+
+    def represented(self, event_id: str, participant_ids: list[str]) -> set[str]:
+        """Enterprise ids the given participants of an event represent."""
+        return self.graph.read(lambda tx: set(tx.run(
+            "MATCH (:Event {id: $id})-[:HAS_PARTICIPANT]->(p)-[:REPRESENTS]->(e) WHERE p.id IN $ids "
+            "RETURN collect(DISTINCT e.id) AS ids", id=event_id, ids=participant_ids).single()["ids"]))
+
+    def request_parties(self, event_id: str, request_id: str) -> list[str]:
+        """The two participant ids of a meeting request (empty when there is no such request)."""
+        def work(tx):
+            row = tx.run("MATCH (:Event {id: $id})-[:HAS_REQUEST]->(r {id: $rid}) RETURN [r.a, r.b] AS parties",
+                         id=event_id, rid=request_id).single()
+            return row["parties"] if row else []
+        return self.graph.read(work)
 
     def get(self, event_id: str) -> dict | None:
         def work(tx):

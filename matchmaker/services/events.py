@@ -26,7 +26,7 @@ class EventService:
         self.outcomes = SourcingRepository(graph)
 
     # -- definition ----------------------------------------------------------------------------
-    def create(self, data: dict) -> dict:
+    def create(self, data: dict, organiser: str | None = None) -> dict:
         slots = sorted(data["slots"], key=lambda s: s["start"])
         for i, slot in enumerate(slots):
             if slot["end"] <= slot["start"]:
@@ -39,7 +39,8 @@ class EventService:
         if sessions != sorted(sessions):
             raise InvalidInput("sessions must follow each other in time", {"slots": ["session numbers go down"]})
         tables = data["tables"]
-        event = {"id": data.get("id") or str(uuid.uuid4()), "name": data["name"], "location": data.get("location"),
+        event = {"id": data.get("id") or str(uuid.uuid4()), "name": data["name"], "organiser": organiser,
+                 "location": data.get("location"),
                  "utc_offset": slots[0]["start"].strftime("%z"), "fairness": data.get("fairness", 2),
                  "slots": [{"index": i, "start": s["start"].isoformat(), "end": s["end"].isoformat(),
                             "session": sessions[i]} for i, s in enumerate(slots)],
@@ -48,6 +49,23 @@ class EventService:
         if not self.repo.create(event, now_iso()):
             raise Conflict(f"event '{event['id']}' exists", {"id": ["already exists"]})
         return self.get(event["id"])
+
+    # -- who may act on it ---------------------------------------------------------------------
+    def organiser_of(self, event_id: str) -> str | None:
+        found, organiser = self.repo.organiser(event_id)
+        if not found:
+            raise NotFound(f"no event with id '{event_id}'")
+        return organiser
+
+    def enterprises_of(self, event_id: str, participant_ids: list[str]) -> set[str]:
+        """The enterprises that the given participants represent."""
+        return self.repo.represented(event_id, participant_ids)
+
+    def request_parties(self, event_id: str, request_id: str) -> list[str]:
+        parties = self.repo.request_parties(event_id, request_id)
+        if not parties:
+            raise NotFound(f"no request '{request_id}' in event '{event_id}'")
+        return parties
 
     def get(self, event_id: str) -> dict:
         event = self.repo.get(event_id)
