@@ -30,12 +30,12 @@ from seeds import catalogue as cat  # noqa: E402
 
 PORT = 8765
 BASE = f"http://127.0.0.1:{PORT}"
+_HEADERS = {"Content-Type": "application/json"}
 
 
 def http(method: str, path: str, body: dict | None = None, timeout: float = 60) -> tuple[int, dict, float]:
     data = json.dumps(body).encode() if body is not None else None
-    req = urllib.request.Request(BASE + path, data=data, method=method,
-                                 headers={"Content-Type": "application/json"})
+    req = urllib.request.Request(BASE + path, data=data, method=method, headers=_HEADERS)
     started = time.perf_counter()
     try:
         with urllib.request.urlopen(req, timeout=timeout) as resp:
@@ -49,7 +49,12 @@ def http(method: str, path: str, body: dict | None = None, timeout: float = 60) 
 
 @contextmanager
 def served(models: Path):
-    """gunicorn with the project's settings on PORT, ready when this yields; stopped afterwards."""
+    """gunicorn with the project's settings on PORT, ready when this yields, called with an admin key
+    issued for the run; stopped and the key revoked afterwards."""
+    from matchmaker.services.access import KeyService
+    keys = KeyService(Graph(Neo4jSettings.from_env()))
+    record, key = keys.issue("admin", None, label="benchmark run")
+    _HEADERS["Authorization"] = f"Bearer {key}"
     env = {**os.environ, "BIND": f"127.0.0.1:{PORT}", "MATCHMAKER_MODEL_DIR": str(models)}
     server = subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "--access-logfile",
                                "/dev/null", "wsgi:app"], cwd=ROOT, env=env,
@@ -66,6 +71,7 @@ def served(models: Path):
     finally:
         server.terminate()
         server.wait(timeout=30)
+        keys.revoke(record["id"])
 
 
 def percentile(values: list[float], q: float) -> float:

@@ -1,0 +1,135 @@
+"""Nobody sees what is not theirs: every endpoint against callers of other roles and other tenants.
+
+The world: buyer B1 (owns sourcing request r1) and buyer B2; SMEs S1 and S2; organiser O1 (owns event
+ev1, where B1 and S1 take part) and organiser O2. Each row names an endpoint, who may call it and who
+may not; a refused caller gets 403, a caller without a valid key 401, and nothing changes.
+"""
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+HANOI = timezone(timedelta(hours=7))
+B1, B2, S1, S2 = "0500000001", "0500000002", "0500000003", "0500000004"   # enterprise ids (tax codes)
+NEED = {"id": "r1", "buyer": B1, "title": "Aluminium housings", "capabilities": ["cnc-milling"]}
+EVENT = {"id": "ev1", "name": "Supplier day", "tables": [{}, {}],
+         "slots": [{"start": datetime(2026, 12, 3, 9 + i, tzinfo=HANOI).isoformat(),
+                    "end": datetime(2026, 12, 3, 9 + i, 30, tzinfo=HANOI).isoformat()} for i in range(3)]}
+
+
+@pytest.fixture
+def world(client, client_as, catalogue):
+    for code, kind in ((B1, "fdi"), (B2, "large"), (S1, "sme"), (S2, "sme")):
+        response = client.post("/enterprises", json={"code": code, "name": f"Firm {code}", "kind": kind})
+        assert response.status_code == 201, response.get_json()
+    assert client_as("buyer", B1).post("/sourcing-requests", json=NEED).status_code == 201
+    o1 = client_as("organiser", "O1")
+    assert o1.post("/events", json=EVENT).status_code == 201
+    people = [{"id": "b1", "name": "Firm B1", "role": "buyer", "enterprise": B1},
+              {"id": "s1", "name": "Firm S1", "role": "supplier", "enterprise": S1}]
+    assert o1.post("/events/ev1/participants", json={"participants": people}).status_code == 200
+    assert o1.post("/events/ev1/requests", json={"requests": [{"from": "s1", "to": "b1"}]}).status_code == 200
+    return {name: client_as(role, tenant) for name, role, tenant in (
+        ("admin", "admin", None), ("B1", "buyer", B1), ("B2", "buyer", B2), ("S1", "sme", S1),
+        ("S2", "sme", S2), ("O1", "organiser", "O1"), ("O2", "organiser", "O2"))}
+
+
+# (method, path, body, allowed callers, refused callers)
+RULES = [
+    ("GET", "/enterprises", None, "admin B1 S1 O1", ""),
+    ("GET", f"/enterprises/{S1}", None, "admin B1 B2 S2 O2", ""),
+    ("POST", "/enterprises", {"code": "0500000009", "name": "New"}, "admin", "B1 S1 O1"),
+    ("PATCH", f"/enterprises/{S1}", {"employees": 40}, "admin S1", "S2 B1 O1"),
+    ("DELETE", f"/enterprises/{S1}", None, "", "S1 S2 B1 O1"),
+    ("GET", "/enterprises/duplicates", None, "admin", "B1 S1 O1"),
+    ("POST", "/imports/enterprises", [], "", "B1 S1 O1"),
+    ("GET", "/model", None, "admin B1 S1 O1", ""),
+    ("POST", "/model/train", None, "", "B1 S1 O1"),
+    ("POST", "/model/rollback", None, "", "B1 S1 O1"),
+    ("POST", "/model/activate", {"version": "v1"}, "", "B1 S1 O1"),
+    ("GET", "/sourcing-requests", None, "admin B1 B2", "S1 O1"),
+    ("GET", f"/sourcing-requests?buyer={B1}", None, "admin B1", "B2 S1"),
+    ("POST", "/sourcing-requests", {**NEED, "id": "r2"}, "admin B1", "B2 S1 O1"),
+    ("GET", "/sourcing-requests/r1", None, "admin B1", "B2 S1 O1"),
+    ("PATCH", "/sourcing-requests/r1", {"title": "Changed"}, "admin B1", "B2 S1 O1"),
+    ("DELETE", "/sourcing-requests/r1", None, "", "B2 S1 O1"),
+    ("GET", "/sourcing-requests/r1/matches", None, "admin B1", "B2 S1 O1"),
+    ("POST", "/matches/search", {"capabilities": ["cnc-milling"]}, "admin B1 B2", "S1 O1"),
+    ("POST", "/matches/search", {"buyer": B1, "capabilities": ["cnc-milling"]}, "admin B1", "B2 S1"),
+    ("POST", "/outcomes", {"buyer": B1, "supplier": S1, "outcome": "held", "occurred_on": "2026-11-01"},
+     "admin B1", "B2 S1 O1"),
+    ("GET", f"/smes/{S1}/gaps?sector=automotive", None, "admin S1", "S2 B1 O1"),
+    ("GET", f"/smes/{S1}/priorities", None, "admin S1", "S2 B1 O1"),
+    ("GET", f"/smes/{S1}/peers", None, "admin S1", "S2 B1 O1"),
+    ("GET", f"/smes/{S1}/readiness", None, "admin S1", "S2 B1 O1"),
+    ("POST", "/events", {**EVENT, "id": "ev2"}, "admin O1", "B1 S1"),
+    ("GET", "/events/ev1", None, "admin O1", "O2 B1 S1"),
+    ("POST", "/events/ev1/participants", {"participants": [{"id": "x", "name": "X"}]}, "admin O1", "O2 B1 S1"),
+    ("POST", "/events/ev1/requests", {"requests": [{"from": "b1", "to": "s1"}]}, "admin O1", "O2 B1 S1"),
+    ("POST", "/events/ev1/suggestions", None, "admin O1", "O2 B1 S1"),
+    ("POST", "/events/ev1/schedule?time_limit=5", None, "admin O1", "O2 B1 S1"),
+    ("GET", "/events/ev1/summary", None, "admin O1", "O2 B1 S1"),
+    ("GET", "/events/ev1/tables", None, "admin O1", "O2 B1 S1"),
+    ("POST", "/events/ev1/changes", {"type": "cancel_participant", "participant": "s1"}, "", "O2 B1 S1"),
+    ("GET", "/events/ev1/participants/s1/agenda", None, "admin O1 S1", "O2 B1 S2 B2"),
+    ("GET", "/events/ev1/participants/b1/agenda", None, "admin O1 B1", "O2 S1 B2"),
+    ("POST", "/events/ev1/meetings/b1~s1/outcome", {"outcome": "follow_up"}, "", "O2 B1 S1"),
+    ("POST", "/events/ev1/requests/b1~s1/decision", {"accept": True}, "", "O2 S2 B2"),
+]
+
+
+def _call(client, method, path, body):
+    return client.open(path, method=method, json=body) if body is not None else client.open(path, method=method)
+
+
+@pytest.mark.parametrize("method,path,body,allowed,refused", RULES, ids=[f"{r[0]} {r[1]}" for r in RULES])
+def test_each_endpoint_refuses_other_roles_and_tenants(world, client_as, method, path, body, allowed, refused):
+    snapshot = world["admin"].get("/events/ev1").get_json(), world["admin"].get("/sourcing-requests/r1").get_json()
+    for name in refused.split():
+        response = _call(world[name], method, path, body)
+        assert response.status_code == 403, (name, response.get_json())
+        assert response.get_json()["error"]["code"] == "forbidden"
+    assert _call(client_as(None), method, path, body).status_code == 401
+    assert (world["admin"].get("/events/ev1").get_json(),
+            world["admin"].get("/sourcing-requests/r1").get_json()) == snapshot      # refused: nothing changed
+    for name in allowed.split():
+        response = _call(world[name], method, path, body)
+        assert response.status_code not in (401, 403), (name, response.status_code, response.get_json())
+
+
+def test_every_endpoint_of_the_api_is_in_the_rules_or_public(app):
+    from matchmaker.api import PUBLIC_ENDPOINTS
+    covered = {(method, path.split("?")[0]) for method, path, *_ in RULES}
+    concrete = {"enterprise_id": S1, "request_id": "r1", "sme_id": S1, "event_id": "ev1", "kind": "enterprises",
+                "participant_id": "s1", "meeting_id": "b1~s1"}
+    missing = []
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint in PUBLIC_ENDPOINTS:
+            continue
+        path = rule.rule
+        for name, value in concrete.items():
+            path = path.replace(f"<string:{name}>", value)
+        if "request_id" in rule.rule and "decision" in rule.rule:
+            path = path.replace("/r1/", "/b1~s1/")
+        for method in rule.methods - {"HEAD", "OPTIONS"}:
+            if (method, path) not in covered:
+                missing.append(f"{method} {path}")
+    assert not missing, missing
+
+
+def test_keys_are_stored_hashed_and_revocation_is_immediate(app, graph, client_as):
+    from matchmaker.services.access import KeyService
+    keys = KeyService(graph)
+    record, key = keys.issue("sme", "S1", label="owner's phone")
+    stored = graph.read(lambda tx: tx.run("MATCH (k:ApiKey {id: $id}) RETURN properties(k) AS k",
+                                          id=record["id"]).single()["k"])
+    assert key.split("_")[-1] not in str(stored) and len(stored["hash"]) == 64
+    client = app.test_client()
+    client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {key}"
+    assert client.get("/model").status_code == 200
+    keys.revoke(record["id"])
+    assert client.get("/model").status_code == 401
+    tampered = key[:-1] + ("A" if key[-1] != "A" else "B")
+    assert client.get("/model", headers={"Authorization": f"Bearer {tampered}"}).status_code == 401
+    response = client.get("/model", headers={"Authorization": "Basic abc"})
+    assert response.status_code == 401 and response.headers["WWW-Authenticate"].startswith("Bearer")
+    assert [k for k in keys.list() if k["id"] == record["id"]][0]["revoked_at"]
