@@ -11,6 +11,9 @@ class Neo4jSettings:
     user: str = "neo4j"
     password: str = "neo4j"
     database: str | None = None  # None: the server's default database
+    # How long managed transactions retry transient errors (a leader switch, a restart) before the
+    # API answers 503; short, so that callers are not kept waiting when the graph is down.
+    retry_seconds: float = 5.0
 
     @classmethod
     def from_env(cls) -> "Neo4jSettings":
@@ -19,6 +22,7 @@ class Neo4jSettings:
             user=os.environ.get("NEO4J_USER", os.environ.get("NEO4J_USERNAME", cls.user)),
             password=os.environ.get("NEO4J_PASSWORD", cls.password),
             database=os.environ.get("NEO4J_DATABASE") or None,
+            retry_seconds=float(os.environ.get("MATCHMAKER_NEO4J_RETRY_SECONDS", cls.retry_seconds)),
         )
 
 

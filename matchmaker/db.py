@@ -29,6 +29,7 @@ class Graph:
                     self._driver = GraphDatabase.driver(
                         self.settings.uri, auth=(self.settings.user, self.settings.password),
                         max_connection_pool_size=50, connection_acquisition_timeout=30,
+                        connection_timeout=5, max_transaction_retry_time=self.settings.retry_seconds,
                         notifications_min_severity="OFF")
                     self._pid = os.getpid()
         return self._driver

@@ -11,13 +11,10 @@ from matchmaker.db import Graph
 
 
 @pytest.fixture(scope="session")
-def neo4j_settings():
-    """Bolt settings of the test server: MATCHMAKER_TEST_NEO4J_URI, else a local server on port 7688."""
-    uri = os.environ.get("MATCHMAKER_TEST_NEO4J_URI")
-    if uri:
-        yield Neo4jSettings(uri=uri, user=os.environ.get("NEO4J_USER", "neo4j"),
-                            password=os.environ.get("NEO4J_PASSWORD", "neo4j"),
-                            database=os.environ.get("NEO4J_DATABASE") or None)
+def local_server():
+    """The local test server the suite started or reuses; None when MATCHMAKER_TEST_NEO4J_URI names one."""
+    if os.environ.get("MATCHMAKER_TEST_NEO4J_URI"):
+        yield None
         return
     from matchmaker.localdb import LocalNeo4jError, LocalServer, default_home
     server = LocalServer(home=default_home().parent / "neo4j-test",
@@ -28,9 +25,19 @@ def neo4j_settings():
         server.start(echo=lambda msg: print(msg, flush=True))
     except LocalNeo4jError as err:
         pytest.exit(f"cannot start Neo4j for the tests: {err}", returncode=1)
-    yield Neo4jSettings(uri=server.uri)
+    yield server
     if started_here:
         server.stop(echo=lambda msg: None)
+
+
+@pytest.fixture(scope="session")
+def neo4j_settings(local_server):
+    """Bolt settings of the test server: MATCHMAKER_TEST_NEO4J_URI, else the local server on port 7688."""
+    if local_server is not None:
+        return Neo4jSettings(uri=local_server.uri)
+    return Neo4jSettings(uri=os.environ["MATCHMAKER_TEST_NEO4J_URI"], user=os.environ.get("NEO4J_USER", "neo4j"),
+                         password=os.environ.get("NEO4J_PASSWORD", "neo4j"),
+                         database=os.environ.get("NEO4J_DATABASE") or None)
 
 
 @pytest.fixture(scope="session")
