@@ -29,7 +29,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     from scoring.model import ModelStore
     app.extensions["model_store"] = ModelStore(settings.model_dir)
 
-    api = Api(app)
+    api = _Api(app)
     from .api import authenticate
     app.before_request(authenticate)
     api.spec.components.security_scheme("apiKey", {"type": "http", "scheme": "bearer"})
@@ -42,6 +42,11 @@ def create_app(settings: Settings | None = None) -> Flask:
     from .errors import errors
     app.register_blueprint(errors)
     return app
+
+
+class _Api(Api):
+    """flask-smorest, documenting errors in the API's one error shape."""
+    from .api.schemas import ErrorResponse as ERROR_SCHEMA
 
 
 def _serve_swagger_assets(app: Flask) -> None:

@@ -29,6 +29,7 @@ class Enterprises(MethodView):
 @blp.route("/duplicates")
 class Duplicates(MethodView):
     @blp.arguments(DuplicateArgs, location="query")
+    @blp.response(200)
     def get(self, args):
         """Pairs of records flagged as probably one firm, for review (never merged automatically). Admin."""
         require_role(caller())

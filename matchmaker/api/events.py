@@ -1,5 +1,5 @@
 """Matchmaking events: define, register, request, schedule, change on the day, agendas, outcomes."""
-from flask import render_template
+from flask import make_response, render_template
 from flask_smorest import Blueprint
 
 from . import caller, graph, model_store, require_role, require_tenant
@@ -35,6 +35,7 @@ def _as_organiser_or_party(event_id: str, participant_ids: list[str]) -> EventSe
 
 @blp.route("", methods=["POST"])
 @blp.arguments(EventIn)
+@blp.response(201)
 def create_event(data):
     """Create an event with its time slots (in sessions) and tables (organiser; it owns the event)."""
     principal = caller()
@@ -43,6 +44,7 @@ def create_event(data):
 
 
 @blp.route("/<string:event_id>", methods=["GET"])
+@blp.response(200)
 def get_event(event_id):
     """The event with its slots, tables, participants, requests and current schedule."""
     return _as_organiser(event_id).get(event_id)
@@ -50,6 +52,7 @@ def get_event(event_id):
 
 @blp.route("/<string:event_id>/participants", methods=["POST"])
 @blp.arguments(ParticipantsIn)
+@blp.response(200)
 def add_participants(data, event_id):
     """Register participants (idempotent by participant id)."""
     return _as_organiser(event_id).add_participants(event_id, data["participants"])
@@ -57,6 +60,7 @@ def add_participants(data, event_id):
 
 @blp.route("/<string:event_id>/requests", methods=["POST"])
 @blp.arguments(MeetingRequestsIn)
+@blp.response(200)
 def add_requests(data, event_id):
     """Meeting requests from either side with a priority; both sides asking makes it mutual."""
     return _as_organiser(event_id).add_requests(event_id, data["requests"],
@@ -65,6 +69,7 @@ def add_requests(data, event_id):
 
 @blp.route("/<string:event_id>/suggestions", methods=["POST"])
 @blp.arguments(SuggestionArgs, location="query")
+@blp.response(200)
 def suggestions(args, event_id):
     """Suggested meetings from the scorer to fill free capacity (participants accept or decline them)."""
     return _as_organiser(event_id).suggest(event_id, model_store(), per_buyer=args["per_buyer"])
@@ -72,6 +77,7 @@ def suggestions(args, event_id):
 
 @blp.route("/<string:event_id>/requests/<string:request_id>/decision", methods=["POST"])
 @blp.arguments(SuggestionDecision)
+@blp.response(200)
 def decide(data, event_id, request_id):
     """Accept or decline a suggested meeting (its organiser, or either party)."""
     parties = _service().request_parties(event_id, request_id)
@@ -80,6 +86,7 @@ def decide(data, event_id, request_id):
 
 @blp.route("/<string:event_id>/schedule", methods=["POST"])
 @blp.arguments(ScheduleArgs, location="query")
+@blp.response(200)
 def schedule(args, event_id):
     """Compute the optimal schedule (or the best within the time limit, with its bound and gap)."""
     return _as_organiser(event_id).schedule(event_id, time_limit=args["time_limit"])
@@ -87,6 +94,7 @@ def schedule(args, event_id):
 
 @blp.route("/<string:event_id>/changes", methods=["POST"])
 @blp.arguments(ChangeIn)
+@blp.response(200)
 def change(data, event_id):
     """A change on the day; re-solves keeping everything else in place and says who must be told."""
     time_limit = data.pop("time_limit")
@@ -94,12 +102,14 @@ def change(data, event_id):
 
 
 @blp.route("/<string:event_id>/summary", methods=["GET"])
+@blp.response(200)
 def event_summary(event_id):
     """Requests met, breaks, and unmet requests with the reason."""
     return _as_organiser(event_id).summary(event_id)
 
 
 @blp.route("/<string:event_id>/tables", methods=["GET"])
+@blp.response(200)
 def tables(event_id):
     """Per-table sheets: who meets at each table, slot by slot."""
     return _as_organiser(event_id).tables(event_id)
@@ -107,21 +117,25 @@ def tables(event_id):
 
 @blp.route("/<string:event_id>/participants/<string:participant_id>/agenda", methods=["GET"])
 @blp.arguments(AgendaArgs, location="query")
+@blp.response(200)
 def participant_agenda(args, event_id, participant_id):
     """A participant's agenda as JSON, an iCalendar file, or a printable page (its organiser or itself)."""
     service = _as_organiser_or_party(event_id, [participant_id])
     if args["format"] == "ics":
-        return service.agenda_ics(event_id, participant_id), 200, {
+        return make_response(service.agenda_ics(event_id, participant_id), 200, {
             "Content-Type": "text/calendar; charset=utf-8",
-            "Content-Disposition": f'attachment; filename="{event_id}-{participant_id}.ics"'}
+            "Content-Disposition": f'attachment; filename="{event_id}-{participant_id}.ics"'})
     body = service.agenda(event_id, participant_id)
     if args["format"] == "html":
-        return render_template("agenda.html", agenda=body), 200, {"Content-Type": "text/html; charset=utf-8"}
+        return make_response(render_template("agenda.html", agenda=body), 200,
+                             {"Content-Type": "text/html; charset=utf-8"})
     return body
 
 
 @blp.route("/<string:event_id>/meetings/<string:meeting_id>/outcome", methods=["POST"])
 @blp.arguments(MeetingOutcomeIn)
+@blp.response(201)
+@blp.alt_response(200, description="a retry of the same record: nothing new")
 def outcome(data, event_id, meeting_id):
     """Record a meeting's outcome in the graph (the scorer's training data). Safe to retry."""
     result = _as_organiser(event_id).record_outcome(event_id, meeting_id, data["outcome"], data.get("note"))

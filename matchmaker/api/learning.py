@@ -13,6 +13,7 @@ def _service():
 
 
 @blp.route("", methods=["GET"])
+@blp.response(200)
 def model():
     """The active model with its training data summary, features, scikit-learn version and metrics."""
     return _service().model_info()
@@ -20,6 +21,7 @@ def model():
 
 @blp.route("/train", methods=["POST"])
 @blp.arguments(TrainArgs, location="query")
+@blp.response(201)
 def train(args):
     """Train a new version from recorded outcomes (plus the bootstrap set) and activate it (admin)."""
     require_role(caller())
@@ -27,6 +29,7 @@ def train(args):
 
 
 @blp.route("/rollback", methods=["POST"])
+@blp.response(200)
 def rollback():
     """Activate the version before the active one (admin)."""
     require_role(caller())
@@ -35,6 +38,7 @@ def rollback():
 
 @blp.route("/activate", methods=["POST"])
 @blp.arguments(ActivateIn)
+@blp.response(200)
 def activate(data):
     """Activate a given version (admin)."""
     require_role(caller())

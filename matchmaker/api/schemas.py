@@ -339,3 +339,16 @@ class MeetingOutcomeIn(Schema):
     outcome = fields.String(required=True, validate=validate.OneOf(
         ["held", "no_show", "no_interest", "follow_up", "nda", "sample_order", "contract"]))
     note = fields.String(load_default=None, validate=validate.Length(max=2000))
+
+
+class ErrorDetail(Schema):
+    status = fields.Integer(required=True)
+    code = fields.String(required=True, metadata={"description": "e.g. validation_failed, not_found, forbidden"})
+    message = fields.String(required=True)
+    invalid_fields = fields.Dict(keys=fields.String(), values=fields.List(fields.String()), data_key="fields",
+                                 metadata={"description": "each offending field by its path, with the reasons"})
+
+
+class ErrorResponse(Schema):
+    """The one shape of every error the API returns."""
+    error = fields.Nested(ErrorDetail, required=True)

@@ -25,6 +25,7 @@ def _as_owner(request_id: str) -> MatchService:
 @blp.route("/sourcing-requests")
 class SourcingRequests(MethodView):
     @blp.arguments(RequestListArgs, location="query")
+    @blp.response(200)
     def get(self, args):
         """Sourcing requests, newest first, optionally of one buyer or status (a buyer sees its own)."""
         principal = caller()
@@ -37,6 +38,8 @@ class SourcingRequests(MethodView):
         return _service().list_requests(buyer, args.get("status"), args["page"], args["per_page"])
 
     @blp.arguments(SourcingRequestIn)
+    @blp.response(201)
+    @blp.alt_response(200, description="a retry of the same record: nothing new")
     def post(self, data):
         """Record a buyer's need (201; a retry with the same id and body returns 200)."""
         require_tenant(caller(), data["buyer"], "buyer")
@@ -46,11 +49,13 @@ class SourcingRequests(MethodView):
 
 @blp.route("/sourcing-requests/<string:request_id>")
 class SourcingRequest(MethodView):
+    @blp.response(200)
     def get(self, request_id):
         """One sourcing request."""
         return _as_owner(request_id).get_request(request_id)
 
     @blp.arguments(SourcingRequestPatch(partial=True))
+    @blp.response(200)
     def patch(self, data, request_id):
         """Change a request's needs or status (its buyer cannot change)."""
         return _as_owner(request_id).update_request(request_id, data)
@@ -63,6 +68,7 @@ class SourcingRequest(MethodView):
 
 @blp.route("/sourcing-requests/<string:request_id>/matches")
 @blp.arguments(MatchOptions, location="query")
+@blp.response(200)
 def matches(options, request_id):
     """Ranked suppliers for a request with score, reasons, missing items and the model version."""
     return _as_owner(request_id).matches_for(request_id, options)
@@ -70,6 +76,7 @@ def matches(options, request_id):
 
 @blp.route("/matches/search", methods=["POST"])
 @blp.arguments(AdHocSearch)
+@blp.response(200)
 def search(data):
     """Ad-hoc supplier search with the same parameters as a sourcing request."""
     principal = caller()
@@ -83,6 +90,8 @@ def search(data):
 
 @blp.route("/outcomes", methods=["POST"])
 @blp.arguments(OutcomeIn)
+@blp.response(201)
+@blp.alt_response(200, description="a retry of the same record: nothing new")
 def record_outcome(data):
     """Record what came of a buyer-supplier contact; the scorer learns from these. Safe to retry."""
     require_tenant(caller(), data["buyer"], "buyer")
