@@ -1,4 +1,5 @@
 """Faults: the real Neo4j server stopped and started again under a running app."""
+import json
 import time
 
 import pytest
@@ -30,3 +31,38 @@ def test_service_answers_503_while_neo4j_is_down_and_recovers_by_itself(local_se
     assert client.get("/ready").status_code == 200
     assert client.get("/enterprises/0600000001").get_json()["name"] == "Before"
     assert client.post("/enterprises", json={"code": "0600000002", "name": "After"}).status_code == 201
+
+
+def test_an_import_killed_halfway_and_run_again_ends_complete_without_duplicates(neo4j_settings, catalogue, tmp_path):
+    import os
+    import signal
+    import subprocess
+    import sys
+    rows = 30_000
+    path = tmp_path / "firms.csv"
+    with path.open("w", encoding="utf-8") as out:
+        out.write("code,name,kind,sector,commune\n")
+        for i in range(rows):
+            out.write(f"07{i:08d},Công ty Thử nghiệm {i},sme,mechanical,Quang Minh\n")
+    env = {**os.environ, "NEO4J_URI": neo4j_settings.uri, "NEO4J_USER": neo4j_settings.user,
+           "NEO4J_PASSWORD": neo4j_settings.password}
+    command = [sys.executable, "-m", "matchmaker.cli", "import", "enterprises", str(path)]
+
+    def stored():
+        return catalogue.read(lambda tx: tx.run(
+            "MATCH (e:Enterprise) WHERE e.code STARTS WITH '07' RETURN count(e) AS n, count(DISTINCT e.code) AS codes"
+        ).single().data())
+
+    first = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 120
+    while stored()["n"] == 0 and time.monotonic() < deadline and first.poll() is None:
+        time.sleep(0.05)
+    first.send_signal(signal.SIGKILL)
+    first.wait()
+    halfway = stored()
+    assert 0 < halfway["n"] < rows, halfway                     # killed with part of the file stored
+    again = subprocess.run(command, env=env, capture_output=True, text=True, timeout=600)
+    assert again.returncode == 0, again.stderr[-2000:]
+    report = json.loads(again.stdout)
+    assert report["rejected"] == 0 and report["created"] == rows - halfway["n"]
+    assert stored() == {"n": rows, "codes": rows}
