@@ -60,6 +60,32 @@ class EventRepository:
             return row["parties"] if row else []
         return self.graph.read(work)
 
+    def agenda_inputs(self, event_id: str, participant_id: str) -> dict | None:
+        """What one participant's agenda needs, without reading the whole event: the event's slots,
+        tables and schedule, the participant, its meeting requests and its counterparts' names."""
+        def work(tx):
+            row = tx.run("""
+                MATCH (ev:Event {id: $id})
+                OPTIONAL MATCH (ev)-[:HAS_PARTICIPANT]->(p {id: $pid})
+                RETURN ev {.id, .name, .location, .schedule,
+                           slots: [(ev)-[:HAS_SLOT]->(s) | s {.index, .start, .end}],
+                           tables: [(ev)-[:HAS_TABLE]->(t) | t {.index, .name}]} AS ev,
+                       p {.id, .name} AS participant,
+                       [(ev)-[:HAS_REQUEST]->(r) WHERE r.a = $pid OR r.b = $pid | r {.id, .a, .b}] AS requests
+                """, id=event_id, pid=participant_id).single()
+            if row is None:
+                return None
+            out = dict(row["ev"])
+            out["slots"] = sorted(out["slots"], key=lambda s: s["index"])
+            out["schedule"] = json.loads(out["schedule"]) if out["schedule"] else None
+            out["participant"], out["requests"] = row["participant"], row["requests"]
+            others = sorted({w for r in row["requests"] for w in (r["a"], r["b"])} - {participant_id})
+            out["names"] = {r["id"]: r["name"] for r in tx.run(
+                "MATCH (:Event {id: $id})-[:HAS_PARTICIPANT]->(q) WHERE q.id IN $others RETURN q.id AS id, q.name AS name",
+                id=event_id, others=others)}
+            return out
+        return self.graph.read(work)
+
     def get(self, event_id: str) -> dict | None:
         def work(tx):
             record = tx.run(f"MATCH (ev:Event {{id: $id}}) RETURN {_EVENT} AS ev", id=event_id).single()

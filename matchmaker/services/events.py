@@ -309,18 +309,25 @@ class EventService:
 
     # -- outputs -------------------------------------------------------------------------------
     def agenda(self, event_id: str, participant_id: str) -> dict:
-        event = self.get(event_id)
-        if participant_id not in {p["id"] for p in event["participants"]}:
+        found = self.repo.agenda_inputs(event_id, participant_id)
+        if found is None:
+            raise NotFound(f"no event with id '{event_id}'")
+        if found["participant"] is None:
             raise NotFound(f"no participant '{participant_id}' in event '{event_id}'")
-        schedule = self.current_schedule(event)
-        solver_event = self._view(event)
-        slot_times = [(datetime.fromisoformat(s["start"]), datetime.fromisoformat(s["end"])) for s in event["slots"]]
-        names = {p["id"]: p["name"] for p in event["participants"]}
-        items = agenda(solver_event, schedule, participant_id, slot_times, names)
-        table_names = {t["index"]: t["name"] for t in event["tables"]}
+        self.current_schedule(found)    # says so when there is no schedule yet
+        mine = {r["id"]: r for r in found["requests"]}
+        schedule = Schedule(tuple(Placement(p["meeting"], p["slot"], p["table"])
+                                  for p in found["schedule"]["placements"] if p["meeting"] in mine))
+        view = SolverEvent(n_slots=len(found["slots"]), session_ends=(len(found["slots"]),),
+                           n_tables=len(found["tables"]), participants=(),
+                           meetings=tuple(Meeting(r["id"], r["a"], r["b"]) for r in mine.values()))
+        slot_times = [(datetime.fromisoformat(s["start"]), datetime.fromisoformat(s["end"])) for s in found["slots"]]
+        names = {**found["names"], participant_id: found["participant"]["name"]}
+        items = agenda(view, schedule, participant_id, slot_times, names)
+        table_names = {t["index"]: t["name"] for t in found["tables"]}
         for item in items:
             item["table_name"] = table_names.get(item["table"])
-        return {"event": {k: event[k] for k in ("id", "name", "location")},
+        return {"event": {k: found[k] for k in ("id", "name", "location")},
                 "participant": {"id": participant_id, "name": names[participant_id]}, "meetings": items}
 
     def agenda_ics(self, event_id: str, participant_id: str) -> str:

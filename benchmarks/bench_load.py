@@ -1,0 +1,143 @@
+"""Load test on loopback at Hanoi scale: supplier search, SME gaps and event agendas under concurrency.
+
+    .venv/bin/python benchmarks/bench_load.py [--seconds 30] [--concurrency 8]
+
+Needs the local dev graph at Hanoi scale (`matchmaker seed --full`, or `bench_matches.py --ensure-seed`).
+Starts gunicorn with the project's own settings (gunicorn.conf.py), issues an admin key for the run,
+creates a 1,500-participant event with 6,000 requests and schedules it (once), then for each endpoint
+warms up, keeps `--concurrency` clients busy for `--seconds` and prints sustained requests per second, p50 and
+p99 latency, and the number of errors (any answer but 2xx, or no answer).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import sys
+import threading
+import time
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from benchmarks.bench_matches import http, percentile, requests_for, served  # noqa: E402
+from matchmaker.config import Neo4jSettings  # noqa: E402
+from matchmaker.db import Graph  # noqa: E402
+from scheduling.synthetic import conference  # noqa: E402
+
+EVENT_ID = "load-test-conference"
+HANOI = timezone(timedelta(hours=7))
+
+
+def ensure_event() -> list[str]:
+    """The scheduled conference-scale event (created once); its participant ids."""
+    event = conference()
+    status, body, _ = http("GET", f"/events/{EVENT_ID}")
+    if status == 200 and body.get("schedule"):
+        return [p["id"] for p in body["participants"]]
+    if status == 404:
+        start = datetime(2026, 12, 3, 8, 30, tzinfo=HANOI)
+        slots = []
+        for i in range(event.n_slots):
+            begin = start + timedelta(minutes=25 * i) + (timedelta(minutes=90) if i >= event.session_ends[0] else timedelta())
+            slots.append({"start": begin.isoformat(), "end": (begin + timedelta(minutes=20)).isoformat(),
+                          "session": 1 if i < event.session_ends[0] else 2})
+        status, body, _ = http("POST", "/events", {"id": EVENT_ID, "name": "Hanoi investment conference (load test)",
+                                                   "slots": slots, "tables": [{}] * event.n_tables, "fairness": None})
+        assert status == 201, body
+        people = [{"id": p.id, "name": p.id, "role": "buyer" if p.id.startswith("B") else "supplier",
+                   "max_meetings": p.max_meetings, "forbidden_slots": sorted(p.forbidden)} for p in event.participants]
+        for i in range(0, len(people), 500):
+            status, body, _ = http("POST", f"/events/{EVENT_ID}/participants", {"participants": people[i:i + 500]})
+            assert status == 200, body
+        wishes = [{"from": m.b, "to": m.a, "priority": min(m.weight, 3)} for m in event.meetings]
+        for i in range(0, len(wishes), 1000):
+            status, body, _ = http("POST", f"/events/{EVENT_ID}/requests", {"requests": wishes[i:i + 1000]},
+                                   timeout=300)
+            assert status == 200, body
+    status, body, _ = http("POST", f"/events/{EVENT_ID}/schedule?time_limit=60", timeout=600)
+    assert status == 200, body
+    return [p.id for p in event.participants]
+
+
+def hammer(name: str, make_call, seconds: float, concurrency: int) -> dict:
+    """`concurrency` clients calling back to back for `seconds`; sustained rate and latency."""
+    latencies: list[float] = []
+    errors = [0]
+    lock = threading.Lock()
+    stop = time.monotonic() + seconds
+
+    def client(seed: int):
+        rng = random.Random(seed)
+        while time.monotonic() < stop:
+            method, path, body = make_call(rng)
+            try:
+                status, _, ms = http(method, path, body, timeout=60)
+            except OSError:
+                status, ms = 0, 0.0
+            with lock:
+                if 200 <= status < 300:
+                    latencies.append(ms)
+                else:
+                    errors[0] += 1
+
+    started = time.monotonic()
+    threads = [threading.Thread(target=client, args=(i,)) for i in range(concurrency)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    elapsed = time.monotonic() - started
+    return {"endpoint": name, "requests": len(latencies) + errors[0], "errors": errors[0],
+            "rps": round(len(latencies) / elapsed, 1), "p50_ms": round(percentile(latencies, 0.5), 1),
+            "p99_ms": round(percentile(latencies, 0.99), 1), "seconds": round(elapsed, 1)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--seconds", type=float, default=30.0)
+    parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--warmup", type=float, default=10.0, help="seconds per endpoint before measuring")
+    args = parser.parse_args()
+    graph = Graph(Neo4jSettings.from_env())
+    enterprises = graph.read(lambda tx: tx.run("MATCH (e:Enterprise) RETURN count(e) AS n").single()["n"])
+    if enterprises < 200_000:
+        sys.exit(f"the graph holds {enterprises} enterprises; load Hanoi scale first (matchmaker seed --full)")
+    needs = [{k: v for k, v in need.items() if k != "id"} for need in requests_for(graph, 24)]
+    smes = graph.read(lambda tx: [r["id"] for r in tx.run(
+        "MATCH (e:Enterprise {kind: 'sme'}) RETURN e.id AS id ORDER BY e.id SKIP 1000 LIMIT 400")])
+    buyers = graph.read(lambda tx: [r["id"] for r in tx.run(
+        "MATCH (e:Enterprise) WHERE e.kind IN ['fdi', 'large'] RETURN e.id AS id ORDER BY e.id LIMIT 200")])
+    graph.close()
+    with served(ROOT / ".local" / "models"):
+        participants = ensure_event()
+        calls = {
+            "POST /matches/search": lambda rng: ("POST", "/matches/search",
+                                                 {**rng.choice(needs), "options": {"per_page": 20}}),
+            "GET /smes/{id}/gaps": lambda rng: ("GET", f"/smes/{rng.choice(smes)}/gaps?buyer={rng.choice(buyers)}",
+                                                None),
+            "GET /events/{id}/participants/{id}/agenda": lambda rng: (
+                "GET", f"/events/{EVENT_ID}/participants/{rng.choice(participants)}/agenda", None),
+        }
+        rows = []
+        print(f"{'endpoint':<46}{'requests':>9}{'errors':>8}{'req/s':>8}{'p50 ms':>9}{'p99 ms':>9}")
+        for name, make_call in calls.items():
+            hammer(name, make_call, args.warmup, args.concurrency)     # warm caches; not counted
+            row = hammer(name, make_call, args.seconds, args.concurrency)
+            rows.append(row)
+            print(f"{name:<46}{row['requests']:>9}{row['errors']:>8}{row['rps']:>8}{row['p50_ms']:>9}"
+                  f"{row['p99_ms']:>9}", flush=True)
+    summary = {"date": date.today().isoformat(), "enterprises": enterprises, "concurrency": args.concurrency,
+               "seconds_per_endpoint": args.seconds, "workers": os.environ.get("WEB_CONCURRENCY", "2"),
+               "threads": os.environ.get("GUNICORN_THREADS", "4"), "cores": os.cpu_count(), "rows": rows}
+    print(json.dumps(summary, indent=2))
+    out = ROOT / "benchmarks" / "results"
+    out.mkdir(exist_ok=True)
+    (out / "load.json").write_text(json.dumps(summary, indent=2))
+
+
+if __name__ == "__main__":
+    main()
