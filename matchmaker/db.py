@@ -16,6 +16,7 @@ class Graph:
     def __init__(self, settings: Neo4jSettings):
         self.settings = settings
         self._driver: Driver | None = None
+        self._bookmarks = None
         self._pid: int | None = None
         self._lock = threading.Lock()
         atexit.register(self.close)
@@ -31,11 +32,15 @@ class Graph:
                         max_connection_pool_size=50, connection_acquisition_timeout=30,
                         connection_timeout=5, max_transaction_retry_time=self.settings.retry_seconds,
                         notifications_min_severity="OFF")
+                    # Read-your-writes across this process's sessions, also when reads go to a
+                    # cluster's secondaries (neo4j:// URIs): every session shares one bookmark manager.
+                    self._bookmarks = GraphDatabase.bookmark_manager()
                     self._pid = os.getpid()
         return self._driver
 
     def session(self, **kwargs):
-        return self.driver.session(database=self.settings.database, **kwargs)
+        driver = self.driver
+        return driver.session(database=self.settings.database, bookmark_manager=self._bookmarks, **kwargs)
 
     def read(self, work, *args, **kwargs):
         """Run ``work(tx, *args, **kwargs)`` in a managed read transaction."""

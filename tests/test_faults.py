@@ -66,3 +66,23 @@ def test_an_import_killed_halfway_and_run_again_ends_complete_without_duplicates
     report = json.loads(again.stdout)
     assert report["rejected"] == 0 and report["created"] == rows - halfway["n"]
     assert stored() == {"n": rows, "codes": rows}
+
+
+def test_no_secret_in_logs_or_responses(caplog, graph, tmp_path):
+    import logging
+
+    from matchmaker import create_app
+    from matchmaker.config import Neo4jSettings, Settings
+    from matchmaker.services.access import KeyService
+    caplog.set_level(logging.DEBUG)
+    _, key = KeyService(graph).issue("admin", None)
+    password = "pw-that-must-not-leak-42"
+    down = create_app(Settings(neo4j=Neo4jSettings(uri="bolt://127.0.0.1:1", password=password, retry_seconds=1),
+                               model_dir=str(tmp_path)))
+    bodies = []
+    for headers in ({"Authorization": f"Bearer {key}"}, {"Authorization": f"Bearer {key}x"}, {}):
+        for path in ("/enterprises", "/ready", "/model"):
+            bodies.append(down.test_client().get(path, headers=headers).get_data(as_text=True))
+    secret = key.split("_")[-1]
+    for text in bodies + [caplog.text]:
+        assert password not in text and secret not in text

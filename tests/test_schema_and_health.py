@@ -1,3 +1,5 @@
+import pytest
+
 from graph_schema import LATEST_VERSION, apply_migrations, applied_version
 
 
@@ -72,3 +74,25 @@ def test_settings_come_from_the_environment_and_accept_aura_uris(monkeypatch):
     graph = Graph(settings)
     assert graph.driver.encrypted  # the driver is built (lazily, without connecting) with TLS on
     graph.close()
+
+
+def test_service_runs_over_a_neo4j_routing_uri(neo4j_settings, graph, client_as, tmp_path):
+    """neo4j:// (cluster routing, as with Aura or a cluster) against the same server: reads go to
+    readers, writes to the leader, through the same managed transactions."""
+    from matchmaker import create_app
+    from matchmaker.config import Neo4jSettings, Settings
+    from matchmaker.services.access import KeyService
+    if not neo4j_settings.uri.startswith("bolt://"):
+        pytest.skip("the test server is not reached over bolt://")
+    routed = Neo4jSettings(uri="neo4j://" + neo4j_settings.uri[len("bolt://"):], user=neo4j_settings.user,
+                           password=neo4j_settings.password, database=neo4j_settings.database)
+    app = create_app(Settings(neo4j=routed, model_dir=str(tmp_path)))
+    try:
+        _, key = KeyService(app.extensions["graph"]).issue("admin", None)
+        client = app.test_client()
+        client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {key}"
+        assert client.get("/ready").status_code == 200
+        assert client.post("/enterprises", json={"code": "0800000001", "name": "Routed"}).status_code == 201
+        assert client.get("/enterprises/0800000001").get_json()["name"] == "Routed"
+    finally:
+        app.extensions["graph"].close()
