@@ -24,7 +24,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         MAX_CONTENT_LENGTH=settings.max_upload_bytes,
         JSON_SORT_KEYS=False,
     )
-    app.extensions["graph"] = Graph(settings.neo4j)
+    app.extensions["graph"] = Graph(settings.neo4j, read_timeout=settings.read_timeout_seconds)
     app.extensions["settings"] = settings
     from scoring.model import ModelStore
     app.extensions["model_store"] = ModelStore(settings.model_dir)

@@ -31,4 +31,8 @@ class Settings:
     neo4j: Neo4jSettings = field(default_factory=Neo4jSettings.from_env)
     model_dir: str = field(default_factory=lambda: os.environ.get(
         "MATCHMAKER_MODEL_DIR", os.path.join(os.getcwd(), ".local", "models")))
-    max_upload_bytes: int = 64 * 1024 * 1024
+    max_upload_bytes: int = field(default_factory=lambda: int(os.environ.get(
+        "MATCHMAKER_MAX_UPLOAD_BYTES", 64 * 1024 * 1024)))
+    # Query cost: a read of the API that runs longer than this is stopped by Neo4j (503 query_timeout).
+    read_timeout_seconds: float | None = field(default_factory=lambda: float(os.environ.get(
+        "MATCHMAKER_READ_TIMEOUT_SECONDS", 30)) or None)

@@ -5,7 +5,7 @@ import atexit
 import os
 import threading
 
-from neo4j import Driver, GraphDatabase
+from neo4j import Driver, GraphDatabase, unit_of_work
 
 from .config import Neo4jSettings
 
@@ -13,8 +13,9 @@ from .config import Neo4jSettings
 class Graph:
     """Holds the process's driver and hands out short sessions on the configured database."""
 
-    def __init__(self, settings: Neo4jSettings):
+    def __init__(self, settings: Neo4jSettings, read_timeout: float | None = None):
         self.settings = settings
+        self.read_timeout = read_timeout     # seconds a read may run (None: the server's limit)
         self._driver: Driver | None = None
         self._bookmarks = None
         self._pid: int | None = None
@@ -44,6 +45,8 @@ class Graph:
 
     def read(self, work, *args, **kwargs):
         """Run ``work(tx, *args, **kwargs)`` in a managed read transaction."""
+        if self.read_timeout:
+            work = unit_of_work(timeout=self.read_timeout)(work)
         with self.session() as session:
             return session.execute_read(work, *args, **kwargs)
 

@@ -5,7 +5,7 @@ Shape: ``{"error": {"status": 422, "code": "validation_failed", "message": "..."
 from __future__ import annotations
 
 from flask import Blueprint, jsonify
-from neo4j.exceptions import ServiceUnavailable, SessionExpired
+from neo4j.exceptions import ClientError, ServiceUnavailable, SessionExpired
 from werkzeug.exceptions import HTTPException
 
 
@@ -101,6 +101,14 @@ def _http_error(err: HTTPException):
 @errors.app_errorhandler(SessionExpired)
 def _graph_down(err):
     return error_body(503, "graph_unavailable", "The graph database is not reachable; try again shortly.")
+
+
+@errors.app_errorhandler(ClientError)
+def _graph_refused(err: ClientError):
+    if (err.code or "").startswith("Neo.ClientError.Transaction.TransactionTimedOut"):
+        return error_body(503, "query_timeout", "The query ran longer than the service allows; narrow it "
+                                                "(fewer filters' matches, a smaller page or radius) or try later.")
+    return _unexpected(err)
 
 
 @errors.app_errorhandler(Exception)

@@ -133,3 +133,24 @@ def test_keys_are_stored_hashed_and_revocation_is_immediate(app, graph, client_a
     response = client.get("/model", headers={"Authorization": "Basic abc"})
     assert response.status_code == 401 and response.headers["WWW-Authenticate"].startswith("Bearer")
     assert [k for k in keys.list() if k["id"] == record["id"]][0]["revoked_at"]
+
+
+def test_admin_manages_keys_from_the_command_line(neo4j_settings, graph, app, monkeypatch):
+    from click.testing import CliRunner
+
+    from matchmaker.cli import main
+    monkeypatch.setenv("NEO4J_URI", neo4j_settings.uri)
+    runner = CliRunner()
+    created = runner.invoke(main, ["keys", "create", "--role", "sme", "--tenant", S1, "--label", "An Phat owner"])
+    assert created.exit_code == 0, created.output
+    key = created.stdout.strip().splitlines()[-1]
+    key_id = key.split("_")[1]
+    client = app.test_client()
+    client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {key}"
+    assert client.get(f"/smes/{S2}/peers").status_code == 403          # a real key, of S1
+    listed = runner.invoke(main, ["keys", "list"])
+    assert key_id in listed.output and "An Phat owner" in listed.output and key.split("_")[2] not in listed.output
+    assert runner.invoke(main, ["keys", "create", "--role", "buyer"]).exit_code == 1   # a buyer key needs a tenant
+    assert runner.invoke(main, ["keys", "revoke", key_id]).exit_code == 0
+    assert client.get(f"/smes/{S2}/peers").status_code == 401
+    assert runner.invoke(main, ["keys", "revoke", "0000000000000000"]).exit_code == 1

@@ -86,3 +86,39 @@ def test_no_secret_in_logs_or_responses(caplog, graph, tmp_path):
     secret = key.split("_")[-1]
     for text in bodies + [caplog.text]:
         assert password not in text and secret not in text
+
+
+def test_a_read_running_too_long_is_stopped_with_a_clear_503(neo4j_settings, graph, client_as, tmp_path):
+    from matchmaker import create_app
+    from matchmaker.config import Settings
+    app = create_app(Settings(neo4j=neo4j_settings, model_dir=str(tmp_path), read_timeout_seconds=0.5))
+
+    @app.route("/test-only/slow")
+    def slow():     # stands for any costly search: the limit is on every read of the app
+        return {"sum": app.extensions["graph"].read(
+            lambda tx: tx.run("UNWIND range(1, 2000000000) AS x RETURN sum(x) AS s").single()["s"])}
+    from matchmaker.services.access import KeyService
+    _, key = KeyService(graph).issue("admin", None)
+    try:
+        client = app.test_client()
+        client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {key}"
+        started = time.monotonic()
+        response = client.get("/test-only/slow")
+        assert response.status_code == 503 and response.get_json()["error"]["code"] == "query_timeout"
+        assert time.monotonic() - started < 20
+    finally:
+        app.extensions["graph"].close()
+
+
+def test_an_upload_over_the_limit_is_refused_and_stores_nothing(neo4j_settings, graph, tmp_path):
+    from matchmaker import create_app
+    from matchmaker.config import Settings
+    from matchmaker.services.access import KeyService
+    app = create_app(Settings(neo4j=neo4j_settings, model_dir=str(tmp_path), max_upload_bytes=10_000))
+    _, key = KeyService(graph).issue("admin", None)
+    body = "code,name\n" + "".join(f"09{i:08d},Firm {i}\n" for i in range(2000))
+    response = app.test_client().post("/imports/enterprises", data=body, content_type="text/csv",
+                                      headers={"Authorization": f"Bearer {key}"})
+    assert response.status_code == 413 and response.get_json()["error"]["code"] == "request_entity_too_large"
+    assert graph.read(lambda tx: tx.run("MATCH (e:Enterprise) RETURN count(e) AS n").single()["n"]) == 0
+    app.extensions["graph"].close()

@@ -52,7 +52,9 @@ class SourcingRequest(MethodView):
     @blp.response(200)
     def get(self, request_id):
         """One sourcing request."""
-        return _as_owner(request_id).get_request(request_id)
+        request = _service().get_request(request_id)
+        require_tenant(caller(), request["buyer"], "buyer")
+        return request
 
     @blp.arguments(SourcingRequestPatch(partial=True))
     @blp.response(200)
