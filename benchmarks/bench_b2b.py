@@ -10,7 +10,6 @@ originals have no published optimum here; for them it reports feasible or infeas
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from datetime import date
@@ -18,6 +17,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from benchmarks.report import publish  # noqa: E402
 
 from scheduling.dzn import read_dzn  # noqa: E402
 from scheduling.solver import solve  # noqa: E402
@@ -69,10 +70,7 @@ def main() -> None:
                "originals_proven_optimal": sum(1 for r in originals if r["proven_optimal"]),
                "infeasible": sum(1 for r in rows if r["status"] == "infeasible"),
                "invalid_schedules": sum(1 for r in rows if r["valid"] is False), "cores": os.cpu_count()}
-    print(json.dumps(summary, indent=2))
-    out = ROOT / "benchmarks" / "results"
-    out.mkdir(exist_ok=True)
-    (out / "b2b.json").write_text(json.dumps({"summary": summary, "rows": rows}, indent=2))
+    publish("b2b", summary, {"summary": summary, "rows": rows})
 
 
 if __name__ == "__main__":

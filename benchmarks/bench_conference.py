@@ -7,7 +7,6 @@ first-come-first-served scheduler in the same run.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 import time
@@ -16,6 +15,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from benchmarks.report import publish  # noqa: E402
 
 from scheduling.model import breaks_of  # noqa: E402
 from scheduling.solver import solve  # noqa: E402
@@ -56,10 +57,7 @@ def main() -> None:
         "greedy_breaks": sum(breaks_of(s) for s in participant_slots(event, baseline).values()),
         "cores": os.cpu_count(),
     }
-    print(json.dumps(figures, indent=2))
-    out = ROOT / "benchmarks" / "results"
-    out.mkdir(exist_ok=True)
-    (out / "conference.json").write_text(json.dumps(figures, indent=2))
+    publish("conference", figures)
 
 
 if __name__ == "__main__":

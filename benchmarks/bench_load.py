@@ -11,7 +11,6 @@ p99 latency, and the number of errors (any answer but 2xx, or no answer).
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import random
 import sys
@@ -22,6 +21,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from benchmarks.report import publish  # noqa: E402
 
 from benchmarks.bench_matches import http, percentile, requests_for, served  # noqa: E402
 from matchmaker.config import Neo4jSettings  # noqa: E402
@@ -133,10 +134,7 @@ def main() -> None:
     summary = {"date": date.today().isoformat(), "enterprises": enterprises, "concurrency": args.concurrency,
                "seconds_per_endpoint": args.seconds, "workers": os.environ.get("WEB_CONCURRENCY", "2"),
                "threads": os.environ.get("GUNICORN_THREADS", "4"), "cores": os.cpu_count(), "rows": rows}
-    print(json.dumps(summary, indent=2))
-    out = ROOT / "benchmarks" / "results"
-    out.mkdir(exist_ok=True)
-    (out / "load.json").write_text(json.dumps(summary, indent=2))
+    publish("load", summary)
 
 
 if __name__ == "__main__":

@@ -24,6 +24,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.report import publish  # noqa: E402
+
 from matchmaker.config import Neo4jSettings  # noqa: E402
 from matchmaker.db import Graph  # noqa: E402
 from seeds import catalogue as cat  # noqa: E402
@@ -177,10 +179,7 @@ def main() -> None:
         "naive_scored_smes": naive[0][0], "naive_median_ms": round(naive_ms, 1),
         "naive_over_p50": round(naive_ms / p50, 1), "target_p95_ms": 200, "cores": os.cpu_count(),
     }
-    print(json.dumps(figures, indent=2))
-    out = ROOT / "benchmarks" / "results"
-    out.mkdir(exist_ok=True)
-    (out / "matches.json").write_text(json.dumps(figures, indent=2))
+    publish("matches", figures)
 
 
 if __name__ == "__main__":

@@ -11,7 +11,6 @@ the spot (what the report would cost without the stored cutoffs).
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import statistics
 import subprocess
@@ -22,6 +21,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from benchmarks.report import publish  # noqa: E402
 
 from benchmarks.bench_matches import http, percentile, served  # noqa: E402
 from matchmaker.config import Neo4jSettings  # noqa: E402
@@ -95,10 +96,7 @@ def main() -> None:
         "baseline_over_p50": round(statistics.median(baseline) / percentile(timings, 0.5), 1),
         "rank_all_open_requests_s": round(rank_seconds, 1), "cores": os.cpu_count(),
     }
-    print(json.dumps(figures, indent=2))
-    out = ROOT / "benchmarks" / "results"
-    out.mkdir(exist_ok=True)
-    (out / "readiness.json").write_text(json.dumps(figures, indent=2))
+    publish("readiness", figures)
 
 
 if __name__ == "__main__":
