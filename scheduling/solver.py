@@ -455,7 +455,7 @@ def solve(event: Event, time_limit: float = 60.0, workers: int = 8, hint: Schedu
             if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
                 found = phase.read(solver)
             break
-        if found is not None and sum(breaks_of(v) for v in participant_slots(event, found).values()) <= lower:
+        if found is not None and _total_breaks(event, found) <= lower:
             return _result(requested, found, OPTIMAL if value_bound == value else FEASIBLE, value,
                            value_bound, lower, None, started)
         hint = found or hint
