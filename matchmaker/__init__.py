@@ -23,6 +23,9 @@ def create_app(settings: Settings | None = None) -> Flask:
         OPENAPI_SWAGGER_UI_URL="/docs-assets/",
         MAX_CONTENT_LENGTH=settings.max_upload_bytes,
         JSON_SORT_KEYS=False,
+        SECRET_KEY=settings.secret_key,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
     )
     app.extensions["graph"] = Graph(settings.neo4j, read_timeout=settings.read_timeout_seconds)
     app.extensions["settings"] = settings
@@ -38,6 +41,8 @@ def create_app(settings: Settings | None = None) -> Flask:
     from .api import catalogues, enterprises, events, health, imports, learning, readiness, sourcing
     for module in (health, enterprises, catalogues, imports, sourcing, learning, readiness, events):
         api.register_blueprint(module.blp)
+    from .web import web
+    app.register_blueprint(web, url_prefix="/app")
     # After Api(app), so that our handlers replace flask-smorest's and every error has one shape.
     from .errors import errors
     app.register_blueprint(errors)

@@ -26,11 +26,31 @@ class Neo4jSettings:
         )
 
 
+def _secret_key() -> str:
+    """MATCHMAKER_SECRET_KEY, else one made once and kept in .local/secret_key, so that every gunicorn
+    worker (and a restart) signs page sessions with the same key. Several machines need the variable."""
+    if os.environ.get("MATCHMAKER_SECRET_KEY"):
+        return os.environ["MATCHMAKER_SECRET_KEY"]
+    import secrets
+    path = os.path.join(os.getcwd(), ".local", "secret_key")
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        with open(path) as existing:
+            return existing.read().strip()
+    with os.fdopen(fd, "w") as out:
+        key = secrets.token_urlsafe(48)
+        out.write(key)
+    return key
+
+
 @dataclass(frozen=True)
 class Settings:
     neo4j: Neo4jSettings = field(default_factory=Neo4jSettings.from_env)
     model_dir: str = field(default_factory=lambda: os.environ.get(
         "MATCHMAKER_MODEL_DIR", os.path.join(os.getcwd(), ".local", "models")))
+    secret_key: str = field(default_factory=_secret_key, repr=False)
     max_upload_bytes: int = field(default_factory=lambda: int(os.environ.get(
         "MATCHMAKER_MAX_UPLOAD_BYTES", 64 * 1024 * 1024)))
     # Query cost: a read of the API that runs longer than this is stopped by Neo4j (503 query_timeout).

@@ -21,7 +21,8 @@ def model_store():
 
 def authenticate() -> None:
     """Before every request: public endpoints pass; others need ``Authorization: Bearer <key>``."""
-    if request.endpoint in PUBLIC_ENDPOINTS or request.endpoint is None:
+    if request.endpoint in PUBLIC_ENDPOINTS or request.endpoint is None or request.endpoint.startswith("web."):
+        # pages sign people in with a session (matchmaker/web), checked by the same key service
         return
     header = request.headers.get("Authorization", "")
     scheme, _, token = header.partition(" ")

@@ -1,0 +1,73 @@
+"""Web pages for buyers, SMEs and organisers, over the same services, roles and tenants as the API.
+
+A person signs in with their API key; the page session keeps the key (signed cookie, HttpOnly) and
+every page checks it again against the graph, so a revoked key signs the person out at once.
+"""
+from __future__ import annotations
+
+from flask import Blueprint, g, redirect, render_template, request, session, url_for
+
+from ..services.access import KeyService
+from .i18n import LANGUAGES, Formats, language_of, t
+
+web = Blueprint("web", __name__)
+PUBLIC_PAGES = {"web.signin", "web.language"}
+
+
+def _graph():
+    from ..api import graph
+    return graph()
+
+
+@web.before_request
+def _who_and_which_language():
+    g.lang = language_of(request.cookies.get("lang") or request.accept_languages.best_match(LANGUAGES))
+    key = session.get("key")
+    g.principal = KeyService(_graph()).authenticate(key) if key else None
+    if key and g.principal is None:
+        session.clear()
+    if g.principal is None and request.endpoint not in PUBLIC_PAGES:
+        return redirect(url_for("web.signin", next=request.full_path))
+    return None
+
+
+@web.app_context_processor
+def _page_helpers():
+    lang = getattr(g, "lang", None) or language_of(None)
+    return {"t": lambda key, **values: t(key, lang, **values), "fmt": Formats(lang), "lang": lang,
+            "principal": getattr(g, "principal", None)}
+
+
+@web.route("/lang/<code>")
+def language(code):
+    """Switch the pages' language (kept in a cookie for a year)."""
+    target = request.args.get("next") or url_for("web.home")
+    response = redirect(target if target.startswith("/") and not target.startswith("//") else url_for("web.home"))
+    response.set_cookie("lang", language_of(code), max_age=365 * 24 * 3600, samesite="Lax")
+    return response
+
+
+@web.route("/signin", methods=["GET", "POST"])
+def signin():
+    error = None
+    if request.method == "POST":
+        key = (request.form.get("key") or "").strip()
+        if KeyService(_graph()).authenticate(key) is not None:
+            session.clear()
+            session["key"] = key
+            target = request.args.get("next") or ""
+            return redirect(target if target.startswith("/") and not target.startswith("//") else url_for("web.home"))
+        error = "signin.invalid"
+    return render_template("web/signin.html", error=error), 401 if error else 200
+
+
+@web.route("/signout", methods=["POST"])
+def signout():
+    session.clear()
+    return redirect(url_for("web.signin"))
+
+
+@web.route("/")
+def home():
+    """The journeys the signed-in person may take."""
+    return render_template("web/home.html")

@@ -1,0 +1,29 @@
+"""Page sign-in and language over the real graph (the browser journeys come with the pages)."""
+
+
+def test_pages_need_a_signed_in_key_and_respect_revocation(app, graph):
+    from matchmaker.services.access import KeyService
+    keys = KeyService(graph)
+    record, key = keys.issue("sme", "0100000042")
+    browser = app.test_client()
+    response = browser.get("/app/")
+    assert response.status_code == 302 and "/app/signin" in response.headers["Location"]
+    response = browser.post("/app/signin", data={"key": key + "x"}, headers={"Accept-Language": "en"})
+    assert response.status_code == 401 and "not valid" in response.get_data(as_text=True)
+    assert browser.post("/app/signin?next=/app/", data={"key": key}).status_code == 302
+    page = browser.get("/app/", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert "Signed in as SME 0100000042" in page and key not in page
+    keys.revoke(record["id"])
+    assert browser.get("/app/").status_code == 302          # revoked: signed out at once
+
+
+def test_language_switch_is_remembered_and_vietnamese_is_the_default(app, graph):
+    from matchmaker.services.access import KeyService
+    _, key = KeyService(graph).issue("organiser", "hanoi-ipa")
+    browser = app.test_client()
+    browser.post("/app/signin", data={"key": key})
+    assert "ban tổ chức hanoi-ipa" in browser.get("/app/").get_data(as_text=True)
+    response = browser.get("/app/lang/en?next=/app/")
+    assert response.status_code == 302 and response.headers["Location"].endswith("/app/")
+    assert "Signed in as organiser hanoi-ipa" in browser.get("/app/").get_data(as_text=True)
+    assert browser.get("/app/lang/vi?next=//evil.example").headers["Location"].endswith("/app/")
