@@ -31,7 +31,7 @@ def _who_and_which_language():
     return None
 
 
-@web.app_context_processor
+@web.context_processor
 def _page_helpers():
     lang = getattr(g, "lang", None) or language_of(None)
     return {"t": lambda key, **values: t(key, lang, **values), "fmt": Formats(lang), "lang": lang,
