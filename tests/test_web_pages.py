@@ -1,4 +1,10 @@
 """Page sign-in and language over the real graph (the browser journeys come with the pages)."""
+import re
+
+
+def csrf_of(browser, path="/app/signin"):
+    """The form token of the browser's page session, read from a page as a person's browser would."""
+    return re.search(r'name="csrf" value="([^"]+)"', browser.get(path).get_data(as_text=True)).group(1)
 
 
 def test_pages_need_a_signed_in_key_and_respect_revocation(app, graph):
@@ -8,9 +14,11 @@ def test_pages_need_a_signed_in_key_and_respect_revocation(app, graph):
     browser = app.test_client()
     response = browser.get("/app/")
     assert response.status_code == 302 and "/app/signin" in response.headers["Location"]
-    response = browser.post("/app/signin", data={"key": key + "x"}, headers={"Accept-Language": "en"})
+    assert browser.post("/app/signin", data={"key": key}).status_code == 400     # no form token
+    response = browser.post("/app/signin", data={"key": key + "x", "csrf": csrf_of(browser)},
+                            headers={"Accept-Language": "en"})
     assert response.status_code == 401 and "not valid" in response.get_data(as_text=True)
-    assert browser.post("/app/signin?next=/app/", data={"key": key}).status_code == 302
+    assert browser.post("/app/signin?next=/app/", data={"key": key, "csrf": csrf_of(browser)}).status_code == 302
     page = browser.get("/app/", headers={"Accept-Language": "en"}).get_data(as_text=True)
     assert "Signed in as SME 0100000042" in page and key not in page
     keys.revoke(record["id"])
@@ -21,7 +29,7 @@ def test_language_switch_is_remembered_and_vietnamese_is_the_default(app, graph)
     from matchmaker.services.access import KeyService
     _, key = KeyService(graph).issue("organiser", "hanoi-ipa")
     browser = app.test_client()
-    browser.post("/app/signin", data={"key": key})
+    browser.post("/app/signin", data={"key": key, "csrf": csrf_of(browser)})
     assert "ban tổ chức hanoi-ipa" in browser.get("/app/").get_data(as_text=True)
     response = browser.get("/app/lang/en?next=/app/")
     assert response.status_code == 302 and response.headers["Location"].endswith("/app/")

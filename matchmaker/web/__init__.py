@@ -1,11 +1,16 @@
 """Web pages for buyers, SMEs and organisers, over the same services, roles and tenants as the API.
 
 A person signs in with their API key; the page session keeps the key (signed cookie, HttpOnly) and
-every page checks it again against the graph, so a revoked key signs the person out at once.
+every page checks it again against the graph, so a revoked key signs the person out at once. Every
+form that posts carries the session's CSRF token.
 """
 from __future__ import annotations
 
+import hmac
+import secrets
+
 from flask import Blueprint, g, redirect, render_template, request, session, url_for
+from werkzeug.exceptions import BadRequest
 
 from ..services.access import KeyService
 from .i18n import LANGUAGES, Formats, language_of, t
@@ -19,9 +24,19 @@ def _graph():
     return graph()
 
 
+def _csrf_token() -> str:
+    """One random token per page session; every form that changes something sends it back."""
+    if "csrf" not in session:
+        session["csrf"] = secrets.token_urlsafe(32)
+    return session["csrf"]
+
+
 @web.before_request
 def _who_and_which_language():
     g.lang = language_of(request.cookies.get("lang") or request.accept_languages.best_match(LANGUAGES))
+    expected = session.get("csrf")
+    if request.method == "POST" and not (expected and hmac.compare_digest(request.form.get("csrf", ""), expected)):
+        raise BadRequest("the form is out of date or came from another site; reload the page and try again")
     key = session.get("key")
     g.principal = KeyService(_graph()).authenticate(key) if key else None
     if key and g.principal is None:
@@ -35,7 +50,7 @@ def _who_and_which_language():
 def _page_helpers():
     lang = getattr(g, "lang", None) or language_of(None)
     return {"t": lambda key, **values: t(key, lang, **values), "fmt": Formats(lang), "lang": lang,
-            "principal": getattr(g, "principal", None)}
+            "principal": getattr(g, "principal", None), "csrf": _csrf_token}
 
 
 @web.route("/lang/<code>")
