@@ -24,6 +24,12 @@ def _graph():
     return graph()
 
 
+def _next_page() -> str:
+    """Where to go after sign-in or a language switch: a page of this site only, else home."""
+    target = request.args.get("next") or ""
+    return target if target.startswith("/") and not target.startswith("//") else url_for("web.home")
+
+
 def _csrf_token() -> str:
     """One random token per page session; every form that changes something sends it back."""
     if "csrf" not in session:
@@ -56,8 +62,7 @@ def _page_helpers():
 @web.route("/lang/<code>")
 def language(code):
     """Switch the pages' language (kept in a cookie for a year)."""
-    target = request.args.get("next") or url_for("web.home")
-    response = redirect(target if target.startswith("/") and not target.startswith("//") else url_for("web.home"))
+    response = redirect(_next_page())
     response.set_cookie("lang", language_of(code), max_age=365 * 24 * 3600, samesite="Lax")
     return response
 
@@ -70,8 +75,7 @@ def signin():
         if KeyService(_graph()).authenticate(key) is not None:
             session.clear()
             session["key"] = key
-            target = request.args.get("next") or ""
-            return redirect(target if target.startswith("/") and not target.startswith("//") else url_for("web.home"))
+            return redirect(_next_page())
         error = "signin.invalid"
     return render_template("web/signin.html", error=error), 401 if error else 200
 
