@@ -24,10 +24,11 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks.report import publish  # noqa: E402
 
-from benchmarks.bench_matches import http, percentile, requests_for, served  # noqa: E402
+from benchmarks.bench_matches import enterprise_count, http, model_dir, percentile, requests_for, served  # noqa: E402
 from matchmaker.config import Neo4jSettings  # noqa: E402
 from matchmaker.db import Graph  # noqa: E402
 from scheduling.synthetic import conference  # noqa: E402
+from seeds.generator import HANOI_OPERATING_ENTERPRISES  # noqa: E402
 
 EVENT_ID = "load-test-conference"
 HANOI = timezone(timedelta(hours=7))
@@ -104,16 +105,16 @@ def main() -> None:
     parser.add_argument("--warmup", type=float, default=10.0, help="seconds per endpoint before measuring")
     args = parser.parse_args()
     graph = Graph(Neo4jSettings.from_env())
-    enterprises = graph.read(lambda tx: tx.run("MATCH (e:Enterprise) RETURN count(e) AS n").single()["n"])
-    if enterprises < 200_000:
-        sys.exit(f"the graph holds {enterprises} enterprises; load Hanoi scale first (matchmaker seed --full)")
+    enterprises = enterprise_count(graph)
+    if enterprises < HANOI_OPERATING_ENTERPRISES:
+        sys.exit(f"the graph holds {enterprises:,} enterprises; load Hanoi scale first (matchmaker seed --full)")
     needs = [{k: v for k, v in need.items() if k != "id"} for need in requests_for(graph, 24)]
     smes = graph.read(lambda tx: [r["id"] for r in tx.run(
         "MATCH (e:Enterprise {kind: 'sme'}) RETURN e.id AS id ORDER BY e.id SKIP 1000 LIMIT 400")])
     buyers = graph.read(lambda tx: [r["id"] for r in tx.run(
         "MATCH (e:Enterprise) WHERE e.kind IN ['fdi', 'large'] RETURN e.id AS id ORDER BY e.id LIMIT 200")])
     graph.close()
-    with served(ROOT / ".local" / "models"):
+    with served(model_dir()):
         participants = ensure_event()
         calls = {
             "POST /matches/search": lambda rng: ("POST", "/matches/search",

@@ -76,6 +76,15 @@ def served(models: Path):
         keys.revoke(record["id"])
 
 
+def enterprise_count(graph: Graph) -> int:
+    return graph.read(lambda tx: tx.run("RETURN COUNT { (:Enterprise) } AS n").single()["n"])
+
+
+def model_dir() -> Path:
+    """The models the served app uses: MATCHMAKER_MODEL_DIR, else the project's .local/models."""
+    return Path(os.environ.get("MATCHMAKER_MODEL_DIR", str(ROOT / ".local" / "models")))
+
+
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     index = min(len(ordered) - 1, max(0, int(round(q * (len(ordered) - 1)))))
@@ -119,7 +128,7 @@ def naive_scores(graph: Graph, request: dict) -> tuple[int, float]:
             products: [(e)-[:MAKES]->(p) | p.hs],
             large_fdi_customers: COUNT {{ (e)-[:SUPPLIES]->(b) WHERE b.kind IN ['large', 'fdi'] }}}} AS e
         """, lat=request["latitude"], lng=request["longitude"], today=today.isoformat())])
-    scorer = ModelStore(os.environ.get("MATCHMAKER_MODEL_DIR", str(ROOT / ".local" / "models"))).active()
+    scorer = ModelStore(str(model_dir())).active()
     scores = scorer.scores(feature_matrix(request, rows, hierarchy, today.year))
     top = sorted(zip(scores.tolist(), (r["id"] for r in rows)), key=lambda t: (-t[0], t[1]))[:20]
     assert len(top) == min(20, len(rows))
@@ -136,13 +145,13 @@ def main() -> None:
 
     graph = Graph(Neo4jSettings.from_env())
     from seeds.generator import HANOI_OPERATING_ENTERPRISES
-    count = graph.read(lambda tx: tx.run("RETURN COUNT { (:Enterprise) } AS n").single()["n"])
+    count = enterprise_count(graph)
     if count < HANOI_OPERATING_ENTERPRISES:
         if not args.ensure_seed:
             sys.exit(f"the graph holds {count:,} enterprises; run with --ensure-seed to load Hanoi scale")
         subprocess.run([sys.executable, "-m", "matchmaker.cli", "seed", "--full"], check=True, cwd=ROOT)
-        count = graph.read(lambda tx: tx.run("RETURN COUNT { (:Enterprise) } AS n").single()["n"])
-    models = Path(os.environ.get("MATCHMAKER_MODEL_DIR", str(ROOT / ".local" / "models")))
+        count = enterprise_count(graph)
+    models = model_dir()
     if not (models / "CURRENT").exists():
         subprocess.run([sys.executable, "-m", "matchmaker.cli", "model", "train"], check=True, cwd=ROOT)
 

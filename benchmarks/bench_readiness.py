@@ -24,7 +24,7 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks.report import publish  # noqa: E402
 
-from benchmarks.bench_matches import http, percentile, served  # noqa: E402
+from benchmarks.bench_matches import http, model_dir, percentile, served  # noqa: E402
 from matchmaker.config import Neo4jSettings  # noqa: E402
 from matchmaker.db import Graph  # noqa: E402
 
@@ -70,7 +70,7 @@ def main() -> None:
         "COUNT { (:SourcingRequest {status: 'open'}) } AS open_requests").single().data())
     if counts["open_requests"] == 0:
         sys.exit("no open sourcing requests: run `matchmaker seed --full` first")
-    models = Path(os.environ.get("MATCHMAKER_MODEL_DIR", str(ROOT / ".local" / "models")))
+    models = model_dir()
     if not (models / "CURRENT").exists():
         subprocess.run([sys.executable, "-m", "matchmaker.cli", "model", "train"], check=True, cwd=ROOT)
     started = time.perf_counter()

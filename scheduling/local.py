@@ -88,11 +88,12 @@ class _State:
             gain += self.breaks[w] - self._breaks_with(w, remove, add)
         return gain
 
-    def fair_after(self, changed: dict[str, int]) -> bool:
+    def fair_after(self, moves: list[tuple[str, int]]) -> bool:
+        """Whether the breaks stay within the fairness bound once ``moves`` are made."""
         d = self.event.fairness
         if d is None:
             return True
-        counts = {**self.breaks, **changed}
+        counts = {**self.breaks, **self.changed_breaks(moves)}
         values = list(counts.values()) + ([0] if len(counts) < len(self.event.participants) else [])
         return max(values) - min(values) <= d
 
@@ -157,7 +158,7 @@ def improve_breaks(event: Event, schedule: Schedule, deadline: float, seed: int 
                             if g is not None and g > 0:
                                 moves = [(k, t), (j, state.slot[k])]
                                 break
-                    if moves and state.fair_after(state.changed_breaks(moves)):
+                    if moves and state.fair_after(moves):
                         old = [(k2, state.slot[k2]) for k2, _ in moves]
                         state.apply(moves)
                         for (k2, s2), (_, t2) in zip(old, moves):
