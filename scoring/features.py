@@ -165,10 +165,12 @@ def missing_items(request: dict, candidate: dict, hierarchy: Hierarchy) -> list[
     for standard in request.get("standards") or []:
         if standard["id"] not in valid:
             missing.append({"type": "standard", "id": standard["id"], "mandatory": bool(standard.get("mandatory")),
+                            "reason": "expired" if standard["id"] in expired else "not_held",
                             "note": "certificate expired" if standard["id"] in expired else "not held"})
     for needed, (credit, via) in capability_matches(request, candidate, hierarchy).items():
         if credit < FULL:
             missing.append({"type": "capability", "id": needed, "mandatory": False,
+                            "reason": "related" if via else "not_held", "related": via,
                             "note": f"has the related '{via}'" if via else "not held"})
     volume = request.get("monthly_volume")
     if volume:
@@ -177,6 +179,7 @@ def missing_items(request: dict, candidate: dict, hierarchy: Hierarchy) -> list[
         capacities = [c for c in capacities if c]
         if capacities and min(capacities) < volume:
             missing.append({"type": "capacity", "id": "monthly_volume", "mandatory": False,
+                            "reason": "capacity", "capacity": min(capacities), "volume": volume,
                             "note": f"declared capacity {min(capacities):,.0f} of {volume:,.0f} a month"})
     missing.sort(key=lambda m: (not m["mandatory"], m["type"] != "standard", m["id"]))
     return missing

@@ -89,7 +89,10 @@ def test_matches_rank_by_construction_with_reasons_and_missing_items(client, mar
     assert any("mandatory standard" in reason for reason in first["reasons"])
     partial = body["items"][-1]
     assert partial["missing"] == [{"type": "capability", "id": "cnc-milling", "mandatory": False,
+                                   "reason": "related", "related": "machining",
                                    "note": "has the related 'machining'"}]
+    assert {"reason": "holds_mandatory", "standards": ["iso-9001", "iatf-16949"]} in first["explanations"]
+    assert len(first["explanations"]) == len(first["reasons"])
     assert body["items"][1]["score"] == body["items"][2]["score"]  # a tie, broken by id
 
     soft = ranked(client.get("/sourcing-requests/alu-2026/matches?hard_mandatory=false&hard_distance=false"))
@@ -97,7 +100,7 @@ def test_matches_rank_by_construction_with_reasons_and_missing_items(client, mar
     expired = next(i for i in client.get("/sourcing-requests/alu-2026/matches?hard_mandatory=false")
                    .get_json()["items"] if i["supplier"]["id"] == "0200000002")
     assert expired["missing"][0] == {"type": "standard", "id": "iatf-16949", "mandatory": True,
-                                     "note": "certificate expired"}
+                                     "reason": "expired", "note": "certificate expired"}
     page2 = ranked(client.get("/sourcing-requests/alu-2026/matches?per_page=2&page=2"))
     assert page2 == ["0200000007", "0200000003"]
     assert client.get("/sourcing-requests/alu-2026/matches?per_page=0").status_code == 422

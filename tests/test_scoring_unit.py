@@ -62,12 +62,14 @@ def test_capacity_distance_history_and_text():
 
 def test_missing_items_say_why():
     missing = missing_items(REQUEST, candidate(capabilities={"cnc-milling": 5000.0}), TREE)
-    assert missing[0] == {"type": "standard", "id": "iatf-16949", "mandatory": True, "note": "certificate expired"}
-    assert {"type": "standard", "id": "iso-14001", "mandatory": False, "note": "not held"} in missing
+    assert missing[0] == {"type": "standard", "id": "iatf-16949", "mandatory": True, "reason": "expired",
+                          "note": "certificate expired"}
+    assert {"type": "standard", "id": "iso-14001", "mandatory": False, "reason": "not_held", "note": "not held"} in missing
     assert missing[-1]["type"] == "capacity" and "5,000 of 20,000" in missing[-1]["note"]
+    assert (missing[-1]["capacity"], missing[-1]["volume"]) == (5000.0, 20000)
     general = missing_items({**REQUEST, "standards": []}, candidate(capabilities={"machining": 1.0e6}), TREE)
-    assert general == [{"type": "capability", "id": "cnc-milling", "mandatory": False,
-                        "note": "has the related 'machining'"}]
+    assert general == [{"type": "capability", "id": "cnc-milling", "mandatory": False, "reason": "related",
+                        "related": "machining", "note": "has the related 'machining'"}]
 
 
 def _training_data(n=600, seed=0):

@@ -137,7 +137,7 @@ def _inputs(projected) -> dict:
 def _supplier_projection(distance_km: str, before: str) -> str:
     """What the features need of a supplier ``e``; both arguments are fixed Cypher expressions."""
     return f"""e {{.id, .name, .kind, .commune, .founded, .employees, .export_share, .search_text,
-        distance_km: {distance_km},
+        distance_km: {distance_km}, latitude: e.location.latitude, longitude: e.location.longitude,
         capabilities: [(e)-[h:HAS_CAPABILITY]->(c) | [c.id, h.capacity]],
         valid_standards: [(e)-[x:CERTIFIED]->(s) WHERE {_VALID} | s.id],
         expired_standards: [(e)-[x:CERTIFIED]->(s) WHERE x.expires < date($today) | s.id],

@@ -12,7 +12,7 @@ from scoring.model import ModelStore
 
 from ..errors import InvalidInput, NotFound
 from ..repositories.readiness import ReadinessRepository
-from .matching import MatchService, reasons_for
+from .matching import MatchService, explanations_for, reason_text
 
 
 class ReadinessService:
@@ -96,6 +96,7 @@ class ReadinessService:
         X = feature_matrix(target, [inputs], hierarchy, today.year)
         score = float(scorer.scores(X)[0])
         blocked = self.blocking(target, inputs, hierarchy)
+        explained = explanations_for(target, inputs, X[0], scorer.contributions(X)[0])
         standards = self._standard_status(sme, target, today, horizon_days)
         capabilities = {"met": [], "partial": [], "missing": []}
         for needed, (credit, via) in capability_matches(target, inputs, hierarchy).items():
@@ -110,7 +111,7 @@ class ReadinessService:
             "readiness": {
                 "score": round(score, 4), "model_version": scorer.version, "eligible": not blocked,
                 "blocking": [{"type": t, "id": i} for t, i in sorted(blocked)],
-                "reasons": reasons_for(target, inputs, X[0], scorer.contributions(X)[0]),
+                "reasons": [reason_text(e) for e in explained], "explanations": explained,
             },
             "standards": standards, "capabilities": capabilities,
             "certificates_to_renew": self._renewals(sme, today, horizon_days, target),
