@@ -56,13 +56,13 @@ def error_body(status: int, code: str, message: str, fields: dict | None = None)
     return jsonify(body), status
 
 
-def _flatten(messages: dict, prefix: str = "") -> dict:
+def flatten_messages(messages: dict, prefix: str = "") -> dict:
     """{"products": {"0": ["bad"]}} -> {"products.0": ["bad"]}: every field named by its path."""
     flat = {}
     for key, value in messages.items():
         path = f"{prefix}{key}"
         if isinstance(value, dict):
-            flat.update(_flatten(value, path + "."))
+            flat.update(flatten_messages(value, path + "."))
         else:
             flat[path] = value if isinstance(value, list) else [value]
     return flat
@@ -89,7 +89,7 @@ def _http_error(err: HTTPException):
         fields = {}
         for location_messages in messages.values():
             if isinstance(location_messages, dict):
-                fields.update(_flatten(location_messages))
+                fields.update(flatten_messages(location_messages))
     code = (err.name or "error").lower().replace(" ", "_")
     if err.code == 422:
         code = "validation_failed"

@@ -39,6 +39,16 @@ class EventRepository:
             return True
         return self.graph.write(work)
 
+    def list(self, organiser: str | None, limit: int = 200) -> list[dict]:
+        """Events newest first: one organiser's, or everyone's (None, for admins)."""
+        return self.graph.read(lambda tx: [r["ev"] for r in tx.run("""
+            MATCH (ev:Event) WHERE $organiser IS NULL OR ev.organiser = $organiser
+            RETURN ev {.id, .name, .location, .organiser, .created_at, .schedule_version, .schedule_status,
+                       first_slot: head([(ev)-[:HAS_SLOT]->(s) WHERE s.index = 0 | s.start]),
+                       participants: COUNT { (ev)-[:HAS_PARTICIPANT]->() },
+                       requests: COUNT { (ev)-[:HAS_REQUEST]->() }} AS ev
+            ORDER BY ev.created_at DESC, ev.id LIMIT $limit""", organiser=organiser, limit=limit)])
+
     def organiser(self, event_id: str) -> tuple[bool, str | None]:
         """(whether the event exists, the organiser's id)."""
         def work(tx):

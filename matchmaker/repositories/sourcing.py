@@ -113,6 +113,12 @@ class SourcingRepository:
             return record["result"] if record else None
         return self.graph.write(work)
 
+    def outcomes_with_prefix(self, prefix: str) -> dict[str, str]:
+        """{outcome id: outcome} of the outcomes whose id starts with ``prefix`` (an event's: 'event/')."""
+        return self.graph.read(lambda tx: {r["id"]: r["outcome"] for r in tx.run(
+            "MATCH (o:MatchOutcome) WHERE o.id STARTS WITH $prefix RETURN o.id AS id, o.outcome AS outcome",
+            prefix=prefix)})
+
     def labelled_outcomes(self) -> list[dict]:
         """Outcomes that carry a training signal, oldest first, with the request they answer if any."""
         return self.graph.read(lambda tx: [r.data() for r in tx.run(

@@ -50,6 +50,9 @@ class EventService:
             raise Conflict(f"event '{event['id']}' exists", {"id": ["already exists"]})
         return self.get(event["id"])
 
+    def list(self, organiser: str | None) -> list[dict]:
+        return self.repo.list(organiser)
+
     # -- who may act on it ---------------------------------------------------------------------
     def organiser_of(self, event_id: str) -> str | None:
         found, organiser = self.repo.organiser(event_id)
@@ -362,6 +365,11 @@ class EventService:
                            meetings=tuple(Meeting(r["id"], r["a"], r["b"]) for r in event["requests"]))
 
     # -- outcomes ------------------------------------------------------------------------------
+    def recorded_outcomes(self, event_id: str) -> dict[str, str]:
+        """{meeting id: outcome} of the event's meetings whose outcome has been recorded."""
+        prefix = f"{event_id}/"
+        return {k[len(prefix):]: v for k, v in self.outcomes.outcomes_with_prefix(prefix).items()}
+
     def record_outcome(self, event_id: str, meeting_id: str, outcome: str, note: str | None) -> dict:
         """A meeting's outcome goes into the graph as the scorer's training data."""
         from graph_schema.model import OUTCOME_LABELS

@@ -10,10 +10,13 @@ import hmac
 import secrets
 
 from flask import Blueprint, g, redirect, render_template, request, session, url_for
-from werkzeug.exceptions import BadRequest
+from marshmallow import ValidationError
+from werkzeug.exceptions import BadRequest, HTTPException
+from werkzeug.local import LocalProxy
 
-from ..services.access import KeyService
-from .i18n import LANGUAGES, Formats, language_of, t
+from ..errors import DomainError, InvalidInput, flatten_messages
+from ..services.access import KeyService, Principal
+from .i18n import LANGUAGES, Formats, Wording, language_of, t
 
 web = Blueprint("web", __name__)
 PUBLIC_PAGES = {"web.signin", "web.language"}
@@ -22,6 +25,32 @@ PUBLIC_PAGES = {"web.signin", "web.language"}
 def _graph():
     from ..api import graph
     return graph()
+
+
+def _model_store():
+    from ..api import model_store
+    return model_store()
+
+
+def principal() -> Principal:
+    """The signed-in person of this page request."""
+    return g.principal
+
+
+def load_form(schema, data: dict) -> dict:
+    """``data`` through the API's own marshmallow schema; blanks count as not given."""
+    try:
+        return schema.load({k: v for k, v in data.items() if v not in ("", None, [])})
+    except ValidationError as err:
+        raise InvalidInput("Invalid input: see fields", flatten_messages(err.messages)) from None
+
+
+def wording() -> Wording:
+    """Catalogue names and explanations in the page's language (catalogues read once per page)."""
+    if "wording" not in g:
+        from ..repositories.catalogues import CatalogueRepository
+        g.wording = Wording(g.lang, CatalogueRepository(_graph()))
+    return g.wording
 
 
 def _next_page() -> str:
@@ -56,7 +85,18 @@ def _who_and_which_language():
 def _page_helpers():
     lang = getattr(g, "lang", None) or language_of(None)
     return {"t": lambda key, **values: t(key, lang, **values), "fmt": Formats(lang), "lang": lang,
-            "principal": getattr(g, "principal", None), "csrf": _csrf_token}
+            "principal": getattr(g, "principal", None), "csrf": _csrf_token, "words": LocalProxy(wording)}
+
+
+@web.errorhandler(DomainError)
+def _domain_error_page(err: DomainError):
+    """Pages show errors as pages (in the reader's language), with the field and the reason."""
+    return render_template("web/error.html", status=err.status, message=err.message, fields=err.fields), err.status
+
+
+@web.errorhandler(HTTPException)
+def _http_error_page(err: HTTPException):
+    return render_template("web/error.html", status=err.code, message=err.description, fields={}), err.code
 
 
 @web.route("/lang/<code>")
@@ -90,3 +130,6 @@ def signout():
 def home():
     """The journeys the signed-in person may take."""
     return render_template("web/home.html")
+
+
+from . import events, readiness, search  # noqa: E402,F401  (the journeys register their pages on ``web``)

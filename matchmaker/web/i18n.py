@@ -6,8 +6,10 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from babel.dates import format_date, format_datetime
-from babel.numbers import format_currency, format_decimal
+from babel.dates import format_date, format_datetime, format_time
+from babel.numbers import format_currency, format_decimal, format_percent
+
+from scoring.text import fold
 
 LANGUAGES = ("vi", "en")
 DEFAULT_LANGUAGE = "vi"
@@ -35,6 +37,266 @@ MESSAGES: dict[str, dict[str, str]] = {
     "journey.search": {"vi": "Tìm nhà cung cấp", "en": "Find suppliers"},
     "journey.readiness": {"vi": "Mức độ sẵn sàng của doanh nghiệp", "en": "SME readiness"},
     "journey.events": {"vi": "Sự kiện kết nối giao thương", "en": "Matchmaking events"},
+    # -- shared -------------------------------------------------------------------------------
+    "nav.home": {"vi": "Trang chủ", "en": "Home"},
+    "common.print": {"vi": "In", "en": "Print"},
+    "common.save": {"vi": "Lưu", "en": "Save"},
+    "common.none": {"vi": "Không có", "en": "None"},
+    "common.yes": {"vi": "Có", "en": "Yes"},
+    "common.no": {"vi": "Không", "en": "No"},
+    "common.km": {"vi": "{km} km", "en": "{km} km"},
+    "common.invalid": {"vi": "Dữ liệu chưa hợp lệ:", "en": "Please correct:"},
+    "error.title": {"vi": "Không thực hiện được ({status})", "en": "That did not work ({status})"},
+    "error.400": {"vi": "Yêu cầu không hợp lệ.", "en": "The request was not valid."},
+    "error.403": {"vi": "Tài khoản của bạn không có quyền xem hoặc thay đổi mục này.",
+                  "en": "Your account may not see or change this."},
+    "error.404": {"vi": "Không tìm thấy.", "en": "Not found."},
+    "error.409": {"vi": "Xung đột với dữ liệu đã có.", "en": "This conflicts with what is stored."},
+    "error.413": {"vi": "Tệp quá lớn.", "en": "The file is too large."},
+    "error.422": {"vi": "Dữ liệu chưa hợp lệ.", "en": "Some input is not valid."},
+    "error.503": {"vi": "Dịch vụ tạm thời không sẵn sàng; vui lòng thử lại sau ít phút.",
+                  "en": "The service is briefly unavailable; please try again in a few minutes."},
+    "error.other": {"vi": "Đã xảy ra lỗi.", "en": "Something went wrong."},
+    "error.detail": {"vi": "Chi tiết (tiếng Anh): {message}", "en": "Detail: {message}"},
+    "error.back": {"vi": "Quay lại", "en": "Go back"},
+    "kind.sme": {"vi": "DNNVV", "en": "SME"},
+    "kind.large": {"vi": "Doanh nghiệp lớn", "en": "Large enterprise"},
+    "kind.fdi": {"vi": "Doanh nghiệp FDI", "en": "FDI firm"},
+    # -- supplier search ----------------------------------------------------------------------
+    "search.title": {"vi": "Tìm nhà cung cấp", "en": "Find suppliers"},
+    "search.capabilities": {"vi": "Năng lực cần có", "en": "Capabilities needed"},
+    "search.mandatory": {"vi": "Tiêu chuẩn bắt buộc", "en": "Mandatory standards"},
+    "search.preferred": {"vi": "Tiêu chuẩn ưu tiên", "en": "Preferred standards"},
+    "search.multi_help": {"vi": "Giữ Ctrl (hoặc ⌘) để chọn nhiều mục.", "en": "Hold Ctrl (or ⌘) to pick several."},
+    "search.plant": {"vi": "Vị trí nhà máy", "en": "Plant location"},
+    "search.plant_own": {"vi": "Địa chỉ của doanh nghiệp tôi", "en": "My firm's address"},
+    "search.plant_none": {"vi": "Không giới hạn vị trí", "en": "Anywhere"},
+    "search.latitude": {"vi": "Vĩ độ", "en": "Latitude"},
+    "search.longitude": {"vi": "Kinh độ", "en": "Longitude"},
+    "search.coordinates": {"vi": "hoặc tọa độ", "en": "or coordinates"},
+    "search.distance": {"vi": "Khoảng cách tối đa (km)", "en": "Maximum distance (km)"},
+    "search.volume": {"vi": "Sản lượng mỗi tháng", "en": "Monthly volume"},
+    "search.text": {"vi": "Mô tả nhu cầu", "en": "Describe the need"},
+    "search.include_large": {"vi": "Gồm cả doanh nghiệp lớn", "en": "Include large enterprises"},
+    "search.soft_mandatory": {"vi": "Hiện cả nhà cung cấp còn thiếu tiêu chuẩn bắt buộc",
+                              "en": "Also show suppliers missing a mandatory standard"},
+    "search.buyer": {"vi": "Bên mua (mã doanh nghiệp)", "en": "Buyer (enterprise id)"},
+    "search.submit": {"vi": "Tìm kiếm", "en": "Search"},
+    "search.results": {"vi": "{total} nhà cung cấp phù hợp", "en": "{total} matching suppliers"},
+    "search.no_results": {"vi": "Không có nhà cung cấp nào đáp ứng các điều kiện bắt buộc. Hãy nới khoảng cách hoặc bỏ bớt tiêu chuẩn bắt buộc.",
+                          "en": "No supplier meets the hard conditions. Widen the distance or make fewer standards mandatory."},
+    "search.rank": {"vi": "Hạng", "en": "Rank"},
+    "search.supplier": {"vi": "Nhà cung cấp", "en": "Supplier"},
+    "search.score": {"vi": "Điểm", "en": "Score"},
+    "search.why": {"vi": "Lý do", "en": "Why"},
+    "search.missing": {"vi": "Còn thiếu", "en": "Missing"},
+    "search.distance_col": {"vi": "Khoảng cách", "en": "Distance"},
+    "search.export": {"vi": "Tải danh sách (CSV)", "en": "Download the list (CSV)"},
+    "search.map": {"vi": "Bản đồ nhà cung cấp quanh nhà máy", "en": "Map of suppliers around the plant"},
+    "search.map_plant": {"vi": "Nhà máy", "en": "Plant"},
+    "search.model": {"vi": "Mô hình xếp hạng: {version}", "en": "Ranking model: {version}"},
+    "search.next": {"vi": "Trang sau", "en": "Next page"},
+    "search.previous": {"vi": "Trang trước", "en": "Previous page"},
+    "search.page": {"vi": "Trang {page}", "en": "Page {page}"},
+    "search.find_firm": {"vi": "Tìm doanh nghiệp theo tên", "en": "Find a firm by name"},
+    "search.find_firm_help": {"vi": "Gõ có dấu hay không dấu đều được: “Đông Anh” và “dong anh” cho cùng kết quả.",
+                              "en": "With or without Vietnamese accents: “Đông Anh” and “dong anh” find the same firms."},
+    "search.firms_found": {"vi": "{total} doanh nghiệp", "en": "{total} firms"},
+    "shortlist.title": {"vi": "Danh sách rút gọn", "en": "Shortlist"},
+    "shortlist.add": {"vi": "Thêm vào danh sách rút gọn", "en": "Add to shortlist"},
+    "shortlist.remove": {"vi": "Bỏ khỏi danh sách rút gọn", "en": "Remove from shortlist"},
+    "shortlist.on": {"vi": "Đã có trong danh sách rút gọn", "en": "On the shortlist"},
+    "shortlist.empty": {"vi": "Danh sách rút gọn đang trống.", "en": "The shortlist is empty."},
+    "shortlist.added_on": {"vi": "Ngày thêm", "en": "Added"},
+    "shortlist.export": {"vi": "Tải danh sách rút gọn (CSV)", "en": "Download the shortlist (CSV)"},
+    "shortlist.needs_buyer": {"vi": "Danh sách rút gọn thuộc về một bên mua; hãy nhập mã bên mua.",
+                              "en": "A shortlist belongs to a buyer; give the buyer's id."},
+    "profile.title": {"vi": "Hồ sơ doanh nghiệp", "en": "Firm profile"},
+    "profile.code": {"vi": "Mã số doanh nghiệp", "en": "Enterprise code"},
+    "profile.kind": {"vi": "Loại hình", "en": "Kind"},
+    "profile.address": {"vi": "Địa chỉ", "en": "Address"},
+    "profile.commune": {"vi": "Xã/phường", "en": "Commune"},
+    "profile.employees": {"vi": "Số lao động", "en": "Employees"},
+    "profile.founded": {"vi": "Năm thành lập", "en": "Founded"},
+    "profile.export_share": {"vi": "Tỷ trọng xuất khẩu", "en": "Export share"},
+    "profile.sectors": {"vi": "Ngành", "en": "Sectors"},
+    "profile.capabilities": {"vi": "Năng lực", "en": "Capabilities"},
+    "profile.capacity": {"vi": "Công suất", "en": "Capacity"},
+    "profile.certifications": {"vi": "Chứng nhận", "en": "Certifications"},
+    "profile.expires": {"vi": "Hết hạn", "en": "Expires"},
+    "profile.valid": {"vi": "Còn hiệu lực", "en": "Valid"},
+    "profile.expired": {"vi": "Đã hết hạn", "en": "Expired"},
+    "profile.issuer": {"vi": "Tổ chức cấp", "en": "Issuer"},
+    "csv.rank": {"vi": "Hạng", "en": "Rank"},
+    "csv.score": {"vi": "Điểm", "en": "Score"},
+    "csv.id": {"vi": "Mã", "en": "Id"},
+    "csv.name": {"vi": "Tên", "en": "Name"},
+    "csv.kind": {"vi": "Loại hình", "en": "Kind"},
+    "csv.commune": {"vi": "Xã/phường", "en": "Commune"},
+    "csv.employees": {"vi": "Số lao động", "en": "Employees"},
+    "csv.distance": {"vi": "Khoảng cách (km)", "en": "Distance (km)"},
+    "csv.reasons": {"vi": "Lý do", "en": "Reasons"},
+    "csv.missing": {"vi": "Còn thiếu", "en": "Missing"},
+    "csv.added": {"vi": "Ngày thêm", "en": "Added"},
+    # explanations of a match or a readiness score (keys as scoring gives them)
+    "reason.covers_all": {"vi": "có đủ năng lực cần thiết ({capabilities})", "en": "covers the needed capabilities ({capabilities})"},
+    "reason.covers_share": {"vi": "đáp ứng {share} năng lực cần thiết", "en": "covers {share} of the needed capabilities"},
+    "reason.holds_mandatory": {"vi": "có đủ tiêu chuẩn bắt buộc: {standards}", "en": "holds every mandatory standard: {standards}"},
+    "reason.holds_preferred": {"vi": "có thêm {standards}", "en": "also holds {standards}"},
+    "reason.distance": {"vi": "cách nhà máy {km} km", "en": "{km} km from the plant"},
+    "reason.capacity_fits": {"vi": "công suất khai báo đáp ứng sản lượng tháng", "en": "declared capacity covers the monthly volume"},
+    "reason.years": {"vi": "hoạt động {years} năm", "en": "in business for {years} years"},
+    "reason.exports": {"vi": "xuất khẩu {share} sản lượng", "en": "exports {share} of its output"},
+    "reason.large_fdi_customers": {"vi": "đang cung cấp cho {count} doanh nghiệp lớn hoặc FDI",
+                                   "en": "already supplies {count} large or FDI firms"},
+    "reason.same_sector_buyers": {"vi": "cung cấp cho {count} bên mua cùng ngành", "en": "supplies {count} buyers in this buyer's sector"},
+    "reason.shared_customers": {"vi": "có chung khách hàng với các nhà cung cấp của bên mua",
+                                "en": "shares customers with this buyer's suppliers"},
+    "reason.supplies_buyer": {"vi": "đang cung cấp cho chính bên mua này", "en": "already supplies this buyer"},
+    "reason.outcomes": {"vi": "{positive}/{total} cuộc gặp trước đã có bước tiếp theo", "en": "{positive} of {total} earlier meetings led further"},
+    "reason.text": {"vi": "mô tả phù hợp với nội dung yêu cầu", "en": "its description matches the request's words"},
+    "reason.products": {"vi": "sản xuất đúng sản phẩm được yêu cầu", "en": "makes the requested products"},
+    "missing.not_held": {"vi": "{name}: chưa có", "en": "{name}: not held"},
+    "missing.expired": {"vi": "{name}: chứng nhận đã hết hạn", "en": "{name}: certificate expired"},
+    "missing.related": {"vi": "{name}: mới có năng lực gần ({related})", "en": "{name}: has the related {related}"},
+    "missing.capacity": {"vi": "công suất khai báo {capacity} / {volume} mỗi tháng", "en": "declared capacity {capacity} of {volume} a month"},
+    "missing.mandatory": {"vi": "bắt buộc", "en": "mandatory"},
+
+    # -- SME readiness ------------------------------------------------------------------------
+    "ready.find_sme": {"vi": "Tìm doanh nghiệp nhỏ và vừa theo tên", "en": "Find an SME by name"},
+    "ready.report": {"vi": "Báo cáo mức độ sẵn sàng (bản in)", "en": "Readiness report (printable)"},
+    "ready.gaps_title": {"vi": "Còn thiếu gì so với một bên mua hoặc một ngành", "en": "What is missing for a buyer or a sector"},
+    "ready.target": {"vi": "So với", "en": "Compare with"},
+    "ready.sectors": {"vi": "Ngành", "en": "Sectors"},
+    "ready.buyers": {"vi": "Bên mua (FDI và doanh nghiệp lớn trong ngành)", "en": "Buyers (FDI and large firms of the sector)"},
+    "ready.horizon": {"vi": "Cảnh báo chứng nhận hết hạn trong (ngày)", "en": "Flag certificates expiring within (days)"},
+    "ready.show": {"vi": "Xem", "en": "Show"},
+    "ready.against": {"vi": "So với {name}", "en": "Against {name}"},
+    "ready.score": {"vi": "Mức độ phù hợp: {score}", "en": "Fit: {score}"},
+    "ready.eligible": {"vi": "Đủ điều kiện", "en": "Eligible"},
+    "ready.blocked_by": {"vi": "Chưa đủ điều kiện, thiếu: {items}", "en": "Not yet eligible; lacking {items}"},
+    "ready.standard": {"vi": "Tiêu chuẩn", "en": "Standard"},
+    "ready.status": {"vi": "Tình trạng", "en": "Status"},
+    "ready.missing_mandatory": {"vi": "Thiếu (bắt buộc)", "en": "Missing (mandatory)"},
+    "ready.missing_preferred": {"vi": "Thiếu (ưu tiên)", "en": "Missing (preferred)"},
+    "ready.expired_on": {"vi": "Hết hạn ngày {date}", "en": "Expired on {date}"},
+    "ready.expiring": {"vi": "Hết hạn ngày {date} (còn {days} ngày)", "en": "Expires on {date} ({days} days left)"},
+    "ready.met": {"vi": "Đã đáp ứng", "en": "Met"},
+    "ready.cap_missing": {"vi": "Chưa có", "en": "Not held"},
+    "ready.cap_partial": {"vi": "Mới có năng lực gần: {related}", "en": "Related capability only: {related}"},
+    "ready.priorities_title": {"vi": "Nên bổ sung gì trước", "en": "Which gap to close first"},
+    "ready.considered": {"vi": "Xét {requests} yêu cầu mua hàng đang mở trong tầm với; hiện đủ điều kiện cho {eligible}.",
+                         "en": "{requests} open sourcing requests within reach considered; eligible now for {eligible}."},
+    "ready.gap": {"vi": "Còn thiếu", "en": "Gap"},
+    "ready.unlocks_requests": {"vi": "Mở thêm yêu cầu", "en": "Requests it opens"},
+    "ready.unlocks_buyers": {"vi": "Bên mua", "en": "Buyers"},
+    "ready.top10": {"vi": "Vào top 10", "en": "Into the top 10"},
+    "ready.effort": {"vi": "Công sức", "en": "Effort"},
+    "ready.effort_low": {"vi": "thấp", "en": "low"},
+    "ready.effort_medium": {"vi": "trung bình", "en": "medium"},
+    "ready.effort_high": {"vi": "cao", "en": "high"},
+    "ready.type_standard": {"vi": "tiêu chuẩn", "en": "standard"},
+    "ready.type_capability": {"vi": "năng lực", "en": "capability"},
+    "ready.other_gaps": {"vi": "{n} yêu cầu cần, nhưng còn thiếu mục khác", "en": "asked for by {n} requests, other gaps remain"},
+    "ready.fdi_count": {"vi": "{n} FDI", "en": "{n} FDI"},
+    "ready.no_priorities": {"vi": "Không có yêu cầu mua hàng đang mở nào trong tầm với đòi hỏi thêm tiêu chuẩn hay năng lực.",
+                            "en": "No open sourcing request within reach asks for anything more."},
+    "ready.peers_title": {"vi": "So sánh với doanh nghiệp cùng nhóm", "en": "How you compare with your peers"},
+    "ready.peers_note": {"vi": "{n} doanh nghiệp cùng ngành, cùng khu công nghiệp hoặc xã/phường, quy mô từ một nửa đến gấp đôi.",
+                         "en": "{n} SMEs of the same sector, in the same zone or commune, with half to twice your employees."},
+    "ready.legend_held": {"vi": "bạn đã có", "en": "you hold it"},
+    "ready.legend_lacking": {"vi": "bạn chưa có", "en": "you lack it"},
+    "ready.generated": {"vi": "Lập ngày {date}; cảnh báo chứng nhận hết hạn trong {days} ngày.",
+                        "en": "Prepared on {date}; certificates expiring within {days} days are flagged."},
+    "ready.renewals": {"vi": "Chứng nhận cần gia hạn", "en": "Certificates to renew"},
+
+    # -- matchmaking events -------------------------------------------------------------------
+    "event.name": {"vi": "Tên sự kiện", "en": "Event name"},
+    "event.location": {"vi": "Địa điểm", "en": "Venue"},
+    "event.date": {"vi": "Ngày", "en": "Date"},
+    "event.start": {"vi": "Giờ bắt đầu", "en": "First meeting starts at"},
+    "event.slot_minutes": {"vi": "Thời lượng mỗi cuộc gặp (phút)", "en": "Meeting length (minutes)"},
+    "event.slots": {"vi": "Số khung giờ", "en": "Number of time slots"},
+    "event.break_after": {"vi": "Nghỉ trưa sau khung giờ thứ (0: không nghỉ)", "en": "Lunch break after slot (0: none)"},
+    "event.break_minutes": {"vi": "Thời gian nghỉ (phút)", "en": "Break length (minutes)"},
+    "event.tables": {"vi": "Số bàn", "en": "Number of tables"},
+    "event.seats": {"vi": "Số ghế mỗi bàn", "en": "Seats per table"},
+    "event.fairness": {"vi": "Số khoảng trống tối đa mỗi người", "en": "Most idle gaps per participant"},
+    "event.utc_offset": {"vi": "Múi giờ (UTC+)", "en": "Time zone (UTC offset, hours)"},
+    "event.create": {"vi": "Tạo sự kiện mới", "en": "New event"},
+    "event.create_submit": {"vi": "Tạo sự kiện", "en": "Create the event"},
+    "event.none_yet": {"vi": "Chưa có sự kiện nào.", "en": "No events yet."},
+    "event.participants": {"vi": "Người tham dự", "en": "Participants"},
+    "event.requests": {"vi": "Yêu cầu gặp", "en": "Meeting requests"},
+    "event.schedule": {"vi": "Lịch gặp", "en": "Schedule"},
+    "event.version": {"vi": "Phiên bản {version}", "en": "Version {version}"},
+    "event.no_schedule": {"vi": "Chưa xếp lịch", "en": "Not scheduled"},
+    "event.counts": {"vi": "{participants} người tham dự, {requests} yêu cầu gặp, {tables} bàn, {slots} khung giờ",
+                     "en": "{participants} participants, {requests} meeting requests, {tables} tables, {slots} slots"},
+    "event.import": {"vi": "Nhập từ bảng tính (CSV hoặc XLSX)", "en": "Import from a spreadsheet (CSV or XLSX)"},
+    "event.import_participants": {"vi": "Tệp người tham dự", "en": "Participants file"},
+    "event.import_requests": {"vi": "Tệp yêu cầu gặp", "en": "Meeting requests file"},
+    "event.participant_columns": {"vi": "Cột: id, name, role (buyer/supplier hoặc bên mua/nhà cung cấp), enterprise, max_meetings, forbidden_slots (số khung giờ, ví dụ 1;4), hosted_table.",
+                                  "en": "Columns: id, name, role (buyer or supplier), enterprise, max_meetings, forbidden_slots (slot numbers, e.g. 1;4), hosted_table."},
+    "event.request_columns": {"vi": "Cột: from, to (id người tham dự), priority (1–3), fixed_slot, after.",
+                              "en": "Columns: from, to (participant ids), priority (1–3), fixed_slot, after."},
+    "event.organiser_fixed": {"vi": "Ban tổ chức chỉ định (bắt buộc diễn ra)", "en": "Fixed by the organiser (must be held)"},
+    "event.upload": {"vi": "Tải lên", "en": "Upload"},
+    "event.role": {"vi": "Vai trò", "en": "Role"},
+    "event.role_buyer": {"vi": "Bên mua", "en": "Buyer"},
+    "event.role_supplier": {"vi": "Nhà cung cấp", "en": "Supplier"},
+    "event.role_other": {"vi": "Khác", "en": "Other"},
+    "event.status": {"vi": "Tình trạng", "en": "Status"},
+    "event.pstatus_registered": {"vi": "Đã đăng ký", "en": "Registered"},
+    "event.pstatus_no_show": {"vi": "Vắng mặt", "en": "No-show"},
+    "event.pstatus_cancelled": {"vi": "Đã hủy", "en": "Cancelled"},
+    "event.agenda": {"vi": "Lịch cá nhân", "en": "Agenda"},
+    "event.time_limit": {"vi": "Thời gian tính toán tối đa (giây)", "en": "Longest time to compute (seconds)"},
+    "event.run": {"vi": "Xếp lịch", "en": "Build the schedule"},
+    "event.progress": {"vi": "Đang xếp lịch… {seconds} / tối đa {limit} giây", "en": "Scheduling… {seconds} of at most {limit} s"},
+    "event.status_optimal": {"vi": "Tối ưu (đã chứng minh)", "en": "Optimal (proven)"},
+    "event.status_feasible": {"vi": "Hợp lệ, chưa chứng minh tối ưu", "en": "Valid, not proven optimal"},
+    "event.summary": {"vi": "{met}/{requests} yêu cầu được xếp; {breaks} khoảng trống; phiên bản {version}.",
+                      "en": "{met} of {requests} requests met; {breaks} idle gaps; version {version}."},
+    "event.unmet": {"vi": "{n} yêu cầu chưa xếp được", "en": "{n} requests not met"},
+    "event.slot": {"vi": "Khung giờ", "en": "Slot"},
+    "event.last_change": {"vi": "Thay đổi gần nhất: {change}", "en": "Last change: {change}"},
+    "event.legend_moved": {"vi": "đã dời", "en": "moved"},
+    "event.legend_added": {"vi": "mới xếp", "en": "newly placed"},
+    "event.dropped": {"vi": "Các cuộc gặp bị hủy:", "en": "Meetings dropped:"},
+    "event.notify": {"vi": "Cần báo cho: {names}", "en": "Tell: {names}"},
+    "event.change_title": {"vi": "Thay đổi trong ngày", "en": "Changes on the day"},
+    "event.change_type": {"vi": "Loại thay đổi", "en": "What happened"},
+    "event.change_participant": {"vi": "Người tham dự", "en": "Participant"},
+    "event.change_meeting": {"vi": "Cuộc gặp", "en": "Meeting"},
+    "event.change_table": {"vi": "Bàn", "en": "Table"},
+    "event.from_slot": {"vi": "Giữ nguyên các cuộc gặp trước khung giờ", "en": "Keep meetings before slot"},
+    "event.from_start": {"vi": "(từ đầu)", "en": "(from the start)"},
+    "event.apply_change": {"vi": "Áp dụng và xếp lại", "en": "Apply and re-plan"},
+    "event.outcomes": {"vi": "Kết quả các cuộc gặp", "en": "Meeting outcomes"},
+    "event.meeting": {"vi": "Cuộc gặp", "en": "Meeting"},
+    "event.outcome": {"vi": "Kết quả", "en": "Outcome"},
+    "event.note": {"vi": "Ghi chú", "en": "Note"},
+    "event.ics": {"vi": "Thêm vào lịch (ICS)", "en": "Add to calendar (ICS)"},
+    "event.time": {"vi": "Thời gian", "en": "Time"},
+    "event.table": {"vi": "Bàn", "en": "Table"},
+    "event.meeting_with": {"vi": "Gặp", "en": "Meeting with"},
+    "event.no_meetings": {"vi": "Chưa có cuộc gặp nào được xếp.", "en": "No meetings scheduled."},
+    "change.no_show": {"vi": "Người tham dự vắng mặt", "en": "A participant did not come"},
+    "change.cancel_participant": {"vi": "Người tham dự hủy", "en": "A participant cancelled"},
+    "change.cancel_meeting": {"vi": "Hủy một cuộc gặp", "en": "A meeting is cancelled"},
+    "change.table_lost": {"vi": "Mất một bàn", "en": "A table is lost"},
+    "change.late_registration": {"vi": "Đăng ký muộn", "en": "Late registration"},
+    "outcome.held": {"vi": "Đã gặp", "en": "Held"},
+    "outcome.no_show": {"vi": "Vắng mặt", "en": "No-show"},
+    "outcome.no_interest": {"vi": "Không quan tâm", "en": "No interest"},
+    "outcome.follow_up": {"vi": "Hẹn trao đổi tiếp", "en": "Follow-up agreed"},
+    "outcome.nda": {"vi": "Ký NDA", "en": "NDA signed"},
+    "outcome.sample_order": {"vi": "Đặt hàng mẫu", "en": "Sample order"},
+    "outcome.contract": {"vi": "Ký hợp đồng", "en": "Contract"},
+    "flash.imported.participants": {"vi": "Đã nhập {n} người tham dự.", "en": "{n} participants imported."},
+    "flash.imported.requests": {"vi": "Đã nhập {n} yêu cầu gặp.", "en": "{n} meeting requests imported."},
+    "flash.outcome.saved": {"vi": "Đã lưu kết quả.", "en": "Outcome saved."},
 }
 
 
@@ -72,3 +334,100 @@ class Formats:
     def datetime(self, value: datetime | str) -> str:
         value = datetime.fromisoformat(value) if isinstance(value, str) else value
         return format_datetime(value, "short", tzinfo=value.tzinfo, locale=self.locale)
+
+    def percent(self, share: float) -> str:
+        return format_percent(share, locale=self.locale)
+
+    def time(self, value: datetime | str) -> str:
+        value = datetime.fromisoformat(value) if isinstance(value, str) else value
+        return format_time(value, "short", tzinfo=value.tzinfo, locale=self.locale)
+
+
+# Vietnamese names of the catalogue (the graph holds the English ones).
+CATALOGUE_VI = {
+    "automotive": "Linh kiện ô tô, xe máy", "electronics": "Điện tử và linh kiện điện",
+    "mechanical": "Cơ khí và sản phẩm kim loại", "garments": "Dệt may", "footwear": "Da giày",
+    "food": "Chế biến thực phẩm", "medical": "Thiết bị và vật tư y tế", "wood": "Gỗ và nội thất",
+    "handicrafts": "Thủ công mỹ nghệ (gốm, mây tre, sơn mài, lụa)", "plastics": "Sản phẩm nhựa và cao su",
+    "packaging": "Bao bì và in ấn",
+    "machining": "Gia công cơ khí", "cnc-milling": "Phay CNC", "cnc-turning": "Tiện CNC",
+    "aluminium-machining": "Gia công chi tiết nhôm", "grinding": "Mài chính xác", "metal-forming": "Tạo hình kim loại",
+    "stamping": "Dập tấm kim loại", "die-casting": "Đúc áp lực", "aluminium-die-casting": "Đúc áp lực nhôm",
+    "forging": "Rèn", "welding": "Hàn và gia công kết cấu", "surface-treatment": "Xử lý bề mặt",
+    "anodising": "Anod hóa", "electroplating": "Mạ điện", "powder-coating": "Sơn tĩnh điện",
+    "heat-treatment": "Nhiệt luyện", "mould-making": "Chế tạo khuôn mẫu", "plastics-processing": "Gia công nhựa",
+    "injection-moulding": "Ép phun nhựa", "extrusion": "Đùn nhựa", "rubber-moulding": "Đúc cao su",
+    "electronics-assembly": "Lắp ráp điện tử", "smt-assembly": "Lắp ráp SMT bo mạch",
+    "wire-harness": "Bó dây và cáp điện", "coil-winding": "Quấn cuộn dây và biến áp", "textiles": "Dệt may",
+    "cut-and-sew": "Cắt may", "embroidery": "Thêu", "textile-printing": "In vải", "dyeing": "Nhuộm và hoàn tất",
+    "silk-weaving": "Dệt lụa", "leather-goods": "Đồ da và mũ giày", "food-processing": "Chế biến thực phẩm",
+    "meat-processing": "Chế biến thịt", "bakery": "Bánh kẹo", "beverage": "Đóng chai đồ uống",
+    "woodworking": "Chế biến gỗ", "furniture": "Sản xuất đồ nội thất", "wood-carving": "Chạm khắc gỗ và sơn mài",
+    "ceramics": "Tạo hình và tráng men gốm", "rattan-weaving": "Đan mây tre", "packaging-production": "Sản xuất bao bì",
+    "carton-boxes": "Thùng carton sóng", "offset-printing": "In offset", "medical-assembly": "Lắp ráp thiết bị y tế",
+    "cleanroom-moulding": "Ép khuôn phòng sạch", "inspection": "Dịch vụ kiểm tra và đo lường",
+    "iso-9001": "ISO 9001 Quản lý chất lượng", "iso-14001": "ISO 14001 Quản lý môi trường",
+    "iso-45001": "ISO 45001 An toàn và sức khỏe nghề nghiệp", "iso-50001": "ISO 50001 Quản lý năng lượng",
+    "iatf-16949": "IATF 16949 Quản lý chất lượng ngành ô tô", "apqp-ppap": "APQP / PPAP phê duyệt linh kiện sản xuất",
+    "imds": "IMDS báo cáo dữ liệu vật liệu", "reach": "Tuyên bố REACH (EU)", "rohs": "Tuyên bố tuân thủ RoHS",
+    "rba": "Đánh giá xã hội RBA", "iso-13485": "ISO 13485 Quản lý chất lượng thiết bị y tế",
+    "haccp": "HACCP an toàn thực phẩm", "fssc-22000": "FSSC 22000 an toàn thực phẩm (GFSI)",
+    "brcgs": "BRCGS an toàn thực phẩm (GFSI)", "ifs-food": "IFS Food (GFSI)", "sqf": "SQF an toàn thực phẩm (GFSI)",
+    "globalgap": "GLOBALG.A.P. thực hành nông nghiệp tốt", "amfori-bsci": "Đánh giá xã hội amfori BSCI",
+    "wrap": "WRAP sản xuất có trách nhiệm", "smeta": "Đánh giá thương mại có đạo đức SMETA (Sedex)",
+    "sa8000": "SA8000 trách nhiệm xã hội", "oeko-tex": "OEKO-TEX Standard 100", "gots": "GOTS dệt may hữu cơ",
+    "grs": "GRS tiêu chuẩn tái chế toàn cầu", "higg-index": "Tự đánh giá Higg Index (FEM/FSLM)",
+    "fsc-coc": "FSC chuỗi hành trình sản phẩm", "pefc-coc": "PEFC chuỗi hành trình sản phẩm",
+    "iso-27001": "ISO/IEC 27001 An toàn thông tin",
+}
+
+
+class Wording:
+    """Catalogue names and explanations in one language, over the graph's catalogues."""
+
+    def __init__(self, lang: str, catalogues):
+        self.lang = language_of(lang)
+        self.fmt = Formats(self.lang)
+        self.capabilities = catalogues.list_capabilities()
+        self.standards = catalogues.list_standards()
+        self.sectors = catalogues.list_sectors()
+        self._names = {x["id"]: x["name"] for x in self.capabilities + self.standards + self.sectors}
+
+    def name(self, item_id: str | None) -> str:
+        """A capability, standard or sector in the reader's language (its id when unknown)."""
+        if item_id is None:
+            return ""
+        if self.lang == "vi" and item_id in CATALOGUE_VI:
+            return CATALOGUE_VI[item_id]
+        return self._names.get(item_id, item_id)
+
+    def sorted(self, items: list[dict]) -> list[dict]:
+        """Catalogue entries ordered by their name as the reader sees it (accents folded)."""
+        return sorted(items, key=lambda x: fold(self.name(x["id"])))
+
+    def short(self, standard_id: str) -> str:
+        return standard_id.upper().replace("-", " ")
+
+    def explanation(self, e: dict) -> str:
+        values = {k: v for k, v in e.items() if k != "reason"}
+        if "capabilities" in values:
+            values["capabilities"] = ", ".join(self.name(c) for c in values["capabilities"])
+        if "standards" in values:
+            values["standards"] = ", ".join(self.short(s) for s in values["standards"])
+        if "share" in values:
+            values["share"] = self.fmt.percent(values["share"])
+        if "km" in values:
+            values["km"] = self.fmt.number(values["km"], 1)
+        for key in ("years", "count", "positive", "total"):
+            if key in values:
+                values[key] = self.fmt.number(values[key])
+        return t("reason." + e["reason"], self.lang, **values)
+
+    def missing(self, m: dict) -> str:
+        if m.get("reason") == "capacity":
+            text = t("missing.capacity", self.lang, capacity=self.fmt.number(m["capacity"]),
+                     volume=self.fmt.number(m["volume"]))
+        else:
+            text = t("missing." + m.get("reason", "not_held"), self.lang, name=self.name(m["id"]),
+                     related=self.name(m.get("related")))
+        return text + (f" ({t('missing.mandatory', self.lang)})" if m.get("mandatory") else "")

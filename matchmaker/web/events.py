@@ -1,0 +1,277 @@
+"""Matchmaking events for organisers: create an event, import participants and meeting requests from
+a spreadsheet, run the scheduler, the schedule as a grid of slots by tables, changes on the day with
+what moved highlighted, agendas (print and ICS) and meeting outcomes."""
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+
+from flask import flash, make_response, redirect, render_template, request, url_for
+from marshmallow import ValidationError
+
+from ..api.schemas import ChangeIn, EventIn, MeetingOutcomeIn, MeetingRequestIn, ParticipantIn, ScheduleArgs
+from ..errors import InvalidInput, flatten_messages
+from ..importing.sheets import read_rows
+from ..services.access import require_role, require_tenant
+from ..services.events import EventService
+from . import _graph, load_form, principal, web
+
+PAGE_TIME_LIMIT = 90        # seconds: a page waits for the solver; a web worker's timeout is 120 s
+OUTCOMES = ("held", "no_show", "no_interest", "follow_up", "nda", "sample_order", "contract")
+CHANGES = ("no_show", "cancel_participant", "cancel_meeting", "table_lost")
+_COLUMNS = {  # spreadsheet columns (folded) -> the API's field, in English and Vietnamese
+    "id": "id", "ma": "id", "code": "id", "name": "name", "ten": "name", "role": "role", "vai_tro": "role",
+    "enterprise": "enterprise", "doanh_nghiep": "enterprise", "ma_doanh_nghiep": "enterprise",
+    "max_meetings": "max_meetings", "so_cuoc_gap_toi_da": "max_meetings",
+    "forbidden_slots": "forbidden_slots", "khung_gio_ban": "forbidden_slots",
+    "hosted_table": "hosted_table", "ban_co_dinh": "hosted_table",
+    "from": "from", "tu": "from", "to": "to", "den": "to", "with": "to", "priority": "priority", "uu_tien": "priority",
+    "fixed_slot": "fixed_slot", "khung_gio_co_dinh": "fixed_slot", "after": "after", "sau": "after",
+}
+_ROLES = {"buyer": "buyer", "ben mua": "buyer", "supplier": "supplier", "nha cung cap": "supplier",
+          "ben ban": "supplier", "other": "other", "khac": "other"}
+
+
+def _service(event_id: str) -> EventService:
+    """The service, once the person is shown to be the event's organiser (or an admin)."""
+    service = EventService(_graph())
+    require_tenant(principal(), service.organiser_of(event_id), "organiser")
+    return service
+
+
+def _text(value) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = str(value).strip()
+    return text or None
+
+
+def _numbers(value, shift: int = 1) -> list[int | str]:
+    """'1; 4' -> [0, 3]: people number slots and tables from 1; the API from 0."""
+    parts = [p for p in re.split(r"[;,\s]+", _text(value) or "") if p]
+    return [int(p) - shift if p.isdigit() else p for p in parts]
+
+
+def participant_row(row: dict) -> dict:
+    """One spreadsheet row as the API's participant."""
+    row = {_COLUMNS.get(k, k): v for k, v in row.items()}
+    out = {k: _text(row.get(k)) for k in ("id", "name", "enterprise", "max_meetings")}
+    role = _text(row.get("role"))
+    out["role"] = _ROLES.get(_fold(role), role) if role else None
+    out["forbidden_slots"] = _numbers(row.get("forbidden_slots"))
+    hosted = _numbers(row.get("hosted_table"))
+    out["hosted_table"] = hosted[0] if hosted else None
+    return out
+
+
+def request_row(row: dict) -> dict:
+    """One spreadsheet row as the API's meeting request."""
+    row = {_COLUMNS.get(k, k): v for k, v in row.items()}
+    fixed = _numbers(row.get("fixed_slot"))
+    return {"from": _text(row.get("from")), "to": _text(row.get("to")), "priority": _text(row.get("priority")),
+            "fixed_slot": fixed[0] if fixed else None,
+            "after": [p for p in re.split(r"[;,\s]+", _text(row.get("after")) or "") if p]}
+
+
+def _fold(text):
+    from scoring.text import fold
+    return fold(text)
+
+
+def _validated(rows: list[dict], schema) -> list[dict]:
+    """Every row through the API's schema; all errors named by spreadsheet line (header = line 1)."""
+    clean, errors = [], {}
+    for i, row in enumerate(rows):
+        try:
+            clean.append(schema.load({k: v for k, v in row.items() if v not in (None, "", [])}))
+        except ValidationError as err:
+            for field, reasons in flatten_messages(err.messages).items():
+                errors[f"line {i + 2}: {field}"] = reasons
+    if errors:
+        raise InvalidInput("some rows are not valid; nothing was stored", errors)
+    if not clean:
+        raise InvalidInput("the file has no rows", {"file": ["only a header"]})
+    return clean
+
+
+def _by_line(err: InvalidInput) -> InvalidInput:
+    """The service names rows by position ('3.from'); the organiser knows spreadsheet lines."""
+    def line(key):
+        first, _, rest = key.partition(".")
+        return f"line {int(first) + 2}: {rest}" if first.isdigit() else key
+    return InvalidInput(err.message, {line(k): v for k, v in err.fields.items()})
+
+
+@web.route("/events", methods=["GET", "POST"])
+def events():
+    """The organiser's events, and a new one from the form."""
+    p = principal()
+    require_role(p, "organiser")
+    service = EventService(_graph())
+    errors, form = {}, request.form
+    if request.method == "POST":
+        try:
+            created = service.create(load_form(EventIn(), _event_body(form)), organiser=p.tenant)
+            return redirect(url_for("web.event", event_id=created["id"]))
+        except InvalidInput as err:
+            errors = err.fields
+    items = service.list(None if p.is_admin else p.tenant)
+    return render_template("web/events.html", items=items, errors=errors, form=form), 422 if errors else 200
+
+
+def _event_body(form) -> dict:
+    """Slots from the day, first start, slot length, count and an optional lunch break."""
+    try:
+        day = datetime.strptime(form.get("date", ""), "%Y-%m-%d").date()
+    except ValueError:
+        raise InvalidInput("the date is not valid", {"date": ["a date like 2026-12-03"]}) from None
+    try:
+        start = datetime.strptime(form.get("start", ""), "%H:%M").time()
+    except ValueError:
+        raise InvalidInput("the start time is not valid", {"start": ["a time like 09:00"]}) from None
+    numbers = {}
+    for field, low, high, default in (("slot_minutes", 5, 240, 20), ("slots", 1, 200, 8), ("break_after", 0, 200, 0),
+                                      ("break_minutes", 0, 600, 60), ("tables", 1, 2000, 10), ("seats", 2, 50, 4),
+                                      ("utc_offset", -12, 14, 7)):
+        raw = (form.get(field) or "").strip()
+        try:
+            value = int(raw) if raw else default
+        except ValueError:
+            raise InvalidInput("not a whole number", {field: ["a whole number"]}) from None
+        if not low <= value <= high:
+            raise InvalidInput("out of range", {field: [f"between {low} and {high}"]})
+        numbers[field] = value
+    zone = f"{'+' if numbers['utc_offset'] >= 0 else '-'}{abs(numbers['utc_offset']):02d}:00"
+    at = datetime.fromisoformat(f"{day.isoformat()}T{start.strftime('%H:%M')}{zone}")
+    slots = []
+    for i in range(numbers["slots"]):
+        session = 2 if numbers["break_after"] and i >= numbers["break_after"] else 1
+        if numbers["break_after"] and i == numbers["break_after"]:
+            at += timedelta(minutes=numbers["break_minutes"])
+        end = at + timedelta(minutes=numbers["slot_minutes"])
+        slots.append({"start": at.isoformat(), "end": end.isoformat(), "session": session})
+        at = end
+    return {"name": form.get("name"), "location": form.get("location"), "slots": slots,
+            "tables": [{"seats": numbers["seats"]} for _ in range(numbers["tables"])],
+            "fairness": form.get("fairness") or None}
+
+
+@web.route("/events/<string:event_id>")
+def event(event_id):
+    """Everything about one event on one page: imports, scheduler, grid, changes, outcomes."""
+    service = _service(event_id)
+    ev = service.get(event_id)
+    summary = service.summary(event_id) if ev.get("schedule") else None
+    return render_template("web/event.html", ev=ev, summary=summary, grid=schedule_grid(ev),
+                           outcomes=OUTCOMES, changes=CHANGES, time_limit_max=PAGE_TIME_LIMIT,
+                           recorded=service.recorded_outcomes(event_id))
+
+
+def schedule_grid(ev: dict) -> dict | None:
+    """Rows of slots, columns of tables; each cell the meeting there, marked when the last change
+    moved or added it."""
+    schedule = ev.get("schedule")
+    if not schedule:
+        return None
+    names = {p["id"]: p.get("name") or p["id"] for p in ev["participants"]}
+    requests = {r["id"]: r for r in ev["requests"]}
+    last = ev.get("last_changes") or {}
+    marks = {m["meeting"]: "moved" for m in last.get("moved", [])} | {m["meeting"]: "added" for m in last.get("added", [])}
+    cells = {}
+    for p in schedule["placements"]:
+        r = requests.get(p["meeting"], {"a": "?", "b": "?"})
+        cells[(p["slot"], p["table"])] = {"meeting": p["meeting"], "a": names.get(r["a"], r["a"]),
+                                          "b": names.get(r["b"], r["b"]), "mark": marks.get(p["meeting"])}
+    return {"slots": ev["slots"], "tables": ev["tables"], "cells": cells,
+            "dropped": [{**d, "a": names.get(requests.get(d["meeting"], {}).get("a"), "?"),
+                         "b": names.get(requests.get(d["meeting"], {}).get("b"), "?")} for d in last.get("dropped", [])],
+            "notify": [names.get(n, n) for n in last.get("notify", [])], "change": last.get("change")}
+
+
+@web.route("/events/<string:event_id>/import", methods=["POST"])
+def event_import(event_id):
+    """Participants or meeting requests from a CSV or XLSX file; all rows or none."""
+    service = _service(event_id)
+    what = request.form.get("what")
+    upload = request.files.get("file")
+    if what not in ("participants", "requests"):
+        raise InvalidInput("choose what the file holds", {"what": ["participants or requests"]})
+    if upload is None or not upload.filename:
+        raise InvalidInput("choose a file", {"file": ["a .csv or .xlsx file"]})
+    rows = read_rows(upload.filename, upload.read())
+    try:
+        if what == "participants":
+            clean = _validated([participant_row(r) for r in rows], ParticipantIn())
+            service.add_participants(event_id, clean)
+        else:
+            clean = _validated([request_row(r) for r in rows], MeetingRequestIn())
+            service.add_requests(event_id, clean, source="organiser" if request.form.get("organiser") else "participant")
+    except InvalidInput as err:
+        raise _by_line(err) from None
+    flash(("imported." + what, len(clean)))
+    return redirect(url_for("web.event", event_id=event_id))
+
+
+@web.route("/events/<string:event_id>/schedule", methods=["POST"])
+def event_schedule(event_id):
+    """Run the scheduler for at most the given seconds (the page shows progress meanwhile)."""
+    service = _service(event_id)
+    limit = load_form(ScheduleArgs(), {"time_limit": request.form.get("time_limit")})["time_limit"]
+    if limit > PAGE_TIME_LIMIT:
+        raise InvalidInput("too long for a page", {"time_limit": [f"at most {PAGE_TIME_LIMIT} s from a page"]})
+    service.schedule(event_id, time_limit=limit)
+    return redirect(url_for("web.event", event_id=event_id, _anchor="schedule"))
+
+
+@web.route("/events/<string:event_id>/changes", methods=["POST"])
+def event_change(event_id):
+    """A change on the day; the grid then shows what moved."""
+    service = _service(event_id)
+    form = request.form
+    kind = form.get("type")
+    body = {"type": kind, "from_slot": form.get("from_slot"), "time_limit": form.get("time_limit") or 20}
+    if kind in ("no_show", "cancel_participant"):
+        body["participant"] = form.get("participant")
+    elif kind == "cancel_meeting":
+        body["meeting"] = form.get("meeting")
+    elif kind == "table_lost":
+        body["table"] = form.get("table")
+    change = load_form(ChangeIn(), body)
+    time_limit = min(change.pop("time_limit"), PAGE_TIME_LIMIT)
+    service.change(event_id, change, time_limit=time_limit)
+    return redirect(url_for("web.event", event_id=event_id, _anchor="schedule"))
+
+
+@web.route("/events/<string:event_id>/meetings/<string:meeting_id>/outcome", methods=["POST"])
+def event_outcome(event_id, meeting_id):
+    """What came of a meeting (safe to send again)."""
+    data = load_form(MeetingOutcomeIn(), {"outcome": request.form.get("outcome"), "note": request.form.get("note")})
+    _service(event_id).record_outcome(event_id, meeting_id, data["outcome"], data.get("note"))
+    flash(("outcome.saved", 1))
+    return redirect(url_for("web.event", event_id=event_id, _anchor="outcomes"))
+
+
+def _as_organiser_or_party(event_id: str, participant_id: str) -> EventService:
+    """The organiser, an admin, or the buyer or SME the participant represents (as in the API)."""
+    service = EventService(_graph())
+    p = principal()
+    if p.role in ("buyer", "sme"):
+        require_tenant(p, service.enterprises_of(event_id, [participant_id]), "buyer", "sme")
+    else:
+        require_tenant(p, service.organiser_of(event_id), "organiser")
+    return service
+
+
+@web.route("/events/<string:event_id>/participants/<string:participant_id>/agenda")
+def agenda(event_id, participant_id):
+    body = _as_organiser_or_party(event_id, participant_id).agenda(event_id, participant_id)
+    return render_template("web/agenda.html", agenda=body)
+
+
+@web.route("/events/<string:event_id>/participants/<string:participant_id>/agenda.ics")
+def agenda_ics(event_id, participant_id):
+    text = _as_organiser_or_party(event_id, participant_id).agenda_ics(event_id, participant_id)
+    return make_response(text, 200, {"Content-Type": "text/calendar; charset=utf-8",
+                                     "Content-Disposition": f'attachment; filename="{event_id}-{participant_id}.ics"'})

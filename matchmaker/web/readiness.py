@@ -1,0 +1,69 @@
+"""SME readiness: the SME's profile, its gaps against a chosen buyer or sector, which gap to close
+first, how it compares with its peers, and the printable report."""
+from __future__ import annotations
+
+from flask import redirect, render_template, request, url_for
+
+from ..api.schemas import GapArgs, ReportArgs
+from ..errors import InvalidInput
+from ..services.access import require_role, require_tenant
+from ..services.enterprises import EnterpriseService
+from ..services.readiness import ReadinessService
+from . import _graph, _model_store, load_form, principal, web
+
+BUYER_CHOICES = 40      # buyers offered as targets: the FDI and large firms of the SME's sectors
+
+
+def _service(sme_id: str) -> ReadinessService:
+    """The service, once the person is shown to be this SME (or an admin): gaps are private."""
+    require_tenant(principal(), sme_id, "sme")
+    return ReadinessService(_graph(), _model_store())
+
+
+def _target_choices(firm: dict) -> list[dict]:
+    """Buyers worth preparing for: FDI, then large firms, of the SME's own sectors."""
+    enterprises, seen, buyers = EnterpriseService(_graph()), set(), []
+    for kind in ("fdi", "large"):
+        for sector in firm["sectors"]:
+            page = enterprises.list({"kind": kind, "sector": sector, "per_page": BUYER_CHOICES})
+            for b in page["items"]:
+                if b["id"] not in seen:
+                    seen.add(b["id"])
+                    buyers.append(b)
+    return buyers[:BUYER_CHOICES]
+
+
+@web.route("/readiness")
+def readiness_home():
+    """An SME goes to its own page; an admin finds the SME first."""
+    p = principal()
+    require_role(p, "sme")
+    if p.role == "sme":
+        return redirect(url_for("web.readiness_page", sme_id=p.tenant))
+    q = (request.args.get("q") or "").strip()
+    found = EnterpriseService(_graph()).list({"q": q, "kind": "sme", "per_page": 50}) if q else None
+    return render_template("web/readiness_find.html", q=q, found=found)
+
+
+@web.route("/smes/<string:sme_id>")
+def readiness_page(sme_id):
+    service = _service(sme_id)
+    firm = EnterpriseService(_graph()).get(sme_id)
+    target = request.args.get("target") or (f"sector:{firm['sectors'][0]}" if firm["sectors"] else "")
+    kind, _, target_id = target.partition(":")
+    if kind not in ("buyer", "sector") or not target_id:
+        raise InvalidInput("choose a buyer or a sector", {"target": ["'buyer:<id>' or 'sector:<id>'"]})
+    args = load_form(GapArgs(), {kind: target_id, "horizon_days": request.args.get("horizon_days")})
+    gaps = service.gaps(sme_id, **args)
+    return render_template("web/readiness.html", firm=firm, gaps=gaps, target=target,
+                           buyers=_target_choices(firm), priorities=service.priorities(sme_id),
+                           peers=service.peers(sme_id), horizon_days=args["horizon_days"])
+
+
+@web.route("/smes/<string:sme_id>/report")
+def readiness_report(sme_id):
+    """The whole report on one printable page in the reader's language."""
+    horizon = load_form(ReportArgs(), {"horizon_days": request.args.get("horizon_days")})["horizon_days"]
+    report = _service(sme_id).report(sme_id, horizon_days=horizon)
+    firm = EnterpriseService(_graph()).get(sme_id)
+    return render_template("web/readiness_report.html", firm=firm, report=report)
