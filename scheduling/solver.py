@@ -49,6 +49,7 @@ class _Model:
 
     def __init__(self, event: Event, keep: Schedule | None, with_breaks: bool = True):
         self.event = event
+        self.keep = keep
         self.model = cp_model.CpModel()
         m = self.model
         self.meetings = list(event.meetings)
@@ -254,26 +255,42 @@ class _Model:
             for t, v in self.x[k].items():
                 if solver.Value(v):
                     slots[meeting.id] = t
-        return assign_tables(self.event, slots)
+        return assign_tables(self.event, slots, keep=self.keep)
 
 
-def assign_tables(event: Event, slots: dict[str, int]) -> Schedule:
-    """Hosted buyers' meetings at their table; the others at the free tables, in meeting-id order."""
+def assign_tables(event: Event, slots: dict[str, int], keep: Schedule | None = None) -> Schedule:
+    """Hosted buyers' meetings at their table; the others at the free tables, in meeting-id order.
+    With ``keep`` (the schedule before a change), a meeting still in its old slot keeps its old table
+    when that table is free, so that a change moves as few people as it must."""
     people = event.participant_index
     meetings = {m.id: m for m in event.meetings}
     hosted_tables = {p.hosted_table for p in event.participants if p.hosted_table is not None}
     free = [t for t in range(event.n_tables) if t not in hosted_tables]
+    before = keep.by_meeting() if keep is not None else {}
     by_slot: dict[int, list[str]] = defaultdict(list)
     for meeting_id, slot in slots.items():
         by_slot[slot].append(meeting_id)
     placements = []
     for slot, ids in sorted(by_slot.items()):
-        tables = iter(free)
-        for meeting_id in sorted(ids, key=_natural):
+        table_of = {}
+        for meeting_id in ids:
             meeting = meetings[meeting_id]
             host = next((people[w].hosted_table for w in (meeting.a, meeting.b)
                          if people[w].hosted_table is not None), None)
-            placements.append(Placement(meeting_id, slot, host if host is not None else next(tables)))
+            if host is not None:
+                table_of[meeting_id] = host
+        taken = set()
+        for meeting_id in sorted(ids, key=_natural):      # first, meetings that stay where they were
+            old = before.get(meeting_id)
+            if meeting_id not in table_of and old is not None and old.slot == slot and old.table in free \
+                    and old.table not in taken:
+                table_of[meeting_id] = old.table
+                taken.add(old.table)
+        tables = iter(t for t in free if t not in taken)
+        for meeting_id in sorted(ids, key=_natural):
+            if meeting_id not in table_of:
+                table_of[meeting_id] = next(tables)
+        placements.extend(Placement(meeting_id, slot, table_of[meeting_id]) for meeting_id in ids)
     return Schedule(tuple(sorted(placements, key=lambda p: (p.slot, p.table))))
 
 

@@ -92,3 +92,25 @@ def client_as(app, graph):
 def client(client_as):
     """An admin's client: the tests of behaviour; access rules have their own tests."""
     return client_as("admin")
+
+
+DEMO_SIZE = 800      # enterprises of the seeded demo the page journeys run on (seed 7, as `./dev serve`)
+
+
+@pytest.fixture(scope="module")
+def demo(session_graph):
+    """The graph holding the seeded demo (catalogues, firms, certificates, open requests), once per module."""
+    from seeds.generator import generate
+    from seeds.load import load
+    session_graph.write(lambda tx: tx.run("MATCH (n) WHERE NOT n:SchemaMigration DETACH DELETE n").consume())
+    data = generate(DEMO_SIZE, seed=7)
+    load(session_graph, data)
+    return data
+
+
+@pytest.fixture(scope="module")
+def demo_app(neo4j_settings, demo, tmp_path_factory):
+    app = create_app(Settings(neo4j=neo4j_settings, model_dir=str(tmp_path_factory.mktemp("models"))))
+    app.config["TESTING"] = True
+    yield app
+    app.extensions["graph"].close()

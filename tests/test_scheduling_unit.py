@@ -209,3 +209,18 @@ def test_local_search_on_a_larger_event_never_adds_breaks_or_breaks_rules():
         return sum(breaks_of(v) for v in participant_slots(e, s).values())
     assert len(improved.placements) == len(start.placements)
     assert total(improved) < total(start)
+
+
+def test_tables_stay_where_they_were_when_a_change_allows():
+    """After a change, a meeting still in its slot keeps its table if free; only displaced ones move."""
+    from scheduling.solver import assign_tables
+    e = event([Meeting("a~x", "a", "x"), Meeting("b~y", "b", "y"), Meeting("c~z", "c", "z")], n_slots=2,
+              n_tables=3)
+    before = Schedule((Placement("a~x", 0, 2), Placement("b~y", 0, 1), Placement("c~z", 1, 0)))
+    kept = assign_tables(e, {"a~x": 0, "b~y": 0, "c~z": 1}, keep=before).by_meeting()
+    assert (kept["a~x"].table, kept["b~y"].table, kept["c~z"].table) == (2, 1, 0)
+    # the first free table goes to a meeting whose old table is gone (-1: a lost table)
+    lost = Schedule((Placement("a~x", 0, -1), Placement("b~y", 0, 0)))
+    kept = assign_tables(e, {"a~x": 0, "b~y": 0}, keep=lost).by_meeting()
+    assert (kept["a~x"].table, kept["b~y"].table) == (1, 0)
+    assert assign_tables(e, {"a~x": 0, "b~y": 0}).by_meeting()["a~x"].table == 0   # no history: id order

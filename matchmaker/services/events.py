@@ -298,7 +298,7 @@ class EventService:
         solver_event, tables = self.solver_event(event, frozen_before=frozen, current=before)
         to_solver = {index: k for k, index in enumerate(tables)}
         ids = {m.id for m in solver_event.meetings}
-        keep = Schedule(tuple(Placement(p.meeting, p.slot, to_solver.get(p.table, 0))
+        keep = Schedule(tuple(Placement(p.meeting, p.slot, to_solver.get(p.table, -1))
                               for p in before.placements if p.meeting in ids))
         kept = [{"meeting": p.meeting, "slot": p.slot, "table": p.table} for p in before.placements
                 if frozen is not None and p.slot < frozen and p.meeting not in ids]

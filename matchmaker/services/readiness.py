@@ -97,6 +97,8 @@ class ReadinessService:
         score = float(scorer.scores(X)[0])
         blocked = self.blocking(target, inputs, hierarchy)
         explained = explanations_for(target, inputs, X[0], scorer.contributions(X)[0])
+        if given[0][0] == "sector":     # a sector has no plant: its distance says nothing
+            explained = [e for e in explained if e["reason"] != "distance"]
         standards = self._standard_status(sme, target, today, horizon_days)
         capabilities = {"met": [], "partial": [], "missing": []}
         for needed, (credit, via) in capability_matches(target, inputs, hierarchy).items():

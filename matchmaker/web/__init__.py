@@ -7,10 +7,12 @@ form that posts carries the session's CSRF token.
 from __future__ import annotations
 
 import hmac
+import logging
 import secrets
 
 from flask import Blueprint, g, redirect, render_template, request, session, url_for
 from marshmallow import ValidationError
+from neo4j.exceptions import ServiceUnavailable, SessionExpired
 from werkzeug.exceptions import BadRequest, HTTPException
 from werkzeug.local import LocalProxy
 
@@ -97,6 +99,20 @@ def _domain_error_page(err: DomainError):
 @web.errorhandler(HTTPException)
 def _http_error_page(err: HTTPException):
     return render_template("web/error.html", status=err.code, message=err.description, fields={}), err.code
+
+
+@web.errorhandler(ServiceUnavailable)
+@web.errorhandler(SessionExpired)
+def _graph_down_page(err):
+    return render_template("web/error.html", status=503, message="the graph database is not reachable",
+                           fields={}), 503
+
+
+@web.errorhandler(Exception)
+def _unexpected_page(err: Exception):
+    logging.getLogger(__name__).exception("unhandled error on a page")
+    return render_template("web/error.html", status=500, message="an unexpected error occurred; it has been logged",
+                           fields={}), 500
 
 
 @web.route("/lang/<code>")

@@ -98,6 +98,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "search.next": {"vi": "Trang sau", "en": "Next page"},
     "search.previous": {"vi": "Trang trước", "en": "Previous page"},
     "search.page": {"vi": "Trang {page}", "en": "Page {page}"},
+    "search.employees": {"vi": "{n} lao động", "en": "{n} employees"},
     "search.find_firm": {"vi": "Tìm doanh nghiệp theo tên", "en": "Find a firm by name"},
     "search.find_firm_help": {"vi": "Gõ có dấu hay không dấu đều được: “Đông Anh” và “dong anh” cho cùng kết quả.",
                               "en": "With or without Vietnamese accents: “Đông Anh” and “dong anh” find the same firms."},
@@ -400,6 +401,9 @@ class Wording:
         if self.lang == "vi" and item_id in CATALOGUE_VI:
             return CATALOGUE_VI[item_id]
         return self._names.get(item_id, item_id)
+
+    def names(self, item_ids) -> str:
+        return ", ".join(self.name(i) for i in item_ids)
 
     def sorted(self, items: list[dict]) -> list[dict]:
         """Catalogue entries ordered by their name as the reader sees it (accents folded)."""
