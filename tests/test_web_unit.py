@@ -26,3 +26,105 @@ def test_numbers_money_and_dates_follow_the_language():
 
 def test_messages_fill_their_values():
     assert t("home.signed_in_as", "en", role="SME 0100") == "Signed in as SME 0100"
+
+
+def test_every_wording_the_pages_use_exists():
+    """Keys named literally in templates and page code, and every value of the dynamic ones."""
+    import re
+    from pathlib import Path
+    root = Path(__file__).resolve().parent.parent / "matchmaker"
+    sources = [p.read_text() for p in (root / "templates" / "web").glob("*.html")] + \
+              [p.read_text() for p in (root / "web").glob("*.py")]
+    used = {k for text in sources for k in re.findall(r'\bt\(\s*"([a-z_]+\.[a-z0-9_.]+)"', text)
+            if not k.endswith(("_", "."))}      # prefixes completed at run time: the dynamic list below
+    assert used and used - set(MESSAGES) == set()
+    from matchmaker.web.events import CHANGES, OUTCOMES
+    from scheduling.solver import FEASIBLE, OPTIMAL
+    dynamic = ([f"kind.{k}" for k in ("sme", "large", "fdi")] + [f"role.{r}" for r in ("admin", "buyer", "sme", "organiser")]
+               + [f"event.role_{r}" for r in ("buyer", "supplier", "other")]
+               + [f"event.pstatus_{s}" for s in ("registered", "no_show", "cancelled")]
+               + [f"event.status_{s}" for s in (OPTIMAL, FEASIBLE)] + [f"change.{c}" for c in CHANGES]
+               + [f"outcome.{o}" for o in OUTCOMES] + [f"ready.effort_{e}" for e in ("low", "medium", "high")]
+               + [f"ready.type_{k}" for k in ("standard", "capability")]
+               + [f"error.{s}" for s in (400, 403, 404, 409, 413, 422, 503)])
+    from matchmaker.services.matching import REASON_TEXT
+    dynamic += [f"reason.{r}" for r in REASON_TEXT] + [f"missing.{r}" for r in ("not_held", "expired", "related", "capacity")]
+    assert [k for k in dynamic if k not in MESSAGES] == []
+
+
+class _Catalogues:
+    """The three catalogue lists Wording reads, as plain data."""
+    def list_capabilities(self):
+        return [{"id": "cnc-milling", "name": "CNC milling"}, {"id": "machining", "name": "Machining"}]
+
+    def list_standards(self):
+        return [{"id": "iso-9001", "name": "ISO 9001 Quality management"}]
+
+    def list_sectors(self):
+        return [{"id": "mechanical", "name": "Mechanical engineering"}]
+
+
+def test_explanations_and_missing_items_in_each_language():
+    from matchmaker.web.i18n import Wording
+    vi, en = Wording("vi", _Catalogues()), Wording("en", _Catalogues())
+    distance = {"reason": "distance", "km": 15.94}
+    assert (vi.explanation(distance), en.explanation(distance)) == ("cách nhà máy 15,9 km", "15.9 km from the plant")
+    covers = {"reason": "covers_all", "capabilities": ["cnc-milling"]}
+    assert vi.explanation(covers) == "có đủ năng lực cần thiết (Phay CNC)"
+    assert en.explanation({"reason": "covers_share", "share": 0.5}) == "covers 50% of the needed capabilities"
+    expired = {"type": "standard", "id": "iso-9001", "mandatory": True, "reason": "expired"}
+    assert en.missing(expired) == "ISO 9001 Quality management: certificate expired (mandatory)"
+    related = {"type": "capability", "id": "cnc-milling", "reason": "related", "related": "machining"}
+    assert vi.missing(related) == "Phay CNC: mới có năng lực gần (Gia công cơ khí)"
+    assert en.missing({"type": "capacity", "reason": "capacity", "capacity": 1990.0, "volume": 2000}) == \
+        "declared capacity 1,990 of 2,000 a month"
+    assert vi.name("unknown-id") == "unknown-id" and en.name("mechanical") == "Mechanical engineering"
+
+
+def test_the_map_keeps_distances_true_and_the_plant_centred():
+    from matchmaker.web.search import MAP_SIZE, map_points
+    plant = (21.0, 105.8)
+    north = {"id": "n", "latitude": 21.0 + 10 / 110.57, "longitude": 105.8}
+    east = {"id": "e", "latitude": 21.0, "longitude": 105.8 + 10 / (111.32 * 0.93358)}
+    drawn = map_points(plant, [north, east, {"id": "nowhere", "latitude": None}], radius_km=20)
+    n, e = drawn["points"]
+    centre = MAP_SIZE / 2
+    assert n["x"] == centre and n["y"] < centre and e["y"] == centre and e["x"] > centre
+    assert abs((centre - n["y"]) - (e["x"] - centre)) < 1.0        # 10 km north looks as far as 10 km east
+    assert [r["km"] for r in drawn["rings"]] == [10, 20]
+    assert map_points(None, [north], 20) is None and map_points(plant, [], 20) is None
+
+
+def test_spreadsheet_cells_never_run_as_formulas():
+    from matchmaker.web.search import _inert
+    assert [_inert(v) for v in ("=HYPERLINK(\"x\")", "+1", "@SUM(A1)", "Công ty", -3, 0.5)] == \
+        ["'=HYPERLINK(\"x\")", "'+1", "'@SUM(A1)", "Công ty", -3, 0.5]
+
+
+def test_spreadsheet_rows_in_csv_and_xlsx_read_the_same():
+    import io
+
+    from openpyxl import Workbook
+
+    from matchmaker.errors import InvalidInput
+    from matchmaker.importing.sheets import read_rows
+    from matchmaker.web.events import participant_row, request_row
+    book = Workbook()
+    book.active.append(["Mã", "Tên", "Vai trò", "Forbidden slots", "Hosted table"])
+    book.active.append([101, "Nhà cung cấp A", "nhà cung cấp", "1; 3", 2])
+    book.active.append([None, None, None, None, None])
+    xlsx = io.BytesIO()
+    book.save(xlsx)
+    csv_text = "\ufeffMã;Tên;Vai trò;Forbidden slots;Hosted table\n101;Nhà cung cấp A;nhà cung cấp;1, 3;2\n;;;;\n"
+    for rows in (read_rows("p.xlsx", xlsx.getvalue()), read_rows("p.CSV", csv_text.encode())):
+        assert [participant_row(r) for r in rows] == [{"id": "101", "name": "Nhà cung cấp A", "enterprise": None,
+                                                       "max_meetings": None, "role": "supplier",
+                                                       "forbidden_slots": [0, 2], "hosted_table": 1}]
+    assert request_row({"tu": "a", "den": "b", "uu_tien": 2.0, "fixed_slot": "4", "after": "a~c; a~d"}) == \
+        {"from": "a", "to": "b", "priority": "2", "fixed_slot": 3, "after": ["a~c", "a~d"]}
+    for name, data in (("p.ods", b"x"), ("p.xlsx", b"not a zip"), ("p.csv", "a,b".encode("utf-16")), ("p.csv", b"")):
+        try:
+            read_rows(name, data)
+            raise AssertionError(f"{name} should be refused")
+        except InvalidInput as err:
+            assert "file" in err.fields

@@ -108,9 +108,16 @@ def _csv(filename: str, header: list[str], rows: list[list]) -> Response:
     out.write("\ufeff")
     writer = csv.writer(out)
     writer.writerow(header)
-    writer.writerows(rows)
+    writer.writerows([[_inert(cell) for cell in row] for row in rows])
     return Response(out.getvalue(), mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+
+
+def _inert(cell):
+    """Text a spreadsheet would run as a formula (=, +, -, @ first) is kept as text."""
+    if isinstance(cell, str) and cell[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + cell
+    return cell
 
 
 @web.route("/search")
