@@ -22,10 +22,10 @@ SME = "0111631333"            # Công ty TNHH Cơ khí Đông Á (SME, mechanica
 SUPPLIERS = ["0110285103", "0110293022", "0110324698", "0110380131", "0110451402", "0110459321"]
 WORDS = {"vi": {"results": "nhà cung cấp phù hợp", "reason": "tiêu chuẩn bắt buộc", "optimal": "Tối ưu",
                 "csv_header": "Hạng", "priorities": "Nên bổ sung gì trước", "report": "Báo cáo",
-                "imported": "Đã nhập", "tell": "Cần báo cho"},
+                "imported": "Đã nhập", "tell": "Cần báo cho", "money": "tỷ đồng"},
          "en": {"results": "matching suppliers", "reason": "mandatory standard", "optimal": "Optimal",
                 "csv_header": "Rank", "priorities": "Which gap to close first", "report": "Readiness report",
-                "imported": "imported", "tell": "Tell:"}}
+                "imported": "imported", "tell": "Tell:", "money": "VND"}}
 
 
 @pytest.fixture(scope="module")
@@ -109,6 +109,7 @@ def test_buyer_finds_suppliers_shortlists_and_exports(sign_in, lang):
     page.click(f"tr.result[data-supplier='{first}'] a")
     page.wait_for_selector("#firm-name")
     assert page.locator("#certifications").inner_text()
+    assert words["money"] in page.inner_text("#revenue")          # its revenue band, in the reader's words
     shot(page, f"supplier-profile-{lang}")
 
     page.click("#nav-search")

@@ -24,6 +24,15 @@ def test_numbers_money_and_dates_follow_the_language():
     assert "09:30" in vi.datetime(moment) and "9:30" in en.datetime(moment.isoformat())
 
 
+def test_large_sums_and_revenue_bands_read_as_people_say_them():
+    vi, en = Formats("vi"), Formats("en")
+    assert (vi.money_compact(50e9, "VND"), en.money_compact(50e9, "vnd")) == ("50 tỷ đồng", "VND 50 billion")
+    assert (vi.money_compact(2.5e6, "USD"), en.money_compact(2.5e6, "USD")) == ("2,5 triệu USD", "USD 2.5 million")
+    assert vi.revenue_band("3-50bn VND") == "3 tỷ đồng – 50 tỷ đồng"
+    assert en.revenue_band("<3bn VND") == "under VND 3 billion"
+    assert en.revenue_band("about 3 billion") == "about 3 billion" and en.revenue_band(None) == ""
+
+
 def test_messages_fill_their_values():
     assert t("home.signed_in_as", "en", role="SME 0100") == "Signed in as SME 0100"
 

@@ -4,14 +4,16 @@ Plain Python over Babel, free of Flask, so pages and tests share one source of w
 """
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 
 from babel.dates import format_date, format_datetime, format_time
-from babel.numbers import format_currency, format_decimal, format_percent
+from babel.numbers import format_compact_decimal, format_currency, format_decimal, format_percent
 
 from scoring.text import fold
 
 LANGUAGES = ("vi", "en")
+_BAND = re.compile(r"^\s*(<)?\s*(\d+(?:\.\d+)?)(?:\s*-\s*(\d+(?:\.\d+)?))?\s*bn\s+([A-Z]{3})\s*$")
 DEFAULT_LANGUAGE = "vi"
 _LOCALES = {"vi": "vi_VN", "en": "en_US"}
 
@@ -59,6 +61,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "error.other": {"vi": "Đã xảy ra lỗi.", "en": "Something went wrong."},
     "error.detail": {"vi": "Chi tiết (tiếng Anh): {message}", "en": "Detail: {message}"},
     "error.back": {"vi": "Quay lại", "en": "Go back"},
+    "money.below": {"vi": "dưới {amount}", "en": "under {amount}"},
+    "profile.revenue": {"vi": "Doanh thu", "en": "Revenue"},
     "kind.sme": {"vi": "DNNVV", "en": "SME"},
     "kind.large": {"vi": "Doanh nghiệp lớn", "en": "Large enterprise"},
     "kind.fdi": {"vi": "Doanh nghiệp FDI", "en": "FDI firm"},
@@ -335,6 +339,25 @@ class Formats:
     def datetime(self, value: datetime | str) -> str:
         value = datetime.fromisoformat(value) if isinstance(value, str) else value
         return format_datetime(value, "short", tzinfo=value.tzinfo, locale=self.locale)
+
+    def money_compact(self, amount: float, currency: str) -> str:
+        """Large sums as people say them: '50 tỷ đồng' / 'VND 50 billion', '2,5 triệu USD' / 'USD 2.5 million'."""
+        words = format_compact_decimal(amount, format_type="long", fraction_digits=1, locale=self.locale)
+        currency = currency.upper()
+        if self.lang == "vi":
+            return f"{words} {'đồng' if currency == 'VND' else currency}"
+        return f"{currency} {words}"
+
+    def revenue_band(self, band: str | None) -> str:
+        """'3-50bn VND' -> '3 tỷ đồng – 50 tỷ đồng'; '<3bn VND' -> 'under VND 3 billion'; else as given."""
+        match = _BAND.match(band or "")
+        if not match:
+            return band or ""
+        below, low, high, currency = match.groups()
+        low_text = self.money_compact(float(low) * 1e9, currency)
+        if below:
+            return t("money.below", self.lang, amount=low_text)
+        return f"{low_text} – {self.money_compact(float(high) * 1e9, currency)}" if high else low_text
 
     def percent(self, share: float) -> str:
         return format_percent(share, locale=self.locale)
