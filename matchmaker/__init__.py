@@ -26,6 +26,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         SECRET_KEY=settings.secret_key,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=settings.secure_cookies,
     )
     app.extensions["graph"] = Graph(settings.neo4j, read_timeout=settings.read_timeout_seconds)
     app.extensions["settings"] = settings

@@ -51,6 +51,9 @@ class Settings:
     model_dir: str = field(default_factory=lambda: os.environ.get(
         "MATCHMAKER_MODEL_DIR", os.path.join(os.getcwd(), ".local", "models")))
     secret_key: str = field(default_factory=_secret_key, repr=False)
+    # Behind HTTPS (any deployment beyond one's own machine) the page cookie must only travel encrypted.
+    secure_cookies: bool = field(default_factory=lambda: os.environ.get(
+        "MATCHMAKER_SECURE_COOKIES", "").lower() in ("1", "true", "yes"))
     max_upload_bytes: int = field(default_factory=lambda: int(os.environ.get(
         "MATCHMAKER_MAX_UPLOAD_BYTES", 64 * 1024 * 1024)))
     # Query cost: a read of the API that runs longer than this is stopped by Neo4j (503 query_timeout).

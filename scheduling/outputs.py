@@ -23,7 +23,7 @@ def agenda(event: Event, schedule: Schedule, participant: str, slot_times: list[
         start, end = slot_times[placement.slot]
         items.append({"meeting": meeting.id, "slot": placement.slot, "start": start.isoformat(),
                       "end": end.isoformat(), "table": placement.table, "with": other,
-                      "with_name": names.get(other, other)})
+                      "with_name": names.get(other) or other})
     return sorted(items, key=lambda i: i["slot"])
 
 

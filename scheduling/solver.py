@@ -330,20 +330,22 @@ def _flow_order(event: Event, chosen: set[str]) -> list[str]:
     return [m.id for m in sorted(event.meetings, key=lambda m: (m.id not in chosen, -m.weight, m.id))]
 
 
-def _unmet_reason(event: Event, meeting, busy: dict[str, list[int]]) -> str:
-    """Why a requested meeting is not in the schedule, in the organiser's words."""
+def _unmet_reason(event: Event, meeting, busy: dict[str, list[int]]) -> dict:
+    """Why a requested meeting is not in the schedule: a code, its values, and the organiser's words."""
     people = event.participant_index
     for who in (meeting.a, meeting.b):
         limit = people[who].max_meetings
         if limit is not None and len(busy.get(who, [])) >= limit:
-            return f"{who} reached its maximum of {limit} meetings"
+            return {"code": "max_meetings", "who": who, "limit": limit,
+                    "reason": f"{who} reached its maximum of {limit} meetings"}
     allowed = event.allowed_slots(meeting)
     if not allowed:
-        return "no slot is allowed for both parties (forbidden slots, session or fixed slot)"
+        return {"code": "no_common_slot",
+                "reason": "no slot is allowed for both parties (forbidden slots, session or fixed slot)"}
     free = [t for t in allowed if t not in busy.get(meeting.a, []) and t not in busy.get(meeting.b, [])]
     if not free:
-        return "every slot allowed for both parties is taken by meetings of higher value"
-    return "no table left in the slots free for both parties (more valuable meetings were kept)"
+        return {"code": "slots_taken", "reason": "every slot allowed for both parties is taken by meetings of higher value"}
+    return {"code": "no_table", "reason": "no table left in the slots free for both parties (more valuable meetings were kept)"}
 
 
 def explain_infeasible(event: Event) -> list[str]:
@@ -406,6 +408,7 @@ def solve(event: Event, time_limit: float = 60.0, workers: int = 8, hint: Schedu
         candidates = [s for s in candidates if not validate(event, s, check_fairness=False)]
         start = max(candidates, key=lambda s: sum(weights[p.meeting] for p in s.placements), default=None)
         phase = _Model(event, keep=None, with_breaks=False)
+        phase.keep = keep       # no move objective here, but its schedule keeps old tables where it can
         phase.model.Maximize(phase.value())
         if start:
             phase.hint(start)
@@ -518,7 +521,7 @@ def _result(event: Event, schedule: Schedule, status: str, value: int, value_bou
     breaks = sum(by_participant.values())
     breaks_bound = min(max(breaks_bound, 0), breaks)
     placed = schedule.by_meeting()
-    unmet = [{"meeting": m.id, "a": m.a, "b": m.b, "weight": m.weight, "reason": _unmet_reason(event, m, busy)}
+    unmet = [{"meeting": m.id, "a": m.a, "b": m.b, "weight": m.weight, **_unmet_reason(event, m, busy)}
              for m in event.meetings if m.id not in placed]
     return SolveResult(
         status=status, schedule=schedule, value=value, value_bound=value_bound,

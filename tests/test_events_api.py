@@ -58,6 +58,7 @@ def test_schedule_agenda_and_summary(client, event):
     # the bank may hold one meeting only; everything else fits
     assert len(placed) == 5 and len(body["unmet"]) == 1 and "bank" in body["unmet"][0]["meeting"].split("~")
     assert body["unmet"][0]["reason"] == "bank reached its maximum of 1 meetings"
+    assert (body["unmet"][0]["code"], body["unmet"][0]["who"], body["unmet"][0]["limit"]) == ("max_meetings", "bank", 1)
     assert placed["anphat~fuji"]["table"] == 0 and placed["fuji~minhlong"]["table"] == 0   # hosted buyer
     assert placed["fuji~minhlong"]["slot"] != 0                                             # forbidden slot
     assert placed["fuji~minhlong"]["slot"] < placed["kyo~minhlong"]["slot"]                  # precedence

@@ -35,3 +35,25 @@ def test_language_switch_is_remembered_and_vietnamese_is_the_default(app, graph)
     assert response.status_code == 302 and response.headers["Location"].endswith("/app/")
     assert "Signed in as organiser hanoi-ipa" in browser.get("/app/").get_data(as_text=True)
     assert browser.get("/app/lang/vi?next=//evil.example").headers["Location"].endswith("/app/")
+
+
+def test_only_pages_of_this_site_come_after_sign_in_or_a_language_switch(app):
+    browser = app.test_client()
+    for target in ("/%09/evil.example", "/%5Cevil.example", "//evil.example", "https://evil.example/app/",
+                   "/%0d%0aSet-Cookie:x=1", "javascript:alert(1)"):
+        response = browser.get(f"/app/lang/en?next={target}")
+        assert response.status_code == 302 and response.headers["Location"] in ("/app/", "http://localhost/app/"), target
+    assert browser.get("/app/lang/en?next=/app/search%3Frun%3D1").headers["Location"].endswith("/app/search?run=1")
+
+
+def test_the_page_session_keeps_no_key_and_odd_tokens_are_refused(app, graph):
+    from matchmaker.services.access import KeyService
+    _, key = KeyService(graph).issue("buyer", "0100000001")
+    browser = app.test_client()
+    assert browser.post("/app/signin", data={"key": key, "csrf": csrf_of(browser)}).status_code == 302
+    cookie = browser.get_cookie("session").value
+    assert key.split("_")[2] not in cookie
+    stored = app.session_interface.get_signing_serializer(app).loads(cookie)
+    assert "key" not in stored and stored["key_id"] == key.split("_")[1]
+    assert browser.get("/app/").status_code == 200
+    assert browser.post("/app/signout", data={"csrf": "tökén"}).status_code == 400     # not a 500

@@ -121,6 +121,12 @@ def test_a_buyer_cannot_act_for_another_buyer(people, session_graph):
     assert "Hwaorient Precision" not in page and "Toan Thang" in page   # from the other buyer's own plant
 
 
+def test_an_unknown_event_is_not_found_for_anyone(people):
+    for person in ("sme", "buyer", "organiser"):
+        browser, _ = people[person]
+        assert browser.get("/app/events/no-such-event/participants/sme/agenda").status_code == 404
+
+
 def test_forms_without_the_session_token_are_refused(people, session_graph):
     from matchmaker.services.shortlists import ShortlistService
     browser, _ = people["buyer"]
@@ -170,6 +176,8 @@ def test_spreadsheet_imports_are_all_or_nothing_and_name_the_line(people, sessio
     assert response.status_code == 422
     response = _upload(browser, token, "requests", "requests.csv", "from;to\nbuyer;ghost\n".encode())
     assert response.status_code == 422 and "line 2: to" in response.get_data(as_text=True)
+    response = _upload(browser, token, "participants", "people.csv", "id,hosted_table\nh1,99\n".encode())
+    assert response.status_code == 422 and "no table 99" in response.get_data(as_text=True)   # counted from 1
     good = "\ufeffMã;Tên;Vai trò;Khung giờ bận\nn1;Nhà cung cấp Mới;nhà cung cấp;1;2\n".encode()
     for _ in range(2):      # a retry of the same file changes nothing
         assert _upload(browser, token, "participants", "people.csv", good).status_code == 302

@@ -137,3 +137,19 @@ def test_spreadsheet_rows_in_csv_and_xlsx_read_the_same():
             raise AssertionError(f"{name} should be refused")
         except InvalidInput as err:
             assert "file" in err.fields
+
+
+def test_a_plant_typed_on_the_wrong_side_of_the_world_still_draws():
+    from matchmaker.web.search import map_points
+    far = map_points((21.0, -105.8), [{"id": "hanoi", "latitude": 21.0, "longitude": 105.8}], None)
+    assert far["rings"] and far["points"][0]["x"] > 200
+
+
+def test_downloads_keep_vietnamese_names():
+    from flask import Flask
+
+    from matchmaker.web import attachment
+    with Flask(__name__).test_request_context():
+        header = attachment("Hội chợ-bên mua.ics")
+    assert header.startswith('attachment; filename="H') and header.isascii()
+    assert "filename*=UTF-8''H%E1%BB%99i%20ch%E1%BB%A3-b%C3%AAn%20mua.ics" in header

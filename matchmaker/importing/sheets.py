@@ -58,7 +58,11 @@ def _xlsx(data: bytes) -> list[list]:
     except (BadZipFile, KeyError, ValueError, OSError):
         raise InvalidInput("the XLSX file cannot be read", {"file": ["not an Excel workbook (.xlsx)"]}) from None
     try:
-        sheet = book.worksheets[0]
-        return [list(row) for row in sheet.iter_rows(values_only=True)]
+        table = []
+        for row in book.worksheets[0].iter_rows(values_only=True):
+            table.append(list(row))
+            if len(table) > MAX_ROWS + 1:        # stop reading: a small file may unpack to millions of rows
+                raise InvalidInput("too many rows", {"file": [f"at most {MAX_ROWS:,} rows"]})
+        return table
     finally:
         book.close()

@@ -67,8 +67,21 @@ class KeyService:
         match = _TOKEN.match(token or "")
         if not match:
             return None
-        key = self.keys.find(match.group(1))
-        if key is None or key.get("revoked_at") or not hmac.compare_digest(key["hash"], _digest(match.group(2))):
+        return self._check(match.group(1), _digest(match.group(2)))
+
+    def session_proof(self, token: str) -> tuple[Principal, str] | None:
+        """For a page session: the principal and what the session keeps instead of the key itself
+        (the key's stored digest, which cannot be turned back into a key for the API)."""
+        principal = self.authenticate(token)
+        return None if principal is None else (principal, _digest(_TOKEN.match(token).group(2)))
+
+    def resume(self, key_id: str, proof: str) -> Principal | None:
+        """The principal of a page session, while its key is valid and unrevoked."""
+        return self._check(key_id, proof) if isinstance(key_id, str) and isinstance(proof, str) else None
+
+    def _check(self, key_id: str, digest: str) -> Principal | None:
+        key = self.keys.find(key_id)
+        if key is None or key.get("revoked_at") or not hmac.compare_digest(key["hash"], digest):
             return None
         return Principal(key["id"], key["role"], key.get("tenant"))
 

@@ -325,7 +325,7 @@ class EventService:
                            n_tables=len(found["tables"]), participants=(),
                            meetings=tuple(Meeting(r["id"], r["a"], r["b"]) for r in mine.values()))
         slot_times = [(datetime.fromisoformat(s["start"]), datetime.fromisoformat(s["end"])) for s in found["slots"]]
-        names = {**found["names"], participant_id: found["participant"]["name"]}
+        names = {**found["names"], participant_id: found["participant"]["name"] or participant_id}
         items = agenda(view, schedule, participant_id, slot_times, names)
         table_names = {t["index"]: t["name"] for t in found["tables"]}
         for item in items:
@@ -352,7 +352,8 @@ class EventService:
         schedule = self.current_schedule(event)
         view = self._view(event)
         unmet = event["schedule"]["unmet"]
-        declined = [{"meeting": r["id"], "a": r["a"], "b": r["b"], "reason": f"request {r['status']}"}
+        declined = [{"meeting": r["id"], "a": r["a"], "b": r["b"], "code": f"request_{r['status']}",
+                     "reason": f"request {r['status']}"}
                     for r in event["requests"] if r["status"] in ("cancelled", "declined")]
         return {"status": event["schedule"]["status"], "version": event["schedule_version"],
                 "gap": event["schedule"]["gap"], **summary(view, schedule, unmet + declined)}

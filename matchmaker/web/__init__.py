@@ -1,7 +1,8 @@
 """Web pages for buyers, SMEs and organisers, over the same services, roles and tenants as the API.
 
-A person signs in with their API key; the page session keeps the key (signed cookie, HttpOnly) and
-every page checks it again against the graph, so a revoked key signs the person out at once. Every
+A person signs in with their API key; the page session (signed cookie, HttpOnly) keeps the key's id
+and stored digest, never the key, and every page checks them against the graph, so a revoked key
+signs the person out at once. Every
 form that posts carries the session's CSRF token.
 """
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import hmac
 import logging
 import secrets
+from urllib.parse import quote, urlsplit
 
 from flask import Blueprint, g, redirect, render_template, request, session, url_for
 from marshmallow import ValidationError
@@ -50,15 +52,32 @@ def load_form(schema, data: dict) -> dict:
 def wording() -> Wording:
     """Catalogue names and explanations in the page's language (catalogues read once per page)."""
     if "wording" not in g:
-        from ..repositories.catalogues import CatalogueRepository
-        g.wording = Wording(g.lang, CatalogueRepository(_graph()))
+        from ..services.catalogues import CatalogueService
+        g.wording = Wording(g.lang, CatalogueService(_graph()))
     return g.wording
 
 
+def same_site(target: str | None) -> str:
+    """``target`` when it is a path of this site, else the home page: never another host, whatever
+    a browser would make of backslashes, control characters or a missing scheme."""
+    target = target or ""
+    if not target.startswith("/") or "\\" in target or any(ord(c) < 0x21 or ord(c) == 0x7f for c in target):
+        return url_for("web.home")
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or target.startswith("//"):
+        return url_for("web.home")
+    return target
+
+
+def attachment(filename: str) -> str:
+    """A Content-Disposition for a download whose name may hold Vietnamese letters (RFC 6266/5987)."""
+    plain = "".join(c if c.isascii() and (c.isalnum() or c in "-_.") else "_" for c in filename)
+    return f"attachment; filename=\"{plain}\"; filename*=UTF-8''{quote(filename, safe='')}"
+
+
 def _next_page() -> str:
-    """Where to go after sign-in or a language switch: a page of this site only, else home."""
-    target = request.args.get("next") or ""
-    return target if target.startswith("/") and not target.startswith("//") else url_for("web.home")
+    """Where to go after sign-in or a language switch."""
+    return same_site(request.args.get("next"))
 
 
 def _csrf_token() -> str:
@@ -72,11 +91,12 @@ def _csrf_token() -> str:
 def _who_and_which_language():
     g.lang = language_of(request.cookies.get("lang") or request.accept_languages.best_match(LANGUAGES))
     expected = session.get("csrf")
-    if request.method == "POST" and not (expected and hmac.compare_digest(request.form.get("csrf", ""), expected)):
+    sent = request.form.get("csrf", "").encode()
+    if request.method == "POST" and not (expected and hmac.compare_digest(sent, expected.encode())):
         raise BadRequest("the form is out of date or came from another site; reload the page and try again")
-    key = session.get("key")
-    g.principal = KeyService(_graph()).authenticate(key) if key else None
-    if key and g.principal is None:
+    key_id = session.get("key_id")
+    g.principal = KeyService(_graph()).resume(key_id, session.get("proof")) if key_id else None
+    if key_id and g.principal is None:
         session.clear()
     if g.principal is None and request.endpoint not in PUBLIC_PAGES:
         return redirect(url_for("web.signin", next=request.full_path))
@@ -127,10 +147,11 @@ def language(code):
 def signin():
     error = None
     if request.method == "POST":
-        key = (request.form.get("key") or "").strip()
-        if KeyService(_graph()).authenticate(key) is not None:
+        signed_in = KeyService(_graph()).session_proof((request.form.get("key") or "").strip())
+        if signed_in is not None:
+            principal, proof = signed_in
             session.clear()
-            session["key"] = key
+            session["key_id"], session["proof"] = principal.key_id, proof
             return redirect(_next_page())
         error = "signin.invalid"
     return render_template("web/signin.html", error=error), 401 if error else 200

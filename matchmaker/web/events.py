@@ -10,11 +10,11 @@ from flask import flash, make_response, redirect, render_template, request, url_
 from marshmallow import ValidationError
 
 from ..api.schemas import ChangeIn, EventIn, MeetingOutcomeIn, MeetingRequestIn, ParticipantIn, ScheduleArgs
-from ..errors import InvalidInput, flatten_messages
+from ..errors import Conflict, DomainError, InvalidInput, flatten_messages
 from ..importing.sheets import read_rows
 from ..services.access import require_role, require_tenant
 from ..services.events import EventService
-from . import _graph, load_form, principal, web
+from . import _graph, attachment, load_form, principal, web
 
 PAGE_TIME_LIMIT = 90        # seconds: a page waits for the solver; a web worker's timeout is 120 s
 OUTCOMES = ("held", "no_show", "no_interest", "follow_up", "nda", "sample_order", "contract")
@@ -28,6 +28,7 @@ _COLUMNS = {  # spreadsheet columns (folded) -> the API's field, in English and 
     "from": "from", "tu": "from", "to": "to", "den": "to", "with": "to", "priority": "priority", "uu_tien": "priority",
     "fixed_slot": "fixed_slot", "khung_gio_co_dinh": "fixed_slot", "after": "after", "sau": "after",
 }
+_SLOT_OR_TABLE = re.compile(r"\b(slot|table) (\d+)\b")
 _ROLES = {"buyer": "buyer", "ben mua": "buyer", "supplier": "supplier", "nha cung cap": "supplier",
           "ben ban": "supplier", "other": "other", "khac": "other"}
 
@@ -96,12 +97,17 @@ def _validated(rows: list[dict], schema) -> list[dict]:
     return clean
 
 
-def _by_line(err: InvalidInput) -> InvalidInput:
-    """The service names rows by position ('3.from'); the organiser knows spreadsheet lines."""
+def _by_line(err: DomainError) -> DomainError:
+    """The service names rows by position ('3.from') and slots and tables from 0; the organiser knows
+    spreadsheet lines and numbers slots and tables from 1, as the pages do."""
     def line(key):
         first, _, rest = key.partition(".")
         return f"line {int(first) + 2}: {rest}" if first.isdigit() else key
-    return InvalidInput(err.message, {line(k): v for k, v in err.fields.items()})
+
+    def counted_from_one(reason):
+        return _SLOT_OR_TABLE.sub(lambda m: f"{m.group(1)} {int(m.group(2)) + 1}", reason)
+    return type(err)(counted_from_one(err.message),
+                     {line(k): [counted_from_one(r) for r in v] for k, v in err.fields.items()})
 
 
 @web.route("/events", methods=["GET", "POST"])
@@ -164,7 +170,8 @@ def event(event_id):
     service = _service(event_id)
     ev = service.get(event_id)
     summary = service.summary(event_id) if ev.get("schedule") else None
-    return render_template("web/event.html", ev=ev, summary=summary, grid=schedule_grid(ev),
+    names = {p["id"]: p.get("name") or p["id"] for p in ev["participants"]}
+    return render_template("web/event.html", ev=ev, summary=summary, grid=schedule_grid(ev), names=names,
                            outcomes=OUTCOMES, changes=CHANGES, time_limit_max=PAGE_TIME_LIMIT,
                            recorded=service.recorded_outcomes(event_id))
 
@@ -208,7 +215,7 @@ def event_import(event_id):
         else:
             clean = _validated([request_row(r) for r in rows], MeetingRequestIn())
             service.add_requests(event_id, clean, source="organiser" if request.form.get("organiser") else "participant")
-    except InvalidInput as err:
+    except (InvalidInput, Conflict) as err:
         raise _by_line(err) from None
     flash(("imported." + what, len(clean)))
     return redirect(url_for("web.event", event_id=event_id))
@@ -247,8 +254,9 @@ def event_change(event_id):
 @web.route("/events/<string:event_id>/meetings/<string:meeting_id>/outcome", methods=["POST"])
 def event_outcome(event_id, meeting_id):
     """What came of a meeting (safe to send again)."""
+    service = _service(event_id)
     data = load_form(MeetingOutcomeIn(), {"outcome": request.form.get("outcome"), "note": request.form.get("note")})
-    _service(event_id).record_outcome(event_id, meeting_id, data["outcome"], data.get("note"))
+    service.record_outcome(event_id, meeting_id, data["outcome"], data.get("note"))
     flash(("outcome.saved", 1))
     return redirect(url_for("web.event", event_id=event_id, _anchor="outcomes"))
 
@@ -256,11 +264,12 @@ def event_outcome(event_id, meeting_id):
 def _as_organiser_or_party(event_id: str, participant_id: str) -> EventService:
     """The organiser, an admin, or the buyer or SME the participant represents (as in the API)."""
     service = EventService(_graph())
+    organiser = service.organiser_of(event_id)      # 404 for an unknown event, whoever asks
     p = principal()
     if p.role in ("buyer", "sme"):
         require_tenant(p, service.enterprises_of(event_id, [participant_id]), "buyer", "sme")
     else:
-        require_tenant(p, service.organiser_of(event_id), "organiser")
+        require_tenant(p, organiser, "organiser")
     return service
 
 
@@ -274,4 +283,4 @@ def agenda(event_id, participant_id):
 def agenda_ics(event_id, participant_id):
     text = _as_organiser_or_party(event_id, participant_id).agenda_ics(event_id, participant_id)
     return make_response(text, 200, {"Content-Type": "text/calendar; charset=utf-8",
-                                     "Content-Disposition": f'attachment; filename="{event_id}-{participant_id}.ics"'})
+                                     "Content-Disposition": attachment(f"{event_id}-{participant_id}.ics")})

@@ -176,6 +176,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "ready.buyers": {"vi": "Bên mua (FDI và doanh nghiệp lớn trong ngành)", "en": "Buyers (FDI and large firms of the sector)"},
     "ready.horizon": {"vi": "Cảnh báo chứng nhận hết hạn trong (ngày)", "en": "Flag certificates expiring within (days)"},
     "ready.show": {"vi": "Xem", "en": "Show"},
+    "ready.choose_target": {"vi": "Chọn một ngành hoặc một bên mua để xem còn thiếu gì.",
+                            "en": "Choose a sector or a buyer to see what is missing."},
     "ready.against": {"vi": "So với {name}", "en": "Against {name}"},
     "ready.score": {"vi": "Mức độ phù hợp: {score}", "en": "Fit: {score}"},
     "ready.eligible": {"vi": "Đủ điều kiện", "en": "Eligible"},
@@ -287,6 +289,16 @@ MESSAGES: dict[str, dict[str, str]] = {
     "event.table": {"vi": "Bàn", "en": "Table"},
     "event.meeting_with": {"vi": "Gặp", "en": "Meeting with"},
     "event.no_meetings": {"vi": "Chưa có cuộc gặp nào được xếp.", "en": "No meetings scheduled."},
+    "event.table_n": {"vi": "Bàn {n}", "en": "Table {n}"},
+    "unmet.max_meetings": {"vi": "{who} đã đủ số cuộc gặp tối đa ({limit})", "en": "{who} reached its maximum of {limit} meetings"},
+    "unmet.no_common_slot": {"vi": "không có khung giờ nào cả hai bên đều rảnh (khung giờ bận, phiên hoặc khung giờ cố định)",
+                             "en": "no slot is allowed for both parties (forbidden slots, session or fixed slot)"},
+    "unmet.slots_taken": {"vi": "mọi khung giờ cả hai bên có thể đã dành cho các cuộc gặp ưu tiên hơn",
+                          "en": "every slot allowed for both parties is taken by meetings of higher value"},
+    "unmet.no_table": {"vi": "không còn bàn trống trong các khung giờ cả hai bên rảnh",
+                       "en": "no table left in the slots free for both parties"},
+    "unmet.request_cancelled": {"vi": "yêu cầu đã bị hủy", "en": "request cancelled"},
+    "unmet.request_declined": {"vi": "yêu cầu bị từ chối", "en": "request declined"},
     "change.no_show": {"vi": "Người tham dự vắng mặt", "en": "A participant did not come"},
     "change.cancel_participant": {"vi": "Người tham dự hủy", "en": "A participant cancelled"},
     "change.cancel_meeting": {"vi": "Hủy một cuộc gặp", "en": "A meeting is cancelled"},
@@ -407,7 +419,8 @@ CATALOGUE_VI = {
 
 
 class Wording:
-    """Catalogue names and explanations in one language, over the graph's catalogues."""
+    """Catalogue names and explanations in one language, over the catalogues (anything with
+    list_capabilities, list_standards and list_sectors)."""
 
     def __init__(self, lang: str, catalogues):
         self.lang = language_of(lang)
@@ -424,6 +437,20 @@ class Wording:
         if self.lang == "vi" and item_id in CATALOGUE_VI:
             return CATALOGUE_VI[item_id]
         return self._names.get(item_id, item_id)
+
+    def table(self, name: str | None, index: int) -> str:
+        """A table's name; the default 'Table 3' said in the reader's language."""
+        if not name or re.fullmatch(r"Table \d+", name):
+            return t("event.table_n", self.lang, n=index + 1)
+        return name
+
+    def unmet(self, entry: dict, names: dict) -> str:
+        """Why a requested meeting is not in the schedule, in the reader's language."""
+        code = entry.get("code")
+        if code and f"unmet.{code}" in MESSAGES:
+            who = entry.get("who")
+            return t(f"unmet.{code}", self.lang, who=names.get(who) or who, limit=entry.get("limit"))
+        return entry.get("reason", "")
 
     def names(self, item_ids) -> str:
         return ", ".join(self.name(i) for i in item_ids)

@@ -51,10 +51,11 @@ def readiness_page(sme_id):
     firm = EnterpriseService(_graph()).get(sme_id)
     target = request.args.get("target") or (f"sector:{firm['sectors'][0]}" if firm["sectors"] else "")
     kind, _, target_id = target.partition(":")
-    if kind not in ("buyer", "sector") or not target_id:
+    if target and (kind not in ("buyer", "sector") or not target_id):
         raise InvalidInput("choose a buyer or a sector", {"target": ["'buyer:<id>' or 'sector:<id>'"]})
-    args = load_form(GapArgs(), {kind: target_id, "horizon_days": request.args.get("horizon_days")})
-    gaps = service.gaps(sme_id, **args)
+    args = load_form(GapArgs(), {kind: target_id, "horizon_days": request.args.get("horizon_days")} if target
+                     else {"horizon_days": request.args.get("horizon_days")})
+    gaps = service.gaps(sme_id, **args) if target else None    # a firm without a sector picks a target first
     return render_template("web/readiness.html", firm=firm, gaps=gaps, target=target,
                            buyers=_target_choices(firm), priorities=service.priorities(sme_id),
                            peers=service.peers(sme_id), horizon_days=args["horizon_days"])
@@ -63,7 +64,8 @@ def readiness_page(sme_id):
 @web.route("/smes/<string:sme_id>/report")
 def readiness_report(sme_id):
     """The whole report on one printable page in the reader's language."""
+    service = _service(sme_id)
     horizon = load_form(ReportArgs(), {"horizon_days": request.args.get("horizon_days")})["horizon_days"]
-    report = _service(sme_id).report(sme_id, horizon_days=horizon)
+    report = service.report(sme_id, horizon_days=horizon)
     firm = EnterpriseService(_graph()).get(sme_id)
     return render_template("web/readiness_report.html", firm=firm, report=report)

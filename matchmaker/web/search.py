@@ -9,13 +9,13 @@ import math
 from flask import Response, redirect, render_template, request, url_for
 
 from ..api.schemas import AdHocSearch
-from ..errors import InvalidInput
-from ..repositories.catalogues import CatalogueRepository
+from ..errors import InvalidInput, NotFound
+from ..services.catalogues import CatalogueService
 from ..services.access import require_role, require_tenant
 from ..services.enterprises import EnterpriseService
 from ..services.matching import MatchService
 from ..services.shortlists import ShortlistService
-from . import _graph, _model_store, load_form, principal, web, wording
+from . import _graph, _model_store, attachment, load_form, principal, same_site, web, wording
 from .i18n import t
 
 MAP_SIZE = 400          # the map's SVG viewBox is MAP_SIZE x MAP_SIZE, the plant at its centre
@@ -49,14 +49,18 @@ def _need_from(args) -> tuple[dict, dict]:
 def _plant(choice: str, buyer: str | None, args) -> dict:
     """Where the plant is: typed coordinates, a zone of the catalogue, the buyer's own address, or nowhere."""
     if args.get("latitude") or args.get("longitude"):
-        return {"latitude": args.get("latitude"), "longitude": args.get("longitude"), "label": "coordinates"}
+        return {"latitude": args.get("latitude"), "longitude": args.get("longitude"),
+                "label": f"{args.get('latitude')}, {args.get('longitude')}"}
     if choice == "own" and buyer:
-        firm = EnterpriseService(_graph()).get(buyer)
+        try:
+            firm = EnterpriseService(_graph()).get(buyer)
+        except NotFound:
+            raise InvalidInput("unknown buyer", {"buyer": [f"no enterprise '{buyer}'"]}) from None
         if firm.get("latitude") is not None:
             return {"latitude": firm["latitude"], "longitude": firm["longitude"], "label": firm["name"]}
         return {}
     if choice and choice not in ("own", "none"):
-        zone = next((z for z in CatalogueRepository(_graph()).list_zones(None) if z["id"] == choice), None)
+        zone = next((z for z in CatalogueService(_graph()).zones() if z["id"] == choice), None)
         if zone is None:
             raise InvalidInput("unknown plant location", {"plant": [f"no zone '{choice}'"]})
         return {"latitude": zone["latitude"], "longitude": zone["longitude"], "label": zone["name"]}
@@ -98,7 +102,8 @@ def map_points(centre: tuple[float, float] | None, suppliers: list[dict], radius
 
 def _ring_steps(reach: float) -> list[float]:
     """Two or three round distances inside ``reach`` for the map's rings."""
-    step = next(s for s in (1, 2, 5, 10, 20, 25, 50, 100, 200, 500, 1000, 2000) if reach / s <= 3.5)
+    step = next((s for s in (1, 2, 5, 10, 20, 25, 50, 100, 200, 500, 1000, 2000) if reach / s <= 3.5),
+                10 ** math.ceil(math.log10(reach / 3.5)))
     return [step * k for k in range(1, int(reach // step) + 1)]
 
 
@@ -109,8 +114,11 @@ def _csv(filename: str, header: list[str], rows: list[list]) -> Response:
     writer = csv.writer(out)
     writer.writerow(header)
     writer.writerows([[_inert(cell) for cell in row] for row in rows])
-    return Response(out.getvalue(), mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    return Response(out.getvalue(), mimetype="text/csv", headers={"Content-Disposition": attachment(filename)})
+
+
+def _blank_if_none(value):
+    return "" if value is None else value
 
 
 def _inert(cell):
@@ -124,8 +132,7 @@ def _inert(cell):
 def search():
     """The sourcing need; with ``run``, the ranked suppliers, their map and the shortlist buttons."""
     require_role(principal(), "buyer")
-    words = wording()
-    zones = [z for z in CatalogueRepository(_graph()).list_zones("industrial_park")]
+    zones = CatalogueService(_graph()).zones("industrial_park")
     result, plant, shortlisted, errors = None, {}, set(), {}
     if request.args.get("run"):
         try:
@@ -138,7 +145,7 @@ def search():
     located = (plant.get("latitude"), plant.get("longitude")) if plant else None
     suppliers = [{**i["supplier"], "rank": i["rank"]} for i in (result or {}).get("items", [])]
     radius = request.args.get("max_distance_km", type=float)
-    return render_template("web/search.html", words=words, zones=zones, result=result, errors=errors,
+    return render_template("web/search.html", zones=zones, result=result, errors=errors, query=query_args(),
                            plant=plant, shortlisted=shortlisted, buyer=_buyer(), args=request.args,
                            map=map_points(located, suppliers, radius) if result else None,
                            status=422 if errors else 200), 422 if errors else 200
@@ -157,7 +164,7 @@ def search_csv():
                                             "distance", "reasons", "missing")]
     rows = [[i["rank"], i["score"], i["supplier"]["id"], i["supplier"]["name"],
              t("kind." + i["supplier"]["kind"], lang), i["supplier"].get("commune") or "",
-             i["supplier"].get("employees") or "", i["supplier"].get("distance_km") or "",
+             i["supplier"].get("employees") or "", _blank_if_none(i["supplier"].get("distance_km")),
              "; ".join(words.explanation(e) for e in i["explanations"]),
              "; ".join(words.missing(m) for m in i["missing"])] for i in result["items"]]
     return _csv("suppliers.csv", header, rows)
@@ -184,7 +191,7 @@ def supplier(enterprise_id):
     firm = EnterpriseService(_graph()).get(enterprise_id)
     buyer = _buyer() if principal().role in ("buyer", "admin") else None
     on_list = bool(buyer) and enterprise_id in ShortlistService(_graph()).holds(buyer, [enterprise_id])
-    return render_template("web/supplier.html", firm=firm, words=wording(), buyer=buyer, on_list=on_list)
+    return render_template("web/supplier.html", firm=firm, buyer=buyer, on_list=on_list)
 
 
 def _shortlist_owner() -> str:
@@ -205,10 +212,8 @@ def shortlist_change():
         service.remove(buyer, supplier_id)
     else:
         service.add(buyer, supplier_id)
-    target = request.form.get("back") or ""
-    if not target.startswith("/") or target.startswith("//"):
-        target = url_for("web.shortlist", buyer=buyer)
-    return redirect(target)
+    back = request.form.get("back")
+    return redirect(same_site(back) if back else url_for("web.shortlist", buyer=buyer))
 
 
 @web.route("/shortlist")
@@ -225,3 +230,8 @@ def shortlist_csv():
     rows = [[s["id"], s["name"], t("kind." + s["kind"], lang), s.get("commune") or "", s.get("employees") or "",
              s["added_at"]] for s in ShortlistService(_graph()).list(buyer)]
     return _csv(f"shortlist-{buyer}.csv", header, rows)
+
+
+def query_args() -> dict:
+    """The page's query string for links that repeat it (keys url_for would read as options dropped)."""
+    return {k: v for k, v in request.args.to_dict(flat=False).items() if not k.startswith("_")}
