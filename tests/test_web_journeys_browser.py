@@ -247,6 +247,12 @@ def test_organiser_builds_runs_and_changes_an_event(sign_in, lang):
     assert words["tell"] in page.inner_text("#notify")
     shot(page, f"event-change-{lang}")
 
+    # a large event is worked slot by slot: the outcomes (and meetings to cancel) of the slot chosen
+    page.select_option("#shown-slot", "1")
+    page.click("#slot-chooser button")
+    page.wait_for_selector("#outcome-table")
+    firsts = page.locator("#outcome-table tbody tr td:first-child").all_inner_texts()
+    assert firsts and all(text.startswith("2.") for text in firsts)
     row = page.locator("#outcome-table tbody tr").first
     row.locator("select[name=outcome]").select_option("follow_up")
     row.locator("button").click()

@@ -47,6 +47,15 @@ class ReadinessRepository:
             return record["b"] if record else None
         return self.graph.read(work)
 
+    def buyers_in_sectors(self, sectors: list[str], limit: int) -> list[dict]:
+        """FDI then large firms of the given sectors, by name: the buyers an SME may prepare for."""
+        return self.graph.read(lambda tx: [r["b"] for r in tx.run("""
+            MATCH (s:Sector)<-[:IN_SECTOR]-(b:Enterprise) WHERE s.id IN $sectors AND b.kind IN ['fdi', 'large']
+            WITH DISTINCT b
+            RETURN b {.id, .name, .kind} AS b
+            ORDER BY CASE b.kind WHEN 'fdi' THEN 0 ELSE 1 END, b.name, b.id LIMIT $limit""",
+            sectors=sectors, limit=limit)])
+
     def sector_target(self, sector_id: str) -> dict | None:
         def work(tx):
             record = tx.run("""

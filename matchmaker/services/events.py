@@ -347,8 +347,9 @@ class EventService:
                                           "start": event["slots"][m["slot"]]["start"]}
                                          for m in sheets.get(t["index"], [])]} for t in event["tables"]]}
 
-    def summary(self, event_id: str) -> dict:
-        event = self.get(event_id)
+    def summary(self, event_id: str, event: dict | None = None) -> dict:
+        """Requests met, breaks, and unmet requests with the reason (of ``event`` when already read)."""
+        event = event or self.get(event_id)
         schedule = self.current_schedule(event)
         view = self._view(event)
         unmet = event["schedule"]["unmet"]

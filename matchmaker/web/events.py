@@ -169,11 +169,16 @@ def event(event_id):
     """Everything about one event on one page: imports, scheduler, grid, changes, outcomes."""
     service = _service(event_id)
     ev = service.get(event_id)
-    summary = service.summary(event_id) if ev.get("schedule") else None
+    summary = service.summary(event_id, ev) if ev.get("schedule") else None
     names = {p["id"]: p.get("name") or p["id"] for p in ev["participants"]}
+    # Outcomes and cancellations are entered slot by slot: a large event has thousands of meetings.
+    shown = request.args.get("slot", type=int)
+    if shown is None or not 0 <= shown < len(ev["slots"]):
+        shown = 0
+    in_slot = [p for p in (ev.get("schedule") or {}).get("placements", []) if p["slot"] == shown]
     return render_template("web/event.html", ev=ev, summary=summary, grid=schedule_grid(ev), names=names,
                            outcomes=OUTCOMES, changes=CHANGES, time_limit_max=PAGE_TIME_LIMIT,
-                           recorded=service.recorded_outcomes(event_id))
+                           recorded=service.recorded_outcomes(event_id), shown_slot=shown, in_slot=in_slot)
 
 
 def schedule_grid(ev: dict) -> dict | None:
@@ -258,7 +263,9 @@ def event_outcome(event_id, meeting_id):
     data = load_form(MeetingOutcomeIn(), {"outcome": request.form.get("outcome"), "note": request.form.get("note")})
     service.record_outcome(event_id, meeting_id, data["outcome"], data.get("note"))
     flash(("outcome.saved", 1))
-    return redirect(url_for("web.event", event_id=event_id, _anchor="outcomes"))
+    slot = next((p["slot"] for p in (service.get(event_id).get("schedule") or {}).get("placements", [])
+                 if p["meeting"] == meeting_id), 0)
+    return redirect(url_for("web.event", event_id=event_id, slot=slot, _anchor="outcomes"))
 
 
 def _as_organiser_or_party(event_id: str, participant_id: str) -> EventService:

@@ -280,6 +280,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "event.from_slot": {"vi": "Giữ nguyên các cuộc gặp trước khung giờ", "en": "Keep meetings before slot"},
     "event.from_start": {"vi": "(từ đầu)", "en": "(from the start)"},
     "event.apply_change": {"vi": "Áp dụng và xếp lại", "en": "Apply and re-plan"},
+    "event.shown_slot": {"vi": "Các cuộc gặp của khung giờ", "en": "Meetings of slot"},
     "event.outcomes": {"vi": "Kết quả các cuộc gặp", "en": "Meeting outcomes"},
     "event.meeting": {"vi": "Cuộc gặp", "en": "Meeting"},
     "event.outcome": {"vi": "Kết quả", "en": "Outcome"},

@@ -11,26 +11,11 @@ from ..services.enterprises import EnterpriseService
 from ..services.readiness import ReadinessService
 from . import _graph, _model_store, load_form, principal, web
 
-BUYER_CHOICES = 40      # buyers offered as targets: the FDI and large firms of the SME's sectors
-
 
 def _service(sme_id: str) -> ReadinessService:
     """The service, once the person is shown to be this SME (or an admin): gaps are private."""
     require_tenant(principal(), sme_id, "sme")
     return ReadinessService(_graph(), _model_store())
-
-
-def _target_choices(firm: dict) -> list[dict]:
-    """Buyers worth preparing for: FDI, then large firms, of the SME's own sectors."""
-    enterprises, seen, buyers = EnterpriseService(_graph()), set(), []
-    for kind in ("fdi", "large"):
-        for sector in firm["sectors"]:
-            page = enterprises.list({"kind": kind, "sector": sector, "per_page": BUYER_CHOICES})
-            for b in page["items"]:
-                if b["id"] not in seen:
-                    seen.add(b["id"])
-                    buyers.append(b)
-    return buyers[:BUYER_CHOICES]
 
 
 @web.route("/readiness")
@@ -57,7 +42,7 @@ def readiness_page(sme_id):
                      else {"horizon_days": request.args.get("horizon_days")})
     gaps = service.gaps(sme_id, **args) if target else None    # a firm without a sector picks a target first
     return render_template("web/readiness.html", firm=firm, gaps=gaps, target=target,
-                           buyers=_target_choices(firm), priorities=service.priorities(sme_id),
+                           buyers=service.target_buyers(sme_id), priorities=service.priorities(sme_id),
                            peers=service.peers(sme_id), horizon_days=args["horizon_days"])
 
 
