@@ -2,6 +2,9 @@
 from __future__ import annotations
 
 import os
+import threading
+from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 
@@ -114,3 +117,34 @@ def demo_app(neo4j_settings, demo, tmp_path_factory):
     app.config["TESTING"] = True
     yield app
     app.extensions["graph"].close()
+
+
+# -- the pages in a real browser: Debian's Chromium, headless, driven by Playwright (./dev test installs it)
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"      # screenshots, kept by CI, not committed
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+@contextmanager
+def serving(app):
+    """The app on a free loopback port, in a thread, for the browser; its base URL."""
+    from werkzeug.serving import make_server
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """One headless Chromium for every browser test."""
+    from playwright.sync_api import sync_playwright
+    assert Path(CHROMIUM).exists(), "Chromium is missing: ./dev test installs it (apt package chromium)"
+    ARTIFACTS.mkdir(exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        yield browser
+        browser.close()

@@ -5,18 +5,13 @@ from __future__ import annotations
 import csv
 import io
 import re
-import threading
 from pathlib import Path
 
 import pytest
-from werkzeug.serving import make_server
 
+from conftest import ARTIFACTS, serving
 from scoring.text import fold
 
-ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
-CHROMIUM = "/usr/bin/chromium"
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 BUYER = "0110000019"          # Hwaorient Precision Vietnam (FDI, mechanical) in the seed-7 demo
 SME = "0111631333"            # Công ty TNHH Cơ khí Đông Á (SME, mechanical, 9 peers)
 SUPPLIERS = ["0110285103", "0110293022", "0110324698", "0110380131", "0110451402", "0110459321"]
@@ -30,33 +25,19 @@ WORDS = {"vi": {"results": "nhà cung cấp phù hợp", "reason": "tiêu chuẩ
 
 @pytest.fixture(scope="module")
 def site(demo_app):
-    server = make_server("127.0.0.1", 0, demo_app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-    assert Path(CHROMIUM).exists(), "Chromium is missing: ./dev test installs it (apt package chromium)"
-    ARTIFACTS.mkdir(exist_ok=True)
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=FLAGS)
-        yield chromium
-        chromium.close()
+    with serving(demo_app) as url:
+        yield url
 
 
 @pytest.fixture
-def sign_in(site, browser, session_graph):
+def sign_in(site, chromium, session_graph):
     """A fresh browser context signed in with a new key of the role, in the language asked for."""
     from matchmaker.services.access import KeyService
     contexts = []
 
     def make(role, tenant, lang):
         _, key = KeyService(session_graph).issue(role, tenant, label=f"browser {role}")
-        context = browser.new_context(accept_downloads=True, viewport={"width": 1280, "height": 900})
+        context = chromium.new_context(accept_downloads=True, viewport={"width": 1280, "height": 900})
         contexts.append(context)
         page = context.new_page()
         offsite = []
