@@ -2,6 +2,7 @@
 from flask import make_response, render_template
 from flask_smorest import Blueprint
 
+from ..downloads import attachment
 from . import caller, graph, model_store, require_role, require_tenant
 from .schemas import (AgendaArgs, ChangeIn, EventIn, MeetingOutcomeIn, MeetingRequestsIn, ParticipantsIn,
                       ScheduleArgs, SuggestionArgs, SuggestionDecision)
@@ -124,7 +125,7 @@ def participant_agenda(args, event_id, participant_id):
     if args["format"] == "ics":
         return make_response(service.agenda_ics(event_id, participant_id), 200, {
             "Content-Type": "text/calendar; charset=utf-8",
-            "Content-Disposition": f'attachment; filename="{event_id}-{participant_id}.ics"'})
+            "Content-Disposition": attachment(f"{event_id}-{participant_id}.ics")})
     body = service.agenda(event_id, participant_id)
     if args["format"] == "html":
         return make_response(render_template("agenda.html", agenda=body), 200,

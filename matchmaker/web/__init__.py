@@ -10,7 +10,7 @@ from __future__ import annotations
 import hmac
 import logging
 import secrets
-from urllib.parse import quote, urlsplit
+from urllib.parse import urlsplit
 
 from flask import Blueprint, g, redirect, render_template, request, session, url_for
 from marshmallow import ValidationError
@@ -67,12 +67,6 @@ def same_site(target: str | None) -> str:
     if parts.scheme or parts.netloc or target.startswith("//"):
         return url_for("web.home")
     return target
-
-
-def attachment(filename: str) -> str:
-    """A Content-Disposition for a download whose name may hold Vietnamese letters (RFC 6266/5987)."""
-    plain = "".join(c if c.isascii() and (c.isalnum() or c in "-_.") else "_" for c in filename)
-    return f"attachment; filename=\"{plain}\"; filename*=UTF-8''{quote(filename, safe='')}"
 
 
 def _next_page() -> str:

@@ -9,12 +9,15 @@ from datetime import datetime, timedelta
 from flask import flash, make_response, redirect, render_template, request, url_for
 from marshmallow import ValidationError
 
+from scoring.text import fold
+
 from ..api.schemas import ChangeIn, EventIn, MeetingOutcomeIn, MeetingRequestIn, ParticipantIn, ScheduleArgs
+from ..downloads import attachment
 from ..errors import Conflict, DomainError, InvalidInput, flatten_messages
 from ..importing.sheets import read_rows
 from ..services.access import require_role, require_tenant
 from ..services.events import EventService
-from . import _graph, attachment, load_form, principal, web
+from . import _graph, load_form, principal, web
 
 PAGE_TIME_LIMIT = 90        # seconds: a page waits for the solver; a web worker's timeout is 120 s
 OUTCOMES = ("held", "no_show", "no_interest", "follow_up", "nda", "sample_order", "contract")
@@ -49,10 +52,14 @@ def _text(value) -> str | None:
     return text or None
 
 
-def _numbers(value, shift: int = 1) -> list[int | str]:
+def _items(value) -> list[str]:
+    """'a; b, c' -> ['a', 'b', 'c']."""
+    return [p for p in re.split(r"[;,\s]+", _text(value) or "") if p]
+
+
+def _numbers(value) -> list[int | str]:
     """'1; 4' -> [0, 3]: people number slots and tables from 1; the API from 0."""
-    parts = [p for p in re.split(r"[;,\s]+", _text(value) or "") if p]
-    return [int(p) - shift if p.isdigit() else p for p in parts]
+    return [int(p) - 1 if p.isdigit() else p for p in _items(value)]
 
 
 def participant_row(row: dict) -> dict:
@@ -60,7 +67,7 @@ def participant_row(row: dict) -> dict:
     row = {_COLUMNS.get(k, k): v for k, v in row.items()}
     out = {k: _text(row.get(k)) for k in ("id", "name", "enterprise", "max_meetings")}
     role = _text(row.get("role"))
-    out["role"] = _ROLES.get(_fold(role), role) if role else None
+    out["role"] = _ROLES.get(fold(role), role) if role else None
     out["forbidden_slots"] = _numbers(row.get("forbidden_slots"))
     hosted = _numbers(row.get("hosted_table"))
     out["hosted_table"] = hosted[0] if hosted else None
@@ -73,12 +80,7 @@ def request_row(row: dict) -> dict:
     fixed = _numbers(row.get("fixed_slot"))
     return {"from": _text(row.get("from")), "to": _text(row.get("to")), "priority": _text(row.get("priority")),
             "fixed_slot": fixed[0] if fixed else None,
-            "after": [p for p in re.split(r"[;,\s]+", _text(row.get("after")) or "") if p]}
-
-
-def _fold(text):
-    from scoring.text import fold
-    return fold(text)
+            "after": _items(row.get("after"))}
 
 
 def _validated(rows: list[dict], schema) -> list[dict]:

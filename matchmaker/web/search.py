@@ -8,14 +8,15 @@ import math
 
 from flask import Response, redirect, render_template, request, url_for
 
-from ..api.schemas import AdHocSearch
+from ..api.schemas import AdHocSearch, EnterpriseQueryArgs
+from ..downloads import attachment
 from ..errors import InvalidInput, NotFound
 from ..services.catalogues import CatalogueService
 from ..services.access import require_role, require_tenant
 from ..services.enterprises import EnterpriseService
 from ..services.matching import MatchService
 from ..services.shortlists import ShortlistService
-from . import _graph, _model_store, attachment, load_form, principal, same_site, web, wording
+from . import _graph, _model_store, load_form, principal, same_site, web, wording
 from .i18n import t
 
 MAP_SIZE = 400          # the map's SVG viewBox is MAP_SIZE x MAP_SIZE, the plant at its centre
@@ -95,9 +96,8 @@ def map_points(centre: tuple[float, float] | None, suppliers: list[dict], radius
     for s in located:
         dx, dy = offset(s)
         points.append({**s, "x": round(half + dx * scale, 1), "y": round(half - dy * scale, 1)})
-    rings = [r for r in _ring_steps(reach)]
     return {"size": MAP_SIZE, "centre": half, "points": points,
-            "rings": [{"km": r, "r": round(r * scale, 1)} for r in rings]}
+            "rings": [{"km": r, "r": round(r * scale, 1)} for r in _ring_steps(reach)]}
 
 
 def _ring_steps(reach: float) -> list[float]:
@@ -147,8 +147,7 @@ def search():
     radius = request.args.get("max_distance_km", type=float)
     return render_template("web/search.html", zones=zones, result=result, errors=errors, query=query_args(),
                            plant=plant, shortlisted=shortlisted, buyer=_buyer(), args=request.args,
-                           map=map_points(located, suppliers, radius) if result else None,
-                           status=422 if errors else 200), 422 if errors else 200
+                           map=map_points(located, suppliers, radius) if result else None), 422 if errors else 200
 
 
 @web.route("/search.csv")
@@ -176,13 +175,8 @@ def suppliers():
     q = (request.args.get("q") or "").strip()
     found = None
     if q:
-        found = EnterpriseService(_graph()).list(load_form(_directory_args(), {"q": q, "per_page": 50}))
+        found = EnterpriseService(_graph()).list(load_form(EnterpriseQueryArgs(), {"q": q, "per_page": 50}))
     return render_template("web/suppliers.html", q=q, found=found)
-
-
-def _directory_args():
-    from ..api.schemas import EnterpriseQueryArgs
-    return EnterpriseQueryArgs()
 
 
 @web.route("/suppliers/<string:enterprise_id>")
