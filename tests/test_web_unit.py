@@ -1,4 +1,5 @@
 """Wording and formats in Vietnamese and English (no Flask, no graph)."""
+import re
 from datetime import date, datetime, timedelta, timezone
 
 from matchmaker.web.i18n import LANGUAGES, MESSAGES, Formats, language_of, t
@@ -7,6 +8,9 @@ from matchmaker.web.i18n import LANGUAGES, MESSAGES, Formats, language_of, t
 def test_every_message_exists_in_both_languages():
     assert all(set(LANGUAGES) <= set(entry) and all(entry[lang].strip() for lang in LANGUAGES)
                for entry in MESSAGES.values())
+    for entry in MESSAGES.values():       # a singular form names the same values as its plural
+        for form in [f for f in entry if f.endswith("_one")]:
+            assert sorted(re.findall(r"{(\w+)}", entry[form])) == sorted(re.findall(r"{(\w+)}", entry[form[:2]]))
 
 
 def test_language_falls_back_to_vietnamese():
@@ -31,6 +35,12 @@ def test_large_sums_and_revenue_bands_read_as_people_say_them():
     assert vi.revenue_band("3-50bn VND") == "3 tỷ đồng – 50 tỷ đồng"
     assert en.revenue_band("<3bn VND") == "under VND 3 billion"
     assert en.revenue_band("about 3 billion") == "about 3 billion" and en.revenue_band(None) == ""
+
+
+def test_english_says_one_in_the_singular():
+    assert t("search.results", "en", quantity=1, total="1") == "1 matching supplier"
+    assert t("search.results", "en", quantity=2, total="2") == "2 matching suppliers"
+    assert t("search.results", "vi", quantity=1, total="1") == "1 nhà cung cấp phù hợp"
 
 
 def test_messages_fill_their_values():
@@ -81,6 +91,7 @@ def test_explanations_and_missing_items_in_each_language():
     covers = {"reason": "covers_all", "capabilities": ["cnc-milling"]}
     assert vi.explanation(covers) == "có đủ năng lực cần thiết (Phay CNC)"
     assert en.explanation({"reason": "covers_share", "share": 0.5}) == "covers 50% of the needed capabilities"
+    assert en.explanation({"reason": "large_fdi_customers", "count": 1200}) == "already supplies 1,200 large or FDI firms"
     expired = {"type": "standard", "id": "iso-9001", "mandatory": True, "reason": "expired"}
     assert en.missing(expired) == "ISO 9001 Quality management: certificate expired (mandatory)"
     related = {"type": "capability", "id": "cnc-milling", "reason": "related", "related": "machining"}

@@ -86,7 +86,8 @@ MESSAGES: dict[str, dict[str, str]] = {
                               "en": "Also show suppliers missing a mandatory standard"},
     "search.buyer": {"vi": "Bên mua (mã doanh nghiệp)", "en": "Buyer (enterprise id)"},
     "search.submit": {"vi": "Tìm kiếm", "en": "Search"},
-    "search.results": {"vi": "{total} nhà cung cấp phù hợp", "en": "{total} matching suppliers"},
+    "search.results": {"vi": "{total} nhà cung cấp phù hợp", "en": "{total} matching suppliers",
+                       "en_one": "{total} matching supplier"},
     "search.no_results": {"vi": "Không có nhà cung cấp nào đáp ứng các điều kiện bắt buộc. Hãy nới khoảng cách hoặc bỏ bớt tiêu chuẩn bắt buộc.",
                           "en": "No supplier meets the hard conditions. Widen the distance or make fewer standards mandatory."},
     "search.rank": {"vi": "Hạng", "en": "Rank"},
@@ -106,7 +107,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "search.find_firm": {"vi": "Tìm doanh nghiệp theo tên", "en": "Find a firm by name"},
     "search.find_firm_help": {"vi": "Gõ có dấu hay không dấu đều được: “Đông Anh” và “dong anh” cho cùng kết quả.",
                               "en": "With or without Vietnamese accents: “Đông Anh” and “dong anh” find the same firms."},
-    "search.firms_found": {"vi": "{total} doanh nghiệp", "en": "{total} firms"},
+    "search.firms_found": {"vi": "{total} doanh nghiệp", "en": "{total} firms", "en_one": "{total} firm"},
     "shortlist.title": {"vi": "Danh sách rút gọn", "en": "Shortlist"},
     "shortlist.add": {"vi": "Thêm vào danh sách rút gọn", "en": "Add to shortlist"},
     "shortlist.remove": {"vi": "Bỏ khỏi danh sách rút gọn", "en": "Remove from shortlist"},
@@ -193,7 +194,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "ready.cap_partial": {"vi": "Mới có năng lực gần: {related}", "en": "Related capability only: {related}"},
     "ready.priorities_title": {"vi": "Nên bổ sung gì trước", "en": "Which gap to close first"},
     "ready.considered": {"vi": "Xét {requests} yêu cầu mua hàng đang mở trong tầm với; hiện đủ điều kiện cho {eligible}.",
-                         "en": "{requests} open sourcing requests within reach considered; eligible now for {eligible}."},
+                         "en": "{requests} open sourcing requests within reach considered; eligible now for {eligible}.",
+                         "en_one": "{requests} open sourcing request within reach considered; eligible now for {eligible}."},
     "ready.gap": {"vi": "Còn thiếu", "en": "Gap"},
     "ready.unlocks_requests": {"vi": "Mở thêm yêu cầu", "en": "Requests it opens"},
     "ready.unlocks_buyers": {"vi": "Bên mua", "en": "Buyers"},
@@ -204,7 +206,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "ready.effort_high": {"vi": "cao", "en": "high"},
     "ready.type_standard": {"vi": "tiêu chuẩn", "en": "standard"},
     "ready.type_capability": {"vi": "năng lực", "en": "capability"},
-    "ready.other_gaps": {"vi": "{n} yêu cầu cần, nhưng còn thiếu mục khác", "en": "asked for by {n} requests, other gaps remain"},
+    "ready.other_gaps": {"vi": "{n} yêu cầu cần, nhưng còn thiếu mục khác", "en": "asked for by {n} requests, other gaps remain",
+                         "en_one": "asked for by {n} request, other gaps remain"},
     "ready.fdi_count": {"vi": "{n} FDI", "en": "{n} FDI"},
     "ready.no_priorities": {"vi": "Không có yêu cầu mua hàng đang mở nào trong tầm với đòi hỏi thêm tiêu chuẩn hay năng lực.",
                             "en": "No open sourcing request within reach asks for anything more."},
@@ -265,7 +268,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "event.status_feasible": {"vi": "Hợp lệ, chưa chứng minh tối ưu", "en": "Valid, not proven optimal"},
     "event.summary": {"vi": "{met}/{requests} yêu cầu được xếp; {breaks} khoảng trống; phiên bản {version}.",
                       "en": "{met} of {requests} requests met; {breaks} idle gaps; version {version}."},
-    "event.unmet": {"vi": "{n} yêu cầu chưa xếp được", "en": "{n} requests not met"},
+    "event.unmet": {"vi": "{n} yêu cầu chưa xếp được", "en": "{n} requests not met", "en_one": "{n} request not met"},
     "event.slot": {"vi": "Khung giờ", "en": "Slot"},
     "event.last_change": {"vi": "Thay đổi gần nhất: {change}", "en": "Last change: {change}"},
     "event.legend_moved": {"vi": "đã dời", "en": "moved"},
@@ -312,8 +315,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "outcome.nda": {"vi": "Ký NDA", "en": "NDA signed"},
     "outcome.sample_order": {"vi": "Đặt hàng mẫu", "en": "Sample order"},
     "outcome.contract": {"vi": "Ký hợp đồng", "en": "Contract"},
-    "flash.imported.participants": {"vi": "Đã nhập {n} người tham dự.", "en": "{n} participants imported."},
-    "flash.imported.requests": {"vi": "Đã nhập {n} yêu cầu gặp.", "en": "{n} meeting requests imported."},
+    "flash.imported.participants": {"vi": "Đã nhập {n} người tham dự.", "en": "{n} participants imported.",
+                                    "en_one": "{n} participant imported."},
+    "flash.imported.requests": {"vi": "Đã nhập {n} yêu cầu gặp.", "en": "{n} meeting requests imported.",
+                                "en_one": "{n} meeting request imported."},
     "flash.outcome.saved": {"vi": "Đã lưu kết quả.", "en": "Outcome saved."},
 }
 
@@ -324,10 +329,12 @@ def language_of(value: str | None) -> str:
     return value if value in LANGUAGES else DEFAULT_LANGUAGE
 
 
-def t(key: str, lang: str, **values) -> str:
-    """The message in ``lang`` with ``values`` filled in; the English text if a translation is missing."""
+def t(key: str, lang: str, quantity: int | None = None, **values) -> str:
+    """The message in ``lang`` with ``values`` filled in; the English text if a translation is missing.
+    With ``quantity`` 1, the singular form ("en_one") where the language has one (Vietnamese has none)."""
     entry = MESSAGES[key]
-    return entry.get(lang, entry["en"]).format(**values)
+    text = entry.get(f"{lang}_one") if quantity == 1 else None
+    return (text or entry.get(lang, entry["en"])).format(**values)
 
 
 class Formats:
