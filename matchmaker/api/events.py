@@ -3,7 +3,7 @@ from flask import make_response, render_template
 from flask_smorest import Blueprint
 
 from ..downloads import attachment
-from . import caller, graph, model_store, require_role, require_tenant
+from . import caller, graph, model_store, require_role
 from .schemas import (AgendaArgs, ChangeIn, EventIn, MeetingOutcomeIn, MeetingRequestsIn, ParticipantsIn,
                       ScheduleArgs, SuggestionArgs, SuggestionDecision)
 from ..services.events import EventService
@@ -18,19 +18,14 @@ def _service():
 def _as_organiser(event_id: str) -> EventService:
     """The service, once the caller is shown to be the event's organiser (or an admin)."""
     service = _service()
-    require_tenant(caller(), service.organiser_of(event_id), "organiser")
+    service.check_organiser(caller(), event_id)
     return service
 
 
 def _as_organiser_or_party(event_id: str, participant_ids: list[str]) -> EventService:
     """The organiser, an admin, or a buyer or SME that one of the participants represents."""
     service = _service()
-    organiser = service.organiser_of(event_id)
-    principal = caller()
-    if principal.role in ("buyer", "sme"):
-        require_tenant(principal, service.enterprises_of(event_id, participant_ids), "buyer", "sme")
-    else:
-        require_tenant(principal, organiser, "organiser")
+    service.check_organiser_or_party(caller(), event_id, participant_ids)
     return service
 
 

@@ -14,6 +14,7 @@ from ..repositories.enterprises import EnterpriseRepository
 from ..repositories.events import EventRepository
 from ..repositories.sourcing import SourcingRepository
 from . import now_iso
+from .access import Principal, require_tenant
 
 ACTIVE_REQUESTS = ("open", "accepted")
 
@@ -59,6 +60,18 @@ class EventService:
         if not found:
             raise NotFound(f"no event with id '{event_id}'")
         return organiser
+
+    def check_organiser(self, principal: Principal, event_id: str) -> None:
+        """The event's organiser or an admin may go on (404 for an unknown event, 403 for others)."""
+        require_tenant(principal, self.organiser_of(event_id), "organiser")
+
+    def check_organiser_or_party(self, principal: Principal, event_id: str, participant_ids: list[str]) -> None:
+        """The organiser, an admin, or a buyer or SME that one of the participants represents."""
+        organiser = self.organiser_of(event_id)      # 404 for an unknown event, whoever asks
+        if principal.role in ("buyer", "sme"):
+            require_tenant(principal, self.enterprises_of(event_id, participant_ids), "buyer", "sme")
+        else:
+            require_tenant(principal, organiser, "organiser")
 
     def enterprises_of(self, event_id: str, participant_ids: list[str]) -> set[str]:
         """The enterprises that the given participants represent."""

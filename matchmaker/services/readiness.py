@@ -242,10 +242,9 @@ class ReadinessService:
             for r in requests:
                 r["cutoff_score"] = scores.get(r["id"], r.get("cutoff_score"))
 
-    def target_buyers(self, sme_id: str, limit: int = 40) -> list[dict]:
-        """Buyers worth preparing for: the FDI, then large, firms of the SME's own sectors."""
-        sme = self._sme(sme_id, date.today())
-        return self.repo.buyers_in_sectors(sme["sectors"], limit) if sme["sectors"] else []
+    def target_buyers(self, sectors: list[str], limit: int = 40) -> list[dict]:
+        """Buyers worth preparing for: the FDI, then large, firms of an SME's sectors."""
+        return self.repo.buyers_in_sectors(sectors, limit) if sectors else []
 
     # -- peers ---------------------------------------------------------------------------------
     def peers(self, sme_id: str) -> dict:

@@ -15,7 +15,7 @@ from ..api.schemas import ChangeIn, EventIn, MeetingOutcomeIn, MeetingRequestIn,
 from ..downloads import attachment
 from ..errors import Conflict, DomainError, InvalidInput, flatten_messages
 from ..importing.sheets import read_rows
-from ..services.access import require_role, require_tenant
+from ..services.access import require_role
 from ..services.events import EventService
 from . import _graph, load_form, principal, web
 
@@ -39,7 +39,7 @@ _ROLES = {"buyer": "buyer", "ben mua": "buyer", "supplier": "supplier", "nha cun
 def _service(event_id: str) -> EventService:
     """The service, once the person is shown to be the event's organiser (or an admin)."""
     service = EventService(_graph())
-    require_tenant(principal(), service.organiser_of(event_id), "organiser")
+    service.check_organiser(principal(), event_id)
     return service
 
 
@@ -273,12 +273,7 @@ def event_outcome(event_id, meeting_id):
 def _as_organiser_or_party(event_id: str, participant_id: str) -> EventService:
     """The organiser, an admin, or the buyer or SME the participant represents (as in the API)."""
     service = EventService(_graph())
-    organiser = service.organiser_of(event_id)      # 404 for an unknown event, whoever asks
-    p = principal()
-    if p.role in ("buyer", "sme"):
-        require_tenant(p, service.enterprises_of(event_id, [participant_id]), "buyer", "sme")
-    else:
-        require_tenant(p, organiser, "organiser")
+    service.check_organiser_or_party(principal(), event_id, [participant_id])
     return service
 
 

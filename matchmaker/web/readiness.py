@@ -42,7 +42,7 @@ def readiness_page(sme_id):
                      else {"horizon_days": request.args.get("horizon_days")})
     gaps = service.gaps(sme_id, **args) if target else None    # a firm without a sector picks a target first
     return render_template("web/readiness.html", firm=firm, gaps=gaps, target=target,
-                           buyers=service.target_buyers(sme_id), priorities=service.priorities(sme_id),
+                           buyers=service.target_buyers(firm["sectors"]), priorities=service.priorities(sme_id),
                            peers=service.peers(sme_id), horizon_days=args["horizon_days"])
 
 
