@@ -2,8 +2,7 @@
 
 A person signs in with their API key; the page session (signed cookie, HttpOnly) keeps the key's id
 and stored digest, never the key, and every page checks them against the graph, so a revoked key
-signs the person out at once. Every
-form that posts carries the session's CSRF token.
+signs the person out at once. Every form that posts carries the session's CSRF token.
 """
 from __future__ import annotations
 
@@ -64,7 +63,7 @@ def same_site(target: str | None) -> str:
     if not target.startswith("/") or "\\" in target or any(ord(c) < 0x21 or ord(c) == 0x7f for c in target):
         return url_for("web.home")
     parts = urlsplit(target)
-    if parts.scheme or parts.netloc or target.startswith("//"):
+    if parts.scheme or parts.netloc:
         return url_for("web.home")
     return target
 
