@@ -233,7 +233,8 @@ def _comparable(request: dict) -> dict:
             "standards": sorted((s["id"], bool(s["mandatory"])) for s in request.get("standards") or [])}
 
 
-def _short(standard_id: str) -> str:
+def standard_short_name(standard_id: str) -> str:
+    """'iatf-16949' -> 'IATF 16949': how people write a standard in a sentence."""
     return standard_id.upper().replace("-", " ")
 
 
@@ -301,7 +302,7 @@ def reason_text(explanation: dict) -> str:
     if "capabilities" in values:
         values["capabilities"] = ", ".join(values["capabilities"])[:80]
     if "standards" in values:
-        values["standards"] = ", ".join(_short(s) for s in values["standards"])
+        values["standards"] = ", ".join(standard_short_name(s) for s in values["standards"])
     return REASON_TEXT[explanation["reason"]].format(**values)
 
 

@@ -12,6 +12,8 @@ from babel.numbers import format_compact_decimal, format_currency, format_decima
 
 from scoring.text import fold
 
+from ..services.matching import standard_short_name
+
 LANGUAGES = ("vi", "en")
 _BAND = re.compile(r"^\s*(<)?\s*(\d+(?:\.\d+)?)(?:\s*-\s*(\d+(?:\.\d+)?))?\s*bn\s+([A-Z]{3})\s*$")
 DEFAULT_LANGUAGE = "vi"
@@ -467,15 +469,12 @@ class Wording:
         """Catalogue entries ordered by their name as the reader sees it (accents folded)."""
         return sorted(items, key=lambda x: fold(self.name(x["id"])))
 
-    def short(self, standard_id: str) -> str:
-        return standard_id.upper().replace("-", " ")
-
     def explanation(self, e: dict) -> str:
         values = {k: v for k, v in e.items() if k != "reason"}
         if "capabilities" in values:
             values["capabilities"] = ", ".join(self.name(c) for c in values["capabilities"])
         if "standards" in values:
-            values["standards"] = ", ".join(self.short(s) for s in values["standards"])
+            values["standards"] = ", ".join(standard_short_name(s) for s in values["standards"])
         if "share" in values:
             values["share"] = self.fmt.percent(values["share"])
         if "km" in values:
