@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, g, redirect, render_template, request, session, url_for
 from marshmallow import ValidationError
-from neo4j.exceptions import ServiceUnavailable, SessionExpired
+from neo4j.exceptions import ClientError, ServiceUnavailable, SessionExpired
 from werkzeug.exceptions import BadRequest, HTTPException
 from werkzeug.local import LocalProxy
 
@@ -119,6 +119,14 @@ def _http_error_page(err: HTTPException):
 def _graph_down_page(err):
     return render_template("web/error.html", status=503, message="the graph database is not reachable",
                            fields={}), 503
+
+
+@web.errorhandler(ClientError)
+def _graph_refused_page(err: ClientError):
+    if (err.code or "").startswith("Neo.ClientError.Transaction.TransactionTimedOut"):
+        return render_template("web/error.html", status=503, message="the query ran longer than the service allows",
+                               fields={}), 503
+    return _unexpected_page(err)
 
 
 @web.errorhandler(Exception)

@@ -265,9 +265,9 @@ def event_outcome(event_id, meeting_id):
     data = load_form(MeetingOutcomeIn(), {"outcome": request.form.get("outcome"), "note": request.form.get("note")})
     service.record_outcome(event_id, meeting_id, data["outcome"], data.get("note"))
     flash(("outcome.saved", 1))
-    slot = next((p["slot"] for p in (service.get(event_id).get("schedule") or {}).get("placements", [])
-                 if p["meeting"] == meeting_id), 0)
-    return redirect(url_for("web.event", event_id=event_id, slot=slot, _anchor="outcomes"))
+    # back to the slot the organiser was working on (the form says which; no second read of the event)
+    return redirect(url_for("web.event", event_id=event_id, slot=request.form.get("slot", 0, type=int),
+                            _anchor="outcomes"))
 
 
 def _as_organiser_or_party(event_id: str, participant_id: str) -> EventService:
