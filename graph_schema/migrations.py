@@ -52,6 +52,24 @@ MIGRATIONS: tuple[Migration, ...] = (
         "CREATE CONSTRAINT api_key_id IF NOT EXISTS FOR (k:ApiKey) REQUIRE k.id IS UNIQUE",
         "CREATE INDEX event_organiser IF NOT EXISTS FOR (e:Event) ON (e.organiser)",
     )),
+    # Ids of requests, events and outcomes are made by the server; what a caller may retry on is its own
+    # reference (unique per owner) or, for an outcome, what it is about. Existing records keep their ids.
+    Migration(6, "owner-scoped references and outcome keys", (
+        "MATCH (b:Enterprise)-[:POSTED]->(r:SourcingRequest) WHERE r.ref_key IS NULL "
+        "SET r.reference = coalesce(r.reference, r.id), r.ref_key = b.id + '|' + coalesce(r.reference, r.id)",
+        "MATCH (ev:Event) WHERE ev.ref_key IS NULL "
+        "SET ev.reference = coalesce(ev.reference, ev.id), "
+        "ev.ref_key = coalesce(ev.organiser, '') + '|' + coalesce(ev.reference, ev.id)",
+        "MATCH (o:MatchOutcome) WHERE o.key IS NULL AND o.source STARTS WITH 'event:' "
+        "SET o.key = 'meeting:' + o.id",
+        "MATCH (o:MatchOutcome)-[:BUYER]->(b), (o)-[:SUPPLIER]->(s) WHERE o.key IS NULL "
+        "WITH o, min(b.id) AS buyer, min(s.id) AS supplier "
+        "SET o.key = 'contact:' + buyer + '|' + supplier + '|' "
+        "+ coalesce(head([(o)-[:FOR_REQUEST]->(r) | r.id]), '') + '|' + toString(o.occurred_on)",
+        "CREATE CONSTRAINT sourcing_request_ref_key IF NOT EXISTS FOR (r:SourcingRequest) REQUIRE r.ref_key IS UNIQUE",
+        "CREATE CONSTRAINT event_ref_key IF NOT EXISTS FOR (e:Event) REQUIRE e.ref_key IS UNIQUE",
+        "CREATE CONSTRAINT match_outcome_key IF NOT EXISTS FOR (o:MatchOutcome) REQUIRE o.key IS UNIQUE",
+    )),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version
