@@ -1,8 +1,15 @@
-"""Text normalisation for Vietnamese and English names: diacritics folded, legal forms dropped."""
+"""Text normalisation for Vietnamese and English names: diacritics folded, legal forms dropped.
+
+``fold``, ``tokens`` and ``slug`` serve search and ids. The rest serves duplicate detection:
+``name_parts`` reduces a firm name as people spell it (legal forms with or without dots, spaced-out
+letters, Vietnamese with or without accents) to its words, and ``blocking_keys`` gives the short keys
+stored on each enterprise so that two spellings of one firm meet without a scan of all enterprises.
+"""
 from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
 
 _SPECIAL = str.maketrans({"đ": "d", "Đ": "D", "ø": "o", "Ø": "O", "ß": "ss", "ł": "l", "Ł": "L"})
 _NON_WORD = re.compile(r"[^0-9a-z]+")
@@ -28,10 +35,281 @@ def tokens(text: str | None) -> list[str]:
     return [t for t in fold(text).split() if t]
 
 
+# -- firm names as people spell them -----------------------------------------------------------
+
+def _phrases(text: str) -> list[tuple[str, ...]]:
+    return [tuple(p.split()) for p in text.strip().split("\n") if p.strip()]
+
+
+# Legal forms, matched as whole phrases on the folded words (longest first), so that a Vietnamese
+# word that is also part of a form ("thanh" in "một thành viên", "han" in "hữu hạn") is kept in a name.
+_LEGAL_PHRASES = _phrases("""
+cong ty trach nhiem huu han mot thanh vien
+cong ty trach nhiem huu han hai thanh vien tro len
+cong ty trach nhiem huu han
+trach nhiem huu han mot thanh vien
+trach nhiem huu han
+cong ty tnhh mtv
+cong ty tnhh
+cong ty co phan
+cong ty cp
+tong cong ty
+cong ty
+cty tnhh
+cty cp
+cty
+ctcp
+ct cp
+tnhh mtv
+tnhh
+mot thanh vien
+hai thanh vien
+co phan
+cp
+mtv
+doanh nghiep tu nhan
+doanh nghiep tn
+doanh nghiep
+dntn
+hop tac xa
+htx
+co operative
+cooperative
+ty
+tap doan
+chi nhanh
+co ltd
+co limited
+company limited
+private limited
+pvt ltd
+pte ltd
+sdn bhd
+joint stock company
+joint stock
+jointstock company
+jointstock
+s de rl de cv
+s de rl
+sa de cv
+de cv
+sde rl
+company
+co
+corporation
+corp
+incorporated
+inc
+limited
+ltd
+ltda
+llc
+llp
+lp
+plc
+pte
+pvt
+private
+jsc
+gmbh
+ag
+kg
+srl
+sarl
+sas
+sa
+spa
+sl
+bv
+nv
+ab
+oy
+kk
+cv
+pt
+tbk
+""")
+
+# Words about what a firm does or where it is, not which firm it is. Each maps to a tag so that
+# "May mặc Minh Phát" and "Minh Phat Garment" agree, and "Minh Long Mechanical" and "Minh Long
+# Electronics" do not (the tag differs).
+_GENERIC_PHRASES: dict[tuple[str, ...], str] = {}
+for _tag, _words in {
+    "apparel": "may mac|det may|may|det|garment|garments|apparel|apparels|textile|textiles|knitting|knitwear|"
+               "knitwears|knit|fashion|fashions|clothing|wear|wears|sweater|sweaters|tex|dyeing|weaving|"
+               "spinning|sewing|socks|sock|headwear|underwear|intimate|sportswear|sportwear",
+    "footwear": "giay|giay da|footwear|shoe|shoes|shoes factory",
+    "leather": "da|leather",
+    "mechanical": "cokhi|codien|mechanical|mechanics|engineering|ky thuat|machinery|che tao|precision|chinh xac",
+    "electronics": "dien tu|electronic|electronics|dien|electric|electrical|thiet bi dien",
+    "plastics": "nhua|plastic|plastics",
+    "trade": "thuong mai|tm|trading|trade|commercial|xuat nhap khau|xnk|import export|export import|exports|export",
+    "services": "dich vu|dv|service|services",
+    "production": "san xuat|sx|manufacturing|manufacturer|mfg|production|industries|industry|industrial|"
+                  "cong nghiep|factory|nha may|xuong|xi nghiep|works|mills|mill|plant",
+    "construction": "xay dung|xd|construction|xay lap|builders",
+    "investment": "dau tu|investment|investments|dt",
+    "technology": "cong nghe|technology|technologies|tech|cn",
+    "food": "thuc pham|food|foods|che bien|processing|nong nghiep|nong san|agriculture|agricultural",
+    "packaging": "bao bi|packaging|pack",
+    "printing": "in an|printing|print",
+    "wood": "go|wood|wooden|noi that|furniture",
+    "transport": "van tai|logistics|transport|giao nhan",
+    "chemicals": "hoa chat|chemical|chemicals",
+    "steel": "thep|steel|kim loai|metal|metals",
+    "general": "tong hop|general|phat trien|development|enterprise|enterprises|vietnam|viet nam|vn|vina|"
+               "asia|global|unit|branch|hanoi|ha noi|city",
+}.items():
+    for _phrase in _words.split("|"):
+        _GENERIC_PHRASES[tuple(_phrase.split())] = _tag
+_GENERIC_MAX = max(len(p) for p in _GENERIC_PHRASES)
+_LEGAL_MAX = max(len(p) for p in _LEGAL_PHRASES)
+_LEGAL_SET = frozenset(_LEGAL_PHRASES)
+_ROMAN = {"i": "1", "ii": "2", "iii": "3", "iv": "4", "v": "5", "vi": "6", "vii": "7", "viii": "8", "ix": "9",
+          "x": "10", "ll": "2", "lll": "3"}
+
+
+@dataclass(frozen=True)
+class NameParts:
+    """A firm name reduced: ``words`` without legal forms; ``distinctive`` also without the generic
+    words (sector, place, 'factory'); ``tags`` what the generic words say; ``numbers`` unit numbers."""
+    words: tuple[str, ...]
+    distinctive: tuple[str, ...]
+    tags: frozenset
+    numbers: frozenset
+
+    @property
+    def joined(self) -> str:
+        """The distinctive words without spaces: 'Han es Ink' and 'HanesInk' are both 'hanesink'."""
+        return "".join(self.distinctive or self.words)
+
+
+def _join_spaced_letters(words: list[str]) -> list[str]:
+    """'h a n e s' -> 'hanes', 's a de c v' -> 'sa de cv' (letters written with dots or spaces)."""
+    out: list[str] = []
+    run: list[str] = []
+    for w in words + [""]:
+        if len(w) == 1 and w.isalpha():
+            run.append(w)
+            continue
+        if run:
+            out.append("".join(run))
+            run = []
+        if w:
+            out.append(w)
+    return out
+
+
+_GLUED_PREFIXES = ("tnhh", "ctcp", "cty")
+_GLUED_BEFORE = frozenset(("ltd", "limited", "jsc", "inc", "ltda"))
+
+
+def _unglue_legal_forms(words: list[str]) -> list[str]:
+    """'TNHHCường' -> 'tnhh cuong'; 'DELTACo., Ltd' -> 'delta co ltd' (a form typed without a space)."""
+    out = []
+    for i, w in enumerate(words):
+        prefix = next((p for p in _GLUED_PREFIXES if w.startswith(p) and len(w) >= len(p) + 2), None)
+        if prefix:
+            out.extend((prefix, w[len(prefix):]))
+        elif w.endswith("co") and len(w) >= 5 and i + 1 < len(words) and words[i + 1] in _GLUED_BEFORE:
+            out.extend((w[:-2], "co"))
+        else:
+            out.append(w)
+    return out
+
+
+def _split_digits(words: list[str]) -> list[str]:
+    """'mk2' -> 'mk', '2'; numbers become their own words so that unit numbers compare."""
+    out = []
+    for w in words:
+        out.extend(p for p in re.split(r"(\d+)", w) if p)
+    return out
+
+
+def _strip_phrases(words: list[str], phrases, longest: int,
+                   keep: bool = False) -> tuple[list[str], list[tuple[str, ...]]]:
+    """Words without the phrases found (longest first); with ``keep``, each phrase joined into one word."""
+    kept, found, i = [], [], 0
+    while i < len(words):
+        for size in range(min(longest, len(words) - i), 0, -1):
+            phrase = tuple(words[i:i + size])
+            if phrase in phrases:
+                found.append(phrase)
+                if keep:
+                    kept.append("".join(phrase))
+                i += size
+                break
+        else:
+            kept.append(words[i])
+            i += 1
+    return kept, found
+
+
+def name_parts(name: str | None) -> NameParts:
+    words = _split_digits(_unglue_legal_forms(_join_spaced_letters(tokens(name))))
+    # "cơ khí" (mechanical) and "cơ điện" fold to "co ...", which is not the legal form "Co."
+    words, _ = _strip_phrases(words, {("co", "khi"): 0, ("co", "dien"): 0}, 2, keep=True)
+    words, _ = _strip_phrases(words, _LEGAL_SET, _LEGAL_MAX)
+    words = [w for w in words if w not in ("and", "the", "of", "va")]
+    numbers = frozenset(w.lstrip("0") or "0" for w in words if w.isdigit())
+    rest, generic = _strip_phrases(words, _GENERIC_PHRASES, _GENERIC_MAX)
+    distinctive = tuple(w for w in rest if not w.isdigit())
+    if any(len(w) > 1 for w in distinctive):  # a stray letter left over from a mistyped form
+        distinctive = tuple(w for w in distinctive if len(w) > 1)
+    # Roman numerals at the end ("Saigon II", "Unit - ll") are unit numbers too.
+    if len(distinctive) > 1 and distinctive[-1] in _ROMAN:
+        numbers = numbers | {_ROMAN[distinctive[-1]]}
+        distinctive = distinctive[:-1]
+    return NameParts(words=tuple(words), distinctive=distinctive,
+                     tags=frozenset(_GENERIC_PHRASES[p] for p in generic) - {"general", "production"},
+                     numbers=numbers)
+
+
 def name_key(name: str | None) -> str:
-    """A blocking key for duplicate detection: the distinctive words of a firm name, sorted."""
-    words = [t for t in tokens(name) if t not in LEGAL_FORM_WORDS]
+    """A blocking key for duplicate detection: the words of a firm name without legal forms, sorted.
+
+    Legal forms are dropped with or without dots and spaces ('Co.,Ltd', 'S.A. de C.V.', 'Công ty
+    TNHH', 'Cty CP'); letters written apart are joined ('H A N E S' -> 'hanes').
+    """
+    words = [w for w in name_parts(name).words]
     return " ".join(sorted(set(words))) or fold(name)
+
+
+_SOUND_RULES = (("ngh", "ng"), ("ph", "f"), ("gh", "g"), ("kh", "k"), ("ck", "k"), ("qu", "k"), ("q", "k"),
+                ("c", "k"), ("z", "d"), ("gi", "d"), ("x", "s"), ("w", "v"))
+
+
+def sound_key(text: str) -> str:
+    """A rough phonetic skeleton: first letter, then consonants with look-alike spellings merged."""
+    if not text:
+        return ""
+    s = text
+    for a, b in _SOUND_RULES:
+        s = s.replace(a, b)
+    head, tail = s[0], re.sub(r"[aeiouy]", "", s[1:])
+    return re.sub(r"(.)\1+", r"\1", head + tail)
+
+
+BLOCKING_KEY_PROPS = ("dup_key_start", "dup_key_end", "dup_key_ends", "dup_key_sound", "dup_key_letters")
+
+
+def blocking_keys(name: str | None) -> dict[str, str]:
+    """Short keys under which two spellings of one firm most likely meet (stored on the node, indexed).
+
+    From the distinctive words joined without spaces: the first and last 7 letters (a change at the
+    other end), the first 3 plus last 3 (a typo in the middle), a consonant skeleton (vowel typos,
+    ph/f, c/k), and the letters sorted (word order, stray spaces, swapped letters).
+    """
+    joined = name_parts(name).joined
+    if not joined:
+        return {}
+    return {
+        "dup_key_start": joined[:7],
+        "dup_key_end": joined[-7:],
+        "dup_key_ends": joined[:3] + "~" + joined[-3:] if len(joined) > 6 else joined,
+        "dup_key_sound": sound_key(joined),
+        "dup_key_letters": "".join(sorted(joined)),
+    }
 
 
 def jaccard(a: set, b: set) -> float:
