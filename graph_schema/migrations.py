@@ -70,6 +70,11 @@ MIGRATIONS: tuple[Migration, ...] = (
         "CREATE CONSTRAINT event_ref_key IF NOT EXISTS FOR (e:Event) REQUIRE e.ref_key IS UNIQUE",
         "CREATE CONSTRAINT match_outcome_key IF NOT EXISTS FOR (o:MatchOutcome) REQUIRE o.key IS UNIQUE",
     )),
+    # Blocking keys for duplicate detection (scoring.text.blocking_keys), set on each enterprise at
+    # import: two spellings of one firm meet by an index seek on one of them, never by a scan.
+    Migration(7, "duplicate blocking keys", tuple(
+        f"CREATE INDEX enterprise_{prop} IF NOT EXISTS FOR (e:Enterprise) ON (e.{prop})"
+        for prop in ("dup_key_start", "dup_key_end", "dup_key_ends", "dup_key_sound", "dup_key_letters"))),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version

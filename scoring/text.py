@@ -166,7 +166,7 @@ _GENERIC_MAX = max(len(p) for p in _GENERIC_PHRASES)
 _LEGAL_MAX = max(len(p) for p in _LEGAL_PHRASES)
 _LEGAL_SET = frozenset(_LEGAL_PHRASES)
 _ROMAN = {"i": "1", "ii": "2", "iii": "3", "iv": "4", "v": "5", "vi": "6", "vii": "7", "viii": "8", "ix": "9",
-          "x": "10", "ll": "2", "lll": "3"}
+          "x": "10", "ll": "2", "lll": "3", "one": "1", "two": "2", "three": "3", "four": "4", "five": "5"}
 
 
 @dataclass(frozen=True)

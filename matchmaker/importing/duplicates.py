@@ -5,7 +5,7 @@ A pair is judged on several fields, each compared with rapidfuzz after the names
 
 * **name**: the distinctive words (without legal forms and without words that only say the sector,
   the country or "factory") compared joined without spaces: equal, one edit apart (two for long names),
-  Jaro-Winkler >= 0.93, one contained in the other, or the whole names >= 0.9 token-sorted;
+  one contained in the other, or >= 0.9 similar (rapidfuzz ratio, or token-sorted ratio of the words);
 * **what the names say besides the name**: sector words that disagree ("Minh Long Mechanical" and
   "Minh Long Electronics") or different unit numbers ("Unit 3", "Unit 4") mean two firms;
 * **address**: token-set and token-sort similarity of the folded addresses with street, ward,
@@ -28,7 +28,7 @@ import re
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz
-from rapidfuzz.distance import JaroWinkler, OSA
+from rapidfuzz.distance import OSA
 
 from scoring.features import haversine_km
 from scoring.text import NameParts, fold, name_parts
@@ -135,17 +135,18 @@ def compare_names(a: str | None, b: str | None) -> NameComparison:
     ja, jb = pa.joined, pb.joined
     if not ja or not jb:
         return NameComparison(False, False, 0.0, conflict or "no name", False)
-    jaro = JaroWinkler.normalized_similarity(ja, jb)
+    # Jaro-Winkler is left out on purpose: a shared place prefix ("Zhejiang ...", "Dongguan ...")
+    # lifts it above 0.9 for two different firms.
     indel = fuzz.ratio(ja, jb) / 100.0
-    words = fuzz.token_sort_ratio(" ".join(pa.words), " ".join(pb.words)) / 100.0
-    similarity = max(jaro, indel, words)
+    words = fuzz.token_sort_ratio(" ".join(pa.distinctive), " ".join(pb.distinctive)) / 100.0
+    similarity = max(indel, words)
     shorter = min(len(ja), len(jb))
     edits = OSA.distance(ja, jb)
     typo = (shorter >= 5 and edits <= 1) or (shorter >= 10 and edits <= 2)
     contained = shorter >= 5 and (ja in jb or jb in ja)
     subset = _token_subset(pa.distinctive, pb.distinctive)
     same = ja == jb
-    near = same or typo or contained or subset or jaro >= 0.93 or words >= 0.9
+    near = same or typo or contained or subset or similarity >= 0.9
     return NameComparison(same, near, 1.0 if same else similarity, conflict,
                           same and pa.tags == pb.tags and pa.numbers == pb.numbers,
                           typo=not same and shorter >= 8 and edits <= 1)

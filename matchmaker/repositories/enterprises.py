@@ -5,11 +5,13 @@ from datetime import date
 
 from neo4j.exceptions import ConstraintError
 
+from scoring.text import BLOCKING_KEY_PROPS, blocking_keys
+
 from ..errors import Conflict
 
 # The properties an enterprise can carry; anything else in a row is ignored.
-ENTERPRISE_PROPS = ("code", "name", "name_folded", "name_key", "search_text", "description", "kind",
-                    "home_country", "employees", "founded", "revenue_band", "export_share", "address",
+ENTERPRISE_PROPS = ("code", "name", "name_folded", "name_key", *BLOCKING_KEY_PROPS, "search_text", "description",
+                    "kind", "home_country", "employees", "founded", "revenue_band", "export_share", "address",
                     "commune", "country", "source")
 
 _PROJECTION = """
@@ -27,6 +29,9 @@ e {.id, .code, .name, .description, .kind, .home_country, .employees, .founded, 
 
 def _upsert_rows(tx, rows: list[dict], now: str) -> dict:
     """MERGE enterprises by id; returns counts of created, updated and unchanged rows."""
+    # Duplicate blocking keys go with the name (a row without a name keeps the stored ones).
+    rows = [{**r, "props": {**r["props"], **blocking_keys(r["props"]["name"])}} if r["props"].get("name") else r
+            for r in rows]
     result = tx.run(
         """
         UNWIND $rows AS row
@@ -270,23 +275,29 @@ class EnterpriseRepository:
         return self.graph.read(work)
 
     # -- duplicates ----------------------------------------------------------------------------
-    def duplicate_candidates(self, ids: list[str], radius_m: float) -> list[dict]:
-        """For each given enterprise, others with the same name key or within ``radius_m`` metres."""
+    def duplicate_candidates(self, ids: list[str], radius_m: float, per_key: int = 100) -> list[dict]:
+        """For each given enterprise, others sharing its name key or one of its blocking keys
+        (``scoring.text.blocking_keys``; at most ``per_key`` per key, by index seek), or within
+        ``radius_m`` metres (point index)."""
+        by_key = "\n                    UNION\n".join(
+            f"""                    MATCH (o:Enterprise {{{prop}: e.{prop}}}) WHERE o.id <> e.id RETURN o LIMIT $per_key"""
+            for prop in ("name_key", *BLOCKING_KEY_PROPS))
+
         def work(tx):
             result = tx.run(
-                """
+                f"""
                 UNWIND $ids AS id
-                MATCH (e:Enterprise {id: id})
-                CALL (e) {
-                    MATCH (o:Enterprise {name_key: e.name_key}) WHERE o.id <> e.id RETURN o
+                MATCH (e:Enterprise {{id: id}})
+                CALL (e) {{
+{by_key}
                     UNION
                     MATCH (o:Enterprise)
                     WHERE e.location IS NOT NULL AND point.distance(o.location, e.location) <= $radius AND o.id <> e.id
                     RETURN o
-                }
-                RETURN e {.id, .code, .name, .name_key, .address, .country, location: e.location} AS a,
-                       o {.id, .code, .name, .name_key, .address, .country, location: o.location} AS b
-                """, ids=ids, radius=radius_m)
+                }}
+                RETURN e {{.id, .code, .name, .address, .country, location: e.location}} AS a,
+                       o {{.id, .code, .name, .address, .country, location: o.location}} AS b
+                """, ids=ids, radius=radius_m, per_key=per_key)
             return [{"a": r["a"], "b": r["b"]} for r in result]
         return self.graph.read(work)
 
