@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 _SPECIAL = str.maketrans({"đ": "d", "Đ": "D", "ø": "o", "Ø": "O", "ß": "ss", "ł": "l", "Ł": "L"})
 _NON_WORD = re.compile(r"[^0-9a-z]+")
@@ -245,6 +246,7 @@ def _strip_phrases(words: list[str], phrases, longest: int,
     return kept, found
 
 
+@lru_cache(maxsize=65536)  # an import compares one record with many candidates
 def name_parts(name: str | None) -> NameParts:
     words = _split_digits(_unglue_legal_forms(_join_spaced_letters(tokens(name))))
     # "cơ khí" (mechanical) and "cơ điện" fold to "co ...", which is not the legal form "Co."

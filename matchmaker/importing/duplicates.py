@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 from rapidfuzz.distance import OSA
@@ -84,6 +85,7 @@ class AddressParts:
     numbers: frozenset
 
 
+@lru_cache(maxsize=65536)
 def address_parts(address: str | None) -> AddressParts:
     raw = [p for w in fold(address).split() for p in re.split(r"(\d+)", w) if p]
     words, i = [], 0

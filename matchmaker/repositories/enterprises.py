@@ -275,7 +275,7 @@ class EnterpriseRepository:
         return self.graph.read(work)
 
     # -- duplicates ----------------------------------------------------------------------------
-    def duplicate_candidates(self, ids: list[str], radius_m: float, per_key: int = 100) -> list[dict]:
+    def duplicate_candidates(self, ids: list[str], radius_m: float, per_key: int = 50) -> list[dict]:
         """For each given enterprise, others sharing its name key or one of its blocking keys
         (``scoring.text.blocking_keys``; at most ``per_key`` per key, by index seek), or within
         ``radius_m`` metres (point index)."""
