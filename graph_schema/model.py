@@ -13,12 +13,15 @@ Nodes
   (:Zone)       id, name, kind ('industrial_park' | 'cluster' | 'craft_village' | 'hi_tech_park'),
                 commune, location
   (:Association) id, name
-  (:SourcingRequest) id, title, text, monthly_volume, max_distance_km, location, status, created_at,
+  (:SourcingRequest) id (made by the service, not guessable), reference and ref_key (the buyer's own
+      reference, unique per buyer: buyer id + '|' + reference), title, text, monthly_volume, max_distance_km, location, status, created_at,
       cutoff_score / cutoff_model / cutoff_at: the 10th best match score, as last ranked
       (buyer)-[:POSTED]->(r), (r)-[:NEEDS {mandatory}]->(:Standard), (r)-[:NEEDS]->(:Capability|:Product)
-  (:MatchOutcome) id, outcome, label (1 positive, 0 negative, null no signal), occurred_on, source
+  (:MatchOutcome) id (made by the service), key (unique: what it is about, 'contact:buyer|supplier|request|day'
+      or 'meeting:event/meeting', so a retry finds it), outcome, label (1 positive, 0 negative, null no signal), occurred_on, source
       (o)-[:BUYER]->(e), (o)-[:SUPPLIER]->(e), (o)-[:FOR_REQUEST]->(:SourcingRequest)
-  (:Event) id, name, location, utc_offset, fairness, schedule (JSON: placements, status, bound, gap),
+  (:Event) id (made by the service), reference and ref_key (the organiser's own, unique per organiser), organiser,
+      name, location, utc_offset, fairness, schedule (JSON: placements, status, bound, gap),
       schedule_version, last_changes
       (ev)-[:HAS_SLOT]->(:Slot {key, index, start, end, session}), (ev)-[:HAS_TABLE]->(:Table {key, index,
       name, seats, active}), (ev)-[:HAS_PARTICIPANT]->(:Participant {key, id, name, role, max_meetings,
@@ -39,6 +42,9 @@ Relationships
   (:Sector)-[:USES]->(:Capability)   processes typical of the sector's suppliers
   (e)-[:PROBABLE_DUPLICATE {score, reason, flagged_at, status}]->(e)
 """
+
+# Ids and references a caller may give: letters, digits and . _ ~ : - (safe in a URL path), 1-64 long.
+ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._~:-]{0,63}$"
 
 ENTERPRISE = "Enterprise"
 KIND_LABELS = {"sme": "SME", "large": "LargeEnterprise", "fdi": "FDIFirm"}

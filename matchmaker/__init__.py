@@ -21,7 +21,7 @@ def create_app(settings: Settings | None = None) -> Flask:
         OPENAPI_SWAGGER_UI_PATH="/docs",
         # Swagger UI's assets are served by the app itself (swagger-ui-bundle), so /docs works offline.
         OPENAPI_SWAGGER_UI_URL="/docs-assets/",
-        MAX_CONTENT_LENGTH=settings.max_upload_bytes,
+        MAX_CONTENT_LENGTH=settings.max_upload_bytes + 1,    # one byte over: see bodies.guard_body
         JSON_SORT_KEYS=False,
         SECRET_KEY=settings.secret_key,
         SESSION_COOKIE_HTTPONLY=True,
@@ -35,7 +35,9 @@ def create_app(settings: Settings | None = None) -> Flask:
 
     api = _Api(app)
     from .api import authenticate
+    from .bodies import guard_body
     app.before_request(authenticate)
+    app.before_request(guard_body)
     api.spec.components.security_scheme("apiKey", {"type": "http", "scheme": "bearer"})
     api.spec.options["security"] = [{"apiKey": []}]
     _serve_swagger_assets(app)

@@ -136,7 +136,10 @@ def seed(n, full, seed):
 @click.option("--format", "fmt", type=click.Choice(["csv", "json", "jsonl"]), default=None)
 @click.option("--mapping", default=None, help='JSON {"our_field": "your column"}')
 @click.option("--source", default=None, help="where the data comes from (default: the file name)")
-def import_file(kind, path, fmt, mapping, source):
+@click.option("--encoding", default="utf-8", show_default=True,
+              type=click.Choice(["utf-8", "cp1258", "cp1252", "latin-1", "utf-16"]),
+              help="the file's text encoding (cp1258: Windows Vietnamese)")
+def import_file(kind, path, fmt, mapping, source, encoding):
     """Import a CSV, JSON or JSON Lines file; prints a report with every rejected row."""
     from tqdm import tqdm
 
@@ -151,7 +154,8 @@ def import_file(kind, path, fmt, mapping, source):
     with tqdm(desc=f"importing {path.name}", unit="rows", file=sys.stderr) as bar:
         try:
             report = ImportService(graph).import_bytes(kind, data, filename=path.name, fmt=fmt, mapping=mapping,
-                                                       source=source or path.name, progress=bar.update)
+                                                       source=source or path.name, progress=bar.update,
+                                                       encoding=encoding)
         except InvalidInput as err:
             _fail(err.message)
     click.echo(json.dumps(report.as_dict(), indent=2, ensure_ascii=False, default=str))

@@ -39,6 +39,11 @@ class Conflict(DomainError):
     code = "conflict"
 
 
+class PayloadTooLarge(DomainError):
+    status = 413
+    code = "payload_too_large"
+
+
 class InvalidInput(DomainError):
     status = 422
     code = "validation_failed"

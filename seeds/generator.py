@@ -232,7 +232,7 @@ def _open_requests(rng, buyers, data, share: float = 0.35) -> None:
             caps = rng.sample(cat.SECTOR_CAPABILITIES[sector], min(len(cat.SECTOR_CAPABILITIES[sector]),
                                                                    rng.randint(1, 2)))
             data.sourcing_requests.append({
-                "id": f"REQ-{buyer_id}-{n + 1}", "buyer": buyer_id, "status": "open",
+                "reference": f"REQ-{buyer_id}-{n + 1}", "buyer": buyer_id, "status": "open",
                 "title": f"{_SECTOR_WORDS[sector]}: " + ", ".join(c.replace("-", " ") for c in caps),
                 "text": " ".join(c.replace("-", " ") for c in caps), "capabilities": sorted(caps), "products": [],
                 "standards": sorted(requirements.get(buyer_id, []), key=lambda s: s["id"]),

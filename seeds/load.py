@@ -47,9 +47,10 @@ def load(graph, data: DemoData, progress: Callable[[str, int], None] | None = No
             if progress:
                 progress(name, len(batch))
     from matchmaker.repositories.sourcing import SourcingRepository
+    from matchmaker.services import new_id
     requests = SourcingRepository(graph)
     for request in data.sourcing_requests:
-        requests.save(request, now, create=False)
+        requests.create({**request, "id": new_id("R")}, now)     # by the buyer's reference: a re-seed adds none
     if progress and data.sourcing_requests:
         progress("sourcing requests", len(data.sourcing_requests))
     return {"enterprises": counts, "sourcing_requests": len(data.sourcing_requests), "capabilities": len(data.enterprise_capabilities),

@@ -2,16 +2,20 @@
 
 The world: buyer B1 (owns sourcing request r1) and buyer B2; SMEs S1 and S2; organiser O1 (owns event
 ev1, where B1 and S1 take part) and organiser O2. Each row names an endpoint, who may call it and who
-may not; a refused caller gets 403, a caller without a valid key 401, and nothing changes.
+may not; a refused caller gets 403, a caller without a valid key 401, and nothing changes. What is private
+to its owner (a sourcing request, an event, an outcome) answers another tenant exactly as an id that does
+not exist (404, marked ``!`` below), so that ids cannot be probed. Request and event ids are made by the
+service; the rules write them r1 and ev1.
 """
+import re
 from datetime import datetime, timedelta, timezone
 
 import pytest
 
 HANOI = timezone(timedelta(hours=7))
 B1, B2, S1, S2 = "0500000001", "0500000002", "0500000003", "0500000004"   # enterprise ids (tax codes)
-NEED = {"id": "r1", "buyer": B1, "title": "Aluminium housings", "capabilities": ["cnc-milling"]}
-EVENT = {"id": "ev1", "name": "Supplier day", "tables": [{}, {}],
+NEED = {"reference": "r1", "buyer": B1, "title": "Aluminium housings", "capabilities": ["cnc-milling"]}
+EVENT = {"reference": "ev1", "name": "Supplier day", "tables": [{}, {}],
          "slots": [{"start": datetime(2026, 12, 3, 9 + i, tzinfo=HANOI).isoformat(),
                     "end": datetime(2026, 12, 3, 9 + i, 30, tzinfo=HANOI).isoformat()} for i in range(3)]}
 
@@ -21,16 +25,25 @@ def world(client, client_as, catalogue):
     for code, kind in ((B1, "fdi"), (B2, "large"), (S1, "sme"), (S2, "sme")):
         response = client.post("/enterprises", json={"code": code, "name": f"Firm {code}", "kind": kind})
         assert response.status_code == 201, response.get_json()
-    assert client_as("buyer", B1).post("/sourcing-requests", json=NEED).status_code == 201
+    posted = client_as("buyer", B1).post("/sourcing-requests", json=NEED)
+    assert posted.status_code == 201
     o1 = client_as("organiser", "O1")
-    assert o1.post("/events", json=EVENT).status_code == 201
+    created = o1.post("/events", json=EVENT)
+    assert created.status_code == 201
+    ids = {"r1": posted.get_json()["id"], "ev1": created.get_json()["id"]}
     people = [{"id": "b1", "name": "Firm B1", "role": "buyer", "enterprise": B1},
               {"id": "s1", "name": "Firm S1", "role": "supplier", "enterprise": S1}]
-    assert o1.post("/events/ev1/participants", json={"participants": people}).status_code == 200
-    assert o1.post("/events/ev1/requests", json={"requests": [{"from": "s1", "to": "b1"}]}).status_code == 200
-    return {name: client_as(role, tenant) for name, role, tenant in (
+    assert o1.post(f"/events/{ids['ev1']}/participants", json={"participants": people}).status_code == 200
+    assert o1.post(f"/events/{ids['ev1']}/requests", json={"requests": [{"from": "s1", "to": "b1"}]}).status_code == 200
+    clients = {name: client_as(role, tenant) for name, role, tenant in (
         ("admin", "admin", None), ("B1", "buyer", B1), ("B2", "buyer", B2), ("S1", "sme", S1),
         ("S2", "sme", S2), ("O1", "organiser", "O1"), ("O2", "organiser", "O2"))}
+    return {**clients, "ids": ids}
+
+
+def concrete(path: str, ids: dict) -> str:
+    """A rule's path with the service-made ids of r1 and ev1."""
+    return path.replace("/r1", f"/{ids['r1']}").replace("/ev1", f"/{ids['ev1']}")
 
 
 # (method, path, body, allowed callers, refused callers)
@@ -48,11 +61,11 @@ RULES = [
     ("POST", "/model/activate", {"version": "v1"}, "", "B1 S1 O1"),
     ("GET", "/sourcing-requests", None, "admin B1 B2", "S1 O1"),
     ("GET", f"/sourcing-requests?buyer={B1}", None, "admin B1", "B2 S1"),
-    ("POST", "/sourcing-requests", {**NEED, "id": "r2"}, "admin B1", "B2 S1 O1"),
-    ("GET", "/sourcing-requests/r1", None, "admin B1", "B2 S1 O1"),
-    ("PATCH", "/sourcing-requests/r1", {"title": "Changed"}, "admin B1", "B2 S1 O1"),
-    ("DELETE", "/sourcing-requests/r1", None, "", "B2 S1 O1"),
-    ("GET", "/sourcing-requests/r1/matches", None, "admin B1", "B2 S1 O1"),
+    ("POST", "/sourcing-requests", {**NEED, "reference": "r2"}, "admin B1", "B2 S1 O1"),
+    ("GET", "/sourcing-requests/r1", None, "admin B1", "B2! S1 O1"),
+    ("PATCH", "/sourcing-requests/r1", {"title": "Changed"}, "admin B1", "B2! S1 O1"),
+    ("DELETE", "/sourcing-requests/r1", None, "", "B2! S1 O1"),
+    ("GET", "/sourcing-requests/r1/matches", None, "admin B1", "B2! S1 O1"),
     ("POST", "/matches/search", {"capabilities": ["cnc-milling"]}, "admin B1 B2", "S1 O1"),
     ("POST", "/matches/search", {"buyer": B1, "capabilities": ["cnc-milling"]}, "admin B1", "B2 S1"),
     ("POST", "/outcomes", {"buyer": B1, "supplier": S1, "outcome": "held", "occurred_on": "2026-11-01"},
@@ -61,19 +74,19 @@ RULES = [
     ("GET", f"/smes/{S1}/priorities", None, "admin S1", "S2 B1 O1"),
     ("GET", f"/smes/{S1}/peers", None, "admin S1", "S2 B1 O1"),
     ("GET", f"/smes/{S1}/readiness", None, "admin S1", "S2 B1 O1"),
-    ("POST", "/events", {**EVENT, "id": "ev2"}, "admin O1", "B1 S1"),
-    ("GET", "/events/ev1", None, "admin O1", "O2 B1 S1"),
-    ("POST", "/events/ev1/participants", {"participants": [{"id": "x", "name": "X"}]}, "admin O1", "O2 B1 S1"),
-    ("POST", "/events/ev1/requests", {"requests": [{"from": "b1", "to": "s1"}]}, "admin O1", "O2 B1 S1"),
-    ("POST", "/events/ev1/suggestions", None, "admin O1", "O2 B1 S1"),
-    ("POST", "/events/ev1/schedule?time_limit=5", None, "admin O1", "O2 B1 S1"),
-    ("GET", "/events/ev1/summary", None, "admin O1", "O2 B1 S1"),
-    ("GET", "/events/ev1/tables", None, "admin O1", "O2 B1 S1"),
-    ("POST", "/events/ev1/changes", {"type": "cancel_participant", "participant": "s1"}, "", "O2 B1 S1"),
-    ("GET", "/events/ev1/participants/s1/agenda", None, "admin O1 S1", "O2 B1 S2 B2"),
-    ("GET", "/events/ev1/participants/b1/agenda", None, "admin O1 B1", "O2 S1 B2"),
-    ("POST", "/events/ev1/meetings/b1~s1/outcome", {"outcome": "follow_up"}, "", "O2 B1 S1"),
-    ("POST", "/events/ev1/requests/b1~s1/decision", {"accept": True}, "", "O2 S2 B2"),
+    ("POST", "/events", {**EVENT, "reference": "ev2"}, "admin O1", "B1 S1"),
+    ("GET", "/events/ev1", None, "admin O1", "O2! B1 S1"),
+    ("POST", "/events/ev1/participants", {"participants": [{"id": "x", "name": "X"}]}, "admin O1", "O2! B1 S1"),
+    ("POST", "/events/ev1/requests", {"requests": [{"from": "b1", "to": "s1"}]}, "admin O1", "O2! B1 S1"),
+    ("POST", "/events/ev1/suggestions", None, "admin O1", "O2! B1 S1"),
+    ("POST", "/events/ev1/schedule?time_limit=5", None, "admin O1", "O2! B1 S1"),
+    ("GET", "/events/ev1/summary", None, "admin O1", "O2! B1 S1"),
+    ("GET", "/events/ev1/tables", None, "admin O1", "O2! B1 S1"),
+    ("POST", "/events/ev1/changes", {"type": "cancel_participant", "participant": "s1"}, "", "O2! B1 S1"),
+    ("GET", "/events/ev1/participants/s1/agenda", None, "admin O1 S1", "O2! B1! S2! B2!"),
+    ("GET", "/events/ev1/participants/b1/agenda", None, "admin O1 B1", "O2! S1! B2!"),
+    ("POST", "/events/ev1/meetings/b1~s1/outcome", {"outcome": "follow_up"}, "", "O2! B1 S1"),
+    ("POST", "/events/ev1/requests/b1~s1/decision", {"accept": True}, "", "O2! S2! B2!"),
 ]
 
 
@@ -83,17 +96,31 @@ def _call(client, method, path, body):
 
 @pytest.mark.parametrize("method,path,body,allowed,refused", RULES, ids=[f"{r[0]} {r[1]}" for r in RULES])
 def test_each_endpoint_refuses_other_roles_and_tenants(world, client_as, method, path, body, allowed, refused):
-    snapshot = world["admin"].get("/events/ev1").get_json(), world["admin"].get("/sourcing-requests/r1").get_json()
+    path = concrete(path, world["ids"])
+    r1, ev1 = world["ids"]["r1"], world["ids"]["ev1"]
+    snapshot = world["admin"].get(f"/events/{ev1}").get_json(), world["admin"].get(f"/sourcing-requests/{r1}").get_json()
     for name in refused.split():
-        response = _call(world[name], method, path, body)
-        assert response.status_code == 403, (name, response.get_json())
-        assert response.get_json()["error"]["code"] == "forbidden"
+        hidden = name.endswith("!")
+        response = _call(world[name.rstrip("!")], method, path, body)
+        assert response.status_code == (404 if hidden else 403), (name, response.get_json())
+        assert response.get_json()["error"]["code"] == ("not_found" if hidden else "forbidden")
+        if hidden:      # the very answer an unknown id gets: nothing tells that it exists
+            unknown = _call(world[name.rstrip("!")], method, path.replace(r1, "R-0").replace(ev1, "E-0"), body)
+            assert unknown.status_code == 404
+            assert _shape(unknown.get_json()) == _shape(response.get_json()), (unknown.get_json(), response.get_json())
     assert _call(client_as(None), method, path, body).status_code == 401
-    assert (world["admin"].get("/events/ev1").get_json(),
-            world["admin"].get("/sourcing-requests/r1").get_json()) == snapshot      # refused: nothing changed
+    assert (world["admin"].get(f"/events/{ev1}").get_json(),
+            world["admin"].get(f"/sourcing-requests/{r1}").get_json()) == snapshot      # refused: nothing changed
     for name in allowed.split():
         response = _call(world[name], method, path, body)
-        assert response.status_code not in (401, 403), (name, response.status_code, response.get_json())
+        assert response.status_code not in (401, 403, 404), (name, response.status_code, response.get_json())
+
+
+def _shape(body: dict) -> dict:
+    """An error with the ids taken out of its message."""
+    error = dict(body["error"])
+    error["message"] = re.sub(r"'[^']*'", "'?'", error["message"])
+    return error
 
 
 def test_every_endpoint_of_the_api_is_in_the_rules_or_public(app):

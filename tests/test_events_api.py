@@ -21,10 +21,11 @@ def event(client, catalogue):
     for code, name, kind in (("0400000001", "Fuji Parts Vietnam", "fdi"), ("0400000002", "Công ty Cơ khí An Phát", "sme"),
                              ("0400000003", "Minh Long Plastics", "sme")):
         assert client.post("/enterprises", json={"code": code, "name": name, "kind": kind}).status_code == 201
-    response = client.post("/events", json={"id": "supplier-day", "name": "Hanoi Supplier Day 2026",
+    response = client.post("/events", json={"reference": "supplier-day", "name": "Hanoi Supplier Day 2026",
                                              "location": "NCC, Hanoi", "slots": slots(), "tables": [{}, {}, {}],
                                              "fairness": 2})
     assert response.status_code == 201, response.get_json()
+    ev = response.get_json()["id"]
     people = [{"id": "fuji", "name": "Fuji Parts Vietnam", "role": "buyer", "enterprise": "0400000001",
                "hosted_table": 0},
               {"id": "anphat", "name": "Công ty Cơ khí An Phát", "role": "supplier", "enterprise": "0400000002"},
@@ -32,14 +33,14 @@ def event(client, catalogue):
                "forbidden_slots": [0]},
               {"id": "kyo", "name": "Kyo Precision", "role": "buyer"},
               {"id": "bank", "name": "Hanoi SME Fund", "role": "other", "max_meetings": 1}]
-    assert client.post("/events/supplier-day/participants", json={"participants": people}).status_code == 200
+    assert client.post(f"/events/{ev}/participants", json={"participants": people}).status_code == 200
     requests = [{"from": "anphat", "to": "fuji", "priority": 2}, {"from": "fuji", "to": "anphat", "priority": 3},
                 {"from": "minhlong", "to": "fuji"}, {"from": "anphat", "to": "kyo"},
                 {"from": "minhlong", "to": "kyo", "after": ["fuji~minhlong"]},
                 {"from": "bank", "to": "anphat"}, {"from": "bank", "to": "minhlong"}]
-    response = client.post("/events/supplier-day/requests", json={"requests": requests})
+    response = client.post(f"/events/{ev}/requests", json={"requests": requests})
     assert response.status_code == 200, response.get_json()
-    return response.get_json()
+    return {**response.get_json(), "event_id": ev}
 
 
 def test_requests_merge_into_mutual_meetings(event):
@@ -50,7 +51,7 @@ def test_requests_merge_into_mutual_meetings(event):
 
 
 def test_schedule_agenda_and_summary(client, event):
-    response = client.post("/events/supplier-day/schedule?time_limit=10")
+    response = client.post(f"/events/{event['event_id']}/schedule?time_limit=10")
     assert response.status_code == 200, response.get_json()
     body = response.get_json()
     assert body["status"] == "optimal"
@@ -62,24 +63,24 @@ def test_schedule_agenda_and_summary(client, event):
     assert placed["anphat~fuji"]["table"] == 0 and placed["fuji~minhlong"]["table"] == 0   # hosted buyer
     assert placed["fuji~minhlong"]["slot"] != 0                                             # forbidden slot
     assert placed["fuji~minhlong"]["slot"] < placed["kyo~minhlong"]["slot"]                  # precedence
-    agenda = client.get("/events/supplier-day/participants/anphat/agenda").get_json()
+    agenda = client.get(f"/events/{event['event_id']}/participants/anphat/agenda").get_json()
     assert [m["with"] for m in agenda["meetings"]][:1] and agenda["participant"]["name"] == "Công ty Cơ khí An Phát"
-    ics = client.get("/events/supplier-day/participants/fuji/agenda?format=ics")
+    ics = client.get(f"/events/{event['event_id']}/participants/fuji/agenda?format=ics")
     assert ics.status_code == 200 and ics.mimetype == "text/calendar"
     text = ics.get_data(as_text=True)
-    assert text.count("BEGIN:VEVENT") == 2 and "UID:supplier-day-anphat~fuji@supply-matchmaker" in text
-    html = client.get("/events/supplier-day/participants/fuji/agenda?format=html").get_data(as_text=True)
+    assert text.count("BEGIN:VEVENT") == 2 and f"UID:{event['event_id']}-anphat~fuji@supply-matchmaker" in text
+    html = client.get(f"/events/{event['event_id']}/participants/fuji/agenda?format=html").get_data(as_text=True)
     assert "Fuji Parts Vietnam" in html and "Công ty Cơ khí An Phát" in html
-    sheets = client.get("/events/supplier-day/tables").get_json()["tables"]
+    sheets = client.get(f"/events/{event['event_id']}/tables").get_json()["tables"]
     assert {m["meeting"] for m in sheets[0]["meetings"]} == {"anphat~fuji", "fuji~minhlong"}
-    summary = client.get("/events/supplier-day/summary").get_json()
+    summary = client.get(f"/events/{event['event_id']}/summary").get_json()
     assert (summary["requests"], summary["met"]) == (6, 5) and summary["unmet"][0]["reason"]
 
 
 def test_changes_on_the_day_move_only_what_they_must(client, event):
-    first = client.post("/events/supplier-day/schedule?time_limit=10").get_json()
+    first = client.post(f"/events/{event['event_id']}/schedule?time_limit=10").get_json()
     before = {p["meeting"]: p for p in first["placements"]}
-    response = client.post("/events/supplier-day/changes", json={"type": "cancel_meeting", "meeting": "anphat~kyo"})
+    response = client.post(f"/events/{event['event_id']}/changes", json={"type": "cancel_meeting", "meeting": "anphat~kyo"})
     assert response.status_code == 200, response.get_json()
     body = response.get_json()
     assert body["changes"]["dropped"][0]["meeting"] == "anphat~kyo"
@@ -88,31 +89,33 @@ def test_changes_on_the_day_move_only_what_they_must(client, event):
     assert all(after[m]["slot"] == before[m]["slot"] for m in after if m in before)   # nothing else moved
     late = {"type": "late_registration", "participant_data": {"id": "hana", "name": "Hana Motors", "role": "buyer"},
             "requests": [{"from": "hana", "to": "minhlong", "priority": 3}]}
-    body = client.post("/events/supplier-day/changes", json=late).get_json()
+    body = client.post(f"/events/{event['event_id']}/changes", json=late).get_json()
     assert [a["meeting"] for a in body["changes"]["added"]] == ["hana~minhlong"]
     assert body["changes"]["moved"] == [] or all(m["meeting"] in ("hana~minhlong",) for m in body["changes"]["moved"])
-    body = client.post("/events/supplier-day/changes", json={"type": "table_lost", "table": 2}).get_json()
+    body = client.post(f"/events/{event['event_id']}/changes", json={"type": "table_lost", "table": 2}).get_json()
     assert all(p["table"] != 2 for p in body["placements"])
-    assert client.post("/events/supplier-day/changes", json={"type": "no_show"}).status_code == 422
-    assert client.post("/events/supplier-day/changes", json={"type": "table_lost", "table": 9}).status_code == 404
+    assert client.post(f"/events/{event['event_id']}/changes", json={"type": "no_show"}).status_code == 422
+    assert client.post(f"/events/{event['event_id']}/changes", json={"type": "table_lost", "table": 9}).status_code == 404
 
 
 def test_outcomes_go_into_the_graph(client, event, graph):
-    client.post("/events/supplier-day/schedule?time_limit=10")
-    response = client.post("/events/supplier-day/meetings/anphat~fuji/outcome", json={"outcome": "sample_order"})
+    client.post(f"/events/{event['event_id']}/schedule?time_limit=10")
+    response = client.post(f"/events/{event['event_id']}/meetings/anphat~fuji/outcome", json={"outcome": "sample_order"})
     assert response.status_code == 201
-    assert client.post("/events/supplier-day/meetings/anphat~fuji/outcome",
-                       json={"outcome": "sample_order"}).status_code == 200   # a retry
+    outcome_id = response.get_json()["id"]
+    retry = client.post(f"/events/{event['event_id']}/meetings/anphat~fuji/outcome", json={"outcome": "sample_order"})
+    assert retry.status_code == 200 and retry.get_json()["id"] == outcome_id    # a retry: the same record
     row = graph.read(lambda tx: tx.run(
-        "MATCH (o:MatchOutcome {id: 'supplier-day/anphat~fuji'})-[:BUYER]->(b), (o)-[:SUPPLIER]->(s) "
-        "RETURN b.id AS buyer, s.id AS supplier, o.label AS label, toString(o.occurred_on) AS day").single().data())
+        "MATCH (o:MatchOutcome {id: $id})-[:BUYER]->(b), (o)-[:SUPPLIER]->(s) "
+        "RETURN b.id AS buyer, s.id AS supplier, o.label AS label, toString(o.occurred_on) AS day",
+        id=outcome_id).single().data())
     assert row == {"buyer": "0400000001", "supplier": "0400000002", "label": 1, "day": "2026-12-03"}
     # kyo represents no enterprise: no business outcome to learn from
-    placed = client.get("/events/supplier-day").get_json()["schedule"]["placements"]
+    placed = client.get(f"/events/{event['event_id']}").get_json()["schedule"]["placements"]
     if any(p["meeting"] == "anphat~kyo" for p in placed):
-        assert client.post("/events/supplier-day/meetings/anphat~kyo/outcome",
+        assert client.post(f"/events/{event['event_id']}/meetings/anphat~kyo/outcome",
                            json={"outcome": "follow_up"}).status_code == 422
-    assert client.post("/events/supplier-day/meetings/nope/outcome", json={"outcome": "nda"}).status_code == 404
+    assert client.post(f"/events/{event['event_id']}/meetings/nope/outcome", json={"outcome": "nda"}).status_code == 404
 
 
 def test_bad_event_input_names_the_field(client, catalogue):
@@ -123,12 +126,18 @@ def test_bad_event_input_names_the_field(client, catalogue):
     naive = {"name": "x", "slots": [{"start": "2026-12-03T10:00", "end": "2026-12-03T11:00"}], "tables": [{}]}
     assert client.post("/events", json=naive).status_code == 422
     assert client.get("/events/nope").status_code == 404
-    ok = {"id": "e2", "name": "x", "slots": slots(2, 2), "tables": [{}]}
-    assert client.post("/events", json=ok).status_code == 201
-    assert client.post("/events", json=ok).status_code == 409
-    response = client.post("/events/e2/requests", json={"requests": [{"from": "a", "to": "b"}]})
+    ok = {"reference": "e2", "name": "x", "slots": slots(2, 2), "tables": [{}]}
+    created = client.post("/events", json=ok)
+    assert created.status_code == 201
+    e2 = created.get_json()["id"]
+    retry = client.post("/events", json=ok)
+    assert retry.status_code == 200 and retry.get_json()["id"] == e2                   # a retry: the same event
+    other = client.post("/events", json={**ok, "name": "y"})
+    assert other.status_code == 409 and "reference" in other.get_json()["error"]["fields"]
+    assert client.post("/events", json={**ok, "id": "mine"}).status_code == 422        # ids are not chosen
+    response = client.post(f"/events/{e2}/requests", json={"requests": [{"from": "a", "to": "b"}]})
     assert response.status_code == 422 and "0.from" in response.get_json()["error"]["fields"]
-    empty = client.post("/events/e2/schedule?time_limit=2")
+    empty = client.post(f"/events/{e2}/schedule?time_limit=2")
     assert empty.status_code == 200 and empty.get_json()["placements"] == []
 
 
@@ -145,20 +154,20 @@ def test_scorer_suggestions_fill_free_capacity(client, catalogue, graph):
     EnterpriseRepository(graph).set_certifications([{"enterprise": "0500000002", "standard": "iso-9001",
                                                       "number": "Q", "issuer": "SGS", "issued": day(2025, 1, 1),
                                                       "expires": day(2030, 1, 1)}])
-    client.post("/events", json={"id": "fair", "name": "Fair", "slots": slots(4, 4), "tables": [{}, {}]})
+    fair = client.post("/events", json={"name": "Fair", "slots": slots(4, 4), "tables": [{}, {}]}).get_json()["id"]
     people = [{"id": "hana", "role": "buyer", "enterprise": "0500000001"},
               {"id": "cert", "role": "supplier", "enterprise": "0500000002"},
               {"id": "uncert", "role": "supplier", "enterprise": "0500000003"},
               {"id": "far", "role": "supplier", "enterprise": "0500000004"}]
-    client.post("/events/fair/participants", json={"participants": people})
-    body = client.post("/events/fair/suggestions?per_buyer=1").get_json()
+    client.post(f"/events/{fair}/participants", json={"participants": people})
+    body = client.post(f"/events/{fair}/suggestions?per_buyer=1").get_json()
     assert [(s["buyer"], s["supplier"]) for s in body["suggestions"]] == [("hana", "cert")]
     assert body["suggestions"][0]["reasons"]
     # suggested meetings are not scheduled until accepted
-    assert client.post("/events/fair/schedule?time_limit=5").get_json()["placements"] == []
-    assert client.post("/events/fair/requests/cert~hana/decision", json={"accept": True}).status_code == 200
-    placed = client.post("/events/fair/schedule?time_limit=5").get_json()["placements"]
+    assert client.post(f"/events/{fair}/schedule?time_limit=5").get_json()["placements"] == []
+    assert client.post(f"/events/{fair}/requests/cert~hana/decision", json={"accept": True}).status_code == 200
+    placed = client.post(f"/events/{fair}/schedule?time_limit=5").get_json()["placements"]
     assert [p["meeting"] for p in placed] == ["cert~hana"]
     # asking again suggests someone new, never the pair already suggested
-    again = client.post("/events/fair/suggestions?per_buyer=1").get_json()["suggestions"]
+    again = client.post(f"/events/{fair}/suggestions?per_buyer=1").get_json()["suggestions"]
     assert [s["supplier"] for s in again] in (["uncert"], ["far"])

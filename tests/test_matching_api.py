@@ -44,10 +44,17 @@ def market(client, catalogue):
     repo.set_supply_links([{"supplier": "0200000001", "buyer": "0200000000", "since": 2020, "product": None}])
 
 
-NEED = {"id": "alu-2026", "buyer": "0200000000", "title": "Machined aluminium housings",
+NEED = {"reference": "alu-2026", "buyer": "0200000000", "title": "Machined aluminium housings",
         "capabilities": ["cnc-milling"], "max_distance_km": 40, "monthly_volume": 20000,
         "standards": [{"id": "iso-9001", "mandatory": True}, {"id": "iatf-16949", "mandatory": True}],
         "text": "gia công nhôm CNC"}
+
+
+def post_need(client, need=None) -> str:
+    """Post the request; its id, made by the service."""
+    response = client.post("/sourcing-requests", json=need or NEED)
+    assert response.status_code == 201, response.get_json()
+    return response.get_json()["id"]
 
 
 def ranked(response):
@@ -59,27 +66,34 @@ def test_request_crud_and_retry(client, market):
     response = client.post("/sourcing-requests", json=NEED)
     assert response.status_code == 201
     body = response.get_json()
+    rid = body["id"]
+    assert rid.startswith("R-") and len(rid) == 34 and body["reference"] == "alu-2026"   # made by the service
     assert (body["latitude"], body["longitude"]) == pytest.approx(PLANT)  # the buyer's plant by default
-    assert client.post("/sourcing-requests", json=NEED).status_code == 200        # a retry: same answer
-    assert client.post("/sourcing-requests", json={**NEED, "monthly_volume": 5}).status_code == 409
-    assert client.get("/sourcing-requests?buyer=0200000000").get_json()["total"] == 1
-    patched = client.patch("/sourcing-requests/alu-2026", json={"status": "closed"}).get_json()
+    retry = client.post("/sourcing-requests", json=NEED)
+    assert retry.status_code == 200 and retry.get_json()["id"] == rid       # a retry: same answer
+    conflict = client.post("/sourcing-requests", json={**NEED, "monthly_volume": 5})
+    assert conflict.status_code == 409 and "reference" in conflict.get_json()["error"]["fields"]
+    unnamed = {k: v for k, v in NEED.items() if k != "reference"}
+    assert client.post("/sourcing-requests", json=unnamed).get_json()["id"] not in (rid, None)  # no reference: new
+    assert client.get("/sourcing-requests?buyer=0200000000").get_json()["total"] == 2
+    assert client.post("/sourcing-requests", json={**NEED, "id": "mine"}).status_code == 422  # ids are not chosen
+    patched = client.patch(f"/sourcing-requests/{rid}", json={"status": "closed"}).get_json()
     assert patched["status"] == "closed" and patched["capabilities"] == ["cnc-milling"]
-    assert client.patch("/sourcing-requests/alu-2026", json={"buyer": "0200000001"}).status_code == 422
+    assert client.patch(f"/sourcing-requests/{rid}", json={"buyer": "0200000001"}).status_code == 422
     for bad, field in [({"capabilities": ["teleport"]}, "capabilities"),
                        ({"standards": [{"id": "iso-0"}]}, "standards"), ({"buyer": "nobody"}, "buyer"),
                        ({"capabilities": [], "text": None}, "capabilities"), ({"monthly_volume": -1}, "monthly_volume"),
-                       ({"products": ["abc"]}, "products.0")]:
-        response = client.post("/sourcing-requests", json={**NEED, "id": "bad", **bad})
+                       ({"products": ["abc"]}, "products.0"), ({"reference": "a/b"}, "reference")]:
+        response = client.post("/sourcing-requests", json={**NEED, "reference": "bad", **bad})
         assert response.status_code == 422, bad
         assert field in response.get_json()["error"]["fields"], (bad, response.get_json())
-    assert client.delete("/sourcing-requests/alu-2026").status_code == 204
-    assert client.get("/sourcing-requests/alu-2026").status_code == 404
+    assert client.delete(f"/sourcing-requests/{rid}").status_code == 204
+    assert client.get(f"/sourcing-requests/{rid}").status_code == 404
 
 
 def test_matches_rank_by_construction_with_reasons_and_missing_items(client, market):
-    client.post("/sourcing-requests", json=NEED)
-    body = client.get("/sourcing-requests/alu-2026/matches").get_json()
+    rid = post_need(client)
+    body = client.get(f"/sourcing-requests/{rid}/matches").get_json()
     assert body["model_version"] == "rule-based-baseline"
     ids = [item["supplier"]["id"] for item in body["items"]]
     # the IATF-expired, far-away, welding-only and buyer firms are filtered out
@@ -91,41 +105,40 @@ def test_matches_rank_by_construction_with_reasons_and_missing_items(client, mar
     assert partial["missing"] == [{"type": "capability", "id": "cnc-milling", "mandatory": False,
                                    "reason": "related", "related": "machining",
                                    "note": "has the related 'machining'"}]
-    assert {"reason": "holds_mandatory", "standards": ["iso-9001", "iatf-16949"]} in first["explanations"]
+    assert {"reason": "holds_mandatory", "standards": ["iatf-16949", "iso-9001"]} in first["explanations"]
     assert len(first["explanations"]) == len(first["reasons"])
     assert body["items"][1]["score"] == body["items"][2]["score"]  # a tie, broken by id
 
-    soft = ranked(client.get("/sourcing-requests/alu-2026/matches?hard_mandatory=false&hard_distance=false"))
+    soft = ranked(client.get(f"/sourcing-requests/{rid}/matches?hard_mandatory=false&hard_distance=false"))
     assert set(soft) == {"0200000001", "0200000002", "0200000003", "0200000004", "0200000006", "0200000007"}
-    expired = next(i for i in client.get("/sourcing-requests/alu-2026/matches?hard_mandatory=false")
+    expired = next(i for i in client.get(f"/sourcing-requests/{rid}/matches?hard_mandatory=false")
                    .get_json()["items"] if i["supplier"]["id"] == "0200000002")
     assert expired["missing"][0] == {"type": "standard", "id": "iatf-16949", "mandatory": True,
                                      "reason": "expired", "note": "certificate expired"}
-    page2 = ranked(client.get("/sourcing-requests/alu-2026/matches?per_page=2&page=2"))
+    page2 = ranked(client.get(f"/sourcing-requests/{rid}/matches?per_page=2&page=2"))
     assert page2 == ["0200000007", "0200000003"]
-    assert client.get("/sourcing-requests/alu-2026/matches?per_page=0").status_code == 422
+    assert client.get(f"/sourcing-requests/{rid}/matches?per_page=0").status_code == 422
     assert client.get("/sourcing-requests/nope/matches").status_code == 404
 
 
 def test_ad_hoc_search_takes_the_same_parameters(client, market):
-    body = {k: v for k, v in NEED.items() if k != "id"}
-    stored = client.post("/sourcing-requests", json=NEED)
-    assert stored.status_code == 201
+    body = {k: v for k, v in NEED.items() if k != "reference"}
+    rid = post_need(client)
     adhoc = client.post("/matches/search", json={**body, "options": {"per_page": 10}})
-    assert ranked(adhoc) == ranked(client.get("/sourcing-requests/alu-2026/matches"))
+    assert ranked(adhoc) == ranked(client.get(f"/sourcing-requests/{rid}/matches"))
     anywhere = client.post("/matches/search", json={"text": "Twin CNC", "options": {"kinds": ["sme"]}})
     assert set(ranked(anywhere)[:2]) == {"0200000006", "0200000007"}
     assert client.post("/matches/search", json={"options": {"kinds": ["giant"]}}).status_code == 422
 
 
 def test_training_from_outcomes_recorded_through_the_api(client, market):
-    client.post("/sourcing-requests", json=NEED)
+    rid = post_need(client)
     day = date.today() - timedelta(days=60)
     outcomes = []
     for i in range(40):
         supplier, outcome = [("0200000001", "contract"), ("0200000006", "follow_up"), ("0200000003", "no_interest"),
                              ("0200000007", "no_interest")][i % 4]
-        outcomes.append({"buyer": "0200000000", "supplier": supplier, "request": "alu-2026", "outcome": outcome,
+        outcomes.append({"buyer": "0200000000", "supplier": supplier, "request": rid, "outcome": outcome,
                          "occurred_on": (day + timedelta(days=i)).isoformat()})
     for outcome in outcomes:
         assert client.post("/outcomes", json=outcome).status_code == 201
@@ -142,7 +155,7 @@ def test_training_from_outcomes_recorded_through_the_api(client, market):
     assert set(meta["metrics"]) == {"model", "rule_based_baseline", "random_order"}
     info = client.get("/model").get_json()
     assert info["active"] == "v0001" and len(info["versions"]) == 1
-    body = client.get("/sourcing-requests/alu-2026/matches").get_json()
+    body = client.get(f"/sourcing-requests/{rid}/matches").get_json()
     assert body["model_version"] == "v0001"
     # the history feature now counts the recorded outcomes
     by_id = {i["supplier"]["id"]: i for i in body["items"]}

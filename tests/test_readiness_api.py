@@ -15,11 +15,13 @@ def firm(client, code, name, kind="sme", km_north=0.0, sector="automotive", empl
     assert client.post("/enterprises", json=body).status_code == 201
 
 
-def request(client, rid, buyer, standards, capabilities=("cnc-milling",), max_km=40):
-    body = {"id": rid, "buyer": buyer, "capabilities": list(capabilities), "max_distance_km": max_km,
+def request(client, reference, buyer, standards, capabilities=("cnc-milling",), max_km=40) -> str:
+    """Post a request; its id, made by the service."""
+    body = {"reference": reference, "buyer": buyer, "capabilities": list(capabilities), "max_distance_km": max_km,
             "monthly_volume": 1000, "standards": [{"id": s, "mandatory": m} for s, m in standards]}
     response = client.post("/sourcing-requests", json=body)
     assert response.status_code == 201, response.get_json()
+    return response.get_json()["id"]
 
 
 @pytest.fixture
@@ -49,17 +51,18 @@ def world(client, catalogue):
         {"enterprise": "0300000202", "standard": "iso-9001", "number": "Q2", "issuer": "BV", **valid},
     ])
     both = [("iso-9001", True), ("iso-14001", True)]
-    request(client, "R1", "0300000101", both)
-    request(client, "R2", "0300000102", both + [("iso-45001", False)])
-    request(client, "R3", "0300000103", both)
-    request(client, "R4", "0300000101", both + [("rohs", True)])
-    request(client, "R5", "0300000102", [("iso-9001", True)])
-    request(client, "R6", "0300000104", both, max_km=50)
+    ids = {"R1": request(client, "R1", "0300000101", both),
+           "R2": request(client, "R2", "0300000102", both + [("iso-45001", False)]),
+           "R3": request(client, "R3", "0300000103", both),
+           "R4": request(client, "R4", "0300000101", both + [("rohs", True)]),
+           "R5": request(client, "R5", "0300000102", [("iso-9001", True)]),
+           "R6": request(client, "R6", "0300000104", both, max_km=50)}
     from matchmaker.repositories.catalogues import CatalogueRepository
     CatalogueRepository(catalogue).set_buyer_requirements([
         {"buyer": "0300000101", "standard": "iso-9001", "mandatory": True},
         {"buyer": "0300000101", "standard": "iso-14001", "mandatory": True},
         {"buyer": "0300000101", "standard": "iatf-16949", "mandatory": False}])
+    return ids
 
 
 def test_gap_against_a_buyer(client, world):
@@ -81,7 +84,7 @@ def test_gap_against_a_buyer(client, world):
 
 
 def test_gap_against_a_request_and_a_sector(client, world):
-    body = client.get("/smes/0300000001/gaps?request=R4").get_json()
+    body = client.get(f"/smes/0300000001/gaps?request={world['R4']}").get_json()
     assert [s["id"] for s in body["standards"]["missing_mandatory"]] == ["iso-14001", "rohs"]
     body = client.get("/smes/0300000001/gaps?sector=automotive").get_json()
     assert {s["id"] for s in body["standards"]["missing_mandatory"]} == {"apqp-ppap", "imds"}
@@ -99,7 +102,7 @@ def test_which_gap_first_is_the_counterfactual_by_construction(client, world):
     first = body["items"][0]
     assert (first["type"], first["id"]) == ("standard", "iso-14001")
     unlocks = first["unlocks"]
-    assert sorted(unlocks["request_ids"]) == ["R1", "R2", "R3"]   # R4 still needs RoHS
+    assert sorted(unlocks["request_ids"]) == sorted(world[r] for r in ("R1", "R2", "R3"))   # R4 still needs RoHS
     assert (unlocks["requests"], unlocks["buyers"], unlocks["fdi_buyers"], unlocks["large_buyers"]) == (3, 3, 2, 1)
     # fewer than ten suppliers qualify for each request, so it would be in the top 10 of all three
     assert unlocks["top10"] == 3
@@ -113,7 +116,8 @@ def test_which_gap_first_is_the_counterfactual_by_construction(client, world):
 
 
 def test_top10_uses_the_stored_cutoff(client, world, graph):
-    graph.write(lambda tx: tx.run("MATCH (r:SourcingRequest {id: 'R1'}) SET r.cutoff_score = 0.999").consume())
+    graph.write(lambda tx: tx.run("MATCH (r:SourcingRequest {id: $id}) SET r.cutoff_score = 0.999",
+                                  id=world["R1"]).consume())
     first = client.get("/smes/0300000001/priorities").get_json()["items"][0]
     assert first["unlocks"]["requests"] == 3 and first["unlocks"]["top10"] == 2
 

@@ -13,7 +13,7 @@ from matchmaker.services.access import KeyService
 BUYER, OTHER_BUYER = "0110000019", "0110071290"
 SME, OTHER_SME = "0111631333", "0110285103"
 ORGANISER, OTHER_ORGANISER = "org-a", "org-b"
-EVENT = "page-access-day"
+EVENT = "E-page-access-day"      # the pages' tests store the event under a known id, as an import could
 
 
 @pytest.fixture(scope="module")
@@ -22,10 +22,13 @@ def event(demo, session_graph):
     from matchmaker.services.events import EventService
     service = EventService(session_graph)
     start = datetime(2026, 12, 3, 9, tzinfo=timezone(timedelta(hours=7)))
-    service.create({"id": EVENT, "name": "Access day", "fairness": 2,
-                    "slots": [{"start": start + timedelta(minutes=20 * i),
-                               "end": start + timedelta(minutes=20 * (i + 1)), "session": 1} for i in range(4)],
-                    "tables": [{"seats": 4}, {"seats": 4}]}, organiser=ORGANISER)
+    created, _ = service.create({"name": "Access day", "fairness": 2,
+                                 "slots": [{"start": start + timedelta(minutes=20 * i),
+                                            "end": start + timedelta(minutes=20 * (i + 1)), "session": 1}
+                                           for i in range(4)],
+                                 "tables": [{"seats": 4}, {"seats": 4}]}, organiser=ORGANISER)
+    session_graph.write(lambda tx: tx.run("MATCH (ev:Event {id: $id}) SET ev.id = $fixed", id=created["id"],
+                                          fixed=EVENT).consume())
     service.add_participants(EVENT, [
         {"id": "buyer", "name": "Hwaorient", "role": "buyer", "enterprise": BUYER, "forbidden_slots": []},
         {"id": "sme", "name": "Đông Á", "role": "supplier", "enterprise": SME, "forbidden_slots": []},
@@ -58,7 +61,10 @@ def _token(browser, path):
 
 SEARCH = "/app/search?run=1&capabilities=cnc-milling&max_distance_km=30"
 AGENDA = f"/app/events/{EVENT}/participants/sme/agenda"
-# endpoint -> (method, path, form, {person: expected status}); people not named get 403
+# endpoint -> (method, path, form, {person: expected status}); people not named get 403. Another organiser's
+# event, or an agenda of someone else's, answers 404, as an event that does not exist (HIDDEN).
+HIDDEN = {"other_organiser": 404}
+HIDDEN_AGENDA = {p: 404 for p in ("other_organiser", "buyer", "other_buyer", "other_sme")}
 RULES = {
     "web.search": ("GET", SEARCH, None, {"admin": 200, "buyer": 200, "other_buyer": 200}),
     "web.search_csv": ("GET", SEARCH.replace("/search?", "/search.csv?"), None,
@@ -76,17 +82,17 @@ RULES = {
     "web.readiness_page": ("GET", f"/app/smes/{SME}", None, {"admin": 200, "sme": 200}),
     "web.readiness_report": ("GET", f"/app/smes/{SME}/report", None, {"admin": 200, "sme": 200}),
     "web.events": ("GET", "/app/events", None, {"admin": 200, "organiser": 200, "other_organiser": 200}),
-    "web.event": ("GET", f"/app/events/{EVENT}", None, {"admin": 200, "organiser": 200}),
+    "web.event": ("GET", f"/app/events/{EVENT}", None, {"admin": 200, "organiser": 200, **HIDDEN}),
     "web.event_import": ("POST", f"/app/events/{EVENT}/import", {"what": "participants"},
-                         {"admin": 422, "organiser": 422}),     # allowed, but no file: 422
+                         {"admin": 422, "organiser": 422, **HIDDEN}),     # allowed, but no file: 422
     "web.event_schedule": ("POST", f"/app/events/{EVENT}/schedule", {"time_limit": "999"},
-                           {"admin": 422, "organiser": 422}),   # allowed, but too long for a page
+                           {"admin": 422, "organiser": 422, **HIDDEN}),   # allowed, but too long for a page
     "web.event_change": ("POST", f"/app/events/{EVENT}/changes", {"type": "no_show"},
-                         {"admin": 422, "organiser": 422}),     # allowed, but no participant named
+                         {"admin": 422, "organiser": 422, **HIDDEN}),     # allowed, but no participant named
     "web.event_outcome": ("POST", f"/app/events/{EVENT}/meetings/nobody~sme/outcome", {"outcome": "held"},
-                          {"admin": 404, "organiser": 404}),
-    "web.agenda": ("GET", AGENDA, None, {"admin": 200, "organiser": 200, "sme": 200}),
-    "web.agenda_ics": ("GET", AGENDA + ".ics", None, {"admin": 200, "organiser": 200, "sme": 200}),
+                          {"admin": 404, "organiser": 404, **HIDDEN}),
+    "web.agenda": ("GET", AGENDA, None, {"admin": 200, "organiser": 200, "sme": 200, **HIDDEN_AGENDA}),
+    "web.agenda_ics": ("GET", AGENDA + ".ics", None, {"admin": 200, "organiser": 200, "sme": 200, **HIDDEN_AGENDA}),
 }
 OPEN_TO_ALL = {"web.home", "web.signout", "web.signin", "web.language"}
 
@@ -208,5 +214,5 @@ def test_outcomes_from_the_page_are_safe_to_send_again(people, session_graph):
         assert response.status_code == 302
     assert EventService(session_graph).recorded_outcomes(EVENT) == {"buyer~sme": "sample_order"}
     count = session_graph.read(lambda tx: tx.run(
-        "MATCH (o:MatchOutcome) WHERE o.id STARTS WITH $p RETURN count(o) AS n", p=f"{EVENT}/").single()["n"])
+        "MATCH (o:MatchOutcome) WHERE o.key STARTS WITH $p RETURN count(o) AS n", p=f"meeting:{EVENT}/").single()["n"])
     assert count == 1

@@ -2,7 +2,7 @@
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from . import caller, graph, require_role, require_tenant
+from . import caller, graph, require_role
 from .schemas import DuplicateArgs, EnterpriseIn, EnterpriseOut, EnterprisePatch, EnterprisePage, EnterpriseQueryArgs
 from ..services.enterprises import EnterpriseService
 
@@ -47,9 +47,10 @@ class Enterprise(MethodView):
     @blp.arguments(EnterprisePatch(partial=True))
     @blp.response(200, EnterpriseOut)
     def patch(self, data, enterprise_id):
-        """Update the given fields of an enterprise; a field set to null is removed (admin or the firm)."""
-        require_tenant(caller(), enterprise_id, "buyer", "sme")
-        return EnterpriseService(graph()).update(enterprise_id, data)
+        """Update the given fields of an enterprise; a field set to null is removed (admin or the firm).
+
+        The firm itself may change its profile but not id, code, kind, home_country or source (admin only)."""
+        return EnterpriseService(graph()).update(enterprise_id, data, caller())
 
     @blp.response(204)
     def delete(self, enterprise_id):

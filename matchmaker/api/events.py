@@ -32,11 +32,13 @@ def _as_organiser_or_party(event_id: str, participant_ids: list[str]) -> EventSe
 @blp.route("", methods=["POST"])
 @blp.arguments(EventIn)
 @blp.response(201)
+@blp.alt_response(200, description="a retry with the same reference and definition: nothing new")
 def create_event(data):
     """Create an event with its time slots (in sessions) and tables (organiser; it owns the event)."""
     principal = caller()
     require_role(principal, "organiser")
-    return _service().create(data, organiser=principal.tenant), 201
+    event, created = _service().create(data, organiser=principal.tenant)
+    return event, 201 if created else 200
 
 
 @blp.route("/<string:event_id>", methods=["GET"])
@@ -76,8 +78,9 @@ def suggestions(args, event_id):
 @blp.response(200)
 def decide(data, event_id, request_id):
     """Accept or decline a suggested meeting (its organiser, or either party)."""
-    parties = _service().request_parties(event_id, request_id)
-    return _as_organiser_or_party(event_id, parties).decide_suggestion(event_id, request_id, data["accept"])
+    service = _service()
+    service.check_may_decide(caller(), event_id, request_id)
+    return service.decide_suggestion(event_id, request_id, data["accept"])
 
 
 @blp.route("/<string:event_id>/schedule", methods=["POST"])

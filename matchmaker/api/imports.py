@@ -45,5 +45,5 @@ def import_file(args, kind):
             raise InvalidInput("mapping must be a JSON object of strings",
                                {"mapping": ['e.g. {"name": "Facility Name", "latitude": "lat"}']})
     report = ImportService(graph()).import_bytes(kind, data, filename=filename, fmt=fmt, mapping=mapping,
-                                                 source=args.get("source"))
+                                                 source=args.get("source"), encoding=args["encoding"])
     return report.as_dict()

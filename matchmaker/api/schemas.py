@@ -1,9 +1,9 @@
 """Schemas at the edge of the API: query arguments, request bodies and documented responses."""
-from marshmallow import EXCLUDE, Schema, ValidationError, fields, post_load, validate, validates_schema
+from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, post_load, validate, validates_schema
 
 from graph_schema.model import ENTERPRISE_KINDS, ZONE_KINDS
-from ..importing.rows import EnterpriseRow, IMPORT_KINDS
-from ..importing.records import FORMATS
+from ..importing.rows import EnterpriseRow, IMPORT_KINDS, Identifier
+from ..importing.records import ENCODINGS, FORMATS
 from ..services.enterprises import SORTS
 
 
@@ -103,12 +103,20 @@ class ImportArgs(Schema):
     mapping = fields.String(metadata={"description": 'JSON object {"our_field": "your column"}, '
                                                      'e.g. {"name": "Facility Name"}'})
     source = fields.String(validate=validate.Length(max=200))
+    encoding = fields.String(load_default="utf-8", validate=validate.OneOf(ENCODINGS),
+                             metadata={"description": "the file's text encoding; a byte not of it is refused with "
+                                                      "its line and offset (cp1258: Windows Vietnamese)"})
 
 
 class RejectedRow(Schema):
     line = fields.Integer(metadata={"description": "file line (CSV, JSON Lines) or position in the array (JSON)"})
     field = fields.String(allow_none=True)
     reason = fields.String()
+
+
+class RepeatedRow(Schema):
+    line = fields.Integer()
+    same_as = fields.Integer(metadata={"description": "the earlier line of the same firm"})
 
 
 class ImportReportOut(Schema):
@@ -120,6 +128,8 @@ class ImportReportOut(Schema):
     unchanged = fields.Integer()
     rejected = fields.Integer()
     probable_duplicates = fields.Integer()
+    repeated = fields.Integer(metadata={"description": "rows that said again what an earlier row of the file said"})
+    repeats = fields.List(fields.Nested(RepeatedRow))
     errors = fields.List(fields.Nested(RejectedRow))
     errors_listed = fields.Integer()
 
@@ -156,8 +166,12 @@ class SourcingNeed(Schema):
 
 
 class SourcingRequestIn(SourcingNeed):
-    id = fields.String(validate=validate.Length(min=1, max=64), load_default=None,
-                       metadata={"description": "optional; retrying a create with the same id and body is safe"})
+    class Meta:
+        unknown = RAISE
+
+    reference = Identifier(load_default=None, metadata={
+        "description": "optional, your own reference for the request (unique among your requests): retrying a "
+                       "create with the same reference and body is safe. The id is made by the service."})
     buyer = fields.String(required=True)
     status = fields.String(validate=validate.OneOf(["open", "closed"]), load_default="open")
 
@@ -188,10 +202,11 @@ class AdHocSearch(SourcingNeed):
 
 class OutcomeIn(Schema):
     class Meta:
-        unknown = EXCLUDE
+        unknown = RAISE
 
-    id = fields.String(validate=validate.Length(min=1, max=64), load_default=None,
-                       metadata={"description": "optional; derived from buyer, supplier, request and date"})
+    id = Identifier(load_default=None, metadata={
+        "description": "only to change an outcome recorded before (the id it was given); a new outcome gets "
+                       "its id from the service, and a retry finds it by buyer, supplier, request and date"})
     buyer = fields.String(required=True)
     supplier = fields.String(required=True)
     request = fields.String(load_default=None)
@@ -244,9 +259,11 @@ class TableIn(Schema):
 
 class EventIn(Schema):
     class Meta:
-        unknown = EXCLUDE
+        unknown = RAISE
 
-    id = fields.String(load_default=None, validate=validate.Length(min=1, max=64))
+    reference = Identifier(load_default=None, metadata={
+        "description": "optional, your own reference for the event (unique among your events): retrying a "
+                       "create with the same reference and definition is safe. The id is made by the service."})
     name = fields.String(required=True, validate=validate.Length(min=1, max=200))
     location = fields.String(load_default=None, validate=validate.Length(max=300))
     slots = fields.List(fields.Nested(SlotIn), required=True, validate=validate.Length(min=1, max=200))
@@ -259,7 +276,7 @@ class ParticipantIn(Schema):
     class Meta:
         unknown = EXCLUDE
 
-    id = fields.String(required=True, validate=validate.Length(min=1, max=64))
+    id = Identifier(required=True)
     name = fields.String(load_default=None, validate=validate.Length(max=200))
     role = fields.String(load_default="other", validate=validate.OneOf(["buyer", "supplier", "other"]))
     enterprise = fields.String(load_default=None, metadata={"description": "the enterprise it represents"})

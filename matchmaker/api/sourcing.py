@@ -16,9 +16,10 @@ def _service():
 
 
 def _as_owner(request_id: str) -> MatchService:
-    """The service, once the caller is shown to be the request's buyer (or an admin)."""
+    """The service, once the caller is shown to be the request's buyer or an admin (another buyer's
+    request answers 404, as an unknown one)."""
     service = _service()
-    require_tenant(caller(), service.get_request(request_id)["buyer"], "buyer")
+    service.get_request(request_id, caller())
     return service
 
 
@@ -41,7 +42,7 @@ class SourcingRequests(MethodView):
     @blp.response(201)
     @blp.alt_response(200, description="a retry of the same record: nothing new")
     def post(self, data):
-        """Record a buyer's need (201; a retry with the same id and body returns 200)."""
+        """Record a buyer's need under a new id (201); a retry with the same `reference` and body returns 200."""
         require_tenant(caller(), data["buyer"], "buyer")
         request, created = _service().create_request(data)
         return request, 201 if created else 200
@@ -52,9 +53,7 @@ class SourcingRequest(MethodView):
     @blp.response(200)
     def get(self, request_id):
         """One sourcing request."""
-        request = _service().get_request(request_id)
-        require_tenant(caller(), request["buyer"], "buyer")
-        return request
+        return _service().get_request(request_id, caller())
 
     @blp.arguments(SourcingRequestPatch(partial=True))
     @blp.response(200)
@@ -95,7 +94,11 @@ def search(data):
 @blp.response(201)
 @blp.alt_response(200, description="a retry of the same record: nothing new")
 def record_outcome(data):
-    """Record what came of a buyer-supplier contact; the scorer learns from these. Safe to retry."""
-    require_tenant(caller(), data["buyer"], "buyer")
-    result = _service().record_outcome(data)
+    """Record what came of a buyer-supplier contact; the scorer learns from these. Safe to retry.
+
+    Without `id`, a new outcome (or, on a retry, the one stored for the same buyer, supplier, request and
+    day); with `id`, a change to one of the caller's outcomes (another buyer's answers 404)."""
+    principal = caller()
+    require_tenant(principal, data["buyer"], "buyer")
+    result = _service().record_outcome(data, principal)
     return result, 201 if result["result"] == "created" else 200

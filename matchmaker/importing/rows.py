@@ -7,7 +7,7 @@ from datetime import date
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, pre_load, validate, validates_schema
 
-from graph_schema.model import ENTERPRISE_KINDS
+from graph_schema.model import ENTERPRISE_KINDS, ID_PATTERN
 from scoring.text import fold, name_key, slug
 
 IMPORT_KINDS = ("enterprises", "capabilities", "certifications", "supply-links")
@@ -74,12 +74,23 @@ def _split_list(value):
     return [part.strip() for part in re.split(r"[;|]", str(value)) if part.strip()]
 
 
+class Identifier(fields.String):
+    """An id or reference a caller gives: letters, digits and . _ ~ : -, 1 to 64, starting with a letter or digit
+    (so it can stand in a URL path as it is)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(validate=validate.Regexp(ID_PATTERN, error="use 1-64 letters, digits and . _ ~ : - "
+                                                                    "(starting with a letter or digit)"), **kwargs)
+
+
 class _RowSchema(Schema):
     class Meta:
         unknown = EXCLUDE
 
     @pre_load
     def clean(self, data, **kwargs):
+        if not isinstance(data, dict):
+            raise ValidationError("expected a JSON object", "_schema")
         cleaned = {}
         for key, value in data.items():
             if key is None:
@@ -97,7 +108,7 @@ class _RowSchema(Schema):
 
 
 class EnterpriseRow(_RowSchema):
-    id = fields.String(validate=validate.Length(min=1, max=64), load_default=None)
+    id = Identifier(load_default=None)
     code = fields.String(validate=validate.Regexp(CODE_PATTERN, error="must be a 10-digit enterprise code, "
                                                   "optionally with a 3-digit branch suffix (0101234567-001)"),
                          load_default=None)

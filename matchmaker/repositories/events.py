@@ -3,8 +3,10 @@ from __future__ import annotations
 
 import json
 
+from neo4j.exceptions import ConstraintError
+
 _EVENT = """
-ev {.id, .name, .organiser, .location, .utc_offset, .fairness, .created_at, .schedule_version, .schedule_status,
+ev {.id, .reference, .name, .organiser, .location, .utc_offset, .fairness, .created_at, .schedule_version, .schedule_status,
     .schedule, .last_changes,
     slots: [(ev)-[:HAS_SLOT]->(s) | s {.index, .start, .end, .session}],
     tables: [(ev)-[:HAS_TABLE]->(t) | t {.index, .name, .seats, .active}]}
@@ -15,29 +17,44 @@ class EventRepository:
     def __init__(self, graph):
         self.graph = graph
 
-    def create(self, event: dict, now: str) -> bool:
-        """Create an event with its slots and tables; False when the id exists."""
+    def create(self, event: dict, now: str) -> tuple[str, bool]:
+        """Create an event with its slots and tables: (its id, True). When its organiser already used the
+        event's ``reference``, nothing is written: (the existing event's id, False)."""
+        ref_key = f"{event['organiser'] or ''}|{event['reference']}" if event.get("reference") else None
+
+        def existing(tx):
+            row = ref_key and tx.run("MATCH (ev:Event {ref_key: $k}) RETURN ev.id AS id", k=ref_key).single()
+            return row["id"] if row else None
+
         def work(tx):
-            if tx.run("MATCH (ev:Event {id: $id}) RETURN ev.id", id=event["id"]).single():
-                return False
+            found = existing(tx)
+            if found:
+                return found, False
             tx.run("""
-                CREATE (ev:Event {id: $id, name: $name, organiser: $organiser, location: $location,
+                CREATE (ev:Event {id: $id, reference: $reference, ref_key: $ref_key, name: $name,
+                                  organiser: $organiser, location: $location,
                                   utc_offset: $utc_offset, fairness: $fairness, created_at: $now,
                                   schedule_version: 0})
                 WITH ev
                 UNWIND $slots AS s
                 CREATE (ev)-[:HAS_SLOT]->(:Slot {key: $id + '/' + toString(s.index), index: s.index,
                                                  start: s.start, end: s.end, session: s.session})
-                """, now=now, **{k: event[k] for k in ("id", "name", "organiser", "location", "utc_offset", "fairness",
-                                                        "slots")})
+                """, now=now, ref_key=ref_key, **{k: event.get(k) for k in (
+                    "id", "reference", "name", "organiser", "location", "utc_offset", "fairness", "slots")})
             tx.run("""
                 MATCH (ev:Event {id: $id})
                 UNWIND $tables AS t
                 CREATE (ev)-[:HAS_TABLE]->(:Table {key: $id + '/' + toString(t.index), index: t.index,
                                                    name: t.name, seats: t.seats, active: true})
                 """, id=event["id"], tables=event["tables"])
-            return True
-        return self.graph.write(work)
+            return event["id"], True
+        try:
+            return self.graph.write(work)
+        except ConstraintError:      # the same reference created at the same moment by a retry
+            found = self.graph.read(existing)
+            if found is None:
+                raise
+            return found, False
 
     def list(self, organiser: str | None, limit: int = 200) -> list[dict]:
         """Events newest first: one organiser's, or everyone's (None, for admins)."""

@@ -1,8 +1,10 @@
 """Sourcing requests (a buyer's stated need) and recorded match outcomes."""
 from __future__ import annotations
 
+from neo4j.exceptions import ConstraintError
+
 _REQUEST = """
-r {.id, .title, .text, .monthly_volume, .max_distance_km, .status, .created_at, .updated_at,
+r {.id, .reference, .title, .text, .monthly_volume, .max_distance_km, .status, .created_at, .updated_at,
    latitude: r.location.latitude, longitude: r.location.longitude,
    buyer: head([(b)-[:POSTED]->(r) | b.id]),
    capabilities: [(r)-[:NEEDS]->(c:Capability) | c.id],
@@ -11,49 +13,82 @@ r {.id, .title, .text, .monthly_volume, .max_distance_km, .status, .created_at, 
 """
 
 
+def _ordered(request: dict) -> dict:
+    """A request's needs in id order, whatever order the graph keeps its relationships in."""
+    return {**request, "capabilities": sorted(request["capabilities"]), "products": sorted(request["products"]),
+            "standards": sorted(request["standards"], key=lambda s: s["id"])}
+
+
+def _ref_key(request: dict) -> str | None:
+    """A buyer's own reference for a request is unique for that buyer only."""
+    return f"{request['buyer']}|{request['reference']}" if request.get("reference") else None
+
+
+def _write(tx, request: dict, now: str) -> None:
+    tx.run(
+        """
+        MATCH (b:Enterprise {id: $buyer})
+        MERGE (r:SourcingRequest {id: $id})
+        ON CREATE SET r.created_at = $now, r.reference = $reference, r.ref_key = $ref_key
+        SET r.title = $title, r.text = $text, r.monthly_volume = $monthly_volume,
+            r.max_distance_km = $max_distance_km, r.status = $status, r.updated_at = $now,
+            r.location = CASE WHEN $latitude IS NULL THEN null
+                              ELSE point({latitude: $latitude, longitude: $longitude}) END
+        MERGE (b)-[:POSTED]->(r)
+        WITH r
+        OPTIONAL MATCH (r)-[old:NEEDS]->() DELETE old
+        WITH DISTINCT r
+        CALL (r) {
+            UNWIND $capabilities AS cid MATCH (c:Capability {id: cid}) MERGE (r)-[:NEEDS]->(c)
+        }
+        CALL (r) {
+            UNWIND $products AS hs MATCH (p:Product {hs: hs}) MERGE (r)-[:NEEDS]->(p)
+        }
+        CALL (r) {
+            UNWIND $standards AS st MATCH (s:Standard {id: st.id})
+            MERGE (r)-[n:NEEDS]->(s) SET n.mandatory = st.mandatory
+        }
+        """, now=now, ref_key=_ref_key(request), **{k: request.get(k) for k in (
+            "id", "buyer", "reference", "title", "text", "monthly_volume", "max_distance_km", "status", "latitude",
+            "longitude", "capabilities", "products", "standards")}).consume()
+
+
 class SourcingRepository:
     def __init__(self, graph):
         self.graph = graph
 
-    def save(self, request: dict, now: str, create: bool) -> bool:
-        """Create or replace a request with its needs. Returns False if ``create`` and the id exists."""
+    def create(self, request: dict, now: str) -> tuple[str, bool]:
+        """Create a request with its needs under a new id; (id, True). With a ``reference`` that its buyer
+        already used, nothing is written: (the existing request's id, False)."""
         def work(tx):
-            exists = tx.run("MATCH (r:SourcingRequest {id: $id}) RETURN r.id", id=request["id"]).single()
-            if create and exists:
-                return False
-            tx.run(
-                """
-                MATCH (b:Enterprise {id: $buyer})
-                MERGE (r:SourcingRequest {id: $id})
-                ON CREATE SET r.created_at = $now
-                SET r.title = $title, r.text = $text, r.monthly_volume = $monthly_volume,
-                    r.max_distance_km = $max_distance_km, r.status = $status, r.updated_at = $now,
-                    r.location = CASE WHEN $latitude IS NULL THEN null
-                                      ELSE point({latitude: $latitude, longitude: $longitude}) END
-                MERGE (b)-[:POSTED]->(r)
-                WITH r
-                OPTIONAL MATCH (r)-[old:NEEDS]->() DELETE old
-                WITH DISTINCT r
-                CALL (r) {
-                    UNWIND $capabilities AS cid MATCH (c:Capability {id: cid}) MERGE (r)-[:NEEDS]->(c)
-                }
-                CALL (r) {
-                    UNWIND $products AS hs MATCH (p:Product {hs: hs}) MERGE (r)-[:NEEDS]->(p)
-                }
-                CALL (r) {
-                    UNWIND $standards AS st MATCH (s:Standard {id: st.id})
-                    MERGE (r)-[n:NEEDS]->(s) SET n.mandatory = st.mandatory
-                }
-                """, now=now, **{k: request.get(k) for k in (
-                    "id", "buyer", "title", "text", "monthly_volume", "max_distance_km", "status", "latitude",
-                    "longitude", "capabilities", "products", "standards")}).consume()
-            return True
-        return self.graph.write(work)
+            existing = self._by_reference(tx, request)
+            if existing:
+                return existing, False
+            _write(tx, request, now)
+            return request["id"], True
+        try:
+            return self.graph.write(work)
+        except ConstraintError:      # the same reference created at the same moment by a retry
+            existing = self.graph.read(self._by_reference, request)
+            if existing is None:
+                raise
+            return existing, False
+
+    @staticmethod
+    def _by_reference(tx, request: dict) -> str | None:
+        if not request.get("reference"):
+            return None
+        row = tx.run("MATCH (r:SourcingRequest {ref_key: $ref_key}) RETURN r.id AS id", ref_key=_ref_key(request)).single()
+        return row["id"] if row else None
+
+    def save(self, request: dict, now: str) -> None:
+        """Replace an existing request's fields and needs (its id, buyer and reference stay)."""
+        self.graph.write(lambda tx: _write(tx, request, now))
 
     def get(self, request_id: str) -> dict | None:
         def work(tx):
             record = tx.run(f"MATCH (r:SourcingRequest {{id: $id}}) RETURN {_REQUEST} AS r", id=request_id).single()
-            return record["r"] if record else None
+            return _ordered(record["r"]) if record else None
         return self.graph.read(work)
 
     def list(self, buyer: str | None, status: str | None, limit: int, offset: int) -> tuple[list[dict], int]:
@@ -62,7 +97,7 @@ class SourcingRepository:
                      "AND ($status IS NULL OR r.status = $status)")
             total = tx.run(f"MATCH (r:SourcingRequest) {where} RETURN count(r) AS n",
                            buyer=buyer, status=status).single()["n"]
-            rows = [rec["r"] for rec in tx.run(
+            rows = [_ordered(rec["r"]) for rec in tx.run(
                 f"MATCH (r:SourcingRequest) {where} WITH r ORDER BY r.created_at DESC, r.id SKIP $offset LIMIT $limit "
                 f"RETURN {_REQUEST} AS r", buyer=buyer, status=status, offset=offset, limit=limit)]
             return rows, total
@@ -80,25 +115,36 @@ class SourcingRepository:
             rows=rows, now=now).consume())
 
     def open_requests(self) -> list[dict]:
-        return self.graph.read(lambda tx: [r["r"] for r in tx.run(
+        return self.graph.read(lambda tx: [_ordered(r["r"]) for r in tx.run(
             f"MATCH (r:SourcingRequest {{status: 'open'}}) RETURN {_REQUEST} AS r ORDER BY r.id")])
 
     # -- outcomes ------------------------------------------------------------------------------
-    def record_outcome(self, outcome: dict, now: str) -> str:
-        """MERGE an outcome by id (a retry changes nothing); returns 'created', 'updated' or 'unchanged'."""
+    def record_outcome(self, outcome: dict, now: str) -> tuple[str, str] | None:
+        """Store an outcome under its ``key`` (what it is about: a contact of a buyer with a supplier on a
+        day, or a meeting of an event), so a retry changes nothing. A new outcome takes ``new_id``.
+        Returns (id, 'created' | 'updated' | 'unchanged'); None when the buyer or supplier is unknown.
+        The write leaves exactly one BUYER and one SUPPLIER edge (and at most one FOR_REQUEST)."""
         def work(tx):
             record = tx.run(
                 """
                 MATCH (b:Enterprise {id: $buyer}), (s:Enterprise {id: $supplier})
-                OPTIONAL MATCH (old:MatchOutcome {id: $id})
-                WITH b, s, old, CASE WHEN old IS NULL THEN 'created'
+                OPTIONAL MATCH (old:MatchOutcome {key: $key})
+                WITH b, s, CASE WHEN old IS NULL THEN 'created'
                     WHEN old.outcome <> $outcome OR old.occurred_on <> date($occurred_on)
                       OR coalesce(old.note, '') <> coalesce($note, '') THEN 'updated'
                     ELSE 'unchanged' END AS result
-                MERGE (o:MatchOutcome {id: $id})
-                ON CREATE SET o.recorded_at = $now
+                MERGE (o:MatchOutcome {key: $key})
+                ON CREATE SET o.id = $new_id, o.recorded_at = $now
                 SET o.outcome = $outcome, o.label = $label, o.occurred_on = date($occurred_on), o.note = $note,
                     o.source = $source
+                WITH o, b, s, result
+                CALL (o, b, s) {
+                    OPTIONAL MATCH (o)-[x:BUYER|SUPPLIER|FOR_REQUEST]->(other)
+                    WITH x, other WHERE x IS NOT NULL AND NOT (
+                        (type(x) = 'BUYER' AND other = b) OR (type(x) = 'SUPPLIER' AND other = s)
+                        OR (type(x) = 'FOR_REQUEST' AND other.id = coalesce($request, '')))
+                    DELETE x
+                }
                 MERGE (o)-[:BUYER]->(b)
                 MERGE (o)-[:SUPPLIER]->(s)
                 WITH o, result
@@ -107,16 +153,43 @@ class SourcingRepository:
                     MATCH (r:SourcingRequest {id: $request})
                     MERGE (o)-[:FOR_REQUEST]->(r)
                 }
-                RETURN result
+                RETURN o.id AS id, result
                 """, now=now, **{k: outcome.get(k) for k in (
-                    "id", "buyer", "supplier", "request", "outcome", "label", "occurred_on", "note", "source")}).single()
-            return record["result"] if record else None
-        return self.graph.write(work)
+                    "key", "new_id", "buyer", "supplier", "request", "outcome", "label", "occurred_on", "note",
+                    "source")}).single()
+            return (record["id"], record["result"]) if record else None
+        try:
+            return self.graph.write(work)
+        except ConstraintError:          # the same outcome recorded at the same moment by a retry
+            return self.graph.write(work)
 
-    def outcomes_with_prefix(self, prefix: str) -> dict[str, str]:
-        """{outcome id: outcome} of the outcomes whose id starts with ``prefix`` (an event's: 'event/')."""
-        return self.graph.read(lambda tx: {r["id"]: r["outcome"] for r in tx.run(
-            "MATCH (o:MatchOutcome) WHERE o.id STARTS WITH $prefix RETURN o.id AS id, o.outcome AS outcome",
+    def contact_outcome(self, outcome_id: str, owner: str | None) -> dict | None:
+        """A contact outcome recorded through the API, if ``owner`` (a buyer id; None: anyone's) is its buyer."""
+        return self.graph.read(lambda tx: (lambda r: r.data() if r else None)(tx.run(
+            """
+            MATCH (o:MatchOutcome {id: $id})-[:BUYER]->(b)
+            WHERE o.key STARTS WITH 'contact:' AND ($owner IS NULL OR b.id = $owner)
+            RETURN o.id AS id, b.id AS buyer, head([(o)-[:SUPPLIER]->(s) | s.id]) AS supplier,
+                   head([(o)-[:FOR_REQUEST]->(r) | r.id]) AS request
+            """, id=outcome_id, owner=owner).single()))
+
+    def update_outcome(self, outcome: dict, now: str) -> str:
+        """Change what a stored outcome says (by id; who it is about stays). 'updated' or 'unchanged'."""
+        return self.graph.write(lambda tx: tx.run(
+            """
+            MATCH (o:MatchOutcome {id: $id})
+            WITH o, CASE WHEN o.outcome <> $outcome OR o.occurred_on <> date($occurred_on)
+                      OR coalesce(o.note, '') <> coalesce($note, '') THEN 'updated' ELSE 'unchanged' END AS result
+            SET o.key = $key, o.outcome = $outcome, o.label = $label, o.occurred_on = date($occurred_on),
+                o.note = $note, o.updated_at = CASE WHEN result = 'updated' THEN $now ELSE o.updated_at END
+            RETURN result
+            """, now=now, **{k: outcome.get(k) for k in (
+                "id", "key", "outcome", "label", "occurred_on", "note")}).single()["result"])
+
+    def outcomes_with_key_prefix(self, prefix: str) -> dict[str, str]:
+        """{outcome key: outcome} of the outcomes whose key starts with ``prefix`` (an event's: 'meeting:ev/')."""
+        return self.graph.read(lambda tx: {r["key"]: r["outcome"] for r in tx.run(
+            "MATCH (o:MatchOutcome) WHERE o.key STARTS WITH $prefix RETURN o.key AS key, o.outcome AS outcome",
             prefix=prefix)})
 
     def labelled_outcomes(self) -> list[dict]:
@@ -125,6 +198,8 @@ class SourcingRepository:
             """
             MATCH (o:MatchOutcome)-[:BUYER]->(b), (o)-[:SUPPLIER]->(s)
             WHERE o.label IS NOT NULL
+              // one buyer and one supplier: a record written twice over by the old merge-on-id is left out
+              AND COUNT { (o)-[:BUYER]->() } = 1 AND COUNT { (o)-[:SUPPLIER]->() } = 1
             RETURN o.id AS id, b.id AS buyer, s.id AS supplier, o.label AS label,
                    toString(o.occurred_on) AS occurred_on, head([(o)-[:FOR_REQUEST]->(r) | r.id]) AS request
             ORDER BY o.occurred_on, o.id

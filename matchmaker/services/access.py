@@ -98,6 +98,18 @@ def require_tenant(principal: Principal, owners: str | list | set | None, *roles
     require_role(principal, *roles)
     if principal.is_admin:
         return
-    owned = {owners} if isinstance(owners, str) or owners is None else set(owners)
-    if principal.tenant not in owned:
+    if principal.tenant not in _owned(owners):
         raise Forbidden("this belongs to another tenant", {"tenant": [f"{principal.tenant} is not its owner"]})
+
+
+def require_owner(principal: Principal, owners: str | list | set | None, not_found: NotFound, *roles: str) -> None:
+    """Like ``require_tenant`` for what is private to its owner (a sourcing request, an event, an outcome):
+    another tenant gets ``not_found``, exactly the answer for an id that does not exist, so that ids
+    cannot be probed. A caller of a role that may never see such things still gets 403."""
+    require_role(principal, *roles)
+    if not principal.is_admin and principal.tenant not in _owned(owners):
+        raise not_found
+
+
+def _owned(owners) -> set:
+    return {owners} if isinstance(owners, str) or owners is None else set(owners)

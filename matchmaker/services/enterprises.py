@@ -5,13 +5,17 @@ from datetime import date
 
 from scoring.text import tokens
 
-from ..errors import InvalidInput, NotFound
+from ..errors import Forbidden, InvalidInput, NotFound
 from ..importing.rows import enterprise_record
 from ..repositories.catalogues import CatalogueRepository
 from ..repositories.enterprises import EnterpriseRepository
 from . import now_iso
+from .access import Principal, require_tenant
 
 SORTS = ("name", "employees", "-employees", "founded", "distance", "relevance")
+# What only an admin may change: who the firm is (id, enterprise code), its kind and home country (which
+# make it a buyer of one kind or another), and where its record came from. A firm edits the rest itself.
+ADMIN_ONLY_FIELDS = ("id", "code", "kind", "home_country", "source")
 
 
 class EnterpriseService:
@@ -56,7 +60,12 @@ class EnterpriseService:
         self.repository.create(record, now_iso())
         return self.get(record["id"])
 
-    def update(self, enterprise_id: str, data: dict) -> dict:
+    def update(self, enterprise_id: str, data: dict, principal: Principal) -> dict:
+        """Change the given fields; a firm changing its own profile may not touch ``ADMIN_ONLY_FIELDS``."""
+        require_tenant(principal, enterprise_id, "buyer", "sme")
+        refused = [f for f in ADMIN_ONLY_FIELDS if f in data]
+        if refused and not principal.is_admin:
+            raise Forbidden("only an admin may change these fields", {f: ["only an admin may change it"] for f in refused})
         current = self.get(enterprise_id)
         merged = {k: v for k, v in current.items() if v is not None and k not in ("capabilities", "certifications")}
         merged.update({k: v for k, v in data.items()})

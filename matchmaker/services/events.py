@@ -1,7 +1,6 @@
 """Matchmaking events: participants, requests, the optimal schedule, changes on the day, agendas, outcomes."""
 from __future__ import annotations
 
-import uuid
 from datetime import datetime
 
 from scheduling import Event as SolverEvent
@@ -13,8 +12,8 @@ from ..errors import Conflict, InvalidInput, NotFound
 from ..repositories.enterprises import EnterpriseRepository
 from ..repositories.events import EventRepository
 from ..repositories.sourcing import SourcingRepository
-from . import now_iso
-from .access import Principal, require_tenant
+from . import new_id, now_iso
+from .access import Principal, require_owner, require_role
 
 ACTIVE_REQUESTS = ("open", "accepted")
 
@@ -27,7 +26,9 @@ class EventService:
         self.outcomes = SourcingRepository(graph)
 
     # -- definition ----------------------------------------------------------------------------
-    def create(self, data: dict, organiser: str | None = None) -> dict:
+    def create(self, data: dict, organiser: str | None = None) -> tuple[dict, bool]:
+        """A new event under a new id (created=True); a retry with the organiser's same ``reference`` and
+        definition returns the stored one (created=False)."""
         slots = sorted(data["slots"], key=lambda s: s["start"])
         for i, slot in enumerate(slots):
             if slot["end"] <= slot["start"]:
@@ -40,16 +41,19 @@ class EventService:
         if sessions != sorted(sessions):
             raise InvalidInput("sessions must follow each other in time", {"slots": ["session numbers go down"]})
         tables = data["tables"]
-        event = {"id": data.get("id") or str(uuid.uuid4()), "name": data["name"], "organiser": organiser,
-                 "location": data.get("location"),
+        event = {"id": new_id("E"), "reference": data.get("reference"), "name": data["name"],
+                 "organiser": organiser, "location": data.get("location"),
                  "utc_offset": slots[0]["start"].strftime("%z"), "fairness": data.get("fairness", 2),
                  "slots": [{"index": i, "start": s["start"].isoformat(), "end": s["end"].isoformat(),
                             "session": sessions[i]} for i, s in enumerate(slots)],
                  "tables": [{"index": i, "name": t.get("name") or f"Table {i + 1}", "seats": t.get("seats", 4)}
                             for i, t in enumerate(tables)]}
-        if not self.repo.create(event, now_iso()):
-            raise Conflict(f"event '{event['id']}' exists", {"id": ["already exists"]})
-        return self.get(event["id"])
+        event_id, created = self.repo.create(event, now_iso())
+        stored = self.get(event_id)
+        if not created and _definition(stored) != _definition(event):
+            raise Conflict(f"your event '{event['reference']}' exists with another definition",
+                           {"reference": ["already used for another event"]})
+        return stored, created
 
     def list(self, organiser: str | None) -> list[dict]:
         return self.repo.list(organiser)
@@ -58,30 +62,39 @@ class EventService:
     def organiser_of(self, event_id: str) -> str | None:
         found, organiser = self.repo.organiser(event_id)
         if not found:
-            raise NotFound(f"no event with id '{event_id}'")
+            raise _no_event(event_id)
         return organiser
 
     def check_organiser(self, principal: Principal, event_id: str) -> None:
-        """The event's organiser or an admin may go on (404 for an unknown event, 403 for others)."""
-        require_tenant(principal, self.organiser_of(event_id), "organiser")
+        """The event's organiser or an admin may go on; another organiser's event answers as unknown (404),
+        a buyer or SME key gets 403 whatever the id."""
+        require_role(principal, "organiser")
+        require_owner(principal, self.organiser_of(event_id), _no_event(event_id), "organiser")
 
     def check_organiser_or_party(self, principal: Principal, event_id: str, participant_ids: list[str]) -> None:
-        """The organiser, an admin, or a buyer or SME that one of the participants represents."""
-        organiser = self.organiser_of(event_id)      # 404 for an unknown event, whoever asks
-        if principal.role in ("buyer", "sme"):
-            require_tenant(principal, self.enterprises_of(event_id, participant_ids), "buyer", "sme")
+        """The organiser, an admin, or a buyer or SME that one of the participants represents; anyone else
+        is told the event or participant does not exist."""
+        if principal.role in ("buyer", "sme"):      # an unknown event and a stranger's get one answer
+            require_owner(principal, self.enterprises_of(event_id, participant_ids),
+                          NotFound(f"no participant '{', '.join(participant_ids)}' in event '{event_id}'"),
+                          "buyer", "sme")
         else:
-            require_tenant(principal, organiser, "organiser")
+            require_owner(principal, self.organiser_of(event_id), _no_event(event_id), "organiser")
 
     def enterprises_of(self, event_id: str, participant_ids: list[str]) -> set[str]:
         """The enterprises that the given participants represent."""
         return self.repo.represented(event_id, participant_ids)
 
-    def request_parties(self, event_id: str, request_id: str) -> list[str]:
+    def check_may_decide(self, principal: Principal, event_id: str, request_id: str) -> None:
+        """The organiser, an admin, or either party of the meeting request may accept or decline it."""
+        no_request = NotFound(f"no request '{request_id}' in event '{event_id}'")
+        if principal.role not in ("buyer", "sme"):
+            self.check_organiser(principal, event_id)
         parties = self.repo.request_parties(event_id, request_id)
         if not parties:
-            raise NotFound(f"no request '{request_id}' in event '{event_id}'")
-        return parties
+            raise no_request
+        if principal.role in ("buyer", "sme"):     # an unknown request and a stranger's get one answer
+            require_owner(principal, self.enterprises_of(event_id, parties), no_request, "buyer", "sme")
 
     def get(self, event_id: str) -> dict:
         event = self.repo.get(event_id)
@@ -382,8 +395,8 @@ class EventService:
     # -- outcomes ------------------------------------------------------------------------------
     def recorded_outcomes(self, event_id: str) -> dict[str, str]:
         """{meeting id: outcome} of the event's meetings whose outcome has been recorded."""
-        prefix = f"{event_id}/"
-        return {k[len(prefix):]: v for k, v in self.outcomes.outcomes_with_prefix(prefix).items()}
+        prefix = _meeting_key(event_id, "")
+        return {k[len(prefix):]: v for k, v in self.outcomes.outcomes_with_key_prefix(prefix).items()}
 
     def record_outcome(self, event_id: str, meeting_id: str, outcome: str, note: str | None) -> dict:
         """A meeting's outcome goes into the graph as the scorer's training data."""
@@ -400,8 +413,24 @@ class EventService:
             raise InvalidInput("both participants must represent enterprises to record a business outcome",
                                {"meeting": ["participants not linked to enterprises"]})
         day = datetime.fromisoformat(event["slots"][placed[meeting_id]["slot"]]["start"]).date()
-        result = self.outcomes.record_outcome({
-            "id": f"{event_id}/{meeting_id}", "buyer": buyer["enterprise"], "supplier": supplier["enterprise"],
-            "request": None, "outcome": outcome, "label": OUTCOME_LABELS[outcome], "occurred_on": day.isoformat(),
-            "note": note, "source": f"event:{event_id}"}, now_iso())
-        return {"id": f"{event_id}/{meeting_id}", "result": result, "outcome": outcome}
+        outcome_id, result = self.outcomes.record_outcome({
+            "key": _meeting_key(event_id, meeting_id), "new_id": new_id("O"), "buyer": buyer["enterprise"],
+            "supplier": supplier["enterprise"], "request": None, "outcome": outcome, "label": OUTCOME_LABELS[outcome],
+            "occurred_on": day.isoformat(), "note": note, "source": f"event:{event_id}"}, now_iso())
+        return {"id": outcome_id, "result": result, "outcome": outcome}
+
+
+def _no_event(event_id: str) -> NotFound:
+    return NotFound(f"no event with id '{event_id}'")
+
+
+def _definition(event: dict) -> dict:
+    """What an event was created with, to tell a retry from another event under the same reference."""
+    return {"name": event["name"], "location": event.get("location"), "fairness": event.get("fairness"),
+            "slots": [(s["start"], s["end"], s["session"]) for s in event["slots"]],
+            "tables": [(t["name"], t["seats"]) for t in event["tables"]]}
+
+
+def _meeting_key(event_id: str, meeting_id: str) -> str:
+    """What a meeting's outcome is about; a retry or a correction of it finds the same record."""
+    return f"meeting:{event_id}/{meeting_id}"

@@ -1,6 +1,8 @@
 """Importing enterprises, capabilities, certifications and supply links from CSV, JSON and JSON Lines."""
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -29,12 +31,22 @@ class ImportReport:
     unchanged: int = 0
     rejected: int = 0
     probable_duplicates: int = 0
+    repeated: int = 0
     errors: list[dict] = field(default_factory=list)
+    repeats: list[dict] = field(default_factory=list)
+    # enterprise id -> (its first row in the file, a digest of that row's record)
+    seen: dict[str, tuple[int, bytes]] = field(default_factory=dict, repr=False)
 
     def reject(self, line: int, field_name: str | None, reason: str) -> None:
         self.rejected += 1
         if len(self.errors) < MAX_LISTED_ERRORS:
             self.errors.append({"line": line, "field": field_name, "reason": reason})
+
+    def repeat(self, line: int, first: int) -> None:
+        """A row that says again what an earlier row of the file said: counted once, reported, not stored twice."""
+        self.repeated += 1
+        if len(self.repeats) < MAX_LISTED_ERRORS:
+            self.repeats.append({"line": line, "same_as": first})
 
     def add(self, counts: dict) -> None:
         self.created += counts["created"]
@@ -44,7 +56,8 @@ class ImportReport:
     def as_dict(self) -> dict:
         return {"kind": self.kind, "format": self.format, "rows": self.rows, "created": self.created,
                 "updated": self.updated, "unchanged": self.unchanged, "rejected": self.rejected,
-                "probable_duplicates": self.probable_duplicates,
+                "probable_duplicates": self.probable_duplicates, "repeated": self.repeated,
+                "repeats": self.repeats,
                 "errors": sorted(self.errors, key=lambda e: e["line"]),
                 "errors_listed": len(self.errors)}
 
@@ -56,12 +69,16 @@ class ImportService:
 
     def import_bytes(self, kind: str, data: bytes, filename: str | None = None, fmt: str | None = None,
                      mapping: dict | None = None, source: str | None = None,
-                     progress: Callable[[int], None] | None = None, detect_duplicates: bool = True) -> ImportReport:
+                     progress: Callable[[int], None] | None = None, detect_duplicates: bool = True,
+                     encoding: str = "utf-8") -> ImportReport:
+        """Import a whole file: every row is validated and the valid ones stored, batch by batch; the file
+        as a whole is refused (nothing stored) when it cannot be read: an unknown format or encoding, a
+        byte that is not of its encoding."""
         if kind not in IMPORT_KINDS:
             raise InvalidInput(f"unknown import kind '{kind}'", {"kind": [f"must be one of {', '.join(IMPORT_KINDS)}"]})
         try:
             fmt = guess_format(filename, fmt)
-            records = read_records(decode(data), fmt, kind)
+            records = read_records(decode(data, encoding), fmt, kind)
             report = ImportReport(kind=kind, format=fmt)
             batch: list[tuple[int, dict]] = []
             for line, record in records:
@@ -109,10 +126,12 @@ class ImportService:
         known_associations = self.catalogues.existing(
             "Association", sorted({a for _, r in rows for a in (r["associations"] or [])}))
         accepted = []
-        for line, record in rows:
+        for (line, record), (_, row) in zip(rows, valid):
             code = record["props"].get("code")
             if code in by_code:
                 record["id"] = by_code[code]
+            if self._seen_before(report, line, record, code, row.get("id")):
+                continue
             if record["zone"] and record["zone"] not in known_zones:
                 report.reject(line, "zone", f"unknown zone '{record['zone']}'; see GET /zones")
                 continue
@@ -126,6 +145,23 @@ class ImportService:
         report.add(self.enterprises.upsert_many(accepted, now_iso()))
         if detect_duplicates:
             report.probable_duplicates += self.flag_duplicates(sorted({r["id"] for r in accepted}))
+
+    @staticmethod
+    def _seen_before(report: ImportReport, line: int, record: dict, code: str | None, given_id: str | None) -> bool:
+        """Whether an earlier row of the file was already this firm. The same details again (or, for a firm
+        known only by name, address and country, the same facility) is a repeat; the same code or id
+        with other details is an error, so that no row silently overwrites another."""
+        digest = hashlib.sha1(json.dumps(record, sort_keys=True, default=str).encode()).digest()
+        first = report.seen.setdefault(record["id"], (line, digest))
+        if first[0] == line:
+            return False
+        if digest == first[1] or not (code or given_id):
+            report.repeat(line, first[0])
+        else:
+            same = ("code", "enterprise code") if code else ("id", "id")
+            report.reject(line, same[0], f"the same firm as line {first[0]} of this file (same {same[1]}) with "
+                                         f"other details; give each firm one row")
+        return True
 
     def flag_duplicates(self, ids: list[str]) -> int:
         pairs = {}

@@ -1,12 +1,11 @@
 """Supplier search: sourcing requests, ranked and explained matches, recorded outcomes."""
 from __future__ import annotations
 
-import hashlib
 import time
-import uuid
 from datetime import date
 
 import numpy as np
+from neo4j.exceptions import ConstraintError
 
 from graph_schema.model import OUTCOME_LABELS
 from scoring.features import FEATURES, GENERAL, Hierarchy, feature_matrix, missing_items
@@ -17,7 +16,8 @@ from ..errors import Conflict, InvalidInput, NotFound
 from ..repositories.catalogues import CatalogueRepository
 from ..repositories.matching import MatchRepository
 from ..repositories.sourcing import SourcingRepository
-from . import now_iso
+from . import new_id, now_iso
+from .access import Principal, require_owner
 
 POOL = 300  # candidates pre-selected in the graph by a cheap score, then ranked by the model
 TOP_N = 10  # "would you rank in the top 10": the cutoff each request stores
@@ -35,14 +35,17 @@ class MatchService:
 
     # -- sourcing requests ---------------------------------------------------------------------
     def create_request(self, data: dict) -> tuple[dict, bool]:
-        """Create a request; retrying with the same id and content returns it unchanged (created=False)."""
-        request = self._checked(data)
-        if self.requests.save(request, now_iso(), create=True):
-            self.refresh_cutoffs([request["id"]])
-            return self.get_request(request["id"]), True
-        existing = self.get_request(request["id"])
+        """Create a request under a new id. Retrying with the same ``reference`` and content returns
+        the stored one (created=False); the same reference with other content is a conflict."""
+        request = self._checked({**data, "id": new_id("R")})
+        request_id, created = self.requests.create(request, now_iso())
+        if created:
+            self.refresh_cutoffs([request_id])
+            return self.get_request(request_id), True
+        existing = self.get_request(request_id)
         if _comparable(existing) != _comparable(request):
-            raise Conflict(f"sourcing request '{request['id']}' exists with other content", {"id": ["already exists"]})
+            raise Conflict(f"your request '{request['reference']}' exists with other content",
+                           {"reference": ["already used for another request"]})
         return existing, False
 
     def update_request(self, request_id: str, data: dict) -> dict:
@@ -50,14 +53,18 @@ class MatchService:
         if data.get("buyer") and data["buyer"] != current["buyer"]:
             raise InvalidInput("a sourcing request belongs to its buyer", {"buyer": ["cannot change"]})
         merged = {**current, **data, "id": request_id, "buyer": current["buyer"]}
-        self.requests.save(self._checked(merged), now_iso(), create=False)
+        self.requests.save(self._checked(merged), now_iso())
         self.refresh_cutoffs([request_id])
         return self.get_request(request_id)
 
-    def get_request(self, request_id: str) -> dict:
+    def get_request(self, request_id: str, principal: Principal | None = None) -> dict:
+        """A request; with ``principal``, only if it may see it (another buyer's answers as unknown)."""
         request = self.requests.get(request_id)
+        not_found = NotFound(f"no sourcing request with id '{request_id}'")
         if request is None:
-            raise NotFound(f"no sourcing request with id '{request_id}'")
+            raise not_found
+        if principal is not None:
+            require_owner(principal, request["buyer"], not_found, "buyer")
         return request
 
     def list_requests(self, buyer, status, page, per_page) -> dict:
@@ -70,9 +77,8 @@ class MatchService:
 
     def _checked(self, data: dict) -> dict:
         """Validate references to the catalogues and the buyer; fill the plant location from the buyer."""
-        request = {k: data.get(k) for k in ("id", "buyer", "title", "text", "monthly_volume", "max_distance_km",
+        request = {k: data.get(k) for k in ("id", "reference", "buyer", "title", "text", "monthly_volume", "max_distance_km",
                                              "latitude", "longitude", "status")}
-        request["id"] = request["id"] or str(uuid.uuid4())
         request["status"] = request["status"] or "open"
         request["capabilities"] = sorted(set(data.get("capabilities") or []))
         request["products"] = sorted(set(data.get("products") or []))
@@ -210,20 +216,39 @@ class MatchService:
         return value
 
     # -- outcomes ------------------------------------------------------------------------------
-    def record_outcome(self, data: dict) -> dict:
+    def record_outcome(self, data: dict, principal: Principal) -> dict:
+        """Record what came of a buyer's contact with a supplier. Without ``id`` the outcome is found by
+        what it is about (buyer, supplier, request, day), so a retry changes nothing; with ``id`` a stored
+        outcome of the caller's is changed. Another buyer's outcome or request answers as unknown."""
         label = OUTCOME_LABELS[data["outcome"]]
-        outcome = {**data, "label": label, "occurred_on": data["occurred_on"].isoformat(),
-                   "source": data.get("source") or "api"}
-        if not outcome.get("id"):
-            basis = "|".join([data["buyer"], data["supplier"], data.get("request") or "", outcome["occurred_on"]])
-            outcome["id"] = "O-" + hashlib.sha1(basis.encode()).hexdigest()[:16]
         if data.get("request"):
-            self.get_request(data["request"])
-        result = self.requests.record_outcome(outcome, now_iso())
-        if result is None:
+            request = self.get_request(data["request"], principal)
+            if request["buyer"] != data["buyer"]:
+                raise InvalidInput("the request is another buyer's", {"request": ["not a request of this buyer"]})
+        outcome = {**data, "label": label, "occurred_on": data["occurred_on"].isoformat(), "source": "api"}
+        outcome["key"] = "contact:" + "|".join(
+            [data["buyer"], data["supplier"], data.get("request") or "", outcome["occurred_on"]])
+        if data.get("id"):
+            return {"id": data["id"], "result": self._update_outcome(outcome, principal), "label": label}
+        stored = self.requests.record_outcome({**outcome, "new_id": new_id("O")}, now_iso())
+        if stored is None:
             missing = "buyer" if self.matches.buyer_context(data["buyer"]) is None else "supplier"
             raise InvalidInput(f"unknown {missing} '{data[missing]}'", {missing: ["no such enterprise"]})
-        return {"id": outcome["id"], "result": result, "label": label}
+        return {"id": stored[0], "result": stored[1], "label": label}
+
+    def _update_outcome(self, outcome: dict, principal: Principal) -> str:
+        stored = self.requests.contact_outcome(outcome["id"], None if principal.is_admin else principal.tenant)
+        if stored is None:
+            raise NotFound(f"no outcome with id '{outcome['id']}'")
+        fixed = [f for f in ("buyer", "supplier", "request") if (outcome.get(f) or None) != stored[f]]
+        if fixed:
+            raise InvalidInput("an outcome's buyer, supplier and request cannot change; record a new outcome",
+                               {f: [f"is '{stored[f]}' for this outcome"] for f in fixed})
+        try:
+            return self.requests.update_outcome(outcome, now_iso())
+        except ConstraintError as err:
+            raise Conflict("another outcome of this contact is recorded for that day",
+                           {"occurred_on": ["an outcome of this buyer, supplier and request exists that day"]}) from err
 
 
 def _comparable(request: dict) -> dict:

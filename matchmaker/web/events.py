@@ -121,7 +121,7 @@ def events():
     errors, form = {}, request.form
     if request.method == "POST":
         try:
-            created = service.create(load_form(EventIn(), _event_body(form)), organiser=p.tenant)
+            created, _ = service.create(load_form(EventIn(), _event_body(form)), organiser=p.tenant)
             return redirect(url_for("web.event", event_id=created["id"]))
         except InvalidInput as err:
             errors = err.fields

@@ -1,0 +1,49 @@
+"""What a request body may be, checked before anything parses it: its size, sent with a length or in chunks,
+and the nesting depth of JSON. A body over the limit is refused whole (413), never cut and half-used.
+(Uploaded files are parsed by the importer, which refuses a file nested too deeply on its own.)"""
+from __future__ import annotations
+
+import re
+
+import numpy as np
+from flask import current_app, request
+
+from .errors import InvalidInput, PayloadTooLarge
+
+MAX_JSON_DEPTH = 32          # deeper than any body of this API needs; deep enough for any real file
+_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"', re.S)
+_NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
+
+
+def json_depth(data: bytes) -> int:
+    """How deeply the arrays and objects of a JSON text nest (0 for a scalar), without parsing it."""
+    skeleton = _STRING.sub(b"", data).translate(None, _NOT_BRACKETS)
+    if not skeleton:
+        return 0
+    steps = np.frombuffer(skeleton, dtype=np.uint8)
+    opens = (steps == ord("[")) | (steps == ord("{"))
+    return int(np.cumsum(np.where(opens, 1, -1)).max())
+
+
+def _is_json(mimetype: str | None) -> bool:
+    return bool(mimetype) and (mimetype in ("application/json", "application/x-ndjson", "application/jsonl",
+                                            "application/jsonlines") or mimetype.endswith("+json"))
+
+
+def guard_body() -> None:
+    """Before every request with a body: read it whole (so a chunked body is measured too), refuse it when
+    larger than the limit, and refuse JSON nested deeper than ``MAX_JSON_DEPTH``."""
+    if request.content_length is None and "chunked" not in request.headers.get("Transfer-Encoding", "").lower():
+        return
+    limit = current_app.extensions["settings"].max_upload_bytes
+    # Flask's MAX_CONTENT_LENGTH is one byte above the limit, so that a longer chunked body shows itself
+    # here by that byte instead of being cut at the limit without a word.
+    data = request.get_data(cache=True)
+    if len(data) > limit:
+        raise PayloadTooLarge(f"the body is larger than {limit:,} bytes; nothing was read from it",
+                              {"body": [f"at most {limit:,} bytes (MATCHMAKER_MAX_UPLOAD_BYTES)"]})
+    if _is_json(request.mimetype):
+        depth = json_depth(data)
+        if depth > MAX_JSON_DEPTH:
+            raise InvalidInput(f"the JSON is nested {depth} levels deep; at most {MAX_JSON_DEPTH} are accepted",
+                               {"body": [f"nested deeper than {MAX_JSON_DEPTH} levels"]})
