@@ -49,7 +49,7 @@ class Enterprise(MethodView):
     def patch(self, data, enterprise_id):
         """Update the given fields of an enterprise; a field set to null is removed (admin or the firm).
 
-        The firm itself may change its profile but not id, code, kind, home_country or source (admin only)."""
+        The firm itself may change its profile but not id, code, kind or home_country (admin only)."""
         return EnterpriseService(graph()).update(enterprise_id, data, caller())
 
     @blp.response(204)

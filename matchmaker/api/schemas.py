@@ -31,14 +31,16 @@ class EnterpriseQueryArgs(PageArgs):
 
 
 class EnterpriseIn(EnterpriseRow):
-    """An enterprise as created or updated through the API (same rules as an imported row)."""
+    """An enterprise as created or updated through the API (same rules as an imported row); a field it does
+    not know is refused, so that a misspelt one is not silently dropped."""
 
     class Meta:
-        unknown = EXCLUDE
+        unknown = RAISE
 
 
 class EnterprisePatch(EnterpriseIn):
-    """The fields of an enterprise to change; null removes an optional field."""
+    """The fields of an enterprise to change; null removes an optional field. The firm itself may change
+    every field but id, code, kind and home_country, which only an admin may change."""
 
 
 class CapabilityHeld(Schema):

@@ -4,6 +4,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import unicodedata
 from typing import Iterator
 
 FORMATS = ("csv", "json", "jsonl")
@@ -42,7 +43,8 @@ def decode(data: bytes, encoding: str = "utf-8") -> str:
         raise UnreadableFile(f"unknown encoding '{encoding}'; use one of {', '.join(ENCODINGS)}")
     codec = {"utf-8": "utf-8-sig"}.get(encoding, encoding)
     try:
-        return data.decode(codec)
+        # composed (NFC): legacy encodings such as cp1258 write tone marks as combining characters
+        return unicodedata.normalize("NFC", data.decode(codec))
     except UnicodeDecodeError as err:
         line = data.count(b"\n", 0, err.start) + 1
         column = err.start - (data.rfind(b"\n", 0, err.start) + 1) + 1

@@ -13,9 +13,9 @@ from . import now_iso
 from .access import Principal, require_tenant
 
 SORTS = ("name", "employees", "-employees", "founded", "distance", "relevance")
-# What only an admin may change: who the firm is (id, enterprise code), its kind and home country (which
-# make it a buyer of one kind or another), and where its record came from. A firm edits the rest itself.
-ADMIN_ONLY_FIELDS = ("id", "code", "kind", "home_country", "source")
+# What only an admin may change: who the firm is (id, enterprise code), and its kind and home country,
+# which make it an SME, a large or an FDI firm. A firm edits the rest of its profile itself.
+ADMIN_ONLY_FIELDS = ("id", "code", "kind", "home_country")
 
 
 class EnterpriseService:
