@@ -44,6 +44,8 @@ def create_app(settings: Settings | None = None) -> Flask:
     from .api import catalogues, enterprises, events, health, imports, learning, readiness, sourcing
     for module in (health, enterprises, catalogues, imports, sourcing, learning, readiness, events):
         api.register_blueprint(module.blp)
+    from .api import document_links
+    document_links(api.spec)
     from .web import web
     app.register_blueprint(web, url_prefix="/app")
     # After Api(app), so that our handlers replace flask-smorest's and every error has one shape.

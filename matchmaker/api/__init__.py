@@ -37,3 +37,29 @@ def authenticate() -> None:
 def caller() -> Principal:
     """The authenticated principal of this request."""
     return g.principal
+
+
+# What a created resource's id leads to (OpenAPI links): documentation for clients, and the paths a
+# stateful test run follows (POST a request, then read, change, rank and delete that very one).
+# (creating path, its id's path parameter, [(path it leads to, methods)])
+_LINKS = [
+    ("/enterprises", "enterprise_id", [("/enterprises/{enterprise_id}", ("get", "patch", "delete"))]),
+    ("/sourcing-requests", "request_id", [("/sourcing-requests/{request_id}", ("get", "patch", "delete")),
+                                          ("/sourcing-requests/{request_id}/matches", ("get",))]),
+    ("/events", "event_id", [(f"/events/{{event_id}}{tail}", methods) for tail, methods in (
+        ("", ("get",)), ("/participants", ("post",)), ("/requests", ("post",)), ("/suggestions", ("post",)),
+        ("/schedule", ("post",)), ("/changes", ("post",)), ("/summary", ("get",)), ("/tables", ("get",)))]),
+]
+
+
+def document_links(spec) -> None:
+    """Add the links of ``_LINKS`` to the creating operations' 201 responses."""
+    paths = spec._paths     # apispec keeps registered paths here; there is no public way to amend them
+    for path, parameter, targets in _LINKS:
+        links = paths[path]["post"]["responses"].setdefault("201", {"description": "Created"}).setdefault("links", {})
+        for target, methods in targets:
+            pointer = target.replace("~", "~0").replace("/", "~1")
+            for method in methods:
+                name = method + target.replace("/", "_").replace("{", "").replace("}", "")
+                links[name] = {"operationRef": f"#/paths/{pointer}/{method}",
+                               "parameters": {parameter: "$response.body#/id"}}
