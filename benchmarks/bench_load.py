@@ -30,39 +30,41 @@ from matchmaker.db import Graph  # noqa: E402
 from scheduling.synthetic import conference  # noqa: E402
 from seeds.generator import HANOI_OPERATING_ENTERPRISES  # noqa: E402
 
-EVENT_ID = "load-test-conference"
+EVENT_REFERENCE = "load-test-conference"
 HANOI = timezone(timedelta(hours=7))
 
 
-def ensure_event() -> list[str]:
-    """The scheduled conference-scale event (created once); its participant ids."""
+def ensure_event() -> tuple[str, list[str]]:
+    """The scheduled conference-scale event (created once, under the benchmark's reference): its id and
+    its participant ids."""
     event = conference()
-    status, body, _ = http("GET", f"/events/{EVENT_ID}")
-    if status == 200 and body.get("schedule"):
-        return [p["id"] for p in body["participants"]]
-    if status == 404:
-        start = datetime(2026, 12, 3, 8, 30, tzinfo=HANOI)
-        slots = []
-        for i in range(event.n_slots):
-            begin = start + timedelta(minutes=25 * i) + (timedelta(minutes=90) if i >= event.session_ends[0] else timedelta())
-            slots.append({"start": begin.isoformat(), "end": (begin + timedelta(minutes=20)).isoformat(),
-                          "session": 1 if i < event.session_ends[0] else 2})
-        status, body, _ = http("POST", "/events", {"id": EVENT_ID, "name": "Hanoi investment conference (load test)",
-                                                   "slots": slots, "tables": [{}] * event.n_tables, "fairness": None})
-        assert status == 201, body
-        people = [{"id": p.id, "name": p.id, "role": "buyer" if p.id.startswith("B") else "supplier",
-                   "max_meetings": p.max_meetings, "forbidden_slots": sorted(p.forbidden)} for p in event.participants]
-        for i in range(0, len(people), 500):
-            status, body, _ = http("POST", f"/events/{EVENT_ID}/participants", {"participants": people[i:i + 500]})
-            assert status == 200, body
-        wishes = [{"from": m.b, "to": m.a, "priority": min(m.weight, 3)} for m in event.meetings]
-        for i in range(0, len(wishes), 1000):
-            status, body, _ = http("POST", f"/events/{EVENT_ID}/requests", {"requests": wishes[i:i + 1000]},
-                                   timeout=300)
-            assert status == 200, body
-    status, body, _ = http("POST", f"/events/{EVENT_ID}/schedule?time_limit=60", timeout=600)
+    start = datetime(2026, 12, 3, 8, 30, tzinfo=HANOI)
+    slots = []
+    for i in range(event.n_slots):
+        begin = start + timedelta(minutes=25 * i) + (timedelta(minutes=90) if i >= event.session_ends[0] else timedelta())
+        slots.append({"start": begin.isoformat(), "end": (begin + timedelta(minutes=20)).isoformat(),
+                      "session": 1 if i < event.session_ends[0] else 2})
+    status, body, _ = http("POST", "/events", {"reference": EVENT_REFERENCE, "slots": slots, "fairness": None,
+                                               "name": "Hanoi investment conference (load test)",
+                                               "tables": [{}] * event.n_tables})
+    assert status in (200, 201), body
+    event_id = body["id"]
+    if body.get("schedule"):
+        return event_id, [p["id"] for p in body["participants"]]
+    # participants and requests are merged by their ids: a run that stopped halfway is completed
+    people = [{"id": p.id, "name": p.id, "role": "buyer" if p.id.startswith("B") else "supplier",
+               "max_meetings": p.max_meetings, "forbidden_slots": sorted(p.forbidden)} for p in event.participants]
+    for i in range(0, len(people), 500):
+        status, body, _ = http("POST", f"/events/{event_id}/participants", {"participants": people[i:i + 500]})
+        assert status == 200, body
+    wishes = [{"from": m.b, "to": m.a, "priority": min(m.weight, 3)} for m in event.meetings]
+    for i in range(0, len(wishes), 1000):
+        status, body, _ = http("POST", f"/events/{event_id}/requests", {"requests": wishes[i:i + 1000]},
+                               timeout=300)
+        assert status == 200, body
+    status, body, _ = http("POST", f"/events/{event_id}/schedule?time_limit=60", timeout=600)
     assert status == 200, body
-    return [p.id for p in event.participants]
+    return event_id, [p.id for p in event.participants]
 
 
 def hammer(name: str, make_call, seconds: float, concurrency: int) -> dict:
@@ -108,21 +110,21 @@ def main() -> None:
     enterprises = enterprise_count(graph)
     if enterprises < HANOI_OPERATING_ENTERPRISES:
         sys.exit(f"the graph holds {enterprises:,} enterprises; load Hanoi scale first (matchmaker seed --full)")
-    needs = [{k: v for k, v in need.items() if k != "id"} for need in requests_for(graph, 24)]
+    needs = [{k: v for k, v in need.items() if k != "reference"} for need in requests_for(graph, 24)]
     smes = graph.read(lambda tx: [r["id"] for r in tx.run(
         "MATCH (e:Enterprise {kind: 'sme'}) RETURN e.id AS id ORDER BY e.id SKIP 1000 LIMIT 400")])
     buyers = graph.read(lambda tx: [r["id"] for r in tx.run(
         "MATCH (e:Enterprise) WHERE e.kind IN ['fdi', 'large'] RETURN e.id AS id ORDER BY e.id LIMIT 200")])
     graph.close()
     with served(model_dir()):
-        participants = ensure_event()
+        event_id, participants = ensure_event()
         calls = {
             "POST /matches/search": lambda rng: ("POST", "/matches/search",
                                                  {**rng.choice(needs), "options": {"per_page": 20}}),
             "GET /smes/{id}/gaps": lambda rng: ("GET", f"/smes/{rng.choice(smes)}/gaps?buyer={rng.choice(buyers)}",
                                                 None),
             "GET /events/{id}/participants/{id}/agenda": lambda rng: (
-                "GET", f"/events/{EVENT_ID}/participants/{rng.choice(participants)}/agenda", None),
+                "GET", f"/events/{event_id}/participants/{rng.choice(participants)}/agenda", None),
         }
         rows = []
         print(f"{'endpoint':<46}{'requests':>9}{'errors':>8}{'req/s':>8}{'p50 ms':>9}{'p99 ms':>9}")

@@ -103,7 +103,7 @@ def requests_for(graph: Graph, count: int, seed: int = 3) -> list[dict]:
         sector = buyer["sector"]
         caps = rng.sample(cat.SECTOR_CAPABILITIES[sector], min(len(cat.SECTOR_CAPABILITIES[sector]), rng.randint(1, 2)))
         standards = [{"id": s, "mandatory": m} for s, m in cat.SECTOR_REQUIREMENTS[sector]][:rng.randint(1, 4)]
-        out.append({"id": f"bench-{i:02d}", "buyer": buyer["id"], "title": f"benchmark need {i}",
+        out.append({"reference": f"bench-{i:02d}", "buyer": buyer["id"], "title": f"benchmark need {i}",
                     "capabilities": caps, "standards": standards, "max_distance_km": rng.choice([15, 30, 50]),
                     "monthly_volume": float(rng.choice([1000, 5000, 20000])),
                     "text": " ".join(c.replace("-", " ") for c in caps)})
@@ -159,11 +159,11 @@ def main() -> None:
         needs = requests_for(graph, args.requests)
         for need in needs:
             status, body, _ = http("POST", "/sourcing-requests", need)
-            if status == 409:  # an older run's request with other content
-                http("DELETE", f"/sourcing-requests/{need['id']}")
+            if status == 409:  # an older run's request under this reference, with other content
+                need["reference"] += f"-{int(time.time())}"
                 status, body, _ = http("POST", "/sourcing-requests", need)
             assert status in (200, 201), body
-            need.update(latitude=body["latitude"], longitude=body["longitude"])
+            need.update(id=body["id"], latitude=body["latitude"], longitude=body["longitude"])
         for need in needs:  # warm-up: caches, query plans, model load in each worker
             http("GET", f"/sourcing-requests/{need['id']}/matches?per_page=20")
             http("GET", f"/sourcing-requests/{need['id']}/matches?per_page=20")
