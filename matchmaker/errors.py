@@ -5,7 +5,6 @@ Shape: ``{"error": {"status": 422, "code": "validation_failed", "message": "..."
 from __future__ import annotations
 
 from flask import Blueprint, jsonify
-from neo4j.exceptions import ClientError, ServiceUnavailable, SessionExpired
 from werkzeug.exceptions import HTTPException
 
 
@@ -49,9 +48,27 @@ class InvalidInput(DomainError):
     code = "validation_failed"
 
 
-class Unavailable(DomainError):
+class GraphUnavailable(DomainError, ConnectionError):
+    """The graph database cannot answer (down, restarting, unreachable, out of connections) and did not
+    within the retry budget: raised by matchmaker.db for the driver's errors of that kind. Also a
+    ConnectionError, so code guarding a call against an unreachable backend (the /ready probe) sees one."""
     status = 503
-    code = "unavailable"
+    code = "graph_unavailable"
+
+    def __init__(self, message: str = "The graph database is not reachable; try again shortly.",
+                 fields: dict | None = None):
+        super().__init__(message, fields)
+
+
+class QueryTimeout(DomainError):
+    """A read ran longer than the service allows (MATCHMAKER_READ_TIMEOUT_SECONDS) and Neo4j stopped it."""
+    status = 503
+    code = "query_timeout"
+
+    def __init__(self, message: str = "The query ran longer than the service allows; narrow it (fewer filters' "
+                                      "matches, a smaller page or radius) or try later.",
+                 fields: dict | None = None):
+        super().__init__(message, fields)
 
 
 def error_body(status: int, code: str, message: str, fields: dict | None = None):
@@ -100,20 +117,6 @@ def _http_error(err: HTTPException):
         code = "validation_failed"
     message = "Invalid input: see fields" if fields else (err.description or err.name)
     return error_body(err.code or 500, code, message, fields)
-
-
-@errors.app_errorhandler(ServiceUnavailable)
-@errors.app_errorhandler(SessionExpired)
-def _graph_down(err):
-    return error_body(503, "graph_unavailable", "The graph database is not reachable; try again shortly.")
-
-
-@errors.app_errorhandler(ClientError)
-def _graph_refused(err: ClientError):
-    if (err.code or "").startswith("Neo.ClientError.Transaction.TransactionTimedOut"):
-        return error_body(503, "query_timeout", "The query ran longer than the service allows; narrow it "
-                                                "(fewer filters' matches, a smaller page or radius) or try later.")
-    return _unexpected(err)
 
 
 @errors.app_errorhandler(Exception)

@@ -13,7 +13,6 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, g, redirect, render_template, request, session, url_for
 from marshmallow import ValidationError
-from neo4j.exceptions import ClientError, ServiceUnavailable, SessionExpired
 from werkzeug.exceptions import BadRequest, HTTPException
 from werkzeug.local import LocalProxy
 
@@ -105,28 +104,14 @@ def _page_helpers():
 
 @web.errorhandler(DomainError)
 def _domain_error_page(err: DomainError):
-    """Pages show errors as pages (in the reader's language), with the field and the reason."""
+    """Pages show errors as pages (in the reader's language), with the field and the reason; an unavailable
+    graph or a query stopped by its time limit arrives here already as a 503 domain error (matchmaker.db)."""
     return render_template("web/error.html", status=err.status, message=err.message, fields=err.fields), err.status
 
 
 @web.errorhandler(HTTPException)
 def _http_error_page(err: HTTPException):
     return render_template("web/error.html", status=err.code, message=err.description, fields={}), err.code
-
-
-@web.errorhandler(ServiceUnavailable)
-@web.errorhandler(SessionExpired)
-def _graph_down_page(err):
-    return render_template("web/error.html", status=503, message="the graph database is not reachable",
-                           fields={}), 503
-
-
-@web.errorhandler(ClientError)
-def _graph_refused_page(err: ClientError):
-    if (err.code or "").startswith("Neo.ClientError.Transaction.TransactionTimedOut"):
-        return render_template("web/error.html", status=503, message="the query ran longer than the service allows",
-                               fields={}), 503
-    return _unexpected_page(err)
 
 
 @web.errorhandler(Exception)
