@@ -7,6 +7,14 @@ threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 timeout = 120
 preload_app = False
 accesslog = "-"
+# gunicorn >= 25.1 opens a control socket for `gunicornc`, by default at one path for the whole user
+# ($XDG_RUNTIME_DIR/gunicorn.ctl or ~/.gunicorn/gunicorn.ctl), where a second instance takes over or
+# removes the first one's. Off, unless GUNICORN_CONTROL_SOCKET names this instance's own path.
+# (Older gunicorn ignores both settings.)
+if os.environ.get("GUNICORN_CONTROL_SOCKET"):
+    control_socket = os.environ["GUNICORN_CONTROL_SOCKET"]
+else:
+    control_socket_disable = True
 
 
 def worker_exit(server, worker):
