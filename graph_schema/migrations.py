@@ -75,6 +75,22 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(7, "duplicate blocking keys", tuple(
         f"CREATE INDEX enterprise_{prop} IF NOT EXISTS FOR (e:Enterprise) ON (e.{prop})"
         for prop in ("dup_key_start", "dup_key_end", "dup_key_ends", "dup_key_sound", "dup_key_letters"))),
+    # A need's words are matched against what a firm does, never its name: description_text is the folded
+    # description alone, written at upsert. Nodes from before are back-filled here by scoring.text.fold
+    # written in Cypher (special letters, NFKD, marks dropped, anything but a-z0-9 a space); the full-text
+    # index over it finds firms for needs that name no capability and no product.
+    Migration(8, "description text", (
+        "MATCH (e:Enterprise) WHERE e.description IS NOT NULL AND e.description_text IS NULL "
+        "CALL (e) { "
+        "WITH e, [ch IN split(normalize(toLower(reduce(t = e.description, pair IN [['Đ', 'D'], ['đ', 'd'], "
+        "['Ø', 'O'], ['ø', 'o'], ['ß', 'ss'], ['Ł', 'L'], ['ł', 'l']] | replace(t, pair[0], pair[1]))), NFKD), '') "
+        "WHERE NOT (ch >= '\\u0300' AND ch <= '\\u036f') "
+        "| CASE WHEN (ch >= 'a' AND ch <= 'z') OR (ch >= '0' AND ch <= '9') THEN ch ELSE ' ' END] AS chars "
+        "WITH e, [w IN split(reduce(s = '', ch IN chars | s + ch), ' ') WHERE w <> ''] AS words "
+        "SET e.description_text = reduce(s = '', w IN words | s + CASE WHEN s = '' THEN '' ELSE ' ' END + w) "
+        "} IN TRANSACTIONS OF 10000 ROWS",
+        "CREATE FULLTEXT INDEX enterprise_description IF NOT EXISTS FOR (e:Enterprise) ON EACH [e.description_text]",
+    )),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version

@@ -5,7 +5,9 @@ Nodes
       id (unique), code (Vietnamese enterprise/tax code, unique when given), name, name_folded,
       description, kind ('sme' | 'large' | 'fdi'), home_country (FDI), employees, founded (year),
       revenue_band, export_share (0..1), address, commune, country, location (point, WGS-84),
-      search_text (diacritic-free name + description, for the full-text index), source, updated_at
+      search_text (diacritic-free name + description, for the full-text index enterprise_text),
+      description_text (diacritic-free description alone: what a need's words are matched against, never
+      the name; full-text index enterprise_description), source, updated_at
   (:Capability) id, name, parent via (:Capability)-[:PART_OF]->(:Capability), isic (VSIC/ISIC code)
   (:Product)    hs (HS code, unique), name
   (:Standard)   id, name, kind ('certificate' | 'declaration'), scope, effort ('low'|'medium'|'high')

@@ -170,6 +170,7 @@ def generate(n: int = DEMO_ENTERPRISES, seed: int = 7, share_fdi: float = 0.008,
             "props": {
                 "code": code, "name": name, "name_folded": fold(name), "name_key": name_key(name),
                 "search_text": f"{fold(name)} {fold(description)}", "description": description,
+                "description_text": fold(description),
                 "kind": kind, "employees": employees, "founded": founded, "revenue_band": revenue,
                 "export_share": export_share, "address": f"{commune}, Hà Nội", "commune": commune,
                 "country": "VN", "source": f"demo-seed-{seed}",

@@ -152,6 +152,7 @@ def enterprise_record(row: dict, source: str | None) -> dict:
         "name_folded": fold(row["name"]),
         "name_key": name_key(row["name"]),
         "search_text": " ".join(filter(None, [fold(row["name"]), fold(row.get("description"))])),
+        "description_text": None if row.get("description") is None else fold(row["description"]),
         "description": row.get("description"),
         "kind": kind,
         "home_country": normalise_country(row.get("home_country")),

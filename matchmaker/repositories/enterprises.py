@@ -5,14 +5,14 @@ from datetime import date
 
 from neo4j.exceptions import ConstraintError
 
-from scoring.text import BLOCKING_KEY_PROPS, blocking_keys
+from scoring.text import BLOCKING_KEY_PROPS, blocking_keys, fold
 
 from ..errors import Conflict
 
 # The properties an enterprise can carry; anything else in a row is ignored.
 ENTERPRISE_PROPS = ("code", "name", "name_folded", "name_key", *BLOCKING_KEY_PROPS, "search_text", "description",
-                    "kind", "home_country", "employees", "founded", "revenue_band", "export_share", "address",
-                    "commune", "country", "source")
+                    "description_text", "kind", "home_country", "employees", "founded", "revenue_band",
+                    "export_share", "address", "commune", "country", "source")
 
 _PROJECTION = """
 e {.id, .code, .name, .description, .kind, .home_country, .employees, .founded, .revenue_band,
@@ -32,6 +32,10 @@ def _upsert_rows(tx, rows: list[dict], now: str) -> dict:
     # Duplicate blocking keys go with the name (a row without a name keeps the stored ones).
     rows = [{**r, "props": {**r["props"], **blocking_keys(r["props"]["name"])}} if r["props"].get("name") else r
             for r in rows]
+    # The folded description (what need words are matched against, never the name) goes with the description.
+    rows = [{**r, "props": {**r["props"], "description_text": (None if r["props"]["description"] is None
+                                                               else fold(r["props"]["description"]))}}
+            if "description" in r["props"] else r for r in rows]
     result = tx.run(
         """
         UNWIND $rows AS row
