@@ -181,16 +181,18 @@ def _learning():
 @model.command("train")
 @click.option("--bootstrap/--no-bootstrap", default=True, show_default=True,
               help="add the bootstrap set from seeds/ to the outcomes recorded in the graph")
-def model_train(bootstrap):
-    """Train a new model version and activate it."""
+@click.option("--force", is_flag=True, help="activate the new version even if it does not beat the active one")
+def model_train(bootstrap, force):
+    """Train a new model version; it is activated if it beats the active one and the rule on held-out outcomes."""
     from .errors import DomainError
     try:
-        meta = _learning().train(use_bootstrap=bootstrap)
+        meta = _learning().train(use_bootstrap=bootstrap, force=force)
     except DomainError as err:
         _fail(err.message)
     click.echo(f"trained {meta['version']} on {meta['training']['rows']:,} rows "
-               f"({', '.join(meta['training']['sources'])})")
+               f"({', '.join(meta['training']['sources'])}); held out: {meta['training']['held_out']}")
     _print_metrics(meta["metrics"])
+    click.echo(meta["decision"])
 
 
 @model.command("evaluate")

@@ -1,7 +1,8 @@
 """Pair features of (sourcing request, candidate supplier): plain Python and numpy.
 
 A request is a dict: capabilities (ids), standards [{id, mandatory}], products (HS codes), latitude,
-longitude, max_distance_km, monthly_volume, text. A candidate is a dict as the match repository returns
+longitude, max_distance_km, monthly_volume, text, and buyer_profile {kind, home_country, employees}
+(``with_buyer``). A candidate is a dict as the match repository returns
 it: capabilities {id: capacity}, valid_standards, expired_standards, products, distance_km, founded,
 export_share, search_text, large_fdi_customers, same_sector_buyers, shared_customers, supplies_buyer,
 outcomes_positive, outcomes_negative.
@@ -33,7 +34,26 @@ FEATURES = (
     "outcome_rate",
     "outcome_count",
     "product_match",
+    # the buyer: what it values may differ by where it comes from, its kind and size
+    "buyer_fdi",
+    "buyer_large",
+    "buyer_northeast_asia",
+    "buyer_western",
+    "buyer_size",
 )
+
+# What can only help, and what can only hurt, whatever else holds: the learned model is held to these
+# directions (a missing mandatory standard never raises a score; more coverage never lowers one).
+MONOTONE = {"capability_coverage": 1, "mandatory_coverage": 1, "preferred_coverage": 1, "missing_mandatory": -1,
+            "proximity": 1, "capacity_fit": 1, "product_match": 1, "text_similarity": 1}
+
+# Origin groups of FDI buyers (home country, ISO 3166 alpha-2).
+NORTHEAST_ASIA = frozenset({"JP", "KR", "CN", "TW", "HK"})
+WESTERN = frozenset({"US", "CA", "GB", "DE", "FR", "NL", "IT", "ES", "SE", "DK", "FI", "NO", "CH", "AT", "BE",
+                     "IE", "AU", "NZ", "PL", "CZ"})
+# A supplier's outcome record is shrunk towards one half as if it held this many outcomes more, half of
+# them good: two outcomes do not swing it.
+RECORD_PRIOR = 5.0
 
 # Credit for a supplier capability relative to a needed one in the hierarchy.
 FULL, GENERAL, SIBLING = 1.0, 0.5, 0.25
@@ -131,12 +151,14 @@ def pair_features(request: dict, candidate: dict, hierarchy: Hierarchy, today_ye
     positive, negative = candidate.get("outcomes_positive", 0), candidate.get("outcomes_negative", 0)
     products = request.get("products") or []
     made = set(candidate.get("products") or ())
+    buyer = request.get("buyer_profile") or {}
+    origin = (buyer.get("home_country") or "").upper()
     return np.array([
         capability_coverage,
         mandatory_held / len(mandatory) if mandatory else 1.0,
         preferred_held / len(preferred) if preferred else 1.0,
         float(len(mandatory) - mandatory_held),
-        text_similarity(request.get("text"), candidate.get("search_text")),
+        text_similarity(request.get("text"), candidate.get("description_text", candidate.get("search_text"))),
         proximity,
         capacity_fit,
         math.log1p(years),
@@ -145,10 +167,21 @@ def pair_features(request: dict, candidate: dict, hierarchy: Hierarchy, today_ye
         math.log1p(candidate.get("same_sector_buyers", 0)),
         math.log1p(candidate.get("shared_customers", 0)),
         1.0 if candidate.get("supplies_buyer") else 0.0,
-        (positive + 1.0) / (positive + negative + 2.0),
+        (positive + RECORD_PRIOR / 2) / (positive + negative + RECORD_PRIOR),
         math.log1p(positive + negative),
         (sum(1 for p in products if p in made) / len(products)) if products else 1.0,
+        1.0 if buyer.get("kind") == "fdi" else 0.0,
+        1.0 if buyer.get("kind") == "large" else 0.0,
+        1.0 if origin in NORTHEAST_ASIA else 0.0,
+        1.0 if origin in WESTERN else 0.0,
+        math.log1p(buyer.get("employees") or 0),
     ], dtype=float)
+
+
+def with_buyer(request: dict, buyer: dict | None) -> dict:
+    """The request with what the features need of its buyer (kind, home country, employees)."""
+    buyer = buyer or {}
+    return {**request, "buyer_profile": {k: buyer.get(k) for k in ("kind", "home_country", "employees")}}
 
 
 def feature_matrix(request: dict, candidates: list[dict], hierarchy: Hierarchy, today_year: int) -> np.ndarray:

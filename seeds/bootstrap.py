@@ -14,7 +14,7 @@ from datetime import date, timedelta
 
 import numpy as np
 
-from scoring.features import Hierarchy, feature_matrix
+from scoring.features import Hierarchy, feature_matrix, with_buyer
 from . import catalogue as cat
 from .generator import REFERENCE_DAY, DemoData, generate
 
@@ -51,9 +51,10 @@ def bootstrap_dataset(n_enterprises: int = 3000, n_requests: int = 400, seed: in
         buyer = rng.choice(buyers)
         sector = buyer["sectors"][0]["id"]
         caps = rng.sample(cat.SECTOR_CAPABILITIES[sector], min(2, len(cat.SECTOR_CAPABILITIES[sector])))
-        request = {"capabilities": caps[:rng.randint(1, len(caps))], "standards": requirements.get(buyer["id"], []),
-                   "monthly_volume": float(rng.choice([500, 2000, 5000, 20000])),
-                   "text": " ".join(c.replace("-", " ") for c in caps)}
+        request = with_buyer({"capabilities": caps[:rng.randint(1, len(caps))],
+                              "standards": requirements.get(buyer["id"], []),
+                              "monthly_volume": float(rng.choice([500, 2000, 5000, 20000])),
+                              "text": " ".join(c.replace("-", " ") for c in caps)}, buyer["props"])
         pool = [s for s in by_sector.get(sector, []) if s["id"] != buyer["id"]]
         if len(pool) < 5:
             continue

@@ -6,7 +6,8 @@ import pytest
 
 from scoring.evaluation import ranking_metrics, time_split
 from scoring.features import FEATURES, Hierarchy, missing_items, pair_features, text_similarity
-from scoring.model import BASELINE_VERSION, ModelStore, UntrustedModel, baseline_scores, new_pipeline
+from scoring.model import (BASELINE_VERSION, ModelStore, Scorer, UntrustedModel, baseline_scores, calibration, fit,
+                           new_model, raw_scores)
 
 TREE = Hierarchy({"machining": None, "cnc-milling": "machining", "cnc-turning": "machining",
                   "aluminium-machining": "machining", "welding": None})
@@ -81,22 +82,78 @@ def _training_data(n=600, seed=0):
 
 def test_model_round_trip_gives_the_same_scores(tmp_path):
     X, y = _training_data()
-    pipeline = new_pipeline().fit(X, y)
+    model = fit(new_model(), X, y)
+    knots = calibration(raw_scores(model, X), y)
     store = ModelStore(tmp_path)
-    meta = store.save(pipeline, {"rows": len(y)}, {"model": {}})
+    meta = store.save(model, {"rows": len(y)}, {"model": {}}, calibration=knots)
     assert meta["version"] == "v0001" and store.current_version() == "v0001"
     loaded = ModelStore(tmp_path).active()
     assert loaded.version == "v0001"
-    np.testing.assert_array_equal(loaded.scores(X), pipeline.predict_proba(X)[:, 1])
+    np.testing.assert_array_equal(loaded.scores(X), Scorer("v", model, {"calibration": knots}).scores(X))
     assert json.loads((tmp_path / "v0001.json").read_text())["features"] == list(FEATURES)
+
+
+def test_a_version_saved_without_activation_is_kept_but_not_used(tmp_path):
+    X, y = _training_data()
+    store = ModelStore(tmp_path)
+    store.save(fit(new_model(), X, y), {}, {})
+    meta = store.save(fit(new_model(), X[:300], y[:300]), {}, {}, activate=False, decision="kept")
+    assert meta["activated"] is False and store.active().version == "v0001"
+    assert [m["version"] for m in store.versions()] == ["v0001", "v0002"]
+
+
+def test_the_model_respects_what_must_be_monotone():
+    """Whatever it learnt, a missing mandatory standard never raises a score and more coverage never
+    lowers one, here on data where the naive pattern points the other way."""
+    rng = np.random.default_rng(1)
+    X = rng.random((3000, len(FEATURES)))
+    i_cov, i_missing = FEATURES.index("mandatory_coverage"), FEATURES.index("missing_mandatory")
+    X[:, i_missing] = rng.integers(0, 3, 3000)
+    y = ((X[:, i_missing] > 0) ^ (rng.random(3000) < 0.2)).astype(int)       # missing looks "good" here
+    model = fit(new_model(), X, y)
+    scorer = Scorer("v", model, {})
+    probe = np.repeat(X[:50], 3, axis=0)
+    probe[:, i_missing] = np.tile([0, 1, 2], 50)
+    s = scorer.scores(probe).reshape(50, 3)
+    assert (np.diff(s, axis=1) <= 1e-9).all()
+    probe[:, i_cov] = np.tile([0.0, 0.5, 1.0], 50)
+    probe[:, i_missing] = 0
+    s = scorer.scores(probe).reshape(50, 3)
+    assert (np.diff(s, axis=1) >= -1e-9).all()
+
+
+def test_calibrated_scores_match_observed_rates():
+    rng = np.random.default_rng(2)
+    X = rng.random((6000, len(FEATURES)))
+    p = 1 / (1 + np.exp(-(4 * X[:, 0] - 2)))
+    y = (rng.random(6000) < p).astype(int)
+    model = fit(new_model(), X[:3000], y[:3000])
+    knots = calibration(raw_scores(model, X[3000:4500]), y[3000:4500])
+    scores = Scorer("v", model, {"calibration": knots}).scores(X[4500:])
+    for lo, hi in ((0.0, 0.3), (0.3, 0.6), (0.6, 1.0)):
+        band = (scores >= lo) & (scores < hi)
+        assert abs(y[4500:][band].mean() - scores[band].mean()) < 0.08, (lo, hi)
+
+
+def test_reasons_are_true_of_the_model():
+    """A feature's contribution is what setting it to its typical value would change in the score."""
+    X, y = _training_data()
+    model = fit(new_model(), X, y)
+    reference = np.median(X, axis=0)
+    scorer = Scorer("v", model, {"reference": reference.tolist()})
+    parts = scorer.contributions(X[:5])
+    i = FEATURES.index("mandatory_coverage")
+    swapped = X[:5].copy()
+    swapped[:, i] = reference[i]
+    np.testing.assert_allclose(parts[:, i], scorer.scores(X[:5]) - scorer.scores(swapped))
 
 
 def test_versions_and_rollback(tmp_path):
     X, y = _training_data()
     store = ModelStore(tmp_path)
     assert store.active().version == BASELINE_VERSION
-    store.save(new_pipeline().fit(X, y), {}, {})
-    store.save(new_pipeline().fit(X[:300], y[:300]), {}, {})
+    store.save(fit(new_model(), X, y), {}, {})
+    store.save(fit(new_model(), X[:300], y[:300]), {}, {})
     assert store.active().version == "v0002"
     assert store.rollback() == "v0001" and store.active().version == "v0001"
     with pytest.raises(KeyError):
@@ -138,7 +195,7 @@ def test_bootstrap_learner_beats_the_rule_based_baseline():
     from seeds.bootstrap import bootstrap_dataset
     data = bootstrap_dataset(n_enterprises=1500, n_requests=200)
     train, test = time_split(data["times"], data["groups"])
-    pipeline = new_pipeline().fit(data["X"][train], data["y"][train])
-    learned = ranking_metrics(data["groups"][test], data["y"][test], pipeline.predict_proba(data["X"][test])[:, 1])
+    model = fit(new_model(), data["X"][train], data["y"][train])
+    learned = ranking_metrics(data["groups"][test], data["y"][test], raw_scores(model, data["X"][test]))
     rule = ranking_metrics(data["groups"][test], data["y"][test], baseline_scores(data["X"][test]))
     assert learned["ndcg@10"] > rule["ndcg@10"] and learned["map"] > rule["map"]

@@ -23,9 +23,10 @@ def model():
 @blp.arguments(TrainArgs, location="query")
 @blp.response(201)
 def train(args):
-    """Train a new version from recorded outcomes (plus the bootstrap set) and activate it (admin)."""
+    """Train a new version from recorded outcomes (plus the bootstrap set); it is activated only if it beats
+    the active version and the rule on held-out outcomes, or with force (admin)."""
     require_role(caller())
-    return _service().train(use_bootstrap=args["bootstrap"]), 201
+    return _service().train(use_bootstrap=args["bootstrap"], force=args["force"]), 201
 
 
 @blp.route("/rollback", methods=["POST"])

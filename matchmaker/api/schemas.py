@@ -216,11 +216,18 @@ class OutcomeIn(Schema):
         ["held", "no_show", "no_interest", "follow_up", "nda", "sample_order", "contract"]))
     occurred_on = fields.Date(required=True)
     note = fields.String(validate=validate.Length(max=2000), load_default=None)
+    shown_rank = fields.Integer(load_default=None, validate=validate.Range(min=1, max=10_000), metadata={
+        "description": "the rank at which the supplier was shown when the buyer chose to contact it (from "
+                       "the matches); training corrects for buyers contacting mostly the top of a list"})
 
 
 class TrainArgs(Schema):
     bootstrap = fields.Boolean(load_default=True,
-                               metadata={"description": "add the bootstrap set from seeds/ to recorded outcomes"})
+                               metadata={"description": "add the bootstrap set from seeds/ to recorded outcomes "
+                                                        "(it fades out as recorded outcomes grow)"})
+    force = fields.Boolean(load_default=False,
+                           metadata={"description": "activate the new version even if it does not beat the "
+                                                    "active one and the rule on held-out outcomes"})
 
 
 class ActivateIn(Schema):

@@ -38,7 +38,8 @@ class ReadinessRepository:
         def work(tx):
             record = tx.run("""
                 MATCH (b:Enterprise {id: $id})
-                RETURN b {.id, .name, .kind, latitude: b.location.latitude, longitude: b.location.longitude,
+                RETURN b {.id, .name, .kind, .home_country, .employees,
+                    latitude: b.location.latitude, longitude: b.location.longitude,
                     sectors: [(b)-[:IN_SECTOR]->(s) | s.id],
                     standards: [(b)-[r:REQUIRES]->(s:Standard) | {id: s.id, mandatory: r.mandatory}],
                     capabilities: COLLECT { MATCH (b)-[:POSTED]->(:SourcingRequest {status: 'open'})
@@ -91,6 +92,7 @@ class ReadinessRepository:
                 RETURN r {.id, .title, .text, .monthly_volume, .max_distance_km, .cutoff_score, .cutoff_model,
                           latitude: r.location.latitude, longitude: r.location.longitude,
                           buyer: b.id, buyer_name: b.name, buyer_kind: b.kind,
+                          buyer_profile: b {.kind, .home_country, .employees},
                           buyer_sectors: [(b)-[:IN_SECTOR]->(s) | s.id],
                           capabilities: [(r)-[:NEEDS]->(c:Capability) | c.id],
                           products: [(r)-[:NEEDS]->(p:Product) | p.hs],

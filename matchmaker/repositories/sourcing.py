@@ -136,7 +136,7 @@ class SourcingRepository:
                 MERGE (o:MatchOutcome {key: $key})
                 ON CREATE SET o.id = $new_id, o.recorded_at = $now
                 SET o.outcome = $outcome, o.label = $label, o.occurred_on = date($occurred_on), o.note = $note,
-                    o.source = $source
+                    o.source = $source, o.shown_rank = coalesce($shown_rank, o.shown_rank)
                 WITH o, b, s, result
                 CALL (o, b, s) {
                     OPTIONAL MATCH (o)-[x:BUYER|SUPPLIER|FOR_REQUEST]->(other)
@@ -156,7 +156,7 @@ class SourcingRepository:
                 RETURN o.id AS id, result
                 """, now=now, **{k: outcome.get(k) for k in (
                     "key", "new_id", "buyer", "supplier", "request", "outcome", "label", "occurred_on", "note",
-                    "source")}).single()
+                    "source", "shown_rank")}).single()
             return (record["id"], record["result"]) if record else None
         try:
             return self.graph.write(work)
@@ -200,7 +200,7 @@ class SourcingRepository:
             WHERE o.label IS NOT NULL
               // one buyer and one supplier: a record written twice over by the old merge-on-id is left out
               AND COUNT { (o)-[:BUYER]->() } = 1 AND COUNT { (o)-[:SUPPLIER]->() } = 1
-            RETURN o.id AS id, b.id AS buyer, s.id AS supplier, o.label AS label,
+            RETURN o.id AS id, b.id AS buyer, s.id AS supplier, o.label AS label, o.shown_rank AS shown_rank,
                    toString(o.occurred_on) AS occurred_on, head([(o)-[:FOR_REQUEST]->(r) | r.id]) AS request
             ORDER BY o.occurred_on, o.id
             """)])

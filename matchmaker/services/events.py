@@ -165,7 +165,7 @@ class EventService:
     def suggest(self, event_id: str, store, per_buyer: int = 3) -> dict:
         """Meetings the scorer suggests to fill free capacity: for each buyer that represents an enterprise,
         the best-scored registered suppliers it has not asked for yet. Participants accept or decline."""
-        from scoring.features import Hierarchy, feature_matrix
+        from scoring.features import Hierarchy, feature_matrix, with_buyer
 
         from ..repositories.matching import MatchRepository
         from .matching import reasons_for
@@ -191,9 +191,9 @@ class EventService:
             context = matches.buyer_context(buyer["enterprise"])
             if context is None or room[buyer["id"]] <= 0:
                 continue
-            need = {"capabilities": [], "products": [], "text": None, "monthly_volume": None,
-                    "standards": context["requirements"], "latitude": context["latitude"],
-                    "longitude": context["longitude"]}
+            need = with_buyer({"capabilities": [], "products": [], "text": None, "monthly_volume": None,
+                               "standards": context["requirements"], "latitude": context["latitude"],
+                               "longitude": context["longitude"]}, context)
             open_suppliers = [s for s in suppliers if room[s["id"]] > 0
                               and "~".join(sorted((buyer["id"], s["id"]))) not in asked]
             inputs = matches.supplier_inputs([{"id": s["enterprise"], "before": today.isoformat()}

@@ -7,12 +7,24 @@ from datetime import date
 import numpy as np
 
 from scoring.evaluation import ranking_metrics, time_split
-from scoring.features import Hierarchy, feature_matrix
-from scoring.model import BASELINE_VERSION, ModelStore, baseline_scores, new_pipeline
+from scoring.features import Hierarchy, feature_matrix, with_buyer
+from scoring.model import (BASELINE_VERSION, ModelStore, Scorer, UntrustedModel, baseline_scores, calibration, fit,
+                           new_model, raw_scores)
 
 from ..errors import InvalidInput, NotFound
 from ..repositories.matching import MatchRepository
 from ..repositories.sourcing import SourcingRepository
+
+
+FADE_ROWS = 1000           # the bootstrap set weighs as this many rows minus the recorded ones
+MIN_HELD_OUT_GROUPS = 20   # recorded request groups needed to judge a version on recorded outcomes
+
+
+def position_weight(shown_rank: int | None) -> float:
+    """Inverse propensity of a contact at the rank it was shown: buyers look at the top of a list far more
+    than lower down (examination falls as 1 / log2(1 + rank)), so an outcome from lower down stands for
+    more that were never looked at. Unknown rank: 1."""
+    return float(np.log2(1 + shown_rank)) if shown_rank else 1.0
 
 
 class LearningService:
@@ -29,7 +41,7 @@ class LearningService:
             return None
         hierarchy = Hierarchy(self.matches.capability_tree())
         today = date.today()
-        X_parts, y, groups, times = [], [], [], []
+        X_parts, y, groups, times, weights = [], [], [], [], []
         by_context = defaultdict(list)
         for o in outcomes:
             by_context[(o["request"] or f"buyer:{o['buyer']}", o["buyer"])].append(o)
@@ -40,6 +52,7 @@ class LearningService:
                 request = {"capabilities": [], "products": [], "text": None, "monthly_volume": None,
                            "standards": buyer.get("requirements", []),
                            "latitude": buyer.get("latitude"), "longitude": buyer.get("longitude")}
+            request = with_buyer(request, buyer)
             inputs = self.matches.supplier_inputs(
                 [{"id": o["supplier"], "before": o["occurred_on"]} for o in rows], buyer_id,
                 buyer.get("sectors", []), request.get("latitude"), request.get("longitude"), today)
@@ -47,42 +60,94 @@ class LearningService:
             kept = [o for o in rows if o["supplier"] in by_id]
             X_parts.append(feature_matrix(request, [by_id[o["supplier"]] for o in kept], hierarchy, today.year))
             y.extend(o["label"] for o in kept)
+            weights.extend(position_weight(o.get("shown_rank")) for o in kept)
             # A group is one buyer context on one day: the candidates it saw side by side.
             groups.extend(f"{context}@{o['occurred_on']}" for o in kept)
             times.extend(o["occurred_on"] for o in kept)
         return {"X": np.vstack(X_parts), "y": np.array(y, dtype=int), "groups": np.array(groups),
-                "times": np.array(times), "source": f"recorded outcomes ({len(outcomes)})"}
+                "times": np.array(times), "weights": np.array(weights, dtype=float),
+                "source": f"recorded outcomes ({len(outcomes)})"}
 
     def dataset(self, use_bootstrap: bool = True, bootstrap_requests: int = 400) -> dict:
+        """Recorded outcomes (``real``) and, if asked, the bootstrap set, with each row's weight: a recorded
+        row weighs by where its supplier was shown (``position_weight``); the bootstrap rows together weigh
+        ``FADE_ROWS`` minus the recorded rows, so they fade out as outcomes are recorded."""
         parts = []
         recorded = self.recorded_dataset()
         if recorded is not None:
-            parts.append(recorded)
-        if use_bootstrap:
+            parts.append({**recorded, "real": np.ones(len(recorded["y"]), dtype=bool)})
+        n_real = len(recorded["y"]) if recorded else 0
+        if use_bootstrap and n_real < FADE_ROWS:
             from seeds.bootstrap import bootstrap_dataset
             boot = bootstrap_dataset(n_requests=bootstrap_requests)
-            boot["groups"] = np.array([f"bootstrap:{g}" for g in boot["groups"]])
-            parts.append(boot)
+            n = len(boot["y"])
+            parts.append({**boot, "groups": np.array([f"bootstrap:{g}" for g in boot["groups"]]),
+                          "weights": np.full(n, (FADE_ROWS - n_real) / n), "real": np.zeros(n, dtype=bool)})
         if not parts:
             raise InvalidInput("no labelled outcomes to learn from", {"bootstrap": ["enable it or record outcomes"]})
-        return {"X": np.vstack([p["X"] for p in parts]), "y": np.concatenate([p["y"] for p in parts]),
-                "groups": np.concatenate([p["groups"] for p in parts]),
-                "times": np.concatenate([p["times"] for p in parts]), "sources": [p["source"] for p in parts],
-                "recorded_rows": int(len(recorded["y"])) if recorded else 0}
+        joined = {k: np.concatenate([p[k] for p in parts]) for k in ("y", "groups", "times", "weights", "real")}
+        return {"X": np.vstack([p["X"] for p in parts]), **joined, "sources": [p["source"] for p in parts],
+                "recorded_rows": n_real}
 
-    def train(self, use_bootstrap: bool = True) -> dict:
-        """Fit on the earlier 75% of groups, evaluate on the latest 25%, save a new version and activate it."""
+    @staticmethod
+    def held_out(data: dict) -> tuple[np.ndarray, np.ndarray]:
+        """(train, test) masks: the latest quarter of the recorded request groups when there are enough of
+        them or nothing else (the bootstrap's made-up dates never enter this split); else the bootstrap's
+        latest quarter."""
+        real = data["real"]
+        if len(set(data["groups"][real].tolist())) >= MIN_HELD_OUT_GROUPS or real.all():
+            _, test_real = time_split(data["times"][real], data["groups"][real])
+            test = np.zeros(len(real), dtype=bool)
+            test[np.flatnonzero(real)[test_real]] = True
+        else:
+            _, test = time_split(data["times"], data["groups"])
+            test &= ~real
+        return ~test, test
+
+    def train(self, use_bootstrap: bool = True, force: bool = False) -> dict:
+        """Fit on the earlier outcomes and judge on the held-out latest ones (against the active version and
+        the rule); calibrate the scores there; then refit on everything, and activate the new version only
+        if it beat both (or ``force``). A version not activated is kept with its report."""
         data = self.dataset(use_bootstrap)
         if len(set(data["y"].tolist())) < 2:
             raise InvalidInput("outcomes must include positives and negatives", {"outcomes": ["one class only"]})
-        train, test = time_split(data["times"], data["groups"])
-        pipeline = new_pipeline().fit(data["X"][train], data["y"][train])
-        metrics = evaluate_scores(data, test, pipeline.predict_proba(data["X"][test])[:, 1])
-        training = {"rows": int(train.sum()), "test_rows": int(test.sum()), "positives": int(data["y"][train].sum()),
+        train, test = self.held_out(data)
+        X, y, w = data["X"], data["y"], data["weights"]
+        if not test.any() or len(set(y[train].tolist())) < 2:
+            raise InvalidInput("too few outcomes to hold some out", {"outcomes": ["record more outcomes"]})
+        trial = fit(new_model(), X[train], y[train], w[train])
+        raw = raw_scores(trial, X[test])
+        knots = calibration(raw, y[test], w[test])
+        metrics = evaluate_scores(data, test, Scorer("candidate", trial, {"calibration": knots}).scores(X[test]))
+        active = self._active_scorer()
+        if active is not None:
+            metrics["active_version"] = {**ranking_metrics(data["groups"][test], y[test], active.scores(X[test])),
+                                         "version": active.version}
+        new, rule = metrics["model"]["ndcg@10"], metrics["rule_based_baseline"]["ndcg@10"]
+        to_beat = max(rule, metrics.get("active_version", {}).get("ndcg@10", rule))
+        better = bool(new > to_beat)
+        decision = (f"NDCG@10 on held-out outcomes {new:.4f} against {to_beat:.4f} "
+                    f"(rule {rule:.4f}" + (f", active {active.version} {metrics['active_version']['ndcg@10']:.4f}"
+                                           if active is not None else "") + "): "
+                    + ("activated" if better else "activated by force" if force else "kept, not activated"))
+        shipped = fit(new_model(), X, y, w)          # the version to ship has learnt from every outcome
+        training = {"rows": int(len(y)), "held_out_rows": int(test.sum()), "positives": int(y.sum()),
                     "sources": data["sources"], "recorded_rows": data["recorded_rows"],
-                    "time_range": [min(data["times"].tolist()), max(data["times"].tolist())],
-                    "test_from": min(data["times"][test].tolist()) if test.any() else None}
-        return self.store.save(pipeline, training, metrics)
+                    "bootstrap_weight": float(w[~data["real"]].sum()), "held_out": "recorded outcomes, latest "
+                    "quarter by time" if data["real"][test].all() else "bootstrap set, latest quarter",
+                    "time_range": [min(data["times"].tolist()), max(data["times"].tolist())]}
+        return self.store.save(shipped, training, metrics, calibration=knots,
+                               reference=[float(v) for v in np.median(X, axis=0)],
+                               activate=better or force, decision=decision)
+
+    def _active_scorer(self) -> Scorer | None:
+        """The active learned version, if it can score today's features."""
+        if self.store.current_version() is None:
+            return None
+        try:
+            return self.store.active()
+        except UntrustedModel:
+            return None
 
     def evaluate(self, version: str | None = None, use_bootstrap: bool = True) -> dict:
         """Metrics of a model, the rule-based baseline and random order on the held-out (latest) groups."""
@@ -91,7 +156,7 @@ class LearningService:
             raise NotFound("no trained model; run `matchmaker model train`")
         scorer = self.store.load(version)
         data = self.dataset(use_bootstrap)
-        _, test = time_split(data["times"], data["groups"])
+        _, test = self.held_out(data)
         return {"version": version, **evaluate_scores(data, test, scorer.scores(data["X"][test]))}
 
     def model_info(self) -> dict:
@@ -116,6 +181,7 @@ class LearningService:
 
 
 def evaluate_scores(data: dict, test: np.ndarray, model_scores: np.ndarray) -> dict:
+    """Model, rule and random order on the held-out rows (unweighted: what buyers did)."""
     groups, y, X = data["groups"][test], data["y"][test], data["X"][test]
     rng = np.random.default_rng(0)
     return {"model": ranking_metrics(groups, y, model_scores),

@@ -8,7 +8,7 @@ import numpy as np
 from neo4j.exceptions import ConstraintError
 
 from graph_schema.model import OUTCOME_LABELS
-from scoring.features import FEATURES, GENERAL, Hierarchy, feature_matrix, missing_items
+from scoring.features import FEATURES, GENERAL, Hierarchy, feature_matrix, missing_items, with_buyer
 from scoring.model import ModelStore
 from scoring.text import tokens
 
@@ -140,6 +140,7 @@ class MatchService:
         hierarchy = self.hierarchy()
         today = date.today()
         buyer = self.matches.buyer_context(request["buyer"]) if request.get("buyer") else None
+        request = with_buyer(request, buyer)
         relevant, sourcing, credit = set(), set(), {}
         for needed in request["capabilities"]:
             for held in hierarchy.parent:
@@ -166,12 +167,12 @@ class MatchService:
         scorer = self.store.active()
         X = feature_matrix(request, candidates, hierarchy, today.year)
         scores = scorer.scores(X)
-        parts = scorer.contributions(X) if len(X) else X
         order = sorted(range(len(candidates)), key=lambda i: (-round(float(scores[i]), 6), candidates[i]["id"]))
         if options.get("min_score"):
             order = [i for i in order if scores[i] >= options["min_score"]]
         page, per_page = options.get("page", 1), options.get("per_page", 20)
         window = order[(page - 1) * per_page: page * per_page]
+        parts = dict(zip(window, scorer.contributions(X[window]))) if window else {}   # for the page only
         items = []
         for rank, i in enumerate(window, start=(page - 1) * per_page + 1):
             c = candidates[i]
@@ -318,7 +319,8 @@ def explanations_for(request: dict, c: dict, x: np.ndarray, parts: np.ndarray) -
         "missing_mandatory": None,
     }
     ranked = sorted(range(len(FEATURES)), key=lambda i: -parts[i])
-    return [by_feature[FEATURES[i]] for i in ranked if parts[i] > 0 and by_feature[FEATURES[i]]][:3]
+    # features of the buyer (and counts without a wording) raise a score but are no reason to give
+    return [by_feature[FEATURES[i]] for i in ranked if parts[i] > 0 and by_feature.get(FEATURES[i])][:3]
 
 
 def reason_text(explanation: dict) -> str:

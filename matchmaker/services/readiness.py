@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import numpy as np
 
 from scoring.features import (FEATURES, FULL, GENERAL, Hierarchy, capability_matches, feature_matrix,
-                             haversine_km, pair_features)
+                             haversine_km, pair_features, with_buyer)
 from scoring.model import ModelStore
 
 from ..errors import InvalidInput, NotFound
@@ -123,14 +123,15 @@ class ReadinessService:
         if kind == "request":
             request = self.matching.get_request(target_id)
             buyer = self.repo.buyer_target(request["buyer"]) or {}
-            return {**request, "buyer_sectors": buyer.get("sectors", []),
+            return {**with_buyer(request, buyer), "buyer_sectors": buyer.get("sectors", []),
                     "summary": {"type": "request", "id": target_id, "name": request.get("title"),
                                 "buyer": request["buyer"]}}
         if kind == "buyer":
             buyer = self.repo.buyer_target(target_id)
             if buyer is None:
                 raise NotFound(f"no buyer with id '{target_id}'")
-            return {"buyer": target_id, "buyer_sectors": buyer["sectors"], "standards": buyer["standards"],
+            return {**with_buyer({}, buyer), "buyer": target_id, "buyer_sectors": buyer["sectors"],
+                    "standards": buyer["standards"],
                     "capabilities": buyer["capabilities"], "products": [], "text": None, "monthly_volume": None,
                     "latitude": buyer["latitude"], "longitude": buyer["longitude"],
                     "summary": {"type": "buyer", "id": target_id, "name": buyer["name"], "kind": buyer["kind"]}}
