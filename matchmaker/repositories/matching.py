@@ -3,14 +3,15 @@ from __future__ import annotations
 
 from datetime import date
 
-# Candidates come from the need's capabilities (HAS_CAPABILITY from the few relevant Capability nodes),
-# products (MAKES) and words (the full-text index): never a scan of all enterprises.
+# Candidates come from the need's capabilities (HAS_CAPABILITY from the few relevant Capability nodes) and
+# products (MAKES): never a scan of all enterprises. Words only add to the score, except for a need that
+# names no capability and no product: then the full-text index over descriptions (never names) finds them.
 _SOURCES = {
     "capabilities": "MATCH (c:Capability) WHERE c.id IN $sourcing "
                     "MATCH (e:Enterprise)-[:HAS_CAPABILITY]->(c) RETURN e, c.id AS capability",
     "products": "MATCH (p:Product) WHERE p.hs IN $products "
                 "MATCH (e:Enterprise)-[:MAKES]->(p) RETURN e, null AS capability",
-    "text": "CALL db.index.fulltext.queryNodes('enterprise_text', $text_query, {limit: 200}) YIELD node "
+    "text": "CALL db.index.fulltext.queryNodes('enterprise_description', $text_query, {limit: 200}) YIELD node "
             "RETURN node AS e, null AS capability",
 }
 
@@ -52,13 +53,15 @@ class MatchRepository:
 
         ``need`` keys: buyer, sectors, sourcing (capability ids whose holders are candidates), relevant
         (capability ids that earn credit), credit ({'needed|held': credit}),
-        needed (capability ids), products, text_query, mandatory (standard ids), hard_standards,
+        needed (capability ids), products, text_query (brings candidates in only when needed and products
+        are both empty; otherwise words only add to the score), mandatory (standard ids), hard_standards,
         latitude, longitude, max_m (None for no distance filter), kinds.
         Returns (candidates, how many passed the hard filters before pooling).
         """
+        words_only = not need["needed"] and not need["products"]
         sources = [_SOURCES[key] for key, present in (
-            ("capabilities", need["sourcing"]), ("products", need["products"]), ("text", need["text_query"]))
-            if present]
+            ("capabilities", need["sourcing"]), ("products", need["products"]),
+            ("text", words_only and need["text_query"])) if present]
         if need.get("anchor") and need["sourcing"]:
             sources[0] = _ANCHORED_CAPABILITIES
         if not sources:
@@ -136,7 +139,9 @@ def _inputs(projected) -> dict:
 
 def _supplier_projection(distance_km: str, before: str) -> str:
     """What the features need of a supplier ``e``; both arguments are fixed Cypher expressions."""
-    return f"""e {{.id, .name, .kind, .commune, .founded, .employees, .export_share, .search_text,
+    # description_text, not search_text: the firm's name is never matched against the need's words.
+    return f"""e {{.id, .name, .kind, .commune, .founded, .employees, .export_share,
+        description_text: coalesce(e.description_text, e.description),
         distance_km: {distance_km}, latitude: e.location.latitude, longitude: e.location.longitude,
         capabilities: [(e)-[h:HAS_CAPABILITY]->(c) | [c.id, h.capacity]],
         valid_standards: [(e)-[x:CERTIFIED]->(s) WHERE {_VALID} | s.id],
