@@ -151,23 +151,28 @@ def test_training_from_outcomes_recorded_through_the_api(client, market):
     assert bad.status_code == 422 and "outcome" in bad.get_json()["error"]["fields"]
     assert client.post("/outcomes", json={**outcomes[0], "supplier": "nobody"}).status_code == 422
 
-    trained = client.post("/model/train?bootstrap=false")
+    # one contact a day: no held-out day shows two suppliers side by side, so nothing shows the new
+    # version ranks better, and it is kept without being activated
+    kept = client.post("/model/train?bootstrap=false")
+    assert kept.status_code == 201, kept.get_json()
+    assert kept.get_json()["activated"] is False and "kept, not activated" in kept.get_json()["decision"]
+    assert client.get("/model").get_json()["active"] == "rule-based-baseline"
+    trained = client.post("/model/train?bootstrap=false&force=true")
     assert trained.status_code == 201, trained.get_json()
     meta = trained.get_json()
-    assert meta["version"] == "v0001" and meta["training"]["recorded_rows"] == 40
+    assert meta["version"] == "v0002" and meta["training"]["recorded_rows"] == 40 and meta["activated"]
     assert meta["sklearn_version"] and meta["features"][0] == "capability_coverage"
     assert set(meta["metrics"]) == {"model", "rule_based_baseline", "random_order"}
     info = client.get("/model").get_json()
-    assert info["active"] == "v0001" and len(info["versions"]) == 1
+    assert info["active"] == "v0002" and len(info["versions"]) == 2
     body = client.get(f"/sourcing-requests/{rid}/matches").get_json()
-    assert body["model_version"] == "v0001"
+    assert body["model_version"] == "v0002"
     # the history feature now counts the recorded outcomes
     by_id = {i["supplier"]["id"]: i for i in body["items"]}
     assert by_id["0200000001"]["features"]["outcome_count"] > 0
 
-    assert client.post("/model/train?bootstrap=false").get_json()["version"] == "v0002"
-    assert client.post("/model/rollback").get_json()["active"] == "v0001"
-    assert client.post("/model/rollback").status_code == 422
+    assert client.post("/model/train?bootstrap=false&force=true").get_json()["version"] == "v0003"
+    assert client.post("/model/rollback").get_json()["active"] == "v0002"
     assert client.post("/model/activate", json={"version": "v0009"}).status_code == 404
 
 

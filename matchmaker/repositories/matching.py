@@ -40,7 +40,7 @@ class MatchRepository:
     def buyer_context(self, buyer_id: str) -> dict | None:
         def work(tx):
             record = tx.run(
-                "MATCH (b:Enterprise {id: $id}) RETURN b {.id, .name, .kind, "
+                "MATCH (b:Enterprise {id: $id}) RETURN b {.id, .name, .kind, .home_country, .employees, "
                 "latitude: b.location.latitude, longitude: b.location.longitude, "
                 "sectors: [(b)-[:IN_SECTOR]->(s) | s.id], "
                 "requirements: [(b)-[r:REQUIRES]->(s:Standard) | {id: s.id, mandatory: r.mandatory}]} AS b",
