@@ -121,7 +121,7 @@ def naive_scores(graph: Graph, request: dict) -> tuple[int, float]:
         "MATCH (c:Capability) RETURN c.id AS id, head([(c)-[:PART_OF]->(p) | p.id]) AS parent")}))
     rows = graph.read(lambda tx: [_inputs(r["e"]) for r in tx.run(f"""
         MATCH (e:SME)
-        RETURN e {{.id, .founded, .export_share, .search_text,
+        RETURN e {{.id, .founded, .export_share, .description_text,
             distance_km: point.distance(e.location, point({{latitude: $lat, longitude: $lng}})) / 1000.0,
             capabilities: [(e)-[h:HAS_CAPABILITY]->(c) | [c.id, h.capacity]],
             valid_standards: [(e)-[x:CERTIFIED]->(s) WHERE {_VALID} | s.id],

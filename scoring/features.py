@@ -2,10 +2,10 @@
 
 A request is a dict: capabilities (ids), standards [{id, mandatory}], products (HS codes), latitude,
 longitude, max_distance_km, monthly_volume, text, and buyer_profile {kind, home_country, employees}
-(``with_buyer``). A candidate is a dict as the match repository returns
-it: capabilities {id: capacity}, valid_standards, expired_standards, products, distance_km, founded,
-export_share, search_text, large_fdi_customers, same_sector_buyers, shared_customers, supplies_buyer,
-outcomes_positive, outcomes_negative.
+(``with_buyer``). A candidate is a dict as the match repository returns it: capabilities {id: capacity},
+valid_standards, expired_standards, products, distance_km, founded, export_share, description_text (the
+folded description, never the name), large_fdi_customers, same_sector_buyers, shared_customers,
+supplies_buyer, outcomes_positive, outcomes_negative.
 """
 from __future__ import annotations
 
@@ -158,7 +158,7 @@ def pair_features(request: dict, candidate: dict, hierarchy: Hierarchy, today_ye
         mandatory_held / len(mandatory) if mandatory else 1.0,
         preferred_held / len(preferred) if preferred else 1.0,
         float(len(mandatory) - mandatory_held),
-        text_similarity(request.get("text"), candidate.get("description_text", candidate.get("search_text"))),
+        text_similarity(request.get("text"), candidate.get("description_text")),
         proximity,
         capacity_fit,
         math.log1p(years),

@@ -87,7 +87,7 @@ def _supplier_inputs(data: DemoData) -> dict[str, dict]:
     for e in smes.values():
         out[e["id"]] = {"id": e["id"], "sector": e["sectors"][0]["id"], "lat": e["latitude"], "lon": e["longitude"],
                         "founded": e["props"]["founded"], "export_share": e["props"]["export_share"],
-                        "search_text": e["props"]["search_text"], "capabilities": {}, "valid_standards": set(),
+                        "description_text": e["props"]["description_text"], "capabilities": {}, "valid_standards": set(),
                         "expired_standards": set(), "products": set(), "customers": set(),
                         "large_fdi_customers": 0, "same_sector_buyers": 0, "shared_customers": 0}
     for c in data.enterprise_capabilities:

@@ -16,7 +16,7 @@ TREE = Hierarchy({"machining": None, "cnc-milling": "machining", "cnc-turning": 
 def candidate(**overrides):
     base = {"id": "s1", "capabilities": {"cnc-milling": 30000.0}, "valid_standards": ["iso-9001"],
             "expired_standards": ["iatf-16949"], "products": ["7616"], "distance_km": 12.0, "founded": 2010,
-            "export_share": 0.3, "search_text": "gia cong nhom cnc", "large_fdi_customers": 2,
+            "export_share": 0.3, "description_text": "gia cong nhom cnc", "large_fdi_customers": 2,
             "same_sector_buyers": 1, "shared_customers": 0, "supplies_buyer": False,
             "outcomes_positive": 1, "outcomes_negative": 1}
     return {**base, **overrides}

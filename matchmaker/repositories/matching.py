@@ -131,14 +131,33 @@ class MatchRepository:
         return self.graph.read(work)
 
 
+    def supplier_as_candidate(self, supplier_id: str, targets: list[dict], today: date) -> list[dict] | None:
+        """One supplier as the search sees it for each target {buyer, sectors, latitude, longitude} (the
+        same projection as ``candidates``), so a readiness report shows the numbers buyers see.
+        None when there is no such enterprise."""
+        distance = ("CASE WHEN t.latitude IS NULL THEN null ELSE point.distance(e.location, "
+                    "point({latitude: t.latitude, longitude: t.longitude})) / 1000.0 END")
+
+        def work(tx):
+            if tx.run("MATCH (e:Enterprise {id: $id}) RETURN e.id", id=supplier_id).single() is None:
+                return None
+            result = tx.run(f"""
+                UNWIND $targets AS t
+                MATCH (e:Enterprise {{id: $id}})
+                RETURN {_supplier_projection(distance, "date($today)", "t.buyer", "t.sectors")} AS e
+                """, id=supplier_id, targets=targets, today=today.isoformat())
+            return [_inputs(record["e"]) for record in result]
+        return self.graph.read(work)
+
+
 def _inputs(projected) -> dict:
     row = dict(projected)
     row["capabilities"] = {cap: capacity for cap, capacity in row["capabilities"]}
     return row
 
 
-def _supplier_projection(distance_km: str, before: str) -> str:
-    """What the features need of a supplier ``e``; both arguments are fixed Cypher expressions."""
+def _supplier_projection(distance_km: str, before: str, buyer: str = "$buyer", sectors: str = "$sectors") -> str:
+    """What the features need of a supplier ``e``; the arguments are fixed Cypher expressions."""
     # description_text, not search_text: the firm's name is never matched against the need's words.
     return f"""e {{.id, .name, .kind, .commune, .founded, .employees, .export_share,
         description_text: coalesce(e.description_text, e.description),
@@ -148,11 +167,11 @@ def _supplier_projection(distance_km: str, before: str) -> str:
         expired_standards: [(e)-[x:CERTIFIED]->(s) WHERE x.expires < date($today) | s.id],
         products: [(e)-[:MAKES]->(p) | p.hs],
         large_fdi_customers: COUNT {{ (e)-[:SUPPLIES]->(b) WHERE b.kind IN ['large', 'fdi'] }},
-        same_sector_buyers: COUNT {{ (e)-[:SUPPLIES]->(b)-[:IN_SECTOR]->(s) WHERE s.id IN $sectors
+        same_sector_buyers: COUNT {{ (e)-[:SUPPLIES]->(b)-[:IN_SECTOR]->(s) WHERE s.id IN {sectors}
                                      AND b.kind IN ['large', 'fdi'] }},
-        supplies_buyer: EXISTS {{ (e)-[:SUPPLIES]->(:Enterprise {{id: $buyer}}) }},
+        supplies_buyer: EXISTS {{ (e)-[:SUPPLIES]->(:Enterprise {{id: {buyer}}}) }},
         shared_customers: COUNT {{ (e)-[:SUPPLIES]->(x)<-[:SUPPLIES]-(:Enterprise)-[:SUPPLIES]->
-                                   (:Enterprise {{id: $buyer}}) WHERE x.id <> $buyer }},
+                                   (:Enterprise {{id: {buyer}}}) WHERE x.id <> {buyer} }},
         outcomes_positive: COUNT {{ (o:MatchOutcome)-[:SUPPLIER]->(e) WHERE o.label = 1 AND o.occurred_on < {before} }},
         outcomes_negative: COUNT {{ (o:MatchOutcome)-[:SUPPLIER]->(e) WHERE o.label = 0 AND o.occurred_on < {before} }}
     }}"""

@@ -11,7 +11,8 @@ class ReadinessRepository:
         self.graph = graph
 
     def sme(self, sme_id: str, today: date) -> dict | None:
-        """The SME with its certificates (all, with dates), capabilities, customers and their kinds."""
+        """The SME's profile with its certificates (all, with dates) and capabilities; as a candidate for a
+        target it is read by the search's own projection (MatchRepository.supplier_as_candidate)."""
         def work(tx):
             record = tx.run(f"""
                 MATCH (e:Enterprise {{id: $id}})
@@ -22,13 +23,7 @@ class ReadinessRepository:
                     capabilities: [(e)-[h:HAS_CAPABILITY]->(c) | [c.id, h.capacity]],
                     certificates: [(e)-[x:CERTIFIED]->(s) | {{standard: s.id, name: s.name, number: x.number,
                                     issuer: x.issuer, expires: x.expires, valid: {_VALID}}}],
-                    products: [(e)-[:MAKES]->(p) | p.hs],
-                    customers: [(e)-[:SUPPLIES]->(b) | {{id: b.id, kind: b.kind,
-                                 sectors: [(b)-[:IN_SECTOR]->(s) | s.id]}}],
-                    shared: [(e)-[:SUPPLIES]->(x)<-[:SUPPLIES]-(:Enterprise)-[:SUPPLIES]->(b)
-                             WHERE b <> x AND b <> e | b.id],
-                    outcomes_positive: COUNT {{ (o:MatchOutcome)-[:SUPPLIER]->(e) WHERE o.label = 1 }},
-                    outcomes_negative: COUNT {{ (o:MatchOutcome)-[:SUPPLIER]->(e) WHERE o.label = 0 }}
+                    products: [(e)-[:MAKES]->(p) | p.hs]
                 }} AS e""", id=sme_id, today=today.isoformat()).single()
             return record["e"] if record else None
         return self.graph.read(work)

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 import numpy as np
 
 from scoring.features import (FEATURES, FULL, GENERAL, Hierarchy, capability_matches, feature_matrix,
-                             haversine_km, pair_features, with_buyer)
+                             pair_features, with_buyer)
 from scoring.model import ModelStore
 
 from ..errors import InvalidInput, NotFound
@@ -31,32 +31,25 @@ class ReadinessService:
         sme["expired"] = {c["standard"] for c in sme["certificates"] if not c["valid"]}
         return sme
 
+    def _as_candidate(self, sme: dict, targets: list[dict], today: date) -> list[dict]:
+        """The SME as the buyers' search sees it for each target: the same projection, the same numbers."""
+        return self.matching.matches.supplier_as_candidate(sme["id"], [
+            {"buyer": t.get("buyer"), "sectors": t.get("buyer_sectors") or [], "latitude": t.get("latitude"),
+             "longitude": t.get("longitude")} for t in targets], today) or []
+
     @staticmethod
-    def _inputs(sme: dict, target: dict, add: tuple[str, str] | None = None) -> dict:
-        """The SME as a candidate for ``target`` (optionally with one more standard or capability)."""
-        buyer, sectors = target.get("buyer"), set(target.get("buyer_sectors") or [])
-        distance = None
-        if target.get("latitude") is not None and sme.get("latitude") is not None:
-            distance = haversine_km(sme["latitude"], sme["longitude"], target["latitude"], target["longitude"])
-        capabilities, valid, expired = dict(sme["capabilities"]), set(sme["valid"]), set(sme["expired"])
-        if add and add[0] == "standard":
+    def _adding(candidate: dict, sme: dict, add: tuple[str, str]) -> dict:
+        """The candidate as if it held one more standard (a valid certificate) or capability (at the SME's
+        median declared capacity)."""
+        capabilities = dict(candidate["capabilities"])
+        valid, expired = set(candidate["valid_standards"]), set(candidate["expired_standards"])
+        if add[0] == "standard":
             valid.add(add[1])
             expired.discard(add[1])
-        elif add and add[0] == "capability":
+        else:
             known = [c for c in sme["capabilities"].values() if c]
             capabilities[add[1]] = statistics.median(known) if known else None
-        customers = sme["customers"]
-        return {
-            "id": sme["id"], "capabilities": capabilities, "valid_standards": valid, "expired_standards": expired,
-            "products": sme["products"], "distance_km": distance, "founded": sme.get("founded"),
-            "export_share": sme.get("export_share"), "search_text": sme.get("search_text"),
-            "large_fdi_customers": sum(1 for c in customers if c["kind"] in ("large", "fdi")),
-            "same_sector_buyers": sum(1 for c in customers
-                                      if c["kind"] in ("large", "fdi") and sectors & set(c["sectors"])),
-            "shared_customers": sme["shared"].count(buyer) if buyer else 0,
-            "supplies_buyer": any(c["id"] == buyer for c in customers),
-            "outcomes_positive": sme["outcomes_positive"], "outcomes_negative": sme["outcomes_negative"],
-        }
+        return {**candidate, "capabilities": capabilities, "valid_standards": valid, "expired_standards": expired}
 
     @staticmethod
     def blocking(target: dict, inputs: dict, hierarchy: Hierarchy) -> set[tuple[str, str]]:
@@ -91,7 +84,7 @@ class ReadinessService:
         sme = self._sme(sme_id, today)
         target = self._target(*given[0], sme)
         hierarchy = self.matching.hierarchy()
-        inputs = self._inputs(sme, target)
+        inputs = self._as_candidate(sme, [target], today)[0]
         scorer = self.store.active()
         X = feature_matrix(target, [inputs], hierarchy, today.year)
         score = float(scorer.scores(X)[0])
@@ -194,7 +187,7 @@ class ReadinessService:
                                                           sme.get("longitude")) if r["buyer"] != sme_id]
         scorer = self.store.active()
         self._fresh_cutoffs(requests, scorer.version)
-        base_inputs = [self._inputs(sme, r) for r in requests]
+        base_inputs = self._as_candidate(sme, requests, today)
         base_scores = scorer.scores(feature_matrix_rows(requests, base_inputs, hierarchy, today.year))
         blocked = [self.blocking(r, i, hierarchy) for r, i in zip(requests, base_inputs)]
         candidates = sorted({b for bs in blocked for b in bs} |
@@ -208,7 +201,7 @@ class ReadinessService:
             touched = [k for k, r in enumerate(requests) if _needs(r, item)]
             if not touched:
                 continue
-            inputs = [self._inputs(sme, requests[k], add=item) for k in touched]
+            inputs = [self._adding(base_inputs[k], sme, item) for k in touched]
             new_scores = scorer.scores(feature_matrix_rows([requests[k] for k in touched], inputs, hierarchy,
                                                            today.year))
             new_by_request = dict(zip(touched, new_scores))
