@@ -132,7 +132,7 @@ def train(client, bootstrap: bool) -> dict:
         log(f"train answered {response.status_code}: {json.dumps(trained)[:300]}")
     info = mk._json(client.get("/model"), 200)
     return {"status": response.status_code, "trained": trained.get("version"), "active": info.get("active"),
-            "seconds": round(time.perf_counter() - started, 1)}
+            "decision": trained.get("decision"), "seconds": round(time.perf_counter() - started, 1)}
 
 
 def heldout_requests(args, driver, client, buyers, rng):
@@ -154,7 +154,7 @@ def heldout_requests(args, driver, client, buyers, rng):
 
 def evaluate(args, driver, clients, heldout, point):
     """NDCG@10 per held-out request for each ranker and random order, against the true grades."""
-    per = {name: [] for name in (*RANKERS, "random")}
+    per = {name: [] for name in (*RANKERS, "random", "visible")}
     versions = {}
     for n, (request_id, need) in enumerate(heldout):
         rankings = {}
@@ -166,6 +166,7 @@ def evaluate(args, driver, clients, heldout, point):
         grades = driver.grades(need, candidates)
         values = {name: mk.ndcg_at_k(rankings[name], grades) for name in RANKERS}
         values["random"] = mk.random_ndcg(grades, seed=n)
+        values["visible"] = mk.ndcg_at_k(driver.visible_order(need, candidates), grades)
         if values["rule"] is None:         # no candidate with any relevance: nothing to rank
             continue
         for name, v in values.items():
@@ -187,14 +188,18 @@ def print_table(args, rows, extra):
           f"held-out requests={rows[0]['requests'] if rows else 0} of {extra['heldout_buyers']} buyers "
           f"(training buyers {extra['training_buyers']}), contacts top {args.top} + {args.lower} to rank "
           f"{args.depth}, train bootstrap={args.bootstrap}, shown_rank sent={extra['shown_rank']}\n")
-    print("| outcomes | rule | shipped | learned | random | learned - rule [95% CI] | learned - shipped [95% CI] | learned version |")
-    print("|---|---|---|---|---|---|---|---|")
+    print("| outcomes | rule | shipped | learned | random | truth without reliability | learned - rule [95% CI] "
+          "| learned - shipped [95% CI] | learned: active version (last trained) |")
+    print("|---|---|---|---|---|---|---|---|---|")
     for r in rows:
         d, s = r["learned_minus_rule"], r["learned_minus_shipped"]
+        t = r["training"]
+        trained = "" if t.get("trained") in (None, r["versions"].get("learned")) else f" ({t['trained']} kept)"
         print(f"| {r['outcomes']:,} | {r['rule']:.3f} | {r['shipped']:.3f} | {r['learned']:.3f} | {r['random']:.3f} "
-              f"| {d[0]:+.3f} [{d[1]:+.3f}, {d[2]:+.3f}] | {s[0]:+.3f} [{s[1]:+.3f}, {s[2]:+.3f}] "
-              f"| {r['versions'].get('learned')} |")
-    print(f"\noracle: 1.000 (by construction); took {extra['seconds']:.0f} s")
+              f"| {r['visible']:.3f} | {d[0]:+.3f} [{d[1]:+.3f}, {d[2]:+.3f}] | {s[0]:+.3f} [{s[1]:+.3f}, {s[2]:+.3f}] "
+              f"| {r['versions'].get('learned')}{trained} |")
+    print(f"\noracle: 1.000 (by construction); shipped {extra['shipped']}; {extra['training_requests']} training "
+          f"requests; took {extra['seconds']:.0f} s")
 
 
 def main(argv=None) -> int:
@@ -254,7 +259,8 @@ def main(argv=None) -> int:
             log(f"{point} outcomes: rule {r['rule']:.3f} shipped {r['shipped']:.3f} learned {r['learned']:.3f} "
                 f"random {r['random']:.3f} (evaluated in {time.perf_counter() - t0:.0f} s)")
         extra = {"heldout_buyers": len(held_buyers), "training_buyers": len(train_buyers), "shown_rank": shown_rank,
-                 "seconds": time.perf_counter() - started, "training_requests": n_requests}
+                 "seconds": time.perf_counter() - started, "training_requests": n_requests,
+                 "shipped": rows[0]["versions"].get("shipped") if rows else None}
         print_table(args, rows, extra)
         if args.json:
             Path(args.json).write_text(json.dumps({"args": {k: v for k, v in vars(args).items()}, "rows": rows,

@@ -390,14 +390,21 @@ class MarketDriver:
         self.buyers = {b.id: b for b in world.buyers}
 
     # truth
-    def probability(self, need: dict, supplier_id: str) -> float:
+    def probability(self, need: dict, supplier_id: str, hidden: bool = True) -> float:
+        """The true chance that the buyer's contact with the supplier goes well; ``hidden=False`` leaves
+        the hidden reliability out (what could be known from the attributes alone)."""
         supplier = self.world.suppliers.get(supplier_id)
         if supplier is None:        # not an SME of the demo: the simulator has no view of it
             return 0.0
         buyer = self.buyers[need["buyer"]]
         a = attributes(need, supplier, self.world.parents, self.world.today,
                        [s["id"] for s in buyer.requirements if s["mandatory"]])
-        return sigmoid(self.preferences[need["buyer"]].utility(a, self.reliability.get(supplier_id, 0.0)))
+        reliability = self.reliability.get(supplier_id, 0.0) if hidden else 0.0
+        return sigmoid(self.preferences[need["buyer"]].utility(a, reliability))
+
+    def visible_order(self, need: dict, supplier_ids) -> list:
+        """The candidates by true utility without the hidden reliability, best first (ties by id)."""
+        return sorted(supplier_ids, key=lambda s: (-self.probability(need, s, hidden=False), s))
 
     def grades(self, need: dict, supplier_ids) -> dict:
         return {s: grade(self.probability(need, s)) for s in supplier_ids}

@@ -158,3 +158,17 @@ def test_draw_need_is_a_valid_request_body():
     assert {s["id"] for s in need["standards"]} <= {"iso-9001", "iatf-16949"}
     assert not any(s["mandatory"] for s in need["standards"] if s["id"] == "iatf-16949")
     assert need["monthly_volume"] > 0 and need["max_distance_km"] in (20.0, 30.0, 50.0)
+
+
+def test_driver_truth_uses_the_buyers_standing_requirements_and_hidden_reliability():
+    buyer = _buyer(1)
+    near, far = _supplier(id="S1"), _supplier(id="S2", latitude=21.3)
+    world = mk.World([buyer], {"S1": near, "S2": far}, PARENTS, TODAY)
+    prefs = mk.make_preferences([buyer], 1, "default")
+    driver = mk.MarketDriver(world, prefs, {"S1": -3.0, "S2": 3.0}, seed=1, send_shown_rank=False)
+    assert driver.visible_order(NEED, ["S2", "S1"]) == ["S1", "S2"]       # nearer, reliability unseen
+    assert driver.probability(NEED, "S2") > driver.probability(NEED, "S1")  # the hidden reliability decides
+    assert driver.probability(NEED, "unknown") == 0.0
+    # the buyer insists on IATF 16949 only if it is a standing mandatory requirement: here it is not
+    assert driver.probability(NEED, "S1", hidden=False) == pytest.approx(
+        mk.sigmoid(prefs["B1"].utility(mk.attributes(NEED, near, PARENTS, TODAY, ["iso-9001"]), 0.0)))
