@@ -57,7 +57,10 @@ RECORD_PRIOR = 5.0
 
 # Credit for a supplier capability relative to a needed one in the hierarchy.
 FULL, GENERAL, SIBLING = 1.0, 0.5, 0.25
-PROXIMITY_KM = 30.0
+PROXIMITY_KM = 30.0     # proximity = exp(-km / PROXIMITY_KM)
+# The cheap pre-score that picks the pool of candidates in the graph, before the model ranks them: weights
+# of capability credit, mandatory coverage and proximity (the graph query receives them as parameters).
+PRESCORE_WEIGHTS = {"capability": 0.5, "mandatory": 0.35, "proximity": 0.15}
 
 
 @dataclass(frozen=True)

@@ -66,7 +66,7 @@ def test_every_wording_the_pages_use_exists():
                + [f"outcome.{o}" for o in OUTCOMES] + [f"ready.effort_{e}" for e in ("low", "medium", "high")]
                + [f"ready.type_{k}" for k in ("standard", "capability")]
                + [f"error.{s}" for s in (400, 403, 404, 409, 413, 422, 503)])
-    from matchmaker.services.matching import REASON_TEXT
+    from scoring.explain import REASON_TEXT
     dynamic += [f"reason.{r}" for r in REASON_TEXT] + [f"missing.{r}" for r in ("not_held", "expired", "related", "capacity")]
     assert [k for k in dynamic if k not in MESSAGES] == []
 

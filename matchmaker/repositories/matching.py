@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from scoring.features import PRESCORE_WEIGHTS, PROXIMITY_KM
+
 # Candidates come from the need's capabilities (HAS_CAPABILITY from the few relevant Capability nodes) and
 # products (MAKES): never a scan of all enterprises. Words only add to the score, except for a need that
 # names no capability and no product: then the full-text index over descriptions (never names) finds them.
@@ -92,8 +94,9 @@ class MatchRepository:
                      reduce(best = 0.0, h IN held | CASE WHEN coalesce($credit[n + '|' + h], 0.0) > best
                                                          THEN $credit[n + '|' + h] ELSE best END)) / size($needed)
                  END AS capability_score
-            WITH e, metres, 0.5 * capability_score + 0.35 * {mandatory_score}
-                 + 0.15 * CASE WHEN metres IS NULL THEN 0.0 ELSE exp(-metres / 30000.0) END AS prescore
+            WITH e, metres, $weights.capability * capability_score + $weights.mandatory * {mandatory_score}
+                 + $weights.proximity * CASE WHEN metres IS NULL THEN 0.0 ELSE exp(-metres / $decay_m) END
+                 AS prescore
             ORDER BY prescore DESC, e.id
             WITH collect([e, metres])[..$pool] AS pool, count(*) AS passed
             UNWIND pool AS pair
@@ -101,6 +104,7 @@ class MatchRepository:
             RETURN passed, {_supplier_projection("metres / 1000.0", "date($today)")} AS e
         """
         params = {"today": today.isoformat(), "pool": pool, "exclude": [need["buyer"]] if need["buyer"] else [],
+                  "weights": PRESCORE_WEIGHTS, "decay_m": PROXIMITY_KM * 1000.0,
                   "anchor": need.get("anchor"),
                   **{k: need[k] for k in ("buyer", "sectors", "sourcing", "relevant", "credit", "needed", "products",
                                           "text_query", "mandatory", "hard_standards", "latitude", "longitude",

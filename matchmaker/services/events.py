@@ -168,7 +168,7 @@ class EventService:
         from scoring.features import Hierarchy, feature_matrix, with_buyer
 
         from ..repositories.matching import MatchRepository
-        from .matching import reasons_for
+        from scoring.explain import reasons_for
         event = self.get(event_id)
         matches = MatchRepository(self.graph)
         n_slots = len(event["slots"])

@@ -6,13 +6,14 @@ from datetime import date, timedelta
 
 import numpy as np
 
+from scoring.explain import explanations_for, reason_text
 from scoring.features import (FEATURES, FULL, GENERAL, Hierarchy, capability_matches, feature_matrix,
                              pair_features, with_buyer)
 from scoring.model import ModelStore
 
 from ..errors import InvalidInput, NotFound
 from ..repositories.readiness import ReadinessRepository
-from .matching import MatchService, explanations_for, reason_text
+from .matching import MatchService
 
 
 class ReadinessService:

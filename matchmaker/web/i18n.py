@@ -12,7 +12,7 @@ from babel.numbers import format_compact_decimal, format_currency, format_decima
 
 from scoring.text import fold
 
-from ..services.matching import standard_short_name
+from scoring.explain import standard_short_name
 
 LANGUAGES = ("vi", "en")
 _BAND = re.compile(r"^\s*(<)?\s*(\d+(?:\.\d+)?)(?:\s*-\s*(\d+(?:\.\d+)?))?\s*bn\s+([A-Z]{3})\s*$")
