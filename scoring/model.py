@@ -4,6 +4,7 @@ unpickles arbitrary objects)."""
 from __future__ import annotations
 
 import json
+import logging
 import os
 import re
 from dataclasses import dataclass
@@ -183,10 +184,20 @@ class ModelStore:
         return Scorer(version, sio.load(path, trusted=sorted(untrusted)), meta)
 
     def active(self) -> Scorer:
-        """The active scorer (cached until CURRENT changes), or the baseline when none is trained."""
+        """The active scorer (cached until CURRENT changes), or the baseline when none is trained. A version
+        trained on other features (before an upgrade) cannot score today's: the baseline ranks, and the
+        log says to train again, rather than every search failing."""
         version = self.current_version()
         if version is None:
             return BASELINE
         if self._cache is None or self._cache[0] != version:
-            self._cache = (version, self.load(version))
+            meta_path = self.folder / f"{version}.json"
+            meta = json.loads(meta_path.read_text()) if meta_path.exists() else {}
+            if meta.get("features") not in (None, list(FEATURES)):
+                logging.getLogger(__name__).warning(
+                    "model %s was trained on other features; the rule-based baseline ranks until "
+                    "`matchmaker model train` makes a new version", version)
+                self._cache = (version, BASELINE)
+            else:
+                self._cache = (version, self.load(version))
         return self._cache[1]

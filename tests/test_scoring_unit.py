@@ -171,6 +171,15 @@ def test_a_model_file_with_foreign_types_is_refused(tmp_path):
         ModelStore(tmp_path).active()
 
 
+def test_a_version_trained_on_other_features_leaves_the_baseline_ranking(tmp_path):
+    X, y = _training_data()
+    store = ModelStore(tmp_path)
+    store.save(fit(new_model(), X, y), {}, {})
+    meta = json.loads((tmp_path / "v0001.json").read_text())
+    (tmp_path / "v0001.json").write_text(json.dumps({**meta, "features": meta["features"][:-1]}))
+    assert ModelStore(tmp_path).active().version == BASELINE_VERSION
+
+
 def test_baseline_is_bounded_and_transparent():
     X, _ = _training_data(50)
     scores = baseline_scores(X)
