@@ -183,11 +183,25 @@ def summary(point, per, versions, training, seed):
     return row
 
 
+def code_version() -> str:
+    """HEAD, and whether the code that ranks and trains had uncommitted changes when the run started."""
+    import subprocess
+    try:
+        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
+                              text=True, check=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--", "scoring", "matchmaker", "seeds"], cwd=ROOT,
+                               capture_output=True, text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+    return head + (" with uncommitted changes in scoring/, matchmaker/ or seeds/" if dirty else "")
+
+
 def print_table(args, rows, extra):
     print(f"\nbench_market: variant={args.variant} seed={args.seed} enterprises={args.enterprises} "
           f"held-out requests={rows[0]['requests'] if rows else 0} of {extra['heldout_buyers']} buyers "
           f"(training buyers {extra['training_buyers']}), contacts top {args.top} + {args.lower} to rank "
-          f"{args.depth}, train bootstrap={args.bootstrap}, shown_rank sent={extra['shown_rank']}\n")
+          f"{args.depth}, train bootstrap={args.bootstrap}, shown_rank sent={extra['shown_rank']}, "
+          f"code {extra['code']}\n")
     print("| outcomes | rule | shipped | learned | random | truth without reliability | learned - rule [95% CI] "
           "| learned - shipped [95% CI] | learned: active version (last trained) |")
     print("|---|---|---|---|---|---|---|---|---|")
@@ -205,6 +219,7 @@ def print_table(args, rows, extra):
 def main(argv=None) -> int:
     args = parse_args(argv)
     started = time.perf_counter()
+    code = code_version()
     from seeds.generator import generate
     from seeds.load import load
 
@@ -258,7 +273,7 @@ def main(argv=None) -> int:
             r = rows[-1]
             log(f"{point} outcomes: rule {r['rule']:.3f} shipped {r['shipped']:.3f} learned {r['learned']:.3f} "
                 f"random {r['random']:.3f} (evaluated in {time.perf_counter() - t0:.0f} s)")
-        extra = {"heldout_buyers": len(held_buyers), "training_buyers": len(train_buyers), "shown_rank": shown_rank,
+        extra = {"code": code, "heldout_buyers": len(held_buyers), "training_buyers": len(train_buyers), "shown_rank": shown_rank,
                  "seconds": time.perf_counter() - started, "training_requests": n_requests,
                  "shipped": rows[0]["versions"].get("shipped") if rows else None}
         print_table(args, rows, extra)
