@@ -40,11 +40,19 @@ FEATURES = (
     "buyer_northeast_asia",
     "buyer_western",
     "buyer_size",
+    # the transparent rule's score of the pair: with few outcomes the model can lean on it, and learn
+    # from outcomes where buyers depart from it
+    "rule_score",
 )
+
+# The transparent rule (the baseline ranker before any model, and a feature of the model).
+RULE_WEIGHTS = {"capability_coverage": 0.3, "mandatory_coverage": 0.3, "preferred_coverage": 0.1,
+                "proximity": 0.1, "capacity_fit": 0.1, "text_similarity": 0.1}
+_RULE_VECTOR = np.array([RULE_WEIGHTS.get(name, 0.0) for name in FEATURES])
 
 # What can only help, and what can only hurt, whatever else holds: the learned model is held to these
 # directions (a missing mandatory standard never raises a score; more coverage never lowers one).
-MONOTONE = {"capability_coverage": 1, "mandatory_coverage": 1, "preferred_coverage": 1, "missing_mandatory": -1,
+MONOTONE = {"rule_score": 1, "capability_coverage": 1, "mandatory_coverage": 1, "preferred_coverage": 1, "missing_mandatory": -1,
             "proximity": 1, "capacity_fit": 1, "product_match": 1, "text_similarity": 1}
 
 # Origin groups of FDI buyers (home country, ISO 3166 alpha-2).
@@ -156,7 +164,7 @@ def pair_features(request: dict, candidate: dict, hierarchy: Hierarchy, today_ye
     made = set(candidate.get("products") or ())
     buyer = request.get("buyer_profile") or {}
     origin = (buyer.get("home_country") or "").upper()
-    return np.array([
+    values = np.array([
         capability_coverage,
         mandatory_held / len(mandatory) if mandatory else 1.0,
         preferred_held / len(preferred) if preferred else 1.0,
@@ -178,7 +186,15 @@ def pair_features(request: dict, candidate: dict, hierarchy: Hierarchy, today_ye
         1.0 if origin in NORTHEAST_ASIA else 0.0,
         1.0 if origin in WESTERN else 0.0,
         math.log1p(buyer.get("employees") or 0),
+        0.0,
     ], dtype=float)
+    values[-1] = rule_score(values)
+    return values
+
+
+def rule_score(values: np.ndarray) -> float:
+    """The rule's score of one feature vector (in FEATURES order), in [0, 1]."""
+    return float(np.clip(values @ _RULE_VECTOR, 0.0, 1.0))
 
 
 def with_buyer(request: dict, buyer: dict | None) -> dict:

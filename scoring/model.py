@@ -17,11 +17,10 @@ from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.isotonic import IsotonicRegression
 from threadpoolctl import threadpool_limits
 
-from .features import FEATURES, MONOTONE
+from .features import FEATURES, MONOTONE, RULE_WEIGHTS
 
 BASELINE_VERSION = "rule-based-baseline"
-BASELINE_WEIGHTS = {"capability_coverage": 0.3, "mandatory_coverage": 0.3, "preferred_coverage": 0.1,
-                    "proximity": 0.1, "capacity_fit": 0.1, "text_similarity": 0.1}
+BASELINE_WEIGHTS = RULE_WEIGHTS
 ESTIMATOR = "HistGradientBoostingClassifier (monotone where the need says so) + isotonic calibration"
 
 # The only types a model file may contain; anything else is refused before loading.

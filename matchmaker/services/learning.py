@@ -125,11 +125,17 @@ class LearningService:
                                          "version": active.version}
         new, rule = metrics["model"]["ndcg@10"], metrics["rule_based_baseline"]["ndcg@10"]
         to_beat = max(rule, metrics.get("active_version", {}).get("ndcg@10", rule))
-        better = bool(new > to_beat)
-        decision = (f"NDCG@10 on held-out outcomes {new:.4f} against {to_beat:.4f} "
-                    f"(rule {rule:.4f}" + (f", active {active.version} {metrics['active_version']['ndcg@10']:.4f}"
-                                           if active is not None else "") + "): "
-                    + ("activated" if better else "activated by force" if force else "kept, not activated"))
+        # Only what buyers really did can show a version is better: on the bootstrap set (our guess of a
+        # preference) a version always looks good, so it is never activated on that alone.
+        recorded = bool(data["real"][test].all())
+        better = recorded and bool(new > to_beat)
+        decision = (f"NDCG@10 on held-out {'recorded' if recorded else 'bootstrap'} outcomes {new:.4f} against "
+                    f"{to_beat:.4f} (rule {rule:.4f}"
+                    + (f", active {active.version} {metrics['active_version']['ndcg@10']:.4f}"
+                       if active is not None else "") + "): "
+                    + ("activated" if better else "activated by force" if force else
+                       "kept, not activated" + ("" if recorded else " (the bootstrap set alone cannot show a "
+                                                 "version beats the rule; record outcomes)")))
         shipped = fit(new_model(), X, y, w)          # the version to ship has learnt from every outcome
         training = {"rows": int(len(y)), "held_out_rows": int(test.sum()), "positives": int(y.sum()),
                     "sources": data["sources"], "recorded_rows": data["recorded_rows"],
