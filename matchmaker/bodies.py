@@ -8,7 +8,7 @@ import re
 import numpy as np
 from flask import current_app, request
 
-from .errors import InvalidInput, PayloadTooLarge
+from .errors import InvalidInput, payload_too_large
 
 MAX_JSON_DEPTH = 32          # deeper than any body of this API needs; deep enough for any real file
 _STRING = re.compile(rb'"(?:[^"\\]|\\.)*"', re.S)
@@ -40,8 +40,7 @@ def guard_body() -> None:
     # here by that byte instead of being cut at the limit without a word.
     data = request.get_data(cache=True)
     if len(data) > limit:
-        raise PayloadTooLarge(f"the body is larger than {limit:,} bytes; nothing was read from it",
-                              {"body": [f"at most {limit:,} bytes (MATCHMAKER_MAX_UPLOAD_BYTES)"]})
+        raise payload_too_large(limit)
     if _is_json(request.mimetype):
         depth = json_depth(data)
         if depth > MAX_JSON_DEPTH:

@@ -15,7 +15,18 @@ def _graph() -> Graph:
     return Graph(Neo4jSettings.from_env())
 
 
-@click.group()
+class _Commands(click.Group):
+    """Every command's domain error (Neo4j unreachable, bad input) ends as one line, never a traceback."""
+
+    def invoke(self, ctx):
+        from .errors import DomainError
+        try:
+            return super().invoke(ctx)
+        except DomainError as err:
+            _fail(err)
+
+
+@click.group(cls=_Commands)
 def main():
     """Supply-chain matchmaker: link Hanoi SMEs to large and FDI buyers."""
 
@@ -32,6 +43,14 @@ def _local():
 
 
 def _fail(err):
+    """One line on stderr saying what went wrong and, when Neo4j cannot be reached, where it was looked for."""
+    from .errors import DomainError, GraphUnavailable
+    if isinstance(err, GraphUnavailable):
+        err = (f"cannot reach Neo4j at {Neo4jSettings.from_env().uri}: start the local server "
+               f"(`matchmaker neo4j start`, on MATCHMAKER_NEO4J_PORT) or point NEO4J_URI at yours")
+    elif isinstance(err, DomainError):
+        fields = "; ".join(f"{k}: {', '.join(map(str, v))}" for k, v in err.fields.items())
+        err = f"{err.message}" + (f" ({fields})" if fields else "")
     click.echo(f"error: {err}", err=True)
     sys.exit(1)
 
@@ -188,7 +207,7 @@ def model_train(bootstrap, force):
     try:
         meta = _learning().train(use_bootstrap=bootstrap, force=force)
     except DomainError as err:
-        _fail(err.message)
+        _fail(err)
     click.echo(f"trained {meta['version']} on {meta['training']['rows']:,} rows "
                f"({', '.join(meta['training']['sources'])}); held out: {meta['training']['held_out']}")
     _print_metrics(meta["metrics"])
@@ -204,7 +223,7 @@ def model_evaluate(version, bootstrap):
     try:
         result = _learning().evaluate(version, use_bootstrap=bootstrap)
     except DomainError as err:
-        _fail(err.message)
+        _fail(err)
     click.echo(f"model {result['version']}, held-out outcomes split by time:")
     _print_metrics(result)
 
@@ -229,7 +248,7 @@ def model_rollback():
     try:
         click.echo(f"active: {_learning().rollback()['active']}")
     except DomainError as err:
-        _fail(err.message)
+        _fail(err)
 
 
 @main.group()
@@ -269,7 +288,7 @@ def keys_create(role, tenant, label):
     try:
         record, key = KeyService(_graph()).issue(role, tenant, label)
     except DomainError as err:
-        _fail(f"{err.message}: {err.fields}")
+        _fail(err)
     click.echo(f"key {record['id']} ({role}{', ' + tenant if tenant else ''}); keep it safe, it is shown once:",
                err=True)
     click.echo(key)
@@ -294,7 +313,7 @@ def keys_revoke(key_id):
     try:
         KeyService(_graph()).revoke(key_id)
     except DomainError as err:
-        _fail(err.message)
+        _fail(err)
     click.echo(f"revoked {key_id}")
 
 

@@ -18,7 +18,8 @@ class Neo4jSettings:
     @classmethod
     def from_env(cls) -> "Neo4jSettings":
         return cls(
-            uri=os.environ.get("NEO4J_URI", cls.uri),
+            # without NEO4J_URI: the local server `matchmaker neo4j start` runs, on its configured port
+            uri=os.environ.get("NEO4J_URI") or f"bolt://127.0.0.1:{os.environ.get('MATCHMAKER_NEO4J_PORT', '7687')}",
             user=os.environ.get("NEO4J_USER", os.environ.get("NEO4J_USERNAME", cls.user)),
             password=os.environ.get("NEO4J_PASSWORD", cls.password),
             database=os.environ.get("NEO4J_DATABASE") or None,

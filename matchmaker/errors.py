@@ -43,6 +43,11 @@ class PayloadTooLarge(DomainError):
     code = "payload_too_large"
 
 
+def payload_too_large(limit: int) -> PayloadTooLarge:
+    return PayloadTooLarge(f"the body is larger than {limit:,} bytes; nothing was read from it",
+                           {"body": [f"at most {limit:,} bytes (MATCHMAKER_MAX_UPLOAD_BYTES)"]})
+
+
 class InvalidInput(DomainError):
     status = 422
     code = "validation_failed"
@@ -103,6 +108,9 @@ def _domain_error(err: DomainError):
 
 @errors.app_errorhandler(HTTPException)
 def _http_error(err: HTTPException):
+    if err.code == 413:     # a Content-Length over the limit, refused before any byte is read
+        from flask import current_app
+        return _domain_error(payload_too_large(current_app.extensions["settings"].max_upload_bytes))
     fields = None
     # flask-smorest / webargs put marshmallow messages here: {"json": {"field": ["reason"]}}
     data = getattr(err, "data", None) or {}

@@ -40,7 +40,7 @@ def explanations_for(request: dict, c: dict, x: np.ndarray, parts: np.ndarray) -
     preferred = [s["id"] for s in request["standards"] if not s["mandatory"]]
     positive, negative = c.get("outcomes_positive") or 0, c.get("outcomes_negative") or 0
     by_feature = {
-        "capability_coverage": ({"reason": "covers_all", "capabilities": sorted(c["capabilities"])}
+        "capability_coverage": ({"reason": "covers_all", "capabilities": sorted(request.get("capabilities") or [])}
                                 if f["capability_coverage"] >= 1 else
                                 {"reason": "covers_share", "share": float(f["capability_coverage"])}),
         "mandatory_coverage": ({"reason": "holds_mandatory", "standards": mandatory}

@@ -181,3 +181,24 @@ def test_admin_manages_keys_from_the_command_line(neo4j_settings, graph, app, mo
     assert runner.invoke(main, ["keys", "revoke", key_id]).exit_code == 0
     assert client.get(f"/smes/{S2}/peers").status_code == 401
     assert runner.invoke(main, ["keys", "revoke", "0000000000000000"]).exit_code == 1
+
+
+def test_the_command_line_finds_the_local_server_by_its_port_alone(neo4j_settings, graph, monkeypatch):
+    """MATCHMAKER_NEO4J_PORT, as the README sets it for `matchmaker neo4j start`, is enough for every command;
+    an unreachable one is one line naming where Neo4j was looked for, not a traceback."""
+    from urllib.parse import urlsplit
+
+    from click.testing import CliRunner
+
+    from matchmaker.cli import main
+    url = urlsplit(neo4j_settings.uri)
+    if url.hostname not in ("127.0.0.1", "localhost"):
+        pytest.skip("the suite runs against an external server named by MATCHMAKER_TEST_NEO4J_URI")
+    monkeypatch.delenv("NEO4J_URI", raising=False)
+    monkeypatch.setenv("MATCHMAKER_NEO4J_PORT", str(url.port))
+    created = CliRunner().invoke(main, ["keys", "create", "--role", "admin", "--label", "by port"])
+    assert created.exit_code == 0, created.output
+    monkeypatch.setenv("MATCHMAKER_NEO4J_PORT", "1")
+    down = CliRunner().invoke(main, ["keys", "list"])
+    assert down.exit_code == 1 and "cannot reach Neo4j at bolt://127.0.0.1:1" in down.output
+    assert "Traceback" not in down.output

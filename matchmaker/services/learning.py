@@ -118,21 +118,31 @@ class LearningService:
         trial = fit(new_model(), X[train], y[train], w[train])
         raw = raw_scores(trial, X[test])
         knots = calibration(raw, y[test], w[test])
-        metrics = evaluate_scores(data, test, Scorer("candidate", trial, {"calibration": knots}).scores(X[test]))
+        candidate = Scorer("candidate", trial, {"calibration": knots})
+        metrics = evaluate_scores(data, test, candidate.scores(X[test]))
+        ndcg = metrics["model"]["ndcg@10"], metrics["rule_based_baseline"]["ndcg@10"]
+        beats = ndcg[0] > ndcg[1]
+        vs_active = ""
         active = self._active_scorer()
         if active is not None:
-            metrics["active_version"] = {**ranking_metrics(data["groups"][test], y[test], active.scores(X[test])),
-                                         "version": active.version}
-        new, rule = metrics["model"]["ndcg@10"], metrics["rule_based_baseline"]["ndcg@10"]
-        to_beat = max(rule, metrics.get("active_version", {}).get("ndcg@10", rule))
+            # The active version was refitted on every outcome it knew: it is judged, beside the new one,
+            # only on held-out outcomes recorded after it was trained (none: the rule is the bar).
+            seen_until = ((active.meta or {}).get("training") or {}).get("recorded_until") or ""
+            fresh = test & data["real"] & (data["times"] > seen_until)
+            if fresh.any():
+                groups = data["groups"][fresh]
+                mine = ranking_metrics(groups, y[fresh], candidate.scores(X[fresh]))
+                theirs = ranking_metrics(groups, y[fresh], active.scores(X[fresh]))
+                metrics["active_version"] = {**theirs, "version": active.version, "new_on_same": mine}
+                beats = beats and mine["ndcg@10"] > theirs["ndcg@10"]
+                vs_active = (f"; on the {int(fresh.sum())} held-out rows newer than {active.version}: "
+                             f"{mine['ndcg@10']:.4f} against its {theirs['ndcg@10']:.4f}")
         # Only what buyers really did can show a version is better: on the bootstrap set (our guess of a
         # preference) a version always looks good, so it is never activated on that alone.
         recorded = bool(data["real"][test].all())
-        better = recorded and bool(new > to_beat)
-        decision = (f"NDCG@10 on held-out {'recorded' if recorded else 'bootstrap'} outcomes {new:.4f} against "
-                    f"{to_beat:.4f} (rule {rule:.4f}"
-                    + (f", active {active.version} {metrics['active_version']['ndcg@10']:.4f}"
-                       if active is not None else "") + "): "
+        better = recorded and bool(beats)
+        decision = (f"NDCG@10 on held-out {'recorded' if recorded else 'bootstrap'} outcomes {ndcg[0]:.4f} against "
+                    f"the rule's {ndcg[1]:.4f}{vs_active}: "
                     + ("activated" if better else "activated by force" if force else
                        "kept, not activated" + ("" if recorded else " (the bootstrap set alone cannot show a "
                                                  "version beats the rule; record outcomes)")))
@@ -141,7 +151,8 @@ class LearningService:
                     "sources": data["sources"], "recorded_rows": data["recorded_rows"],
                     "bootstrap_weight": float(w[~data["real"]].sum()), "held_out": "recorded outcomes, latest "
                     "quarter by time" if data["real"][test].all() else "bootstrap set, latest quarter",
-                    "time_range": [min(data["times"].tolist()), max(data["times"].tolist())]}
+                    "time_range": [min(data["times"].tolist()), max(data["times"].tolist())],
+                    "recorded_until": max(data["times"][data["real"]].tolist(), default=None)}
         return self.store.save(shipped, training, metrics, calibration=knots,
                                reference=[float(v) for v in np.median(X, axis=0)],
                                activate=better or force, decision=decision)

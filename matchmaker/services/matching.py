@@ -167,7 +167,8 @@ class MatchService:
         scorer = self.store.active()
         X = feature_matrix(request, candidates, hierarchy, today.year)
         scores = scorer.scores(X)
-        order = sorted(range(len(candidates)), key=lambda i: (-round(float(scores[i]), 6), candidates[i]["id"]))
+        # 9 places keep the model's own order inside a calibrated step (scoring.model adds 1e-6 x raw score)
+        order = sorted(range(len(candidates)), key=lambda i: (-round(float(scores[i]), 9), candidates[i]["id"]))
         if options.get("min_score"):
             order = [i for i in order if scores[i] >= options["min_score"]]
         page, per_page = options.get("page", 1), options.get("per_page", 20)
