@@ -128,7 +128,7 @@ def test_an_upload_over_the_limit_is_refused_and_stores_nothing(neo4j_settings, 
     body = "code,name\n" + "".join(f"09{i:08d},Firm {i}\n" for i in range(2000))
     response = app.test_client().post("/imports/enterprises", data=body, content_type="text/csv",
                                       headers={"Authorization": f"Bearer {key}"})
-    assert response.status_code == 413 and response.get_json()["error"]["code"] == "request_entity_too_large"
+    assert response.status_code == 413 and response.get_json()["error"]["code"] == "payload_too_large"   # one shape, chunked or not
     assert graph.read(lambda tx: tx.run("MATCH (e:Enterprise) RETURN count(e) AS n").single()["n"]) == 0
     app.extensions["graph"].close()
 
