@@ -28,3 +28,24 @@ def time_split(times: np.ndarray, groups: np.ndarray, test_share: float = 0.25) 
     test_groups = {g for _, g in order[cut:]}
     test = np.array([g in test_groups for g in groups])
     return ~test, test
+
+
+def paired_ndcg_gain(groups: np.ndarray, y: np.ndarray, new: np.ndarray, old: np.ndarray, k: int = 10,
+                     resamples: int = 2000, seed: int = 0) -> dict:
+    """Mean NDCG@k of ``new`` minus ``old`` over the groups both can be judged on (two candidates or more,
+    one positive at least), with a paired bootstrap 95% interval over those groups."""
+    diffs = []
+    for group in np.unique(groups):
+        mask = groups == group
+        labels = y[mask]
+        if mask.sum() < 2 or labels.sum() == 0:
+            continue
+        diffs.append(ndcg_score(labels[None, :], new[mask][None, :], k=k)
+                     - ndcg_score(labels[None, :], old[mask][None, :], k=k))
+    if not diffs:
+        return {"mean": float("nan"), "low": float("nan"), "high": float("nan"), "groups": 0}
+    diffs = np.array(diffs)
+    rng = np.random.default_rng(seed)
+    means = diffs[rng.integers(0, len(diffs), size=(resamples, len(diffs)))].mean(axis=1)
+    return {"mean": float(diffs.mean()), "low": float(np.quantile(means, 0.025)),
+            "high": float(np.quantile(means, 0.975)), "groups": len(diffs)}

@@ -162,7 +162,7 @@ def test_training_from_outcomes_recorded_through_the_api(client, market):
     meta = trained.get_json()
     assert meta["version"] == "v0002" and meta["training"]["recorded_rows"] == 40 and meta["activated"]
     assert meta["sklearn_version"] and meta["features"][0] == "capability_coverage"
-    assert set(meta["metrics"]) == {"model", "rule_based_baseline", "random_order"}
+    assert set(meta["metrics"]) == {"model", "rule_based_baseline", "random_order", "gain_over_rule"}
     info = client.get("/model").get_json()
     assert info["active"] == "v0002" and len(info["versions"]) == 2
     body = client.get(f"/sourcing-requests/{rid}/matches").get_json()

@@ -200,6 +200,18 @@ def test_ranking_metrics_and_time_split():
     assert train.tolist() == [True] * 3 + [False] * 3 and test.tolist() == [False] * 3 + [True] * 3
 
 
+def test_paired_gain_is_sure_only_when_the_groups_agree():
+    from scoring.evaluation import paired_ndcg_gain
+    rng = np.random.default_rng(3)
+    groups = np.repeat(np.arange(60), 5)
+    y = (rng.random(300) < 0.3).astype(int)
+    good, noise = y + 0.1 * rng.random(300), rng.random(300)
+    sure = paired_ndcg_gain(groups, y, good, noise)
+    assert sure["low"] > 0 and sure["groups"] > 30
+    neither = paired_ndcg_gain(groups, y, noise, rng.random(300))      # two random orders: no sure winner
+    assert neither["low"] < 0 < neither["high"]
+
+
 def test_bootstrap_learner_beats_the_rule_based_baseline():
     from seeds.bootstrap import bootstrap_dataset
     data = bootstrap_dataset(n_enterprises=1500, n_requests=200)

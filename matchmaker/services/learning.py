@@ -6,7 +6,7 @@ from datetime import date
 
 import numpy as np
 
-from scoring.evaluation import ranking_metrics, time_split
+from scoring.evaluation import paired_ndcg_gain, ranking_metrics, time_split
 from scoring.features import Hierarchy, feature_matrix, with_buyer
 from scoring.model import (BASELINE_VERSION, ModelStore, Scorer, UntrustedModel, baseline_scores, calibration, fit,
                            new_model, raw_scores)
@@ -121,7 +121,11 @@ class LearningService:
         candidate = Scorer("candidate", trial, {"calibration": knots})
         metrics = evaluate_scores(data, test, candidate.scores(X[test]))
         ndcg = metrics["model"]["ndcg@10"], metrics["rule_based_baseline"]["ndcg@10"]
-        beats = ndcg[0] > ndcg[1]
+        # "Beats" means the paired 95% interval over held-out request groups lies above zero: a few
+        # dozen groups can favour a worse version by chance.
+        gain = paired_ndcg_gain(data["groups"][test], y[test], candidate.scores(X[test]), baseline_scores(X[test]))
+        metrics["gain_over_rule"] = gain
+        beats = gain["low"] > 0
         vs_active = ""
         active = self._active_scorer()
         if active is not None:
@@ -133,16 +137,21 @@ class LearningService:
                 groups = data["groups"][fresh]
                 mine = ranking_metrics(groups, y[fresh], candidate.scores(X[fresh]))
                 theirs = ranking_metrics(groups, y[fresh], active.scores(X[fresh]))
-                metrics["active_version"] = {**theirs, "version": active.version, "new_on_same": mine}
-                beats = beats and mine["ndcg@10"] > theirs["ndcg@10"]
+                over_active = paired_ndcg_gain(groups, y[fresh], candidate.scores(X[fresh]), active.scores(X[fresh]))
+                metrics["active_version"] = {**theirs, "version": active.version, "new_on_same": mine,
+                                             "gain": over_active}
+                beats = beats and over_active["low"] > 0
                 vs_active = (f"; on the {int(fresh.sum())} held-out rows newer than {active.version}: "
-                             f"{mine['ndcg@10']:.4f} against its {theirs['ndcg@10']:.4f}")
+                             f"{mine['ndcg@10']:.4f} against its {theirs['ndcg@10']:.4f} "
+                             f"(gain {over_active['mean']:+.4f}, 95% [{over_active['low']:+.4f}, "
+                             f"{over_active['high']:+.4f}])")
         # Only what buyers really did can show a version is better: on the bootstrap set (our guess of a
         # preference) a version always looks good, so it is never activated on that alone.
         recorded = bool(data["real"][test].all())
         better = recorded and bool(beats)
         decision = (f"NDCG@10 on held-out {'recorded' if recorded else 'bootstrap'} outcomes {ndcg[0]:.4f} against "
-                    f"the rule's {ndcg[1]:.4f}{vs_active}: "
+                    f"the rule's {ndcg[1]:.4f} (gain {gain['mean']:+.4f}, 95% [{gain['low']:+.4f}, "
+                    f"{gain['high']:+.4f}] over {gain['groups']} request groups){vs_active}: "
                     + ("activated" if better else "activated by force" if force else
                        "kept, not activated" + ("" if recorded else " (the bootstrap set alone cannot show a "
                                                  "version beats the rule; record outcomes)")))
