@@ -119,11 +119,12 @@ class LearningService:
         raw = raw_scores(trial, X[test])
         knots = calibration(raw, y[test], w[test])
         candidate = Scorer("candidate", trial, {"calibration": knots})
-        metrics = evaluate_scores(data, test, candidate.scores(X[test]))
+        held_out_scores = candidate.scores(X[test])
+        metrics = evaluate_scores(data, test, held_out_scores)
         ndcg = metrics["model"]["ndcg@10"], metrics["rule_based_baseline"]["ndcg@10"]
         # "Beats" means the paired 95% interval over held-out request groups lies above zero: a few
         # dozen groups can favour a worse version by chance.
-        gain = paired_ndcg_gain(data["groups"][test], y[test], candidate.scores(X[test]), baseline_scores(X[test]))
+        gain = paired_ndcg_gain(data["groups"][test], y[test], held_out_scores, baseline_scores(X[test]))
         metrics["gain_over_rule"] = gain
         beats = gain["low"] > 0
         vs_active = ""
@@ -159,7 +160,7 @@ class LearningService:
         training = {"rows": int(len(y)), "held_out_rows": int(test.sum()), "positives": int(y.sum()),
                     "sources": data["sources"], "recorded_rows": data["recorded_rows"],
                     "bootstrap_weight": float(w[~data["real"]].sum()), "held_out": "recorded outcomes, latest "
-                    "quarter by time" if data["real"][test].all() else "bootstrap set, latest quarter",
+                    "quarter by time" if recorded else "bootstrap set, latest quarter",
                     "time_range": [min(data["times"].tolist()), max(data["times"].tolist())],
                     "recorded_until": max(data["times"][data["real"]].tolist(), default=None)}
         return self.store.save(shipped, training, metrics, calibration=knots,
@@ -171,7 +172,8 @@ class LearningService:
         if self.store.current_version() is None:
             return None
         try:
-            return self.store.active()
+            active = self.store.active()
+            return active if active.model is not None else None
         except UntrustedModel:
             return None
 
