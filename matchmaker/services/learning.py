@@ -105,9 +105,10 @@ class LearningService:
         return ~test, test
 
     def train(self, use_bootstrap: bool = True, force: bool = False) -> dict:
-        """Fit on the earlier outcomes and judge on the held-out latest ones (against the active version and
-        the rule); calibrate the scores there; then refit on everything, and activate the new version only
-        if it beat both (or ``force``). A version not activated is kept with its report."""
+        """Fit on the earlier outcomes and judge on the held-out latest ones; calibrate the scores there; then
+        refit on everything. The new version is activated (or ``force``) only if it surely beats the bar:
+        the rule when no learned version is active, else the active version on outcomes newer than it,
+        while still above the rule. A version not activated is kept with its report."""
         data = self.dataset(use_bootstrap)
         if len(set(data["y"].tolist())) < 2:
             raise InvalidInput("outcomes must include positives and negatives", {"outcomes": ["one class only"]})
@@ -123,10 +124,13 @@ class LearningService:
         metrics = evaluate_scores(data, test, held_out_scores)
         ndcg = metrics["model"]["ndcg@10"], metrics["rule_based_baseline"]["ndcg@10"]
         # "Beats" means the paired 95% interval over held-out request groups lies above zero: a few
-        # dozen groups can favour a worse version by chance.
-        gain = paired_ndcg_gain(data["groups"][test], y[test], held_out_scores, baseline_scores(X[test]))
+        # dozen groups can favour a worse version by chance. A good outcome counts by the inverse of how
+        # likely its supplier was to be contacted where it was shown (its weight): the held-out contacts
+        # were chosen by the ranking in force, and the few from lower down stand for many unseen.
+        relevance = y * w
+        gain = paired_ndcg_gain(data["groups"][test], relevance[test], held_out_scores, baseline_scores(X[test]))
         metrics["gain_over_rule"] = gain
-        beats = gain["low"] > 0
+        beats = gain["low"] > 0          # the bar: the rule, or (below) the active version, which beat it
         vs_active = ""
         active = self._active_scorer()
         if active is not None:
@@ -138,10 +142,11 @@ class LearningService:
                 groups = data["groups"][fresh]
                 mine = ranking_metrics(groups, y[fresh], candidate.scores(X[fresh]))
                 theirs = ranking_metrics(groups, y[fresh], active.scores(X[fresh]))
-                over_active = paired_ndcg_gain(groups, y[fresh], candidate.scores(X[fresh]), active.scores(X[fresh]))
+                over_active = paired_ndcg_gain(groups, relevance[fresh], candidate.scores(X[fresh]),
+                                               active.scores(X[fresh]))
                 metrics["active_version"] = {**theirs, "version": active.version, "new_on_same": mine,
                                              "gain": over_active}
-                beats = beats and over_active["low"] > 0
+                beats = gain["mean"] > 0 and over_active["low"] > 0
                 vs_active = (f"; on the {int(fresh.sum())} held-out rows newer than {active.version}: "
                              f"{mine['ndcg@10']:.4f} against its {theirs['ndcg@10']:.4f} "
                              f"(gain {over_active['mean']:+.4f}, 95% [{over_active['low']:+.4f}, "
