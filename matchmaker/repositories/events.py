@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 
-from neo4j.exceptions import ConstraintError
+from . import create_once
 
 _EVENT = """
 ev {.id, .reference, .name, .organiser, .location, .utc_offset, .fairness, .created_at, .schedule_version, .schedule_status,
@@ -22,14 +22,7 @@ class EventRepository:
         event's ``reference``, nothing is written: (the existing event's id, False)."""
         ref_key = f"{event['organiser'] or ''}|{event['reference']}" if event.get("reference") else None
 
-        def existing(tx):
-            row = ref_key and tx.run("MATCH (ev:Event {ref_key: $k}) RETURN ev.id AS id", k=ref_key).single()
-            return row["id"] if row else None
-
-        def work(tx):
-            found = existing(tx)
-            if found:
-                return found, False
+        def write(tx):
             tx.run("""
                 CREATE (ev:Event {id: $id, reference: $reference, ref_key: $ref_key, name: $name,
                                   organiser: $organiser, location: $location,
@@ -47,14 +40,8 @@ class EventRepository:
                 CREATE (ev)-[:HAS_TABLE]->(:Table {key: $id + '/' + toString(t.index), index: t.index,
                                                    name: t.name, seats: t.seats, active: true})
                 """, id=event["id"], tables=event["tables"])
-            return event["id"], True
-        try:
-            return self.graph.write(work)
-        except ConstraintError:      # the same reference created at the same moment by a retry
-            found = self.graph.read(existing)
-            if found is None:
-                raise
-            return found, False
+            return event["id"]
+        return create_once(self.graph, "Event", ref_key, write)
 
     def list(self, organiser: str | None, limit: int = 200) -> list[dict]:
         """Events newest first: one organiser's, or everyone's (None, for admins)."""

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from neo4j.exceptions import ConstraintError
 
+from . import create_once
+
 _REQUEST = """
 r {.id, .reference, .title, .text, .monthly_volume, .max_distance_km, .status, .created_at, .updated_at,
    latitude: r.location.latitude, longitude: r.location.longitude,
@@ -11,6 +13,12 @@ r {.id, .reference, .title, .text, .monthly_volume, .max_distance_km, .status, .
    products: [(r)-[:NEEDS]->(p:Product) | p.hs],
    standards: [(r)-[n:NEEDS]->(s:Standard) | {id: s.id, mandatory: n.mandatory}]}
 """
+
+
+def _changed(o: str) -> str:
+    """Cypher: whether outcome node ``o`` (a fixed variable name) says something other than the parameters."""
+    return (f"{o}.outcome <> $outcome OR {o}.occurred_on <> date($occurred_on) "
+            f"OR coalesce({o}.note, '') <> coalesce($note, '')")
 
 
 def _ordered(request: dict) -> dict:
@@ -60,26 +68,10 @@ class SourcingRepository:
     def create(self, request: dict, now: str) -> tuple[str, bool]:
         """Create a request with its needs under a new id; (id, True). With a ``reference`` that its buyer
         already used, nothing is written: (the existing request's id, False)."""
-        def work(tx):
-            existing = self._by_reference(tx, request)
-            if existing:
-                return existing, False
+        def write(tx):
             _write(tx, request, now)
-            return request["id"], True
-        try:
-            return self.graph.write(work)
-        except ConstraintError:      # the same reference created at the same moment by a retry
-            existing = self.graph.read(self._by_reference, request)
-            if existing is None:
-                raise
-            return existing, False
-
-    @staticmethod
-    def _by_reference(tx, request: dict) -> str | None:
-        if not request.get("reference"):
-            return None
-        row = tx.run("MATCH (r:SourcingRequest {ref_key: $ref_key}) RETURN r.id AS id", ref_key=_ref_key(request)).single()
-        return row["id"] if row else None
+            return request["id"]
+        return create_once(self.graph, "SourcingRequest", _ref_key(request), write)
 
     def save(self, request: dict, now: str) -> None:
         """Replace an existing request's fields and needs (its id, buyer and reference stay)."""
@@ -126,33 +118,31 @@ class SourcingRepository:
         The write leaves exactly one BUYER and one SUPPLIER edge (and at most one FOR_REQUEST)."""
         def work(tx):
             record = tx.run(
-                """
-                MATCH (b:Enterprise {id: $buyer}), (s:Enterprise {id: $supplier})
-                OPTIONAL MATCH (old:MatchOutcome {key: $key})
-                WITH b, s, CASE WHEN old IS NULL THEN 'created'
-                    WHEN old.outcome <> $outcome OR old.occurred_on <> date($occurred_on)
-                      OR coalesce(old.note, '') <> coalesce($note, '') THEN 'updated'
+                f"""
+                MATCH (b:Enterprise {{id: $buyer}}), (s:Enterprise {{id: $supplier}})
+                OPTIONAL MATCH (old:MatchOutcome {{key: $key}})
+                WITH b, s, CASE WHEN old IS NULL THEN 'created' WHEN {_changed("old")} THEN 'updated'
                     ELSE 'unchanged' END AS result
-                MERGE (o:MatchOutcome {key: $key})
+                MERGE (o:MatchOutcome {{key: $key}})
                 ON CREATE SET o.id = $new_id, o.recorded_at = $now
                 SET o.outcome = $outcome, o.label = $label, o.occurred_on = date($occurred_on), o.note = $note,
                     o.source = $source, o.shown_rank = coalesce($shown_rank, o.shown_rank)
                 WITH o, b, s, result
-                CALL (o, b, s) {
+                CALL (o, b, s) {{
                     OPTIONAL MATCH (o)-[x:BUYER|SUPPLIER|FOR_REQUEST]->(other)
                     WITH x, other WHERE x IS NOT NULL AND NOT (
                         (type(x) = 'BUYER' AND other = b) OR (type(x) = 'SUPPLIER' AND other = s)
                         OR (type(x) = 'FOR_REQUEST' AND other.id = coalesce($request, '')))
                     DELETE x
-                }
+                }}
                 MERGE (o)-[:BUYER]->(b)
                 MERGE (o)-[:SUPPLIER]->(s)
                 WITH o, result
-                CALL (o) {
+                CALL (o) {{
                     WITH o WHERE $request IS NOT NULL
-                    MATCH (r:SourcingRequest {id: $request})
+                    MATCH (r:SourcingRequest {{id: $request}})
                     MERGE (o)-[:FOR_REQUEST]->(r)
-                }
+                }}
                 RETURN o.id AS id, result
                 """, now=now, **{k: outcome.get(k) for k in (
                     "key", "new_id", "buyer", "supplier", "request", "outcome", "label", "occurred_on", "note",
@@ -176,10 +166,9 @@ class SourcingRepository:
     def update_outcome(self, outcome: dict, now: str) -> str:
         """Change what a stored outcome says (by id; who it is about stays). 'updated' or 'unchanged'."""
         return self.graph.write(lambda tx: tx.run(
-            """
-            MATCH (o:MatchOutcome {id: $id})
-            WITH o, CASE WHEN o.outcome <> $outcome OR o.occurred_on <> date($occurred_on)
-                      OR coalesce(o.note, '') <> coalesce($note, '') THEN 'updated' ELSE 'unchanged' END AS result
+            f"""
+            MATCH (o:MatchOutcome {{id: $id}})
+            WITH o, CASE WHEN {_changed("o")} THEN 'updated' ELSE 'unchanged' END AS result
             SET o.key = $key, o.outcome = $outcome, o.label = $label, o.occurred_on = date($occurred_on),
                 o.note = $note, o.updated_at = CASE WHEN result = 'updated' THEN $now ELSE o.updated_at END
             RETURN result
