@@ -386,8 +386,9 @@ def explain_infeasible(event: Event) -> list[str]:
 
 
 def solve(event: Event, time_limit: float = 60.0, workers: int = 8, hint: Schedule | None = None,
-          keep: Schedule | None = None) -> SolveResult:
-    """Schedule ``event``; with ``keep`` (a previous schedule), move as few of its meetings as possible."""
+          keep: Schedule | None = None, progress: cp_model.CpSolverSolutionCallback | None = None) -> SolveResult:
+    """Schedule ``event``; with ``keep`` (a previous schedule), move as few of its meetings as possible.
+    ``progress`` is handed to every CP-SAT solve as its solution callback (it may call StopSearch)."""
     started = time.monotonic()
     if not event.meetings:
         return SolveResult(OPTIMAL, schedule=Schedule(()), breaks=0, breaks_bound=0, gap=0.0,
@@ -413,7 +414,7 @@ def solve(event: Event, time_limit: float = 60.0, workers: int = 8, hint: Schedu
         if start:
             phase.hint(start)
         solver = _solver((time_limit - (time.monotonic() - started)) / 3, workers)
-        status = solver.Solve(phase.model)
+        status = solver.Solve(phase.model, progress)
         if status == cp_model.INFEASIBLE:
             return SolveResult(INFEASIBLE, explanation=explain_infeasible(event),
                                seconds=time.monotonic() - started)
@@ -468,7 +469,7 @@ def solve(event: Event, time_limit: float = 60.0, workers: int = 8, hint: Schedu
             if hint:
                 phase.hint(hint, into=trial)
             solver = _solver(left * DEEPENING_SHARE, workers)
-            status = solver.Solve(trial)
+            status = solver.Solve(trial, progress)
             if status == cp_model.INFEASIBLE:
                 lower = limit + 1
                 continue
@@ -489,7 +490,7 @@ def solve(event: Event, time_limit: float = 60.0, workers: int = 8, hint: Schedu
     if hint:
         phase.hint(hint)
     solver = _solver(deadline - time.monotonic(), workers)
-    status = solver.Solve(phase.model)
+    status = solver.Solve(phase.model, progress)
     seconds = time.monotonic() - started
     if status == cp_model.INFEASIBLE:
         return SolveResult(INFEASIBLE, explanation=explain_infeasible(event), seconds=seconds)
