@@ -29,6 +29,7 @@ REASON_TEXT = {
     "outcomes": "{positive} of {total} earlier meetings led further",
     "text": "its description matches the request's words",
     "products": "makes the requested products",
+    "buyer_history": "this buyer answered well to suppliers like this one",
 }
 
 
@@ -65,6 +66,9 @@ def explanations_for(request: dict, c: dict, x: np.ndarray, parts: np.ndarray) -
         "text_similarity": {"reason": "text"} if f["text_similarity"] > 0.2 else None,
         "product_match": ({"reason": "products"} if request.get("products") and f["product_match"] > 0 else None),
         "missing_mandatory": None,
+        # said only when the buyer's answers lean good and rest on more than one similar outcome
+        "buyer_history_rate": ({"reason": "buyer_history"}
+                               if f["buyer_history_rate"] > 0.5 and f["buyer_history_support"] > np.log(2) else None),
     }
     ranked = sorted(range(len(FEATURES)), key=lambda i: -parts[i])
     # features of the buyer (and counts without a wording) raise a score but are no reason to give

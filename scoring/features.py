@@ -6,6 +6,9 @@ longitude, max_distance_km, monthly_volume, text, and buyer_profile {kind, home_
 valid_standards, expired_standards, products, distance_km, founded, export_share, description_text (the
 folded description, never the name), large_fdi_customers, same_sector_buyers, shared_customers,
 supplies_buyer, outcomes_positive, outcomes_negative.
+
+The buyer's own history (``BuyerHistory``, attached by ``with_buyer``) gives two features for a whole batch
+of candidates at once: how well the buyer answered suppliers like this one, and how much that rests on.
 """
 from __future__ import annotations
 
@@ -40,6 +43,10 @@ FEATURES = (
     "buyer_northeast_asia",
     "buyer_western",
     "buyer_size",
+    # how this buyer answered suppliers like this one (graph similarity of capabilities, standards and
+    # products to the suppliers it followed up or contracted, and to those it turned down), shrunk
+    "buyer_history_rate",
+    "buyer_history_support",
     # the transparent rule's score of the pair: with few outcomes the model can lean on it, and learn
     # from outcomes where buyers depart from it
     "rule_score",
@@ -62,6 +69,11 @@ WESTERN = frozenset({"US", "CA", "GB", "DE", "FR", "NL", "IT", "ES", "SE", "DK",
 # A supplier's outcome record is shrunk towards one half as if it held this many outcomes more, half of
 # them good: two outcomes do not swing it.
 RECORD_PRIOR = 5.0
+
+# The buyer's history is shrunk towards one half as if it held this many more (fully similar) outcomes,
+# half of them good; only its latest outcomes count.
+HISTORY_PRIOR = 2.0
+HISTORY_LIMIT = 500
 
 # Credit for a supplier capability relative to a needed one in the hierarchy.
 FULL, GENERAL, SIBLING = 1.0, 0.5, 0.25
@@ -138,8 +150,72 @@ def text_similarity(a: str | None, b: str | None) -> float:
     return len(ta & tb) / math.sqrt(len(ta) * len(tb))
 
 
+def supplier_traits(candidate: dict) -> frozenset[str]:
+    """A supplier's neighbours in the graph, as tokens: capabilities, valid standards, products."""
+    return frozenset([f"c:{c}" for c in candidate.get("capabilities") or ()]
+                     + [f"s:{s}" for s in candidate.get("valid_standards") or ()]
+                     + [f"p:{p}" for p in candidate.get("products") or ()])
+
+
+@dataclass(frozen=True)
+class BuyerHistory:
+    """How a buyer answered the suppliers it was in contact with: per supplier its traits (as rows of a 0/1
+    matrix over the traits seen), its good outcomes and all its outcomes."""
+
+    vocabulary: dict
+    traits: np.ndarray
+    positive: np.ndarray
+    total: np.ndarray
+
+    @classmethod
+    def of(cls, entries: list[dict] | None, before: str | None = None) -> "BuyerHistory":
+        """From ``[{supplier, label, on (ISO date), traits}]``, keeping outcomes strictly before ``before``."""
+        kept = [e for e in entries or () if e.get("label") is not None and (before is None or e["on"] < before)]
+        kept = sorted(kept, key=lambda e: e["on"], reverse=True)[:HISTORY_LIMIT]
+        suppliers: dict[str, list] = {}
+        for e in kept:
+            row = suppliers.setdefault(e["supplier"], [frozenset(e.get("traits") or ()), 0, 0])
+            row[1] += int(e["label"] == 1)
+            row[2] += 1
+        vocabulary: dict[str, int] = {}
+        for traits, _, _ in suppliers.values():
+            for t in traits:
+                vocabulary.setdefault(t, len(vocabulary))
+        matrix = np.zeros((len(suppliers), len(vocabulary)))
+        for k, (traits, _, _) in enumerate(suppliers.values()):
+            matrix[k, [vocabulary[t] for t in traits]] = 1.0
+        return cls(vocabulary, matrix, np.array([r[1] for r in suppliers.values()], dtype=float),
+                   np.array([r[2] for r in suppliers.values()], dtype=float))
+
+    def answers(self, candidates: list[dict]) -> tuple[np.ndarray, np.ndarray]:
+        """(rate, support) per candidate: the share of good outcomes among the buyer's outcomes with
+        suppliers, each weighed by its Jaccard similarity to the candidate, shrunk by ``HISTORY_PRIOR``;
+        and log(1 + the similar outcomes' weight)."""
+        n = len(candidates)
+        if not len(self.total) or not n:
+            return np.full(n, 0.5), np.zeros(n)
+        sets = [supplier_traits(c) for c in candidates]
+        C = np.zeros((n, len(self.vocabulary)))
+        for i, traits in enumerate(sets):
+            C[i, [self.vocabulary[t] for t in traits if t in self.vocabulary]] = 1.0
+        common = C @ self.traits.T
+        union = np.array([len(t) for t in sets], dtype=float)[:, None] + self.traits.sum(axis=1)[None, :] - common
+        similarity = np.divide(common, union, out=np.zeros_like(common), where=union > 0)
+        weight = similarity @ self.total
+        rate = (similarity @ self.positive + HISTORY_PRIOR / 2) / (weight + HISTORY_PRIOR)
+        return rate, np.log1p(weight)
+
+
+NO_HISTORY = BuyerHistory.of([])
+
+
 def pair_features(request: dict, candidate: dict, hierarchy: Hierarchy, today_year: int) -> np.ndarray:
     """The feature vector (in FEATURES order) of one request-supplier pair."""
+    return feature_matrix(request, [candidate], hierarchy, today_year)[0]
+
+
+def _pair_values(request: dict, candidate: dict, hierarchy: Hierarchy, today_year: int) -> np.ndarray:
+    """The features of one pair but the buyer's history and the rule's score (filled in by the batch)."""
     matches = capability_matches(request, candidate, hierarchy)
     capability_coverage = (sum(c for c, _ in matches.values()) / len(matches)) if matches else 1.0
     standards = request.get("standards") or []
@@ -186,9 +262,10 @@ def pair_features(request: dict, candidate: dict, hierarchy: Hierarchy, today_ye
         1.0 if origin in NORTHEAST_ASIA else 0.0,
         1.0 if origin in WESTERN else 0.0,
         math.log1p(buyer.get("employees") or 0),
+        0.5,
+        0.0,
         0.0,
     ], dtype=float)
-    values[-1] = rule_score(values)
     return values
 
 
@@ -197,16 +274,33 @@ def rule_score(values: np.ndarray) -> float:
     return float(np.clip(values @ _RULE_VECTOR, 0.0, 1.0))
 
 
-def with_buyer(request: dict, buyer: dict | None) -> dict:
-    """The request with what the features need of its buyer (kind, home country, employees)."""
+def with_buyer(request: dict, buyer: dict | None, before: str | None = None) -> dict:
+    """The request with what the features need of its buyer: kind, home country, employees, and its
+    history (``buyer["history"]``) as it stood before ``before`` (an ISO date; None: all of it)."""
     buyer = buyer or {}
-    return {**request, "buyer_profile": {k: buyer.get(k) for k in ("kind", "home_country", "employees")}}
+    return {**request, "buyer_profile": {k: buyer.get(k) for k in ("kind", "home_country", "employees")},
+            "buyer_history": BuyerHistory.of(buyer.get("history"), before)}
+
+
+_HISTORY_COLUMNS = [FEATURES.index("buyer_history_rate"), FEATURES.index("buyer_history_support")]
+
+
+def without_history(X: np.ndarray) -> np.ndarray:
+    """Feature rows as they would be for a buyer without any history (a new buyer)."""
+    X = np.array(X, dtype=float, copy=True)
+    X[:, _HISTORY_COLUMNS[0]], X[:, _HISTORY_COLUMNS[1]] = 0.5, 0.0
+    return X
 
 
 def feature_matrix(request: dict, candidates: list[dict], hierarchy: Hierarchy, today_year: int) -> np.ndarray:
+    """The feature rows (in FEATURES order) of a request's candidates."""
     if not candidates:
         return np.zeros((0, len(FEATURES)))
-    return np.vstack([pair_features(request, c, hierarchy, today_year) for c in candidates])
+    X = np.vstack([_pair_values(request, c, hierarchy, today_year) for c in candidates])
+    rate, support = (request.get("buyer_history") or NO_HISTORY).answers(candidates)
+    X[:, _HISTORY_COLUMNS[0]], X[:, _HISTORY_COLUMNS[1]] = rate, support
+    X[:, -1] = np.clip(X @ _RULE_VECTOR, 0.0, 1.0)
+    return X
 
 
 def missing_items(request: dict, candidate: dict, hierarchy: Hierarchy) -> list[dict]:

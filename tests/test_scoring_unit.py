@@ -5,7 +5,8 @@ import numpy as np
 import pytest
 
 from scoring.evaluation import ranking_metrics, time_split
-from scoring.features import FEATURES, Hierarchy, missing_items, pair_features, text_similarity
+from scoring.features import (FEATURES, HISTORY_PRIOR, Hierarchy, feature_matrix, missing_items, pair_features,
+                              text_similarity, with_buyer)
 from scoring.model import (BASELINE_VERSION, ModelStore, Scorer, UntrustedModel, baseline_scores, calibration, fit,
                            new_model, raw_scores)
 
@@ -30,6 +31,31 @@ REQUEST = {"capabilities": ["cnc-milling"], "standards": [{"id": "iso-9001", "ma
 
 def features(request, cand):
     return dict(zip(FEATURES, pair_features(request, cand, TREE, 2026)))
+
+
+def test_the_buyers_history_with_suppliers_like_this_one():
+    milling = ["c:cnc-milling", "s:iso-9001", "p:7616"]
+    history = [{"supplier": "a", "label": 1, "on": "2026-01-05", "traits": milling},
+               {"supplier": "a", "label": 1, "on": "2026-02-05", "traits": milling},
+               {"supplier": "b", "label": 0, "on": "2026-01-06", "traits": ["c:welding"]},
+               {"supplier": "c", "label": 0, "on": "2026-03-01", "traits": milling}]
+    like_a = candidate(expired_standards=[])                   # the same traits as supplier a
+    welder = candidate(capabilities={"welding": 100.0}, valid_standards=[], products=[])
+    stranger = candidate(capabilities={"painting": 1.0}, valid_standards=[], products=[])
+    request = with_buyer(REQUEST, {"kind": "fdi", "history": history}, before="2026-03-01")
+    X = dict(zip(FEATURES, feature_matrix(request, [like_a, welder, stranger], TREE, 2026).T))
+    # two good outcomes with a fully similar supplier, shrunk: (2 + 1) / (2 + 2); c's is not before the day
+    assert X["buyer_history_rate"][0] == pytest.approx((2 + HISTORY_PRIOR / 2) / (2 + HISTORY_PRIOR))
+    assert X["buyer_history_rate"][1] == pytest.approx((0 + 1) / (1 + 2))   # turned a welder down once
+    assert X["buyer_history_rate"][2] == 0.5 and X["buyer_history_support"][2] == 0.0
+    assert X["buyer_history_support"][0] == pytest.approx(np.log1p(2.0))
+    # all of it: c (same traits, turned down) now counts too; and no history at all is neutral
+    everything = dict(zip(FEATURES, feature_matrix(with_buyer(REQUEST, {"history": history}), [like_a], TREE, 2026).T))
+    assert everything["buyer_history_rate"][0] == pytest.approx(3 / 5)
+    assert features(with_buyer(REQUEST, None), like_a)["buyer_history_rate"] == 0.5
+    # one pair alone scores as in the batch
+    alone = pair_features(request, welder, TREE, 2026)
+    assert np.allclose(alone, feature_matrix(request, [like_a, welder], TREE, 2026)[1])
 
 
 def test_capability_credit_up_and_across_the_hierarchy():

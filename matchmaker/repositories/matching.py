@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from scoring.features import PRESCORE_WEIGHTS, PROXIMITY_KM
+from scoring.features import HISTORY_LIMIT, PRESCORE_WEIGHTS, PROXIMITY_KM
 
 # Candidates come from the need's capabilities (HAS_CAPABILITY from the few relevant Capability nodes) and
 # products (MAKES): never a scan of all enterprises. Words only add to the score, except for a need that
@@ -24,6 +24,16 @@ _ANCHORED_CAPABILITIES = (
 
 _VALID = "x.expires IS NULL OR x.expires >= date($today)"
 
+# A buyer's answered contacts (for ``scoring.features.BuyerHistory``), latest first: the supplier's traits
+# as the features name them (capabilities, standards valid today, products).
+BUYER_HISTORY = f"""COLLECT {{
+    MATCH (b)<-[:BUYER]-(o:MatchOutcome)-[:SUPPLIER]->(s:Enterprise) WHERE o.label IS NOT NULL
+    RETURN {{supplier: s.id, label: o.label, on: toString(o.occurred_on),
+             traits: [(s)-[:HAS_CAPABILITY]->(c) | 'c:' + c.id]
+                   + [(s)-[x:CERTIFIED]->(t) WHERE x.expires IS NULL OR x.expires >= date() | 's:' + t.id]
+                   + [(s)-[:MAKES]->(p) | 'p:' + p.hs]}}
+    ORDER BY o.occurred_on DESC LIMIT {HISTORY_LIMIT} }}"""
+
 
 class MatchRepository:
     def __init__(self, graph):
@@ -40,15 +50,23 @@ class MatchRepository:
             "UNION ALL MATCH (s:Standard) RETURN s.id AS id, COUNT { (s)<-[:CERTIFIED]-() } AS n")})
 
     def buyer_context(self, buyer_id: str) -> dict | None:
+        """What the features need of a buyer: profile, plant, sectors, requirements, and its history."""
         def work(tx):
             record = tx.run(
                 "MATCH (b:Enterprise {id: $id}) RETURN b {.id, .name, .kind, .home_country, .employees, "
                 "latitude: b.location.latitude, longitude: b.location.longitude, "
                 "sectors: [(b)-[:IN_SECTOR]->(s) | s.id], "
-                "requirements: [(b)-[r:REQUIRES]->(s:Standard) | {id: s.id, mandatory: r.mandatory}]} AS b",
+                "requirements: [(b)-[r:REQUIRES]->(s:Standard) | {id: s.id, mandatory: r.mandatory}], "
+                f"history: {BUYER_HISTORY}}} AS b",
                 id=buyer_id).single()
             return record["b"] if record else None
         return self.graph.read(work)
+
+    def buyer_histories(self, buyer_ids: list[str]) -> dict[str, list[dict]]:
+        """The history (as in ``buyer_context``) of each of these buyers."""
+        return self.graph.read(lambda tx: {r["id"]: r["history"] for r in tx.run(
+            f"UNWIND $ids AS id MATCH (b:Enterprise {{id: id}}) RETURN b.id AS id, {BUYER_HISTORY} AS history",
+            ids=sorted(set(buyer_ids)))})
 
     def candidates(self, need: dict, pool: int, today: date) -> tuple[list[dict], int]:
         """The best ``pool`` candidates by a cheap pre-score, with everything the features need.
@@ -119,7 +137,8 @@ class MatchRepository:
                         latitude: float | None, longitude: float | None, today: date) -> list[dict]:
         """Feature inputs of given suppliers, as they stood before each row's date (for training rows).
 
-        rows: {id, before (ISO date)}; outcome history counts only outcomes before that date.
+        rows: {id, before (ISO date)}; outcome history counts only outcomes before that date. Each input
+        carries its row's ``before``; a row whose enterprise is gone has none.
         """
         distance = ("point.distance(e.location, point({latitude: $latitude, longitude: $longitude})) / 1000.0"
                     if latitude is not None else "null")
@@ -128,10 +147,10 @@ class MatchRepository:
             result = tx.run(f"""
                 UNWIND $rows AS row
                 MATCH (e:Enterprise {{id: row.id}})
-                RETURN {_supplier_projection(distance, "date(row.before)")} AS e
+                RETURN row.before AS before, {_supplier_projection(distance, "date(row.before)")} AS e
                 """, rows=rows, buyer=buyer, sectors=sectors, latitude=latitude, longitude=longitude,
                 today=today.isoformat())
-            return [_inputs(record["e"]) for record in result]
+            return [{**_inputs(record["e"]), "before": record["before"]} for record in result]
         return self.graph.read(work)
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from .matching import _VALID
+from .matching import _VALID, BUYER_HISTORY
 
 
 class ReadinessRepository:
@@ -29,16 +29,17 @@ class ReadinessRepository:
         return self.graph.read(work)
 
     def buyer_target(self, buyer_id: str) -> dict | None:
-        """A buyer's standing requirements and the capabilities its open requests need."""
+        """A buyer's standing requirements, the capabilities its open requests need, and its history."""
         def work(tx):
-            record = tx.run("""
-                MATCH (b:Enterprise {id: $id})
-                RETURN b {.id, .name, .kind, .home_country, .employees,
+            record = tx.run(f"""
+                MATCH (b:Enterprise {{id: $id}})
+                RETURN b {{.id, .name, .kind, .home_country, .employees,
                     latitude: b.location.latitude, longitude: b.location.longitude,
                     sectors: [(b)-[:IN_SECTOR]->(s) | s.id],
-                    standards: [(b)-[r:REQUIRES]->(s:Standard) | {id: s.id, mandatory: r.mandatory}],
-                    capabilities: COLLECT { MATCH (b)-[:POSTED]->(:SourcingRequest {status: 'open'})
-                                            -[:NEEDS]->(c:Capability) RETURN DISTINCT c.id }} AS b
+                    standards: [(b)-[r:REQUIRES]->(s:Standard) | {{id: s.id, mandatory: r.mandatory}}],
+                    capabilities: COLLECT {{ MATCH (b)-[:POSTED]->(:SourcingRequest {{status: 'open'}})
+                                            -[:NEEDS]->(c:Capability) RETURN DISTINCT c.id }},
+                    history: {BUYER_HISTORY}}} AS b
                 """, id=buyer_id).single()
             return record["b"] if record else None
         return self.graph.read(work)

@@ -7,7 +7,7 @@ from datetime import date
 import numpy as np
 
 from scoring.evaluation import paired_ndcg_gain, ranking_metrics, time_split
-from scoring.features import Hierarchy, feature_matrix, with_buyer
+from scoring.features import Hierarchy, feature_matrix, with_buyer, without_history
 from scoring.model import (BASELINE_VERSION, ModelStore, Scorer, UntrustedModel, baseline_scores, calibration, fit,
                            new_model, raw_scores)
 
@@ -17,7 +17,7 @@ from ..repositories.sourcing import SourcingRepository
 
 
 FADE_ROWS = 1000           # the bootstrap set weighs as this many rows minus the recorded ones
-MIN_HELD_OUT_GROUPS = 20   # recorded request groups needed to judge a version on recorded outcomes
+MIN_HELD_OUT_GROUPS = 20   # held-out recorded request groups needed to judge a version on recorded outcomes
 
 
 def position_weight(shown_rank: int | None) -> float:
@@ -52,18 +52,26 @@ class LearningService:
                 request = {"capabilities": [], "products": [], "text": None, "monthly_volume": None,
                            "standards": buyer.get("requirements", []),
                            "latitude": buyer.get("latitude"), "longitude": buyer.get("longitude")}
-            request = with_buyer(request, buyer)
             inputs = self.matches.supplier_inputs(
                 [{"id": o["supplier"], "before": o["occurred_on"]} for o in rows], buyer_id,
                 buyer.get("sectors", []), request.get("latitude"), request.get("longitude"), today)
-            by_id = {i["id"]: i for i in inputs}
-            kept = [o for o in rows if o["supplier"] in by_id]
-            X_parts.append(feature_matrix(request, [by_id[o["supplier"]] for o in kept], hierarchy, today.year))
-            y.extend(o["label"] for o in kept)
-            weights.extend(position_weight(o.get("shown_rank")) for o in kept)
-            # A group is one buyer context on one day: the candidates it saw side by side.
-            groups.extend(f"{context}@{o['occurred_on']}" for o in kept)
-            times.extend(o["occurred_on"] for o in kept)
+            by_key = {(i["id"], i["before"]): i for i in inputs}
+            rows = [o for o in rows if (o["supplier"], o["occurred_on"]) in by_key]
+            # A group is one buyer context on one day: the candidates it saw side by side, with the buyer's
+            # history as it stood before that day.
+            by_day = defaultdict(list)
+            for o in rows:
+                by_day[o["occurred_on"]].append(o)
+            for day, day_rows in sorted(by_day.items()):
+                seen = with_buyer(request, buyer, before=day)
+                X_parts.append(feature_matrix(seen, [by_key[(o["supplier"], day)] for o in day_rows],
+                                              hierarchy, today.year))
+                y.extend(o["label"] for o in day_rows)
+                weights.extend(position_weight(o.get("shown_rank")) for o in day_rows)
+                groups.extend(f"{context}@{day}" for _ in day_rows)
+                times.extend(day for _ in day_rows)
+        if not X_parts:
+            return None
         return {"X": np.vstack(X_parts), "y": np.array(y, dtype=int), "groups": np.array(groups),
                 "times": np.array(times), "weights": np.array(weights, dtype=float),
                 "source": f"recorded outcomes ({len(outcomes)})"}
@@ -91,17 +99,18 @@ class LearningService:
 
     @staticmethod
     def held_out(data: dict) -> tuple[np.ndarray, np.ndarray]:
-        """(train, test) masks: the latest quarter of the recorded request groups when there are enough of
-        them or nothing else (the bootstrap's made-up dates never enter this split); else the bootstrap's
-        latest quarter."""
+        """(train, test) masks: the latest quarter of the recorded request groups when it holds enough of
+        them or there is nothing else (the bootstrap's made-up dates never enter this split); else the
+        bootstrap's latest quarter."""
         real = data["real"]
-        if len(set(data["groups"][real].tolist())) >= MIN_HELD_OUT_GROUPS or real.all():
+        if real.any():
             _, test_real = time_split(data["times"][real], data["groups"][real])
-            test = np.zeros(len(real), dtype=bool)
-            test[np.flatnonzero(real)[test_real]] = True
-        else:
-            _, test = time_split(data["times"], data["groups"])
-            test &= ~real
+            if len(set(data["groups"][real][test_real].tolist())) >= MIN_HELD_OUT_GROUPS or real.all():
+                test = np.zeros(len(real), dtype=bool)
+                test[np.flatnonzero(real)[test_real]] = True
+                return ~test, test
+        _, test = time_split(data["times"], data["groups"])
+        test &= ~real
         return ~test, test
 
     def train(self, use_bootstrap: bool = True, force: bool = False) -> dict:
@@ -116,7 +125,7 @@ class LearningService:
         X, y, w = data["X"], data["y"], data["weights"]
         if not test.any() or len(set(y[train].tolist())) < 2:
             raise InvalidInput("too few outcomes to hold some out", {"outcomes": ["record more outcomes"]})
-        trial = fit(new_model(), X[train], y[train], w[train])
+        trial = fit(new_model(), *as_new_buyers_too(X, y, w, train & data["real"], train))
         raw = raw_scores(trial, X[test])
         knots = calibration(raw, y[test], w[test])
         candidate = Scorer("candidate", trial, {"calibration": knots})
@@ -154,14 +163,15 @@ class LearningService:
         # Only what buyers really did can show a version is better: on the bootstrap set (our guess of a
         # preference) a version always looks good, so it is never activated on that alone.
         recorded = bool(data["real"][test].all())
-        better = recorded and bool(beats)
+        better = recorded and bool(beats) and gain["groups"] >= MIN_HELD_OUT_GROUPS
         decision = (f"NDCG@10 on held-out {'recorded' if recorded else 'bootstrap'} outcomes {ndcg[0]:.4f} against "
                     f"the rule's {ndcg[1]:.4f} (gain {gain['mean']:+.4f}, 95% [{gain['low']:+.4f}, "
                     f"{gain['high']:+.4f}] over {gain['groups']} request groups){vs_active}: "
                     + ("activated" if better else "activated by force" if force else
                        "kept, not activated" + ("" if recorded else " (the bootstrap set alone cannot show a "
                                                  "version beats the rule; record outcomes)")))
-        shipped = fit(new_model(), X, y, w)          # the version to ship has learnt from every outcome
+        # the version to ship has learnt from every outcome
+        shipped = fit(new_model(), *as_new_buyers_too(X, y, w, data["real"], np.ones(len(y), dtype=bool)))
         training = {"rows": int(len(y)), "held_out_rows": int(test.sum()), "positives": int(y.sum()),
                     "sources": data["sources"], "recorded_rows": data["recorded_rows"],
                     "bootstrap_weight": float(w[~data["real"]].sum()), "held_out": "recorded outcomes, latest "
@@ -211,6 +221,16 @@ class LearningService:
         except KeyError as err:
             raise NotFound(f"no model version '{version}'") from err
         return self.model_info()
+
+
+def as_new_buyers_too(X: np.ndarray, y: np.ndarray, w: np.ndarray, recorded: np.ndarray, rows: np.ndarray):
+    """Training rows (``rows``) plus, for each recorded one, a copy as a buyer without history would
+    present it, the two halving its weight: the model must rank for buyers it has never seen as well
+    as for those whose answers it knows, and would otherwise meet "no history" only in first contacts."""
+    copies = without_history(X[recorded])
+    weights = np.where(recorded, 0.5, 1.0) * w
+    return (np.vstack([X[rows], copies]), np.concatenate([y[rows], y[recorded]]),
+            np.concatenate([weights[rows], weights[recorded]]))
 
 
 def evaluate_scores(data: dict, test: np.ndarray, model_scores: np.ndarray) -> dict:

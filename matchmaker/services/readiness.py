@@ -186,6 +186,8 @@ class ReadinessService:
                            if hierarchy.credit(c, held) > 0 or hierarchy.credit(held, c) > 0})
         requests = [r for r in self.repo.open_requests_near(relevant, sme["sectors"], sme.get("latitude"),
                                                           sme.get("longitude")) if r["buyer"] != sme_id]
+        histories = self.matching.matches.buyer_histories([r["buyer"] for r in requests])
+        requests = [with_buyer(r, {**r["buyer_profile"], "history": histories.get(r["buyer"])}) for r in requests]
         scorer = self.store.active()
         self._fresh_cutoffs(requests, scorer.version)
         base_inputs = self._as_candidate(sme, requests, today)

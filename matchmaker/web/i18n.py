@@ -164,6 +164,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "reason.outcomes": {"vi": "{positive}/{total} cuộc gặp trước đã có bước tiếp theo", "en": "{positive} of {total} earlier meetings led further"},
     "reason.text": {"vi": "mô tả phù hợp với nội dung yêu cầu", "en": "its description matches the request's words"},
     "reason.products": {"vi": "sản xuất đúng sản phẩm được yêu cầu", "en": "makes the requested products"},
+    "reason.buyer_history": {"vi": "bên mua này từng phản hồi tốt với các nhà cung cấp tương tự",
+                             "en": "this buyer answered well to suppliers like this one"},
     "missing.not_held": {"vi": "{name}: chưa có", "en": "{name}: not held"},
     "missing.expired": {"vi": "{name}: chứng nhận đã hết hạn", "en": "{name}: certificate expired"},
     "missing.related": {"vi": "{name}: mới có năng lực gần ({related})", "en": "{name}: has the related {related}"},
