@@ -91,6 +91,12 @@ MIGRATIONS: tuple[Migration, ...] = (
         "} IN TRANSACTIONS OF 10000 ROWS",
         "CREATE FULLTEXT INDEX enterprise_description IF NOT EXISTS FOR (e:Enterprise) ON EACH [e.description_text]",
     )),
+    # Long schedule solves run as background jobs; a job's state and progress live in the graph, where
+    # workers on any machine and the API see them (the reaper finds running jobs by status).
+    Migration(9, "schedule jobs", (
+        "CREATE CONSTRAINT schedule_job_id IF NOT EXISTS FOR (j:ScheduleJob) REQUIRE j.id IS UNIQUE",
+        "CREATE INDEX schedule_job_status IF NOT EXISTS FOR (j:ScheduleJob) ON (j.status)",
+    )),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version

@@ -30,6 +30,11 @@ Nodes
       forbidden, hosted_table, status})-[:REPRESENTS]->(:Enterprise),
       (ev)-[:HAS_REQUEST]->(:MeetingRequest {key, id 'a~b', a, b, priority, requested_by, fixed_slot, after,
       status})
+  (:ScheduleJob) id (made by the service), event_id, status ('queued' | 'running' | 'done' | 'failed' |
+      'cancelled'), inputs (hash of what the solver is given), time_limit, attempt, token and worker of the
+      run that holds it, heartbeat_at (the database's clock), progress (JSON: points over time), result,
+      error (JSON, the API's error shape), created_at, started_at, finished_at
+      (ev)-[:HAS_SCHEDULE_JOB]->(j)
   (:SchemaMigration) version, name, applied_at
 
 Relationships

@@ -27,6 +27,27 @@ class Neo4jSettings:
         )
 
 
+@dataclass(frozen=True)
+class JobSettings:
+    """Background jobs (long schedule solves) on Huey: where the queue lives and how a lost worker is told.
+
+    ``url``: a SQLite file (one machine, no server; default ``.local/jobs.db``) or ``redis://host:6379/0``
+    (workers on several machines share it; needs the ``redis`` package). MATCHMAKER_JOBS_URL."""
+    url: str = ""
+    heartbeat_seconds: float = 2.0      # a running job writes its progress and heartbeat this often
+    stale_seconds: float = 60.0         # a running job silent this long has lost its worker
+    attempts: int = 2                   # runs of a job whose worker died, before it is marked failed
+
+    @classmethod
+    def from_env(cls) -> "JobSettings":
+        return cls(
+            url=os.environ.get("MATCHMAKER_JOBS_URL") or os.path.join(os.getcwd(), ".local", "jobs.db"),
+            heartbeat_seconds=float(os.environ.get("MATCHMAKER_JOB_HEARTBEAT_SECONDS", cls.heartbeat_seconds)),
+            stale_seconds=float(os.environ.get("MATCHMAKER_JOB_STALE_SECONDS", cls.stale_seconds)),
+            attempts=max(1, int(os.environ.get("MATCHMAKER_JOB_ATTEMPTS", cls.attempts))),
+        )
+
+
 def _secret_key() -> str:
     """MATCHMAKER_SECRET_KEY, else one made once and kept in .local/secret_key, so that every gunicorn
     worker (and a restart) signs page sessions with the same key. Several machines need the variable."""
@@ -60,3 +81,4 @@ class Settings:
     # Query cost: a read of the API that runs longer than this is stopped by Neo4j (503 query_timeout).
     read_timeout_seconds: float | None = field(default_factory=lambda: float(os.environ.get(
         "MATCHMAKER_READ_TIMEOUT_SECONDS", 30)) or None)
+    jobs: JobSettings = field(default_factory=JobSettings.from_env)

@@ -65,6 +65,12 @@ class GraphUnavailable(DomainError, ConnectionError):
         super().__init__(message, fields)
 
 
+class JobQueueUnavailable(DomainError):
+    """The background jobs' queue (its SQLite file or Redis) cannot be reached."""
+    status = 503
+    code = "queue_unavailable"
+
+
 class QueryTimeout(DomainError):
     """A read ran longer than the service allows (MATCHMAKER_READ_TIMEOUT_SECONDS) and Neo4j stopped it."""
     status = 503
