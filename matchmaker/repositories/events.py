@@ -161,9 +161,14 @@ class EventRepository:
 
     def save_schedule(self, event_id: str, schedule: dict, changes: dict | None, expected_version: int) -> bool:
         """Store a new schedule version if nobody stored another since (optimistic check)."""
-        return self.graph.write(lambda tx: tx.run("""
-            MATCH (ev:Event {id: $event}) WHERE coalesce(ev.schedule_version, 0) = $expected
-            SET ev.schedule = $schedule, ev.schedule_version = $expected + 1, ev.schedule_status = $status,
-                ev.last_changes = $changes
-            RETURN ev.id""", event=event_id, schedule=json.dumps(schedule), expected=expected_version,
-            status=schedule["status"], changes=json.dumps(changes) if changes else None).single() is not None)
+        return self.graph.write(save_schedule_tx, event_id, schedule, changes, expected_version)
+
+
+def save_schedule_tx(tx, event_id: str, schedule: dict, changes: dict | None, expected_version: int) -> bool:
+    """``save_schedule`` inside a transaction of the caller's (a schedule job stores it with its own state)."""
+    return tx.run("""
+        MATCH (ev:Event {id: $event}) WHERE coalesce(ev.schedule_version, 0) = $expected
+        SET ev.schedule = $schedule, ev.schedule_version = $expected + 1, ev.schedule_status = $status,
+            ev.last_changes = $changes
+        RETURN ev.id""", event=event_id, schedule=json.dumps(schedule), expected=expected_version,
+        status=schedule["status"], changes=json.dumps(changes) if changes else None).single() is not None

@@ -272,13 +272,17 @@ class EventService:
                            participants=participants, meetings=tuple(meetings), precedences=precedences,
                            fairness=event.get("fairness")), tables
 
-    def schedule(self, event_id: str, time_limit: float = 30.0) -> dict:
+    def schedule(self, event_id: str, time_limit: float = 30.0, solver=None, save=None) -> dict:
+        """Solve the event and store the schedule as its next version: what a schedule job runs. ``solver``
+        (default: ``scheduling.solve`` here) and ``save`` (default: the event's repository) let the job
+        solve in a process of its own and store the schedule together with the job's state."""
         event = self.get(event_id)
         solver_event, tables = self.solver_event(event)
-        result = solve(solver_event, time_limit=time_limit)
-        return self._store(event, solver_event, tables, result, None)
+        result = (solver or solve)(solver_event, time_limit=time_limit)
+        return self._store(event, solver_event, tables, result, None, save=save)
 
-    def _store(self, event, solver_event, tables, result, change_report, kept: list[dict] | None = None) -> dict:
+    def _store(self, event, solver_event, tables, result, change_report, kept: list[dict] | None = None,
+               save=None) -> dict:
         if result.schedule is None:
             raise InvalidInput("the event cannot be scheduled: " + "; ".join(result.explanation[:3]),
                                {"schedule": result.explanation})
@@ -289,7 +293,7 @@ class EventService:
                 "seconds": round(result.seconds, 2), "solved_at": now_iso(),
                 "placements": sorted(placements, key=lambda p: (p["slot"], p["table"])),
                 "unmet": result.unmet, "breaks_by_participant": result.breaks_by_participant}
-        if not self.repo.save_schedule(event["id"], body, change_report, event.get("schedule_version") or 0):
+        if not (save or self.repo.save_schedule)(event["id"], body, change_report, event.get("schedule_version") or 0):
             raise Conflict("the schedule changed while solving; try again", {"schedule": ["changed meanwhile"]})
         return {**body, "version": (event.get("schedule_version") or 0) + 1, "changes": change_report}
 
