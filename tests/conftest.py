@@ -2,14 +2,18 @@
 from __future__ import annotations
 
 import os
+import signal
+import subprocess
+import sys
 import threading
+import time
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
 from matchmaker import create_app
-from matchmaker.config import Neo4jSettings, Settings
+from matchmaker.config import JobSettings, Neo4jSettings, Settings
 from matchmaker.db import Graph
 
 
@@ -69,9 +73,15 @@ def catalogue(graph):
     return graph
 
 
+def job_settings(folder: Path, **overrides) -> JobSettings:
+    """Jobs on a SQLite file of the test's own; short beats and a short silence for a lost worker."""
+    return JobSettings(**{"url": str(folder / "jobs.db"), "heartbeat_seconds": 0.5, "stale_seconds": 6.0,
+                          "attempts": 2, **overrides})
+
+
 @pytest.fixture
 def app(neo4j_settings, graph, tmp_path):
-    app = create_app(Settings(neo4j=neo4j_settings, model_dir=str(tmp_path / "models")))
+    app = create_app(Settings(neo4j=neo4j_settings, model_dir=str(tmp_path / "models"), jobs=job_settings(tmp_path)))
     app.config["TESTING"] = True
     yield app
     app.extensions["graph"].close()
@@ -113,7 +123,8 @@ def demo(session_graph):
 
 @pytest.fixture(scope="module")
 def demo_app(neo4j_settings, demo, tmp_path_factory):
-    app = create_app(Settings(neo4j=neo4j_settings, model_dir=str(tmp_path_factory.mktemp("models"))))
+    app = create_app(Settings(neo4j=neo4j_settings, model_dir=str(tmp_path_factory.mktemp("models")),
+                              jobs=job_settings(tmp_path_factory.mktemp("jobs"))))
     app.config["TESTING"] = True
     yield app
     app.extensions["graph"].close()
@@ -148,3 +159,73 @@ def chromium():
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
         yield browser
         browser.close()
+
+
+# -- background jobs: the real Huey consumer, in a process of its own, on the app's SQLite queue ----------
+class Worker:
+    """A ``huey_consumer matchmaker.jobs.huey`` process on the test's queue and graph."""
+
+    def __init__(self, neo4j: Neo4jSettings, jobs: JobSettings, log: Path):
+        env = {**os.environ, "NEO4J_URI": neo4j.uri, "NEO4J_USER": neo4j.user, "NEO4J_PASSWORD": neo4j.password,
+               "NEO4J_DATABASE": neo4j.database or "", "MATCHMAKER_JOBS_URL": jobs.url,
+               "MATCHMAKER_JOB_HEARTBEAT_SECONDS": str(jobs.heartbeat_seconds),
+               "MATCHMAKER_JOB_STALE_SECONDS": str(jobs.stale_seconds), "MATCHMAKER_JOB_ATTEMPTS": str(jobs.attempts)}
+        self.log = log
+        with open(log, "ab") as out:
+            self.process = subprocess.Popen(
+                [sys.executable, "-m", "huey.bin.huey_consumer", "matchmaker.jobs.huey", "-w", "1", "-k", "thread",
+                 "-d", "0.05", "-m", "0.2"], env=env, stdout=out, stderr=subprocess.STDOUT,
+                cwd=Path(__file__).resolve().parents[1])
+
+    def kill(self) -> None:
+        """As a crash would: SIGKILL, no chance to clean up."""
+        self.process.send_signal(signal.SIGKILL)
+        self.process.wait(10)
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(15)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+
+@pytest.fixture
+def start_worker(app, neo4j_settings, tmp_path):
+    """Starts real workers on the app's queue (stopped after the test); ``start_worker(attempts=1)``."""
+    workers = []
+
+    def start(**overrides) -> Worker:
+        jobs = JobSettings(**{**app.extensions["settings"].jobs.__dict__, **overrides})
+        workers.append(Worker(neo4j_settings, jobs, tmp_path / f"worker{len(workers)}.log"))
+        return workers[-1]
+    yield start
+    for worker in workers:
+        worker.stop()
+
+
+@pytest.fixture
+def worker(start_worker):
+    """One real worker for the test."""
+    return start_worker()
+
+
+def wait_for(check, seconds: float = 90.0, every: float = 0.2):
+    """Poll ``check()`` until it returns something true; that value (fails after ``seconds``)."""
+    deadline = time.monotonic() + seconds
+    while True:
+        value = check()
+        if value:
+            return value
+        assert time.monotonic() < deadline, "timed out waiting"
+        time.sleep(every)
+
+
+def solved(client, event_id: str, time_limit: float = 10, seconds: float = 120.0) -> dict:
+    """POST the schedule, follow the job (a worker must run) to its end; the finished job."""
+    response = client.post(f"/events/{event_id}/schedule?time_limit={time_limit}")
+    assert response.status_code == 202, response.get_json()
+    url = response.headers["Location"]
+    return wait_for(lambda: (lambda job: job if job["status"] in ("done", "failed", "cancelled") else None)(
+        client.get(url).get_json()), seconds)

@@ -35,6 +35,9 @@ def world(client, client_as, catalogue):
               {"id": "s1", "name": "Firm S1", "role": "supplier", "enterprise": S1}]
     assert o1.post(f"/events/{ids['ev1']}/participants", json={"participants": people}).status_code == 200
     assert o1.post(f"/events/{ids['ev1']}/requests", json={"requests": [{"from": "s1", "to": "b1"}]}).status_code == 200
+    job = o1.post(f"/events/{ids['ev1']}/schedule?time_limit=5")     # queued (no worker here)
+    assert job.status_code == 202
+    ids["j1"] = job.get_json()["id"]
     clients = {name: client_as(role, tenant) for name, role, tenant in (
         ("admin", "admin", None), ("B1", "buyer", B1), ("B2", "buyer", B2), ("S1", "sme", S1),
         ("S2", "sme", S2), ("O1", "organiser", "O1"), ("O2", "organiser", "O2"))}
@@ -42,8 +45,8 @@ def world(client, client_as, catalogue):
 
 
 def concrete(path: str, ids: dict) -> str:
-    """A rule's path with the service-made ids of r1 and ev1."""
-    return path.replace("/r1", f"/{ids['r1']}").replace("/ev1", f"/{ids['ev1']}")
+    """A rule's path with the service-made ids of r1, ev1 and j1 (a schedule job of ev1)."""
+    return path.replace("/r1", f"/{ids['r1']}").replace("/ev1", f"/{ids['ev1']}").replace("/j1", f"/{ids['j1']}")
 
 
 # (method, path, body, allowed callers, refused callers)
@@ -80,6 +83,8 @@ RULES = [
     ("POST", "/events/ev1/requests", {"requests": [{"from": "b1", "to": "s1"}]}, "admin O1", "O2! B1 S1"),
     ("POST", "/events/ev1/suggestions", None, "admin O1", "O2! B1 S1"),
     ("POST", "/events/ev1/schedule?time_limit=5", None, "admin O1", "O2! B1 S1"),
+    ("GET", "/events/ev1/schedule-jobs/j1", None, "admin O1", "O2! B1 S1"),
+    ("DELETE", "/events/ev1/schedule-jobs/j1", None, "", "O2! B1 S1"),
     ("GET", "/events/ev1/summary", None, "admin O1", "O2! B1 S1"),
     ("GET", "/events/ev1/tables", None, "admin O1", "O2! B1 S1"),
     ("POST", "/events/ev1/changes", {"type": "cancel_participant", "participant": "s1"}, "", "O2! B1 S1"),
@@ -127,7 +132,7 @@ def test_every_endpoint_of_the_api_is_in_the_rules_or_public(app):
     from matchmaker.api import PUBLIC_ENDPOINTS
     covered = {(method, path.split("?")[0]) for method, path, *_ in RULES}
     concrete = {"enterprise_id": S1, "request_id": "r1", "sme_id": S1, "event_id": "ev1", "kind": "enterprises",
-                "participant_id": "s1", "meeting_id": "b1~s1"}
+                "participant_id": "s1", "meeting_id": "b1~s1", "job_id": "j1"}
     missing = []
     for rule in app.url_map.iter_rules():
         if rule.endpoint in PUBLIC_ENDPOINTS or rule.endpoint.startswith("web."):

@@ -4,6 +4,8 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
+from conftest import solved
+
 HANOI = timezone(timedelta(hours=7))
 
 
@@ -50,10 +52,10 @@ def test_requests_merge_into_mutual_meetings(event):
     assert len(by_id) == 6
 
 
-def test_schedule_agenda_and_summary(client, event):
-    response = client.post(f"/events/{event['event_id']}/schedule?time_limit=10")
-    assert response.status_code == 200, response.get_json()
-    body = response.get_json()
+def test_schedule_agenda_and_summary(client, event, worker):
+    job = solved(client, event["event_id"], time_limit=10)      # a background job, run by the worker
+    assert job["status"] == "done", job
+    body = job["result"]
     assert body["status"] == "optimal"
     placed = {p["meeting"]: p for p in body["placements"]}
     # the bank may hold one meeting only; everything else fits
@@ -77,8 +79,8 @@ def test_schedule_agenda_and_summary(client, event):
     assert (summary["requests"], summary["met"]) == (6, 5) and summary["unmet"][0]["reason"]
 
 
-def test_changes_on_the_day_move_only_what_they_must(client, event):
-    first = client.post(f"/events/{event['event_id']}/schedule?time_limit=10").get_json()
+def test_changes_on_the_day_move_only_what_they_must(client, event, worker):
+    first = solved(client, event["event_id"], time_limit=10)["result"]
     before = {p["meeting"]: p for p in first["placements"]}
     response = client.post(f"/events/{event['event_id']}/changes", json={"type": "cancel_meeting", "meeting": "anphat~kyo"})
     assert response.status_code == 200, response.get_json()
@@ -98,8 +100,8 @@ def test_changes_on_the_day_move_only_what_they_must(client, event):
     assert client.post(f"/events/{event['event_id']}/changes", json={"type": "table_lost", "table": 9}).status_code == 404
 
 
-def test_outcomes_go_into_the_graph(client, event, graph):
-    client.post(f"/events/{event['event_id']}/schedule?time_limit=10")
+def test_outcomes_go_into_the_graph(client, event, graph, worker):
+    assert solved(client, event["event_id"], time_limit=10)["status"] == "done"
     response = client.post(f"/events/{event['event_id']}/meetings/anphat~fuji/outcome", json={"outcome": "sample_order"})
     assert response.status_code == 201
     outcome_id = response.get_json()["id"]
@@ -118,7 +120,7 @@ def test_outcomes_go_into_the_graph(client, event, graph):
     assert client.post(f"/events/{event['event_id']}/meetings/nope/outcome", json={"outcome": "nda"}).status_code == 404
 
 
-def test_bad_event_input_names_the_field(client, catalogue):
+def test_bad_event_input_names_the_field(client, catalogue, worker):
     bad = {"name": "x", "slots": [{"start": "2026-12-03T10:00+07:00", "end": "2026-12-03T09:00+07:00"}],
            "tables": [{}]}
     response = client.post("/events", json=bad)
@@ -137,11 +139,11 @@ def test_bad_event_input_names_the_field(client, catalogue):
     assert client.post("/events", json={**ok, "id": "mine"}).status_code == 422        # ids are not chosen
     response = client.post(f"/events/{e2}/requests", json={"requests": [{"from": "a", "to": "b"}]})
     assert response.status_code == 422 and "0.from" in response.get_json()["error"]["fields"]
-    empty = client.post(f"/events/{e2}/schedule?time_limit=2")
-    assert empty.status_code == 200 and empty.get_json()["placements"] == []
+    empty = solved(client, e2, time_limit=2)
+    assert empty["status"] == "done" and empty["result"]["placements"] == []
 
 
-def test_scorer_suggestions_fill_free_capacity(client, catalogue, graph):
+def test_scorer_suggestions_fill_free_capacity(client, catalogue, graph, worker):
     from datetime import date as day
     from matchmaker.repositories.catalogues import CatalogueRepository
     from matchmaker.repositories.enterprises import EnterpriseRepository
@@ -164,9 +166,9 @@ def test_scorer_suggestions_fill_free_capacity(client, catalogue, graph):
     assert [(s["buyer"], s["supplier"]) for s in body["suggestions"]] == [("hana", "cert")]
     assert body["suggestions"][0]["reasons"]
     # suggested meetings are not scheduled until accepted
-    assert client.post(f"/events/{fair}/schedule?time_limit=5").get_json()["placements"] == []
+    assert solved(client, fair, time_limit=5)["result"]["placements"] == []
     assert client.post(f"/events/{fair}/requests/cert~hana/decision", json={"accept": True}).status_code == 200
-    placed = client.post(f"/events/{fair}/schedule?time_limit=5").get_json()["placements"]
+    placed = solved(client, fair, time_limit=5)["result"]["placements"]
     assert [p["meeting"] for p in placed] == ["cert~hana"]
     # asking again suggests someone new, never the pair already suggested
     again = client.post(f"/events/{fair}/suggestions?per_buyer=1").get_json()["suggestions"]

@@ -1,4 +1,6 @@
 """HTTP layer: blueprints and marshmallow schemas; views stay thin and call services."""
+import re
+
 from flask import current_app, g, request
 
 from ..errors import Unauthenticated
@@ -17,6 +19,20 @@ def graph():
 
 def model_store():
     return current_app.extensions["model_store"]
+
+
+def job_queue():
+    """The app's queue of background jobs (made on first use: only what enqueues needs the file)."""
+    queue = current_app.extensions.get("jobs")
+    if queue is None:
+        from ..jobs import JobQueue
+        queue = current_app.extensions["jobs"] = JobQueue(current_app.extensions["settings"].jobs)
+    return queue
+
+
+def job_service():
+    from ..services.schedule_jobs import ScheduleJobService
+    return ScheduleJobService(graph(), job_queue(), current_app.extensions["settings"].jobs)
 
 
 def authenticate() -> None:
@@ -49,17 +65,22 @@ _LINKS = [
     ("/events", "event_id", [(f"/events/{{event_id}}{tail}", methods) for tail, methods in (
         ("", ("get",)), ("/participants", ("post",)), ("/requests", ("post",)), ("/suggestions", ("post",)),
         ("/schedule", ("post",)), ("/changes", ("post",)), ("/summary", ("get",)), ("/tables", ("get",)))]),
+    ("/events/{event_id}/schedule", "job_id", [("/events/{event_id}/schedule-jobs/{job_id}", ("get", "delete"))]),
 ]
 
 
 def document_links(spec) -> None:
-    """Add the links of ``_LINKS`` to the creating operations' 201 responses."""
+    """Add the links of ``_LINKS`` to the creating operations' 201 (or 202) responses; path parameters
+    of the creating path pass on as they were."""
     paths = spec._paths     # apispec keeps registered paths here; there is no public way to amend them
     for path, parameter, targets in _LINKS:
-        links = paths[path]["post"]["responses"].setdefault("201", {"description": "Created"}).setdefault("links", {})
+        responses = paths[path]["post"]["responses"]
+        code = "202" if "202" in responses else "201"
+        links = responses.setdefault(code, {"description": "Created"}).setdefault("links", {})
+        inherited = {name: f"$request.path.{name}" for name in re.findall(r"{(\w+)}", path)}
         for target, methods in targets:
             pointer = target.replace("~", "~0").replace("/", "~1")
             for method in methods:
                 name = method + target.replace("/", "_").replace("{", "").replace("}", "")
                 links[name] = {"operationRef": f"#/paths/{pointer}/{method}",
-                               "parameters": {parameter: "$response.body#/id"}}
+                               "parameters": {**inherited, parameter: "$response.body#/id"}}

@@ -1,9 +1,9 @@
 """Matchmaking events: define, register, request, schedule, change on the day, agendas, outcomes."""
-from flask import make_response, render_template
+from flask import make_response, render_template, url_for
 from flask_smorest import Blueprint
 
 from ..downloads import attachment
-from . import caller, graph, model_store, require_role
+from . import caller, graph, job_service, model_store, require_role
 from .schemas import (AgendaArgs, ChangeIn, EventIn, MeetingOutcomeIn, MeetingRequestsIn, ParticipantsIn,
                       ScheduleArgs, SuggestionArgs, SuggestionDecision)
 from ..services.events import EventService
@@ -85,10 +85,39 @@ def decide(data, event_id, request_id):
 
 @blp.route("/<string:event_id>/schedule", methods=["POST"])
 @blp.arguments(ScheduleArgs, location="query")
-@blp.response(200)
+@blp.response(202)
 def schedule(args, event_id):
-    """Compute the optimal schedule (or the best within the time limit, with its bound and gap)."""
-    return _as_organiser(event_id).schedule(event_id, time_limit=args["time_limit"])
+    """Start solving the schedule in the background: 202 with the job to follow (GET it for progress
+    and the result). Posting again while a job for the same event and inputs is queued or running
+    answers that job; a job for changed inputs replaces it."""
+    _as_organiser(event_id)
+    job, _ = job_service().submit(event_id, time_limit=args["time_limit"])
+    job = _linked(job)
+    return job, 202, {"Location": job["links"]["self"]}
+
+
+@blp.route("/<string:event_id>/schedule-jobs/<string:job_id>", methods=["GET"])
+@blp.response(200)
+def schedule_job(event_id, job_id):
+    """A schedule job: status (queued, running, done, failed, cancelled), the solver's progress (best
+    value, bound and gap over time), and when done the schedule stored (as ``result``)."""
+    _as_organiser(event_id)
+    return _linked(job_service().get(event_id, job_id))
+
+
+@blp.route("/<string:event_id>/schedule-jobs/<string:job_id>", methods=["DELETE"])
+@blp.response(200)
+def cancel_schedule_job(event_id, job_id):
+    """Cancel a queued or running schedule job (a running solve stops at once; nothing is stored)."""
+    _as_organiser(event_id)
+    return _linked(job_service().cancel(event_id, job_id))
+
+
+def _linked(job: dict) -> dict:
+    """The job with the links a client follows."""
+    own = url_for("events.schedule_job", event_id=job["event"], job_id=job["id"])
+    return {**job, "links": {"self": own, "cancel": own, "event": url_for("events.get_event", event_id=job["event"]),
+                             "summary": url_for("events.event_summary", event_id=job["event"])}}
 
 
 @blp.route("/<string:event_id>/changes", methods=["POST"])
