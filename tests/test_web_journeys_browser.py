@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ARTIFACTS, serving
+from conftest import ARTIFACTS, Worker, serving
 from scoring.text import fold
 
 BUYER = "0110000019"          # Hwaorient Precision Vietnam (FDI, mechanical) in the seed-7 demo
@@ -24,9 +24,14 @@ WORDS = {"vi": {"results": "nhà cung cấp phù hợp", "reason": "tiêu chuẩ
 
 
 @pytest.fixture(scope="module")
-def site(demo_app):
-    with serving(demo_app) as url:
-        yield url
+def site(demo_app, neo4j_settings, tmp_path_factory):
+    """The demo served, with a real worker for its scheduling jobs."""
+    worker = Worker(neo4j_settings, demo_app.extensions["settings"].jobs, tmp_path_factory.mktemp("worker") / "log")
+    try:
+        with serving(demo_app) as url:
+            yield url
+    finally:
+        worker.stop()
 
 
 @pytest.fixture
@@ -196,9 +201,11 @@ def test_organiser_builds_runs_and_changes_an_event(sign_in, lang):
 
     page.fill("#time-limit", "5")
     page.click("#schedule-button")
-    page.wait_for_selector("#progress:not([hidden])")      # progress while the solver works
-    page.wait_for_selector("#schedule-grid", timeout=60_000)
+    page.wait_for_selector("#job")                          # the job, polled while the worker solves
+    page.wait_for_selector("#schedule-grid", timeout=90_000)
     assert words["optimal"] in page.inner_text("#schedule-summary")
+    assert page.get_attribute("#job", "data-status") == "done"
+    assert page.inner_text("#job-progress tr[data-stage=meetings] .best").strip() not in ("", "–")   # the solver's own numbers
     cells = page.locator("#schedule-grid td[data-meeting]")
     assert cells.count() == 9
     shot(page, f"event-schedule-{lang}")

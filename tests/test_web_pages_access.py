@@ -86,7 +86,11 @@ RULES = {
     "web.event_import": ("POST", f"/app/events/{EVENT}/import", {"what": "participants"},
                          {"admin": 422, "organiser": 422, **HIDDEN}),     # allowed, but no file: 422
     "web.event_schedule": ("POST", f"/app/events/{EVENT}/schedule", {"time_limit": "999"},
-                           {"admin": 422, "organiser": 422, **HIDDEN}),   # allowed, but too long for a page
+                           {"admin": 422, "organiser": 422, **HIDDEN}),   # allowed, but longer than allowed
+    "web.event_schedule_job": ("GET", f"/app/events/{EVENT}/schedule-jobs/J-0", None,
+                               {"admin": 404, "organiser": 404, **HIDDEN}),   # allowed, but no such job
+    "web.event_schedule_cancel": ("POST", f"/app/events/{EVENT}/schedule-jobs/J-0/cancel", {},
+                                  {"admin": 404, "organiser": 404, **HIDDEN}),
     "web.event_change": ("POST", f"/app/events/{EVENT}/changes", {"type": "no_show"},
                          {"admin": 422, "organiser": 422, **HIDDEN}),     # allowed, but no participant named
     "web.event_outcome": ("POST", f"/app/events/{EVENT}/meetings/nobody~sme/outcome", {"outcome": "held"},

@@ -6,11 +6,12 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta
 
-from flask import flash, make_response, redirect, render_template, request, url_for
+from flask import flash, jsonify, make_response, redirect, render_template, request, url_for
 from marshmallow import ValidationError
 
 from scoring.text import fold
 
+from ..api import job_service
 from ..api.schemas import ChangeIn, EventIn, MeetingOutcomeIn, MeetingRequestIn, ParticipantIn, ScheduleArgs
 from ..downloads import attachment
 from ..errors import Conflict, DomainError, InvalidInput, flatten_messages
@@ -19,7 +20,9 @@ from ..services.access import require_role
 from ..services.events import EventService
 from . import _graph, load_form, principal, web
 
-PAGE_TIME_LIMIT = 90        # seconds: a page waits for the solver; a web worker's timeout is 120 s
+SCHEDULE_TIME_LIMIT = int(ScheduleArgs().fields["time_limit"].validators[0].max)   # a job: as long as the API allows
+
+PAGE_TIME_LIMIT = 90        # seconds: a page waits for a change's re-solve; a web worker's timeout is 120 s
 OUTCOMES = ("held", "no_show", "no_interest", "follow_up", "nda", "sample_order", "contract")
 CHANGES = ("no_show", "cancel_participant", "cancel_meeting", "table_lost")
 _COLUMNS = {  # spreadsheet columns (folded) -> the API's field, in English and Vietnamese
@@ -179,8 +182,9 @@ def event(event_id):
         shown = 0
     in_slot = [p for p in (ev.get("schedule") or {}).get("placements", []) if p["slot"] == shown]
     return render_template("web/event.html", ev=ev, summary=summary, grid=schedule_grid(ev), names=names,
-                           outcomes=OUTCOMES, changes=CHANGES, time_limit_max=PAGE_TIME_LIMIT,
-                           recorded=service.recorded_outcomes(event_id), shown_slot=shown, in_slot=in_slot)
+                           outcomes=OUTCOMES, changes=CHANGES, time_limit_max=SCHEDULE_TIME_LIMIT,
+                           recorded=service.recorded_outcomes(event_id), shown_slot=shown, in_slot=in_slot,
+                           job=job_service().latest(event_id))
 
 
 def schedule_grid(ev: dict) -> dict | None:
@@ -230,12 +234,25 @@ def event_import(event_id):
 
 @web.route("/events/<string:event_id>/schedule", methods=["POST"])
 def event_schedule(event_id):
-    """Run the scheduler for at most the given seconds (the page shows progress meanwhile)."""
-    service = _service(event_id)
+    """Start the scheduler in the background for at most the given seconds; the page shows its progress."""
+    _service(event_id)
     limit = load_form(ScheduleArgs(), {"time_limit": request.form.get("time_limit")})["time_limit"]
-    if limit > PAGE_TIME_LIMIT:
-        raise InvalidInput("too long for a page", {"time_limit": [f"at most {PAGE_TIME_LIMIT} s from a page"]})
-    service.schedule(event_id, time_limit=limit)
+    job_service().submit(event_id, time_limit=limit)
+    return redirect(url_for("web.event", event_id=event_id, _anchor="schedule"))
+
+
+@web.route("/events/<string:event_id>/schedule-jobs/<string:job_id>")
+def event_schedule_job(event_id, job_id):
+    """The scheduling job as JSON, polled by the event's page for its progress."""
+    _service(event_id)
+    return jsonify(job_service().get(event_id, job_id))
+
+
+@web.route("/events/<string:event_id>/schedule-jobs/<string:job_id>/cancel", methods=["POST"])
+def event_schedule_cancel(event_id, job_id):
+    """Stop a scheduling job (nothing is stored)."""
+    _service(event_id)
+    job_service().cancel(event_id, job_id)
     return redirect(url_for("web.event", event_id=event_id, _anchor="schedule"))
 
 
