@@ -78,17 +78,19 @@ def solve_schedule(job_id: str) -> None:
 
 def reap_schedule_jobs() -> None:
     """Jobs whose worker died: queued again or failed (every minute, on every worker)."""
-    handled = _service().reap(socket.gethostname())
+    from ..errors import DomainError
+    try:
+        handled = _service().reap(socket.gethostname())
+    except DomainError as err:     # the graph is down: the next minute's reap tries again
+        log.warning("could not look for lost schedule jobs: %s", err.message)
+        return
     if handled:
         log.warning("schedule jobs recovered: %s", ", ".join(handled))
 
 
 def reap_at_start() -> None:
     """When a worker starts: the jobs a dead process of this machine held are recovered at once."""
-    try:
-        reap_schedule_jobs()
-    except Exception as err:     # noqa: BLE001 (the graph may be down at start; the periodic reap retries)
-        log.warning("could not look for lost schedule jobs at start: %s", err)
+    reap_schedule_jobs()
 
 
 def __getattr__(name: str):
