@@ -172,11 +172,19 @@ class _Encoding:
 def _rc2(encoding: _Encoding, seconds: float) -> tuple[list[int] | None, bool, int]:
     """(model, refuted, cost): the optimum's model, or None with the cost proven so far."""
     rc2 = RC2(encoding.wcnf, solver="g4", adapt=True, exhaust=True, minz=True)
-    timer = threading.Timer(max(seconds, 0.0), rc2.interrupt)
+    fired = threading.Event()
+
+    def stop():
+        fired.set()
+        rc2.interrupt()
+    timer = threading.Timer(max(seconds, 0.0), stop)
     timer.start()
     try:
         model = rc2.compute(expect_interrupt=True)
-        return model, model is None and not rc2.interrupted, int(rc2.cost)
+        # Our own flag, not rc2.interrupted: RC2 resets that after its preprocessing, and an interrupt
+        # that lands during preprocessing ends the search with an empty core, which would read as a
+        # proof that no schedule exists.
+        return model, model is None and not fired.is_set(), int(rc2.cost)
     finally:
         timer.cancel()
         rc2.delete()

@@ -14,6 +14,8 @@ Every meeting gets a table; every returned schedule passes the validator.
 """
 from __future__ import annotations
 
+import math
+import threading
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
@@ -42,13 +44,16 @@ class SolveResult:
     breaks_by_participant: dict[str, int] = field(default_factory=dict)
     explanation: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    progress: list[dict] = field(default_factory=list)   # each improvement: stage, how, numbers, seconds
 
 
 class _Model:
     """CP-SAT variables of one event: x[m][t] = meeting m in slot t."""
 
-    def __init__(self, event: Event, keep: Schedule | None, with_breaks: bool = True):
+    def __init__(self, event: Event, keep: Schedule | None, with_breaks: bool = True, implied: bool = True):
         self.event = event
+        self.implied = implied
+        self.leaning = None     # with the reversal symmetry break: > 0 for a schedule it excludes
         self.keep = keep
         self.model = cp_model.CpModel()
         m = self.model
@@ -146,6 +151,9 @@ class _Model:
             m.AddMaxEquality(any_busy, [b for b in busy if not isinstance(b, int)])
             br = m.NewIntVar(0, T // 2, f"breaks{p.id}")
             m.Add(br == sum(starts) - any_busy)
+            self.breaks[p.id] = br
+            if not self.implied:
+                continue
             # Implied: the participant's span (first to last meeting) holds its meetings and its idle
             # slots; no idle slot inside the span means no break, and each break needs one.
             before, after = [], []
@@ -176,7 +184,6 @@ class _Model:
                 m.Add(br >= 1).OnlyEnforceIf(i)
             if all(self.meetings[k].required for k in ks):
                 self._windows(p, busy, len(ks), br)
-            self.breaks[p.id] = br
 
     def _windows(self, p, busy: list, n: int, br) -> None:
         """A participant without a break holds its n meetings in one window of n consecutive slots:
@@ -239,10 +246,17 @@ class _Model:
         busy = self.busy[busiest.id]
         T = e.n_slots
         self.model.Add(sum((2 * t - (T - 1)) * b for t, b in enumerate(busy) if not isinstance(b, int)) <= 0)
+        mine = [k for k in self.of.get(busiest.id, [])]
+        ids = {self.meetings[k].id for k in mine}
+        self.leaning = lambda schedule: sum(2 * p.slot - (T - 1) for p in schedule.placements if p.meeting in ids)
 
     def hint(self, schedule: Schedule, into: cp_model.CpModel | None = None) -> None:
-        """Suggest ``schedule`` to the solver (of this model, or of a clone of it)."""
+        """Suggest ``schedule`` to the solver (of this model, or of a clone of it); its mirror image in
+        time when the symmetry break excludes it (the mirror keeps every rule and the breaks then)."""
         model = into or self.model
+        if self.leaning is not None and self.leaning(schedule) > 0:
+            T = self.event.n_slots
+            schedule = Schedule(tuple(replace(p, slot=T - 1 - p.slot) for p in schedule.placements))
         placed = schedule.by_meeting()
         for k, meeting in enumerate(self.meetings):
             p = placed.get(meeting.id)
@@ -306,7 +320,10 @@ def _solver(time_limit: float, workers: int) -> cp_model.CpSolver:
     return solver
 
 
-LOCAL_SHARE = 0.5       # of the time left, for local search on the breaks of large events
+FIRST_SHARE = 0.3       # of the time left, at most, for a first schedule (the search stops at the first)
+FIRST_MIN_SECONDS = 2.0
+FINAL_IMPLIED = 1
+LOCAL_SHARE = 0.2       # of the time left, for local search on the breaks
 MAXSAT_SHARE = 0.5      # of the time left, for the MaxSAT proof of the fewest breaks
 DEEPENING_SHARE = 0.3   # of the time left, for each "at most k breaks" question
 DEEPENING_MAX_MEETINGS = 1000  # above this, few-break schedules are out of reach: optimise directly
@@ -385,11 +402,130 @@ def explain_infeasible(event: Event) -> list[str]:
     return reasons
 
 
+class _Run:
+    """One solve's clock, workers, progress reports and stop requests, shared by its phases."""
+
+    def __init__(self, started: float, time_limit: float, workers: int, on_progress, should_stop, legacy):
+        self.started, self.workers = started, workers
+        # a little time kept back for reading, checking and assigning tables
+        self.deadline = started + time_limit - min(1.0, 0.05 * time_limit)
+        self.on_progress, self.should_stop, self.legacy = on_progress, should_stop, legacy
+        self.points: list[dict] = []
+
+    def left(self) -> float:
+        return self.deadline - time.monotonic()
+
+    def stopped(self) -> bool:
+        return bool(self.should_stop and self.should_stop())
+
+    def report(self, **point) -> None:
+        point = {"seconds": round(time.monotonic() - self.started, 2), **point}
+        self.points.append(point)
+        if self.on_progress:
+            self.on_progress(point)
+
+    def solve(self, model: cp_model.CpModel, seconds: float, stage: str, best=None,
+              first_only: bool = False) -> tuple[cp_model.CpSolver, str]:
+        """CP-SAT on ``model`` for ``seconds`` at most; each solution is reported under ``stage``;
+        a stop request ends it within a fraction of a second."""
+        solver = _solver(min(seconds, self.left()), self.workers)
+        solver.parameters.stop_after_first_solution = first_only
+        callback = self.legacy or _Reporter(self, stage, best)
+        watcher = None
+        if self.should_stop:
+            watcher = threading.Thread(target=_stop_when_asked, args=(solver, self.should_stop), daemon=True)
+            watcher.start()
+        status = solver.Solve(model, callback)
+        solver.finished = True
+        if watcher:
+            watcher.join()
+        return solver, solver.StatusName(status)
+
+
+def _stop_when_asked(solver: cp_model.CpSolver, should_stop) -> None:
+    while not getattr(solver, "finished", False):
+        if should_stop():
+            solver.stop_search()
+            return
+        time.sleep(0.1)
+
+
+class _Reporter(cp_model.CpSolverSolutionCallback):
+    """Reports each solution of a CP-SAT solve: meetings value and bound, or breaks and bound."""
+
+    def __init__(self, run: _Run, stage: str, best):
+        super().__init__()
+        self.run, self.stage, self.best = run, stage, best
+
+    def on_solution_callback(self) -> None:
+        objective, bound = self.ObjectiveValue(), self.BestObjectiveBound()
+        if self.stage == "meetings":
+            self.run.report(stage="meetings", value=int(round(objective)), value_bound=int(round(bound)))
+        elif self.best is not None:
+            self.best.reached(objective, bound)
+
+
+class _Best:
+    """The best valid schedule of the break phase so far (fewest moves from ``keep``, then fewest breaks),
+    and the proven lower bound on breaks; every improvement is reported."""
+
+    def __init__(self, event: Event, requested: Event, keep: Schedule | None, run: _Run, big: int):
+        self.event, self.requested, self.keep, self.run, self.big = event, requested, keep, run, big
+        self.schedule: Schedule | None = None
+        self.breaks: int | None = None
+        self.moved: int | None = None
+        self.lower = 0
+
+    def key(self) -> tuple:
+        return (self.moved or 0, self.breaks) if self.schedule is not None else (math.inf, math.inf)
+
+    def offer(self, schedule: Schedule | None, how: str) -> bool:
+        """Keep ``schedule`` if it keeps every rule (of the phase and of the event) and is better."""
+        if schedule is None or validate(self.event, schedule) or validate(self.requested, schedule):
+            return False
+        breaks = _total_breaks(self.event, schedule)
+        moved = _moved(self.event, self.keep, schedule) if self.keep is not None else None
+        if ((moved or 0), breaks) >= self.key():
+            return False
+        self.schedule, self.breaks, self.moved = schedule, breaks, moved
+        self.run.report(stage="breaks", how=how, breaks=breaks, breaks_bound=min(self.lower, breaks),
+                        moved=moved)
+        return True
+
+    def reached(self, objective: float, bound: float) -> None:
+        """A CP-SAT solution of the break phase (read in full when the solve ends): report its numbers."""
+        if self.keep is not None:
+            return
+        breaks = int(round(objective))
+        if self.breaks is None or breaks < self.breaks:
+            self.run.report(stage="breaks", how="cp-sat", breaks=breaks,
+                            breaks_bound=min(max(self.lower, int(math.ceil(bound - 1e-6))), breaks), moved=None)
+
+    def raise_lower(self, lower: int) -> None:
+        if lower > self.lower:
+            self.lower = lower
+            self.run.report(stage="breaks", how="bound", breaks=self.breaks, breaks_bound=lower, moved=self.moved)
+
+
+def _moved(event: Event, keep: Schedule, schedule: Schedule) -> int:
+    """Meetings of ``keep`` still in the event that are not in the same slot in ``schedule``."""
+    now = schedule.by_meeting()
+    ids = {m.id for m in event.meetings}
+    return sum(1 for p in keep.placements if p.meeting in ids and (p.meeting not in now or now[p.meeting].slot != p.slot))
+
+
 def solve(event: Event, time_limit: float = 60.0, workers: int = 8, hint: Schedule | None = None,
-          keep: Schedule | None = None, progress: cp_model.CpSolverSolutionCallback | None = None) -> SolveResult:
+          keep: Schedule | None = None, on_progress=None, should_stop=None,
+          progress: cp_model.CpSolverSolutionCallback | None = None) -> SolveResult:
     """Schedule ``event``; with ``keep`` (a previous schedule), move as few of its meetings as possible.
-    ``progress`` is handed to every CP-SAT solve as its solution callback (it may call StopSearch)."""
+
+    Anytime: a first valid schedule comes early, by a method that does not depend on the event's
+    particulars (the phase-1 or greedy schedule, else a plain CP-SAT model stopped at its first
+    solution); every later phase starts from the best schedule so far, and the answer is the best one
+    found with its proven bounds. ``on_progress(point)`` gets each improvement (stage, breaks, bounds,
+    seconds); ``should_stop()`` ends the solve early with the best schedule so far."""
     started = time.monotonic()
+    run = _Run(started, time_limit, workers, on_progress, should_stop, progress)
     if not event.meetings:
         return SolveResult(OPTIMAL, schedule=Schedule(()), breaks=0, breaks_bound=0, gap=0.0,
                            breaks_by_participant={p.id: 0 for p in event.participants})
@@ -397,28 +533,30 @@ def solve(event: Event, time_limit: float = 60.0, workers: int = 8, hint: Schedu
     total_value = sum(m.weight for m in event.meetings)
     value = total_value
     value_bound = total_value
+    from .greedy import greedy
 
     if not all_required:
         # Phase 1: the most valuable set of meetings that fits (breaks ignored). A min-cost flow gives
         # a proven bound (two-sided requests) and the order of a strong first schedule.
         from .bounds import value_upper_bound
-        from .greedy import greedy
         weights = {m.id: m.weight for m in event.meetings}
         flow = value_upper_bound(event)
         candidates = [s for s in (hint, greedy(event, _flow_order(event, flow[1]) if flow else None)) if s]
         candidates = [s for s in candidates if not validate(event, s, check_fairness=False)]
         start = max(candidates, key=lambda s: sum(weights[p.meeting] for p in s.placements), default=None)
+        if start is not None:
+            run.report(stage="meetings", how="greedy", value=sum(weights[p.meeting] for p in start.placements),
+                       value_bound=flow[0] if flow else total_value)
         phase = _Model(event, keep=None, with_breaks=False)
         phase.keep = keep       # no move objective here, but its schedule keeps old tables where it can
         phase.model.Maximize(phase.value())
         if start:
             phase.hint(start)
-        solver = _solver((time_limit - (time.monotonic() - started)) / 3, workers)
-        status = solver.Solve(phase.model, progress)
-        if status == cp_model.INFEASIBLE:
+        solver, status = run.solve(phase.model, run.left() / 3, "meetings")
+        if status == "INFEASIBLE":
             return SolveResult(INFEASIBLE, explanation=explain_infeasible(event),
                                seconds=time.monotonic() - started)
-        if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        if status in ("OPTIMAL", "FEASIBLE"):
             value, value_bound = int(solver.ObjectiveValue()), int(solver.BestObjectiveBound())
             hint = phase.read(solver)
         elif start is not None:  # no answer from the solver in time: the first schedule stands
@@ -437,82 +575,98 @@ def solve(event: Event, time_limit: float = 60.0, workers: int = 8, hint: Schedu
         held = hint.by_meeting()
         event = replace(event, meetings=tuple(replace(m, required=True) for m in event.meetings if m.id in held),
                         precedences=tuple(p for p in event.precedences if p[0] in held and p[1] in held))
-    phase = _Model(event, keep=keep)
+    big = len(event.participants) * event.n_slots + 1
+    best = _Best(event, requested, keep, run, big)
+    held_value = value
+
+    def answer(status_if_proven: str = OPTIMAL) -> SolveResult:
+        proven = best.breaks is not None and best.breaks <= best.lower and value_bound == held_value
+        return _result(requested, best.schedule, status_if_proven if proven else FEASIBLE, held_value,
+                       value_bound, best.lower, best.moved, started, run.points)
+
+    # 1. A first schedule: the one given or found so far, the greedy one, else a plain model's first.
+    best.offer(hint, "start")
+    if keep is not None:
+        best.offer(keep, "previous")
+    if best.schedule is None:
+        best.offer(assign_tables(event, {p.meeting: p.slot for p in greedy(event).placements}), "greedy")
+    if best.schedule is None and not run.stopped():
+        plain = _Model(event, keep=None, implied=False)
+        plain.add_fairness(event.fairness)
+        solver, status = run.solve(plain.model, max(FIRST_MIN_SECONDS, run.left() * FIRST_SHARE), "first",
+                           first_only=True)
+        if status == "INFEASIBLE":
+            return SolveResult(INFEASIBLE, explanation=explain_infeasible(requested),
+                               seconds=time.monotonic() - started)
+        if status in ("OPTIMAL", "FEASIBLE"):
+            best.offer(plain.read(solver), "first")
+
+    phase = _Model(event, keep=keep, implied=bool(FINAL_IMPLIED))
     phase.add_fairness(event.fairness)
     if keep is None:
         phase.add_reversal_symmetry_break()
-    big = len(event.participants) * event.n_slots + 1
+        # 2. Few breaks is the rule. Core-guided MaxSAT proves the fewest breaks from below (fastest on
+        # the published instances); then CP-SAT asks for schedules with at most lower, lower + 1 and
+        # lower + 2 breaks as plain satisfaction questions, each in a share of the time, each started
+        # from the best schedule so far. A "no" raises the lower bound.
+        if len(event.meetings) <= DEEPENING_MAX_MEETINGS and not run.stopped():
+            if _within_limits(event):
+                found = solve_breaks(event, run.left() * MAXSAT_SHARE)
+                best.raise_lower(found.lower_bound)
+                if found.slots is not None and best.offer(assign_tables(event, found.slots), "maxsat") \
+                        and best.breaks <= best.lower:
+                    return answer()
+            for limit in range(best.lower, best.lower + 3):
+                if run.left() < 1.0 or run.stopped() or (best.breaks is not None and best.breaks <= limit):
+                    break
+                trial = phase.model.Clone()
+                trial.Add(phase.total_breaks() <= limit)
+                if best.schedule:
+                    phase.hint(best.schedule, into=trial)
+                solver, status = run.solve(trial, run.left() * DEEPENING_SHARE, "breaks", first_only=True)
+                if status == "INFEASIBLE":
+                    best.raise_lower(limit + 1)
+                    continue
+                if status in ("OPTIMAL", "FEASIBLE"):
+                    best.offer(phase.read(solver), "cp-sat")
+                break
+            if best.breaks is not None and best.breaks <= best.lower:
+                return answer()
+        # 3. Local moves and swaps take the breaks down fast (large events most of all).
+        if best.schedule is not None and not run.stopped():
+            slots = improve_breaks(event, best.schedule, time.monotonic() + run.left() * LOCAL_SHARE)
+            best.offer(assign_tables(event, slots), "local search")
+        phase.model.Add(phase.total_breaks() >= best.lower)
+
+    # 4. CP-SAT on the full model for the time left, from the best schedule so far.
     objective = phase.total_breaks()
     if phase.moves:
         objective = big * sum(phase.moves) + phase.total_breaks()
-    reserve = min(1.0, 0.05 * time_limit)  # for reading, checking and assigning tables in time
-    deadline = started + time_limit - reserve
-    if keep is None and len(event.meetings) <= DEEPENING_MAX_MEETINGS:
-        # Few breaks is the rule. Core-guided MaxSAT proves the fewest breaks from below, fastest on
-        # the published instances; then CP-SAT asks for schedules with at most lower, lower + 1,
-        # lower + 2 breaks as plain satisfaction problems, each in a share of the time. A "no" raises
-        # the lower bound; a "yes" at the lowest bound is optimal.
-        lower, found = 0, None
-        if _within_limits(event):
-            answer = solve_breaks(event, (deadline - time.monotonic()) * MAXSAT_SHARE)
-            if answer.slots is not None:
-                return _result(requested, assign_tables(event, answer.slots),
-                               OPTIMAL if value_bound == value else FEASIBLE, value, value_bound,
-                               answer.lower_bound, None, started)
-            lower = answer.lower_bound
-        for limit in range(lower, lower + 3):
-            left = deadline - time.monotonic()
-            if left < 1.0:
-                break
-            trial = phase.model.Clone()
-            trial.Add(phase.total_breaks() <= limit)
-            if hint:
-                phase.hint(hint, into=trial)
-            solver = _solver(left * DEEPENING_SHARE, workers)
-            status = solver.Solve(trial, progress)
-            if status == cp_model.INFEASIBLE:
-                lower = limit + 1
-                continue
-            if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-                found = phase.read(solver)
-            break
-        if found is not None and _total_breaks(event, found) <= lower:
-            return _result(requested, found, OPTIMAL if value_bound == value else FEASIBLE, value,
-                           value_bound, lower, None, started)
-        hint = found or hint
-        phase.model.Add(phase.total_breaks() >= lower)
-    elif keep is None and hint is not None:
-        # Too large for CP-SAT to move far from its first schedule in time: local search takes the
-        # breaks down first, and CP-SAT starts from its result.
-        slots = improve_breaks(event, hint, time.monotonic() + (deadline - time.monotonic()) * LOCAL_SHARE)
-        hint = assign_tables(event, slots)
     phase.model.Minimize(objective)
-    if hint:
-        phase.hint(hint)
-    solver = _solver(deadline - time.monotonic(), workers)
-    status = solver.Solve(phase.model, progress)
-    seconds = time.monotonic() - started
-    if status == cp_model.INFEASIBLE:
-        return SolveResult(INFEASIBLE, explanation=explain_infeasible(event), seconds=seconds)
-    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        # No better schedule in time: the first one stands if it keeps every rule (fairness included).
-        if hint is not None and not validate(requested, hint):
-            return _result(requested, hint, FEASIBLE, value, value_bound, 0, None, started)
-        return SolveResult(UNKNOWN, explanation=["no schedule found within the time limit"], seconds=seconds)
-    schedule = phase.read(solver)
-    if keep is None and hint is not None and _total_breaks(event, hint) < _total_breaks(event, schedule) \
-            and not validate(requested, hint):
-        schedule = hint     # CP-SAT did not get back to its starting point in time
-    moved = int(sum(solver.Value(v) for v in phase.moves)) if phase.moves else None
-    bound = solver.BestObjectiveBound()
-    breaks_bound = int(round(bound - big * moved)) if phase.moves else int(round(bound))
-    proven = status == cp_model.OPTIMAL and value_bound == value
-    return _result(requested, schedule, OPTIMAL if proven else FEASIBLE, value, value_bound, breaks_bound,
-                   moved, started)
+    if best.schedule:
+        phase.hint(best.schedule)
+    if not run.stopped() and run.left() > 0.1:
+        solver, status = run.solve(phase.model, run.left(), "breaks", best=best)
+        if status == "INFEASIBLE" and best.schedule is None:
+            return SolveResult(INFEASIBLE, explanation=explain_infeasible(requested),
+                               seconds=time.monotonic() - started)
+        if status in ("OPTIMAL", "FEASIBLE"):
+            best.offer(phase.read(solver), "cp-sat")
+            bound = solver.BestObjectiveBound()
+            if phase.moves:
+                if status == "OPTIMAL":
+                    best.raise_lower(best.breaks)
+            else:
+                best.raise_lower(int(math.ceil(bound - 1e-6)))
+    if best.schedule is None:
+        why = "stopped before a schedule was found" if run.stopped() else \
+            "no schedule found within the time limit, and none shown impossible"
+        return SolveResult(UNKNOWN, explanation=[why], seconds=time.monotonic() - started)
+    return answer()
 
 
 def _result(event: Event, schedule: Schedule, status: str, value: int, value_bound: int, breaks_bound: int,
-            moved: int | None, started: float) -> SolveResult:
+            moved: int | None, started: float, progress: list[dict] | None = None) -> SolveResult:
     """The answer, after the validator has checked the schedule against every rule of the event."""
     violations = validate(event, schedule)
     if violations:  # never hand out a broken schedule
@@ -528,4 +682,5 @@ def _result(event: Event, schedule: Schedule, status: str, value: int, value_bou
         status=status, schedule=schedule, value=value, value_bound=value_bound,
         breaks=breaks, breaks_bound=breaks_bound, moved=moved,
         gap=0.0 if breaks == breaks_bound else (breaks - breaks_bound) / max(breaks, 1),
-        unmet=unmet, breaks_by_participant=by_participant, seconds=time.monotonic() - started)
+        unmet=unmet, breaks_by_participant=by_participant, seconds=time.monotonic() - started,
+        progress=progress or [])
