@@ -169,15 +169,19 @@ class _Encoding:
         return {m.id: next(t for t, v in self.x[k].items() if v in true) for k, m in enumerate(self.event.meetings)}
 
 
-def _rc2(encoding: _Encoding, seconds: float) -> tuple[list[int] | None, bool, int]:
+def _rc2(encoding: _Encoding, seconds: float, should_stop=None) -> tuple[list[int] | None, bool, int]:
     """(model, refuted, cost): the optimum's model, or None with the cost proven so far."""
     rc2 = RC2(encoding.wcnf, solver="g4", adapt=True, exhaust=True, minz=True)
-    fired = threading.Event()
+    fired, done = threading.Event(), threading.Event()
+    deadline = time.monotonic() + max(seconds, 0.0)
 
-    def stop():
-        fired.set()
-        rc2.interrupt()
-    timer = threading.Timer(max(seconds, 0.0), stop)
+    def watch():
+        while not done.wait(min(0.1, max(deadline - time.monotonic(), 0.0))):
+            if time.monotonic() >= deadline or (should_stop and should_stop()):
+                fired.set()
+                rc2.interrupt()
+                return
+    timer = threading.Thread(target=watch, daemon=True)
     timer.start()
     try:
         model = rc2.compute(expect_interrupt=True)
@@ -186,11 +190,12 @@ def _rc2(encoding: _Encoding, seconds: float) -> tuple[list[int] | None, bool, i
         # proof that no schedule exists.
         return model, model is None and not fired.is_set(), int(rc2.cost)
     finally:
-        timer.cancel()
+        done.set()
+        timer.join()
         rc2.delete()
 
 
-def solve_breaks(event: Event, time_limit: float) -> MaxSatAnswer:
+def solve_breaks(event: Event, time_limit: float, should_stop=None) -> MaxSatAnswer:
     """Fewest breaks of an event whose meetings are all required, within ``time_limit`` seconds.
 
     Two encodings take turns (the one suited to the event's load first, half the time each); an
@@ -208,7 +213,7 @@ def solve_breaks(event: Event, time_limit: float) -> MaxSatAnswer:
         if encoding.impossible:     # CP-SAT explains infeasible events
             return MaxSatAnswer(None, None, 0)
         left = deadline - time.monotonic()
-        model, refuted, cost = _rc2(encoding, left / 2 if turn == 0 else left)
+        model, refuted, cost = _rc2(encoding, left / 2 if turn == 0 else left, should_stop)
         if refuted:         # no schedule keeps "at most d each": every fair one gives everyone a break
             return MaxSatAnswer(None, None, everyone)
         if model is not None and cost < everyone:

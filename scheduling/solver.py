@@ -322,7 +322,9 @@ def _solver(time_limit: float, workers: int) -> cp_model.CpSolver:
 
 FIRST_SHARE = 0.3       # of the time left, at most, for a first schedule (the search stops at the first)
 FIRST_MIN_SECONDS = 2.0
-FINAL_IMPLIED = 1
+FINAL_IMPLIED = True    # the break phase's model carries the implied constraints (windows, spans)
+POLISH_SHARE = 0.05     # of the time limit, kept for the earlier-slots tie-break ...
+POLISH_MAX_SECONDS = 3.0  # ... at most this long
 LOCAL_SHARE = 0.2       # of the time left, for local search on the breaks
 MAXSAT_SHARE = 0.5      # of the time left, for the MaxSAT proof of the fewest breaks
 DEEPENING_SHARE = 0.3   # of the time left, for each "at most k breaks" question
@@ -507,6 +509,25 @@ class _Best:
             self.run.report(stage="breaks", how="bound", breaks=self.breaks, breaks_bound=lower, moved=self.moved)
 
 
+def _earlier_slots(event: Event, best: _Best, run: _Run, seconds: float) -> None:
+    """The organiser's last tie-break: at no more breaks, meetings as early in the day as the rules allow
+    (so free tables do not leave the first slots empty while later ones are full)."""
+    polish = _Model(event, keep=None, implied=False)
+    polish.add_fairness(event.fairness)
+    polish.model.Add(polish.total_breaks() <= best.breaks)
+    polish.model.Minimize(sum(polish.slot_of))
+    polish.hint(best.schedule)
+    solver, status = run.solve(polish.model, seconds, "earlier")
+    if status not in ("OPTIMAL", "FEASIBLE"):
+        return
+    schedule = polish.read(solver)
+    if validate(best.event, schedule) or validate(best.requested, schedule):
+        return
+    if _total_breaks(event, schedule) <= best.breaks and \
+            sum(p.slot for p in schedule.placements) < sum(p.slot for p in best.schedule.placements):
+        best.schedule, best.breaks = schedule, _total_breaks(event, schedule)
+
+
 def _moved(event: Event, keep: Schedule, schedule: Schedule) -> int:
     """Meetings of ``keep`` still in the event that are not in the same slot in ``schedule``."""
     now = schedule.by_meeting()
@@ -579,7 +600,12 @@ def solve(event: Event, time_limit: float = 60.0, workers: int = 8, hint: Schedu
     best = _Best(event, requested, keep, run, big)
     held_value = value
 
+    polish = keep is None and len(event.meetings) <= DEEPENING_MAX_MEETINGS
+    reserve = min(POLISH_SHARE * time_limit, POLISH_MAX_SECONDS) if polish else 0.0
+
     def answer(status_if_proven: str = OPTIMAL) -> SolveResult:
+        if polish and best.schedule is not None and not run.stopped() and run.left() > 0.2:
+            _earlier_slots(event, best, run, min(run.left(), max(reserve, 0.5)))
         proven = best.breaks is not None and best.breaks <= best.lower and value_bound == held_value
         return _result(requested, best.schedule, status_if_proven if proven else FEASIBLE, held_value,
                        value_bound, best.lower, best.moved, started, run.points)
@@ -611,7 +637,7 @@ def solve(event: Event, time_limit: float = 60.0, workers: int = 8, hint: Schedu
         # from the best schedule so far. A "no" raises the lower bound.
         if len(event.meetings) <= DEEPENING_MAX_MEETINGS and not run.stopped():
             if _within_limits(event):
-                found = solve_breaks(event, run.left() * MAXSAT_SHARE)
+                found = solve_breaks(event, run.left() * MAXSAT_SHARE, run.should_stop)
                 best.raise_lower(found.lower_bound)
                 if found.slots is not None and best.offer(assign_tables(event, found.slots), "maxsat") \
                         and best.breaks <= best.lower:
@@ -646,7 +672,7 @@ def solve(event: Event, time_limit: float = 60.0, workers: int = 8, hint: Schedu
     if best.schedule:
         phase.hint(best.schedule)
     if not run.stopped() and run.left() > 0.1:
-        solver, status = run.solve(phase.model, run.left(), "breaks", best=best)
+        solver, status = run.solve(phase.model, max(run.left() - reserve, 0.1), "breaks", best=best)
         if status == "INFEASIBLE" and best.schedule is None:
             return SolveResult(INFEASIBLE, explanation=explain_infeasible(requested),
                                seconds=time.monotonic() - started)

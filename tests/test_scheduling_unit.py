@@ -224,3 +224,24 @@ def test_tables_stay_where_they_were_when_a_change_allows():
     kept = assign_tables(e, {"a~x": 0, "b~y": 0}, keep=lost).by_meeting()
     assert (kept["a~x"].table, kept["b~y"].table) == (1, 0)
     assert assign_tables(e, {"a~x": 0, "b~y": 0}).by_meeting()["a~x"].table == 0   # no history: id order
+
+
+def test_meetings_take_the_earliest_slots_at_equal_breaks():
+    # plenty of tables and slots: nothing forces a meeting later than it needs to be
+    ms = [Meeting("m1", "A", "B", required=True), Meeting("m2", "C", "D", required=True),
+          Meeting("m3", "A", "C", required=True), Meeting("m4", "E", "F", required=True)]
+    result = solve(event(ms, n_slots=8, n_tables=4), time_limit=10, workers=2)
+    assert result.status == "optimal" and result.breaks == 0
+    assert sorted(p.slot for p in result.schedule.placements) == [0, 0, 0, 1]
+
+
+def test_a_schedule_first_then_progress_and_a_stop_that_keeps_the_best():
+    from scheduling.generator import generate
+    points = []
+    instance = generate(1_204)          # a tight training instance: no quick proof of the fewest breaks
+    result = solve(instance.event, time_limit=30, workers=2, on_progress=points.append,
+                   should_stop=lambda: any(p.get("breaks") is not None for p in points))
+    assert result.schedule is not None and not validate(instance.event, result.schedule)
+    assert result.seconds < 15            # stopped soon after the first schedule, not at the time limit
+    assert points and points[0]["stage"] == "breaks" and points[0]["breaks"] >= result.breaks
+    assert result.progress == points and result.breaks_bound <= result.breaks
