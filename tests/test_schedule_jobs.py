@@ -207,14 +207,12 @@ def test_bad_input_and_other_events_jobs(client, client_as, small):
     assert _job(client, job["links"]["self"])["status"] == "queued"
 
 
-def test_progress_points_are_read_from_cp_sat():
-    """The stage and numbers a CP-SAT solution callback reports (inner bound negated when maximising)."""
+def test_progress_points_are_the_schedulers_reports():
     from matchmaker.jobs.solving import point_of
-    assert point_of(408, 410, -410) == {"stage": "meetings", "objective": 408, "bound": 410, "gap": 0.0049}
-    assert point_of(410, 410, -410)["stage"] == "meetings"
-    assert point_of(12, 3, 3) == {"stage": "breaks", "objective": 12, "bound": 3, "gap": 0.75}
-    assert point_of(3, 3, 3)["stage"] == "breaks"
-    assert point_of(0, 0, 0) == {"stage": "check", "objective": None, "bound": None, "gap": None}
+    assert point_of({"seconds": 0.5, "stage": "meetings", "value": 408, "value_bound": 410}) == {
+        "seconds": 0.5, "stage": "meetings", "how": None, "objective": 408, "bound": 410, "gap": 0.0049}
+    assert point_of({"seconds": 2, "stage": "breaks", "how": "cp-sat", "breaks": 12, "breaks_bound": 3})["gap"] == 0.75
+    assert point_of({"seconds": 2, "stage": "breaks", "how": "bound", "breaks": None, "breaks_bound": 3})["gap"] is None
 
 
 def test_the_event_page_follows_the_job_and_can_stop_it(app, graph, client, small):

@@ -2,10 +2,11 @@
 
 Why a child: the worker must keep writing its heartbeat while the solver runs, and a MaxSAT call
 (PySAT) holds Python's lock for as long as a minute, which would silence a heartbeat thread beside it
-(and make a live job look lost). The child sends a point at each CP-SAT solution (best value, bound);
-asked to stop, it calls ``StopSearch()`` at its next solution callback, and the parent ends it after a
-short grace when no callback comes (MaxSAT and local search have none). On Linux the child dies with
-the worker thread that started it, so a killed worker leaves no solver behind.
+(and make a live job look lost). The child forwards the scheduler's progress reports (CP-SAT's
+solutions through its solution callbacks, MaxSAT's and local search's improvements and bounds); asked
+to stop, the scheduler's ``should_stop`` ends the search (``StopSearch``) and the parent ends the child
+after a short grace if it has not answered. On Linux the child dies with the worker thread that
+started it, so a killed worker leaves no solver behind.
 """
 from __future__ import annotations
 
@@ -13,8 +14,6 @@ import multiprocessing
 import os
 import time
 import traceback
-
-from ortools.sat.python import cp_model
 
 STOP_GRACE_SECONDS = 3.0
 
@@ -69,9 +68,16 @@ def solve_in_child(event, time_limit: float, on_progress, keep_going, beat_secon
 
 def _child(event, time_limit, sender, stop, parent_pid) -> None:
     _die_with_parent(parent_pid)
+    import threading
+
     from scheduling.solver import solve
+    lock = threading.Lock()
+
+    def report(point: dict) -> None:
+        with lock:
+            sender.send(("progress", point_of(point)))
     try:
-        result = solve(event, time_limit=time_limit, progress=Progress(sender, stop))
+        result = solve(event, time_limit=time_limit, on_progress=report, should_stop=stop.is_set)
         sender.send(("result", result))
     except BaseException:       # noqa: BLE001 (reported to the parent, which fails the job)
         sender.send(("error", traceback.format_exc(limit=5)))
@@ -91,33 +97,15 @@ def _die_with_parent(parent_pid: int) -> None:
         os._exit(1)
 
 
-class Progress(cp_model.CpSolverSolutionCallback):
-    """CP-SAT solution callback: sends each new (stage, best, bound) to the parent; stops when asked."""
-
-    def __init__(self, sender, stop):
-        super().__init__()
-        self.sender, self.stop = sender, stop
-        self.started = time.monotonic()
-        self.last = None
-
-    def on_solution_callback(self) -> None:
-        if self.stop.is_set():
-            self.StopSearch()
-            return
-        objective, bound = self.ObjectiveValue(), self.BestObjectiveBound()
-        point = point_of(objective, bound, self.response_proto.inner_objective_lower_bound)
-        if point != self.last:
-            self.last = point
-            self.sender.send(("progress", {"seconds": round(time.monotonic() - self.started, 2), **point}))
-
-
-def point_of(objective: float, bound: float, inner_lower_bound: float) -> dict:
-    """What one CP-SAT solution says. The scheduler maximises the value of the meetings held (stage
-    'meetings': bound is an upper bound), then minimises breaks ('breaks': bound is a lower bound), and
-    asks yes-or-no questions without an objective ('check'). CP-SAT minimises internally: a maximised
-    objective shows as its negation in the inner bound."""
-    if objective == 0 and bound == 0:
-        return {"stage": "check", "objective": None, "bound": None, "gap": None}
-    maximised = objective < bound or (objective == bound and abs(inner_lower_bound + bound) < 0.5)
-    return {"stage": "meetings" if maximised else "breaks", "objective": int(round(objective)),
-            "bound": int(round(bound)), "gap": round(abs(bound - objective) / max(abs(objective), 1), 4)}
+def point_of(report: dict) -> dict:
+    """A progress report of the scheduler as a job shows it: the stage ('meetings': the value of the
+    meetings held, maximised, with its proven upper bound; 'breaks': minimised, with its proven lower
+    bound), the best value so far, the bound and the gap; 'how' names the method that found it."""
+    stage = report.get("stage")
+    if stage == "meetings":
+        objective, bound = report.get("value"), report.get("value_bound")
+    else:
+        objective, bound = report.get("breaks"), report.get("breaks_bound")
+    gap = None if objective is None or bound is None else round(abs(bound - objective) / max(abs(objective), 1), 4)
+    return {"seconds": report.get("seconds"), "stage": stage, "how": report.get("how"), "objective": objective,
+            "bound": bound, "gap": gap}

@@ -193,7 +193,8 @@ class Progress:
         self.seconds = None     # the solve's own duration, once it has ended
 
     def add(self, point: dict) -> None:
-        self.solutions += 1
+        if point.get("objective") is not None:
+            self.solutions += 1
         self.points.append(point)
         if len(self.points) > MAX_POINTS:
             self.points = self.points[:-1:2] + self.points[-1:]
@@ -213,8 +214,15 @@ class Progress:
     def snapshot(self, final: bool = False) -> dict:
         best = {}
         for point in self.points:
-            if point["stage"] != "check":
-                best[point["stage"]] = point
+            stage = point.get("stage")
+            if stage not in ("meetings", "breaks"):
+                continue
+            if point.get("objective") is not None:
+                best[stage] = point
+            elif stage in best and point.get("bound") is not None:    # a better bound alone
+                objective = best[stage]["objective"]
+                best[stage] = {**best[stage], "bound": point["bound"],
+                               "gap": round(abs(point["bound"] - objective) / max(abs(objective), 1), 4)}
         seconds = self.seconds if self.seconds is not None else round(time.monotonic() - self.started, 1)
         return {"attempt": self.attempt, "time_limit": self.time_limit, "seconds": seconds,
                 "solutions": self.solutions, "stage": self.points[-1]["stage"] if self.points else None,
