@@ -11,6 +11,10 @@ under the real fairness rule, and a refuted count below it is a real lower bound
 """
 from __future__ import annotations
 
+import os
+import pickle
+import select
+import signal
 import threading
 import time
 from collections import defaultdict
@@ -195,11 +199,65 @@ def _rc2(encoding: _Encoding, seconds: float, should_stop=None) -> tuple[list[in
         rc2.delete()
 
 
+GRACE_SECONDS = 0.3     # past its time, the MaxSAT process is ended
+
+
 def solve_breaks(event: Event, time_limit: float, should_stop=None) -> MaxSatAnswer:
     """Fewest breaks of an event whose meetings are all required, within ``time_limit`` seconds.
 
     Two encodings take turns (the one suited to the event's load first, half the time each); an
-    answer is returned only when proven, with the best lower bound found either way."""
+    answer is returned only when proven, with the best lower bound found either way. RC2 cannot be
+    interrupted inside its preprocessing and heuristics (it once took 70-95 s for 20) and holds
+    Python's lock meanwhile, so where the system can fork it runs in a child process that is ended
+    at the deadline or on a stop request; the lower bounds it sent by then stand."""
+    if not hasattr(os, "fork"):
+        return _solve_breaks(event, time_limit, should_stop, lambda lower: None)
+    deadline = time.monotonic() + time_limit
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:                                        # the child: solve, send, leave at once
+        code = 0
+        try:
+            os.close(read_end)
+            with os.fdopen(write_end, "wb") as out:
+                def send(kind, payload):
+                    pickle.dump((kind, payload), out)
+                    out.flush()
+                send("answer", _solve_breaks(event, time_limit, None, lambda lower: send("lower", lower)))
+        except BaseException:
+            code = 1
+        finally:
+            os._exit(code)
+    os.close(write_end)
+    lower, answer = 0, None
+    with os.fdopen(read_end, "rb") as source:
+        try:
+            while answer is None:
+                left = deadline + GRACE_SECONDS - time.monotonic()
+                if left <= 0 or (should_stop and should_stop()):
+                    break
+                ready, _, _ = select.select([source], [], [], min(left, 0.1))
+                if not ready:
+                    continue
+                try:
+                    kind, payload = pickle.load(source)
+                except EOFError:        # the child ended without an answer
+                    break
+                if kind == "lower":
+                    lower = max(lower, payload)
+                else:
+                    answer = payload
+        finally:
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            os.waitpid(pid, 0)
+    return answer if answer is not None else MaxSatAnswer(None, None, lower)
+
+
+def _solve_breaks(event: Event, time_limit: float, should_stop, tell) -> MaxSatAnswer:
+    """``solve_breaks`` in this process; ``tell(lower)`` hears each lower bound as it is proven."""
     deadline = time.monotonic() + time_limit
     everyone = len(event.participants)
     load = len(event.meetings) / max(event.n_slots * event.n_tables, 1)
@@ -219,4 +277,5 @@ def solve_breaks(event: Event, time_limit: float, should_stop=None) -> MaxSatAns
         if model is not None and cost < everyone:
             return MaxSatAnswer(encoding.slots(model), cost, cost)
         lower = max(lower, min(cost, everyone))
+        tell(lower)
     return MaxSatAnswer(None, None, lower)

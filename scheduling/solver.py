@@ -407,11 +407,11 @@ def explain_infeasible(event: Event) -> list[str]:
 class _Run:
     """One solve's clock, workers, progress reports and stop requests, shared by its phases."""
 
-    def __init__(self, started: float, time_limit: float, workers: int, on_progress, should_stop, legacy):
+    def __init__(self, started: float, time_limit: float, workers: int, on_progress, should_stop):
         self.started, self.workers = started, workers
         # a little time kept back for reading, checking and assigning tables
         self.deadline = started + time_limit - min(1.0, 0.05 * time_limit)
-        self.on_progress, self.should_stop, self.legacy = on_progress, should_stop, legacy
+        self.on_progress, self.should_stop = on_progress, should_stop
         self.points: list[dict] = []
 
     def left(self) -> float:
@@ -432,7 +432,7 @@ class _Run:
         a stop request ends it within a fraction of a second."""
         solver = _solver(min(seconds, self.left()), self.workers)
         solver.parameters.stop_after_first_solution = first_only
-        callback = self.legacy or _Reporter(self, stage, best)
+        callback = _Reporter(self, stage, best)
         watcher = None
         if self.should_stop:
             watcher = threading.Thread(target=_stop_when_asked, args=(solver, self.should_stop), daemon=True)
@@ -536,8 +536,7 @@ def _moved(event: Event, keep: Schedule, schedule: Schedule) -> int:
 
 
 def solve(event: Event, time_limit: float = 60.0, workers: int = 8, hint: Schedule | None = None,
-          keep: Schedule | None = None, on_progress=None, should_stop=None,
-          progress: cp_model.CpSolverSolutionCallback | None = None) -> SolveResult:
+          keep: Schedule | None = None, on_progress=None, should_stop=None) -> SolveResult:
     """Schedule ``event``; with ``keep`` (a previous schedule), move as few of its meetings as possible.
 
     Anytime: a first valid schedule comes early, by a method that does not depend on the event's
@@ -546,7 +545,7 @@ def solve(event: Event, time_limit: float = 60.0, workers: int = 8, hint: Schedu
     found with its proven bounds. ``on_progress(point)`` gets each improvement (stage, breaks, bounds,
     seconds); ``should_stop()`` ends the solve early with the best schedule so far."""
     started = time.monotonic()
-    run = _Run(started, time_limit, workers, on_progress, should_stop, progress)
+    run = _Run(started, time_limit, workers, on_progress, should_stop)
     if not event.meetings:
         return SolveResult(OPTIMAL, schedule=Schedule(()), breaks=0, breaks_bound=0, gap=0.0,
                            breaks_by_participant={p.id: 0 for p in event.participants})

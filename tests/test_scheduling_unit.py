@@ -245,3 +245,16 @@ def test_a_schedule_first_then_progress_and_a_stop_that_keeps_the_best():
     assert result.seconds < 15            # stopped soon after the first schedule, not at the time limit
     assert points and points[0]["stage"] == "breaks" and points[0]["breaks"] >= result.breaks
     assert result.progress == points and result.breaks_bound <= result.breaks
+
+
+def test_maxsat_ends_at_its_deadline_or_when_asked():
+    import time
+    from scheduling.generator import generate
+    from scheduling.maxsat import GRACE_SECONDS, solve_breaks
+    event = generate(1_204).event                # tight: no proof of the fewest breaks in a few seconds
+    began = time.monotonic()
+    answer = solve_breaks(event, 2.0)
+    assert time.monotonic() - began < 2.0 + GRACE_SECONDS + 0.5 and answer.lower_bound >= 0
+    began = time.monotonic()
+    solve_breaks(event, 60.0, should_stop=lambda: time.monotonic() - began > 0.5)
+    assert time.monotonic() - began < 1.5
