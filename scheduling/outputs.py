@@ -51,25 +51,55 @@ def _utc(moment: datetime) -> str:
 
 
 def ics(event_id: str, event_name: str, participant_name: str, items: list[dict], location: str | None = None,
-        stamp: datetime | None = None) -> str:
-    """An iCalendar file of one participant's agenda; UIDs are stable, so a re-sent file updates events."""
+        stamp: datetime | None = None, cancelled: list[dict] | None = None) -> str:
+    """An iCalendar file of one participant's agenda. Each meeting keeps its UID across versions of the
+    schedule and carries its SEQUENCE (raised whenever the meeting moved), so a re-sent file updates
+    calendars; a meeting dropped since is sent again with STATUS:CANCELLED and a higher SEQUENCE
+    (RFC 5545, 3.8.1.11 and 3.8.7.4), so calendars remove it. Items name their table by ``table_name``."""
     stamp = stamp or datetime.now(timezone.utc)
     lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//supply-matchmaker//agenda//EN", "CALSCALE:GREGORIAN",
              "METHOD:PUBLISH", f"X-WR-CALNAME:{_escape(event_name + ' - ' + participant_name)}"]
-    for item in items:
+    for item, status in [(i, "CONFIRMED") for i in items] + [(i, "CANCELLED") for i in cancelled or []]:
+        place = item.get("table_name") or "table"
         lines += [
             "BEGIN:VEVENT",
             f"UID:{event_id}-{item['meeting']}@supply-matchmaker",
             f"DTSTAMP:{_utc(stamp)}",
+            f"SEQUENCE:{int(item.get('sequence') or 0)}",
+            f"STATUS:{status}",
             f"DTSTART:{_utc(datetime.fromisoformat(item['start']))}",
             f"DTEND:{_utc(datetime.fromisoformat(item['end']))}",
-            f"SUMMARY:{_escape('Meeting with ' + item['with_name'])}",
-            f"LOCATION:{_escape((location + ', ' if location else '') + 'table ' + str(item['table'] + 1))}",
-            f"DESCRIPTION:{_escape(event_name + ': slot ' + str(item['slot'] + 1) + ', table ' + str(item['table'] + 1))}",
+            f"SUMMARY:{_escape(('Cancelled: ' if status == 'CANCELLED' else '') + 'Meeting with ' + item['with_name'])}",
+            f"LOCATION:{_escape((location + ', ' if location else '') + place)}",
+            f"DESCRIPTION:{_escape(event_name + ': ' + place + (' (cancelled)' if status == 'CANCELLED' else ''))}",
             "END:VEVENT",
         ]
     lines.append("END:VCALENDAR")
     return "".join(part + "\r\n" for line in lines for part in _fold(line))
+
+
+def revisions(before: dict | None, placements: list[dict], number: int) -> dict:
+    """The calendar history that version ``number`` of a schedule carries, from the version before it
+    (None: the first): each meeting's ``sequence`` (0 until the meeting first moves, then the number
+    before that of the version where it last moved), and the meetings ``cancelled`` since they were
+    last sent (their last place, with a sequence above any sent for them). A meeting placed again
+    leaves ``cancelled``."""
+    before = before or {}
+    old = {p["meeting"]: p for p in before.get("placements", [])}
+    history = before.get("calendar") or {}
+    old_sequence = history.get("sequence") or {}
+    sequence_now = number - 1
+    sequence, cancelled = {}, dict(history.get("cancelled") or {})
+    for p in placements:
+        was = old.get(p["meeting"])
+        same = was is not None and (was["slot"], was["table"]) == (p["slot"], p["table"])
+        sequence[p["meeting"]] = old_sequence.get(p["meeting"], 0) if same else sequence_now
+        cancelled.pop(p["meeting"], None)
+    placed = {p["meeting"] for p in placements}
+    for meeting, p in old.items():
+        if meeting not in placed:
+            cancelled[meeting] = {"slot": p["slot"], "table": p["table"], "sequence": sequence_now}
+    return {"sequence": sequence, "cancelled": cancelled}
 
 
 def table_sheets(event: Event, schedule: Schedule) -> dict[int, list[dict]]:
