@@ -206,54 +206,93 @@ def solve_breaks(event: Event, time_limit: float, should_stop=None) -> MaxSatAns
     """Fewest breaks of an event whose meetings are all required, within ``time_limit`` seconds.
 
     Two encodings take turns (the one suited to the event's load first, half the time each); an
-    answer is returned only when proven, with the best lower bound found either way. RC2 cannot be
-    interrupted inside its preprocessing and heuristics (it once took 70-95 s for 20) and holds
-    Python's lock meanwhile, so where the system can fork it runs in a child process that is ended
-    at the deadline or on a stop request; the lower bounds it sent by then stand."""
-    if not hasattr(os, "fork"):
-        return _solve_breaks(event, time_limit, should_stop, lambda lower: None)
-    deadline = time.monotonic() + time_limit
-    read_end, write_end = os.pipe()
-    pid = os.fork()
-    if pid == 0:                                        # the child: solve, send, leave at once
-        code = 0
-        try:
-            os.close(read_end)
-            with os.fdopen(write_end, "wb") as out:
-                def send(kind, payload):
-                    pickle.dump((kind, payload), out)
-                    out.flush()
-                send("answer", _solve_breaks(event, time_limit, None, lambda lower: send("lower", lower)))
-        except BaseException:
-            code = 1
-        finally:
-            os._exit(code)
-    os.close(write_end)
-    lower, answer = 0, None
-    with os.fdopen(read_end, "rb") as source:
-        try:
-            while answer is None:
-                left = deadline + GRACE_SECONDS - time.monotonic()
-                if left <= 0 or (should_stop and should_stop()):
-                    break
-                ready, _, _ = select.select([source], [], [], min(left, 0.1))
-                if not ready:
-                    continue
-                try:
-                    kind, payload = pickle.load(source)
-                except EOFError:        # the child ended without an answer
-                    break
-                if kind == "lower":
-                    lower = max(lower, payload)
-                else:
-                    answer = payload
-        finally:
+    answer is returned only when proven, with the best lower bound found either way."""
+    search = MaxSatSearch(event, time_limit)
+    try:
+        while not search.poll(wait=0.1):
+            if should_stop and should_stop():
+                break
+    finally:
+        search.end()
+    return search.result()
+
+
+class MaxSatSearch:
+    """``solve_breaks`` running beside the caller. RC2 cannot be interrupted inside its preprocessing and
+    heuristics (it once took 70-95 s for 20) and holds Python's lock meanwhile, so where the system can
+    fork it runs in a child process, ended at its deadline (or by ``end``); the lower bounds it sent by
+    then stand. Without fork it runs in place when first polled."""
+
+    def __init__(self, event: Event, time_limit: float):
+        self.event, self.time_limit = event, time_limit
+        self.deadline = time.monotonic() + time_limit
+        self.lower, self.answer, self.finished = 0, None, False
+        self.pid = self.source = None
+        if not hasattr(os, "fork"):
+            return
+        read_end, write_end = os.pipe()
+        self.pid = os.fork()
+        if self.pid == 0:                               # the child: solve, send, leave at once
+            code = 0
             try:
-                os.kill(pid, signal.SIGKILL)
+                os.close(read_end)
+                with os.fdopen(write_end, "wb") as out:
+                    def send(kind, payload):
+                        pickle.dump((kind, payload), out)
+                        out.flush()
+                    send("answer", _solve_breaks(event, time_limit, None, lambda lower: send("lower", lower)))
+            except BaseException:
+                code = 1
+            finally:
+                os._exit(code)
+        os.close(write_end)
+        self.source = os.fdopen(read_end, "rb")
+
+    def poll(self, wait: float = 0.0) -> bool:
+        """Read what the search has sent (waiting up to ``wait`` s); True once it has finished."""
+        if self.finished:
+            return True
+        if self.pid is None:
+            self.answer = _solve_breaks(self.event, self.time_limit, None, lambda lower: None)
+            self.lower = self.answer.lower_bound
+            self.finished = True
+            return True
+        while not self.finished:
+            left = self.deadline + GRACE_SECONDS - time.monotonic()
+            if left <= 0:
+                self.end()
+                break
+            ready, _, _ = select.select([self.source], [], [], max(0.0, min(left, wait)))
+            if not ready:
+                break
+            try:
+                kind, payload = pickle.load(self.source)
+            except EOFError:                # the child ended without an answer
+                self.end()
+                break
+            if kind == "lower":
+                self.lower = max(self.lower, payload)
+            else:
+                self.answer = payload
+                self.lower = max(self.lower, payload.lower_bound)
+                self.end()
+        return self.finished
+
+    def end(self) -> None:
+        """Stop the search (if it still runs) and release its process."""
+        if self.finished:
+            return
+        self.finished = True
+        if self.pid:
+            try:
+                os.kill(self.pid, signal.SIGKILL)
             except ProcessLookupError:
                 pass
-            os.waitpid(pid, 0)
-    return answer if answer is not None else MaxSatAnswer(None, None, lower)
+            os.waitpid(self.pid, 0)
+            self.source.close()
+
+    def result(self) -> MaxSatAnswer:
+        return self.answer if self.answer is not None else MaxSatAnswer(None, None, self.lower)
 
 
 def _solve_breaks(event: Event, time_limit: float, should_stop, tell) -> MaxSatAnswer:

@@ -5,10 +5,14 @@
    fairness bound on how far apart two participants' breaks may be, and (when re-solving on the day)
    the number of meetings moved from the previous schedule.
 
-How: phase 1 is CP-SAT, started from a greedy schedule in min-cost-flow order. Phase 2, when no
-previous schedule is kept, first asks core-guided MaxSAT for the proven fewest breaks (events up to
-1,000 meetings; the published B2B instances), then CP-SAT; above that size a local search lowers the
-breaks before CP-SAT starts from its result.
+How: phase 1 is CP-SAT, started from a greedy schedule in min-cost-flow order. Phase 2 is anytime and
+depends on nothing particular to one event: a first valid schedule (phase 1's, greedy, or a plain CP-SAT
+model stopped at its first solution), then a portfolio from it: core-guided MaxSAT proving the fewest
+breaks in its own process while CP-SAT improves the schedule on the plain model (events up to 1,000
+meetings); "at most k breaks" questions at the proven bound; local moves and swaps; CP-SAT on the model
+with implied constraints for the time left; and last, at no more breaks, meetings moved as early in
+the day as the rules allow. Each phase starts from the best schedule so far; the answer is the best
+valid schedule found, with its proven bound.
 
 Every meeting gets a table; every returned schedule passes the validator.
 """
@@ -23,7 +27,7 @@ from dataclasses import dataclass, field, replace
 from ortools.sat.python import cp_model
 
 from .local import improve_breaks
-from .maxsat import solve_breaks
+from .maxsat import MaxSatSearch
 from .model import Event, Placement, Schedule, breaks_of
 from .validator import participant_slots, validate
 
@@ -326,7 +330,8 @@ FINAL_IMPLIED = True    # the break phase's model carries the implied constraint
 POLISH_SHARE = 0.05     # of the time limit, kept for the earlier-slots tie-break ...
 POLISH_MAX_SECONDS = 3.0  # ... at most this long
 LOCAL_SHARE = 0.2       # of the time left, for local search on the breaks
-MAXSAT_SHARE = 0.5      # of the time left, for the MaxSAT proof of the fewest breaks
+MAXSAT_SHARE = 0.5      # of the time left, for the MaxSAT proof of the fewest breaks (in its own process) ...
+PLAIN_SHARE = 0.6       # ... while CP-SAT on the plain model improves the best schedule this long
 DEEPENING_SHARE = 0.3   # of the time left, for each "at most k breaks" question
 DEEPENING_MAX_MEETINGS = 1000  # above this, few-break schedules are out of reach: optimise directly
 
@@ -427,15 +432,17 @@ class _Run:
             self.on_progress(point)
 
     def solve(self, model: cp_model.CpModel, seconds: float, stage: str, best=None,
-              first_only: bool = False) -> tuple[cp_model.CpSolver, str]:
+              first_only: bool = False, until=None) -> tuple[cp_model.CpSolver, str]:
         """CP-SAT on ``model`` for ``seconds`` at most; each solution is reported under ``stage``;
-        a stop request ends it within a fraction of a second."""
+        a stop request, or ``until()`` turning true, ends it within a fraction of a second."""
         solver = _solver(min(seconds, self.left()), self.workers)
         solver.parameters.stop_after_first_solution = first_only
         callback = _Reporter(self, stage, best)
         watcher = None
-        if self.should_stop:
-            watcher = threading.Thread(target=_stop_when_asked, args=(solver, self.should_stop), daemon=True)
+        checks = [c for c in (self.should_stop, until) if c]
+        if checks:
+            watcher = threading.Thread(target=_stop_when_asked, args=(solver, lambda: any(c() for c in checks)),
+                                       daemon=True)
             watcher.start()
         status = solver.Solve(model, callback)
         solver.finished = True
@@ -636,10 +643,31 @@ def solve(event: Event, time_limit: float = 60.0, workers: int = 8, hint: Schedu
         # from the best schedule so far. A "no" raises the lower bound.
         if len(event.meetings) <= DEEPENING_MAX_MEETINGS and not run.stopped():
             if _within_limits(event):
-                found = solve_breaks(event, run.left() * MAXSAT_SHARE, run.should_stop)
+                # A portfolio of two: core-guided MaxSAT in its own process, and meanwhile CP-SAT on the
+                # plain model from the best schedule so far; whichever proves the optimum ends both.
+                plain_until = time.monotonic() + run.left() * PLAIN_SHARE
+                search = MaxSatSearch(event, run.left() * MAXSAT_SHARE)
+                try:
+                    plain = _Model(event, keep=None, implied=False)
+                    plain.add_fairness(event.fairness)
+                    plain.model.Minimize(plain.total_breaks())
+                    if best.schedule:
+                        plain.hint(best.schedule)
+                    solver, status = run.solve(plain.model, plain_until - time.monotonic(), "breaks", best=best,
+                                               until=lambda: search.poll() and search.answer is not None)
+                    if status in ("OPTIMAL", "FEASIBLE"):
+                        best.offer(plain.read(solver), "cp-sat")
+                        best.raise_lower(int(math.ceil(solver.BestObjectiveBound() - 1e-6)))
+                    if not (best.breaks is not None and best.breaks <= best.lower):
+                        while not search.poll(wait=0.1) and not run.stopped():
+                            pass
+                finally:
+                    search.end()
+                found = search.result()
                 best.raise_lower(found.lower_bound)
-                if found.slots is not None and best.offer(assign_tables(event, found.slots), "maxsat") \
-                        and best.breaks <= best.lower:
+                if found.slots is not None:
+                    best.offer(assign_tables(event, found.slots), "maxsat")
+                if best.breaks is not None and best.breaks <= best.lower:
                     return answer()
             for limit in range(best.lower, best.lower + 3):
                 if run.left() < 1.0 or run.stopped() or (best.breaks is not None and best.breaks <= limit):
