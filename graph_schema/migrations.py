@@ -1,8 +1,10 @@
 """Ordered, idempotent schema migrations. Each runs once; the applied version is stored in the graph."""
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from typing import Callable
 
 
 @dataclass(frozen=True)
@@ -10,6 +12,32 @@ class Migration:
     version: int
     name: str
     statements: tuple[str, ...]
+    data: Callable | None = None    # a step in Python, data(tx), run in a write transaction after the statements
+
+
+def schedule_versions_of_stored_schedules(tx) -> int:
+    """Migration 10's data step: the schedule kept on an event as a property (before versions were nodes)
+    becomes its version node, numbered as the event's counter said; the property goes. Idempotent."""
+    rows = tx.run("MATCH (ev:Event) WHERE ev.schedule IS NOT NULL "
+                  "RETURN ev.id AS id, ev.schedule AS schedule, ev.last_changes AS changes, "
+                  "coalesce(ev.schedule_version, 1) AS number").data()
+    for row in rows:
+        body = json.loads(row["schedule"])
+        changes = json.loads(row["changes"]) if row["changes"] else None
+        tx.run("""
+            MATCH (ev:Event {id: $event})
+            MERGE (v:ScheduleVersion {key: $event + '/' + toString($number)})
+            ON CREATE SET v.event = $event, v.number = $number, v.schedule = $schedule, v.changes = $changes,
+                          v.status = $status, v.meetings = $meetings, v.breaks = $breaks, v.value = $value,
+                          v.created_at = $created_at, v.cause = $cause, v.change = $change
+            MERGE (v)-[:OF_EVENT]->(ev)
+            SET ev.schedule_version = $number
+            REMOVE ev.schedule, ev.last_changes""",
+               event=row["id"], number=max(row["number"], 1), schedule=row["schedule"], changes=row["changes"],
+               status=body.get("status"), meetings=len(body.get("placements") or []), breaks=body.get("breaks"),
+               value=body.get("value"), created_at=body.get("solved_at"), cause="change" if changes else "scheduled",
+               change=((changes or {}).get("change") or {}).get("type")).consume()
+    return len(rows)
 
 
 MIGRATIONS: tuple[Migration, ...] = (
@@ -97,6 +125,13 @@ MIGRATIONS: tuple[Migration, ...] = (
         "CREATE CONSTRAINT schedule_job_id IF NOT EXISTS FOR (j:ScheduleJob) REQUIRE j.id IS UNIQUE",
         "CREATE INDEX schedule_job_status IF NOT EXISTS FOR (j:ScheduleJob) ON (j.status)",
     )),
+    # Each saved schedule is a (:ScheduleVersion {event, number, schedule, status, breaks, value, created_at,
+    # cause})-[:OF_EVENT]->(:Event), so that a change can be compared with and rolled back to an earlier
+    # one; the event's schedule_version names the current one. The schedule an event held as a property
+    # becomes its version node.
+    Migration(10, "schedule versions", (
+        "CREATE CONSTRAINT schedule_version_key IF NOT EXISTS FOR (v:ScheduleVersion) REQUIRE v.key IS UNIQUE",
+    ), data=schedule_versions_of_stored_schedules),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version
@@ -124,6 +159,8 @@ def apply_migrations(driver, database: str | None = None) -> list[int]:
             for statement in migration.statements:
                 # Schema statements cannot share a transaction with writes; each runs on its own.
                 session.run(statement).consume()
+            if migration.data is not None:
+                session.execute_write(migration.data)
             session.execute_write(_record, migration)
             applied.append(migration.version)
         session.run("CALL db.awaitIndexes(300)").consume()

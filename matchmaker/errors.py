@@ -38,6 +38,12 @@ class Conflict(DomainError):
     code = "conflict"
 
 
+class ScheduleNoLongerValid(Conflict):
+    """An earlier schedule version that would break the event's rules as they are now (the reasons in
+    ``fields``): it is not rolled back to."""
+    code = "version_no_longer_valid"
+
+
 class PayloadTooLarge(DomainError):
     status = 413
     code = "payload_too_large"

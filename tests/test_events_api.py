@@ -29,10 +29,10 @@ def event(client, catalogue):
     assert response.status_code == 201, response.get_json()
     ev = response.get_json()["id"]
     people = [{"id": "fuji", "name": "Fuji Parts Vietnam", "role": "buyer", "enterprise": "0400000001",
-               "hosted_table": 0},
+               "hosted_table": 1},
               {"id": "anphat", "name": "Công ty Cơ khí An Phát", "role": "supplier", "enterprise": "0400000002"},
               {"id": "minhlong", "name": "Minh Long Plastics", "role": "supplier", "enterprise": "0400000003",
-               "forbidden_slots": [0]},
+               "forbidden_slots": [1]},
               {"id": "kyo", "name": "Kyo Precision", "role": "buyer"},
               {"id": "bank", "name": "Hanoi SME Fund", "role": "other", "max_meetings": 1}]
     assert client.post(f"/events/{ev}/participants", json={"participants": people}).status_code == 200
@@ -62,8 +62,8 @@ def test_schedule_agenda_and_summary(client, event, worker):
     assert len(placed) == 5 and len(body["unmet"]) == 1 and "bank" in body["unmet"][0]["meeting"].split("~")
     assert body["unmet"][0]["reason"] == "bank reached its maximum of 1 meetings"
     assert (body["unmet"][0]["code"], body["unmet"][0]["who"], body["unmet"][0]["limit"]) == ("max_meetings", "bank", 1)
-    assert placed["anphat~fuji"]["table"] == 0 and placed["fuji~minhlong"]["table"] == 0   # hosted buyer
-    assert placed["fuji~minhlong"]["slot"] != 0                                             # forbidden slot
+    assert placed["anphat~fuji"]["table"] == 1 and placed["fuji~minhlong"]["table"] == 1   # hosted buyer (table 1)
+    assert placed["fuji~minhlong"]["slot"] != 1                                             # forbidden slot 1
     assert placed["fuji~minhlong"]["slot"] < placed["kyo~minhlong"]["slot"]                  # precedence
     agenda = client.get(f"/events/{event['event_id']}/participants/anphat/agenda").get_json()
     assert [m["with"] for m in agenda["meetings"]][:1] and agenda["participant"]["name"] == "Công ty Cơ khí An Phát"
@@ -74,7 +74,7 @@ def test_schedule_agenda_and_summary(client, event, worker):
     html = client.get(f"/events/{event['event_id']}/participants/fuji/agenda?format=html").get_data(as_text=True)
     assert "Fuji Parts Vietnam" in html and "Công ty Cơ khí An Phát" in html
     sheets = client.get(f"/events/{event['event_id']}/tables").get_json()["tables"]
-    assert {m["meeting"] for m in sheets[0]["meetings"]} == {"anphat~fuji", "fuji~minhlong"}
+    assert sheets[0]["number"] == 1 and {m["meeting"] for m in sheets[0]["meetings"]} == {"anphat~fuji", "fuji~minhlong"}
     summary = client.get(f"/events/{event['event_id']}/summary").get_json()
     assert (summary["requests"], summary["met"]) == (6, 5) and summary["unmet"][0]["reason"]
 
@@ -94,10 +94,13 @@ def test_changes_on_the_day_move_only_what_they_must(client, event, worker):
     body = client.post(f"/events/{event['event_id']}/changes", json=late).get_json()
     assert [a["meeting"] for a in body["changes"]["added"]] == ["hana~minhlong"]
     assert body["changes"]["moved"] == [] or all(m["meeting"] in ("hana~minhlong",) for m in body["changes"]["moved"])
-    body = client.post(f"/events/{event['event_id']}/changes", json={"type": "table_lost", "table": 2}).get_json()
-    assert all(p["table"] != 2 for p in body["placements"])
+    body = client.post(f"/events/{event['event_id']}/changes", json={"type": "table_lost", "table": 3}).get_json()
+    assert all(p["table"] != 3 for p in body["placements"]) and body["changes"]["change"]["table"] == 3
     assert client.post(f"/events/{event['event_id']}/changes", json={"type": "no_show"}).status_code == 422
-    assert client.post(f"/events/{event['event_id']}/changes", json={"type": "table_lost", "table": 9}).status_code == 404
+    missing = client.post(f"/events/{event['event_id']}/changes", json={"type": "table_lost", "table": 9})
+    assert missing.status_code == 404 and "no table 9" in missing.get_json()["error"]["message"]
+    zero = client.post(f"/events/{event['event_id']}/changes", json={"type": "table_lost", "table": 0})
+    assert zero.status_code == 422 and "numbered from 1" in str(zero.get_json()["error"]["fields"])
 
 
 def test_outcomes_go_into_the_graph(client, event, graph, worker):
@@ -173,3 +176,124 @@ def test_scorer_suggestions_fill_free_capacity(client, catalogue, graph, worker)
     # asking again suggests someone new, never the pair already suggested
     again = client.post(f"/events/{fair}/suggestions?per_buyer=1").get_json()["suggestions"]
     assert [s["supplier"] for s in again] in (["uncert"], ["far"])
+
+
+def test_the_schedule_the_change_and_the_summary_report_the_same_value_and_breaks(client, event, worker):
+    ev = event["event_id"]
+    first = solved(client, ev, time_limit=10)["result"]
+    summary = client.get(f"/events/{ev}/summary").get_json()
+    assert (first["value"], first["breaks"]) == (summary["value"], summary["breaks"])
+    # the value weighs each meeting as the solver does: mutual anphat~fuji 2 x 3 + 2, the others their priority
+    assert summary["value"] == 8 + sum(1 for p in first["placements"] if p["meeting"] != "anphat~fuji")
+    # a no-show from slot 3: the meetings before it were held and stay; the day's breaks count them too
+    change = client.post(f"/events/{ev}/changes", json={"type": "no_show", "participant": "kyo", "from_slot": 3})
+    assert change.status_code == 200, change.get_json()
+    body = change.get_json()
+    summary = client.get(f"/events/{ev}/summary").get_json()
+    assert (body["value"], body["breaks"], body["max_breaks"]) == \
+        (summary["value"], summary["breaks"], summary["max_breaks"])
+    assert body["breaks_bound"] <= body["breaks"] and body["value"] <= body["value_bound"]
+    assert body["version"] == summary["version"] == 2
+
+
+def _calendar(client, ev, who):
+    from icalendar import Calendar
+    response = client.get(f"/events/{ev}/participants/{who}/agenda?format=ics")
+    assert response.status_code == 200
+    return {str(e["UID"]): e for e in Calendar.from_ical(response.get_data(as_text=True)).walk("VEVENT")}
+
+
+def test_a_calendar_sent_again_cancels_the_meetings_dropped(client, event, worker):
+    ev = event["event_id"]
+    solved(client, ev, time_limit=10)
+    before = _calendar(client, ev, "fuji")
+    uid = f"{ev}-fuji~minhlong@supply-matchmaker"
+    assert str(before[uid]["STATUS"]) == "CONFIRMED" and "Table 1" in str(before[uid]["LOCATION"])
+    assert client.post(f"/events/{ev}/changes", json={"type": "cancel_meeting", "meeting": "fuji~minhlong"}).status_code == 200
+    after = _calendar(client, ev, "fuji")
+    assert set(after) == set(before)                       # the same UIDs: calendars update what they hold
+    assert str(after[uid]["STATUS"]) == "CANCELLED" and int(after[uid]["SEQUENCE"]) > int(before[uid]["SEQUENCE"])
+    assert after[uid].decoded("DTSTART") == before[uid].decoded("DTSTART")
+    kept = f"{ev}-anphat~fuji@supply-matchmaker"
+    assert str(after[kept]["STATUS"]) == "CONFIRMED"
+    assert int(after[kept]["SEQUENCE"]) >= int(before[kept]["SEQUENCE"])
+    if after[kept].decoded("DTSTART") != before[kept].decoded("DTSTART"):      # moved: a higher sequence
+        assert int(after[kept]["SEQUENCE"]) > int(before[kept]["SEQUENCE"])
+    agenda = client.get(f"/events/{ev}/participants/fuji/agenda").get_json()
+    assert [c["meeting"] for c in agenda["cancelled"]] == ["fuji~minhlong"] and agenda["event"]["dates"] == ["2026-12-03"]
+    assert all(m["slot"] >= 1 and m["table"] == 1 for m in agenda["meetings"])     # the hosted buyer's table 1
+    html = client.get(f"/events/{ev}/participants/fuji/agenda?format=html").get_data(as_text=True)
+    assert "Thursday, December 3, 2026" in html and "Cancelled" in html and "<td>Table 1</td>" in html
+
+
+def test_schedule_versions_are_compared_and_rolled_back(client, event, worker, graph):
+    ev = event["event_id"]
+    v1 = solved(client, ev, time_limit=10)["result"]
+    late = {"type": "late_registration", "participant_data": {"id": "hana", "name": "Hana Motors", "role": "buyer"},
+            "requests": [{"from": "hana", "to": "minhlong", "priority": 3}]}
+    assert client.post(f"/events/{ev}/changes", json=late).status_code == 200
+    listed = client.get(f"/events/{ev}/schedule-versions").get_json()
+    assert listed["current"] == 2 and [v["number"] for v in listed["versions"]] == [2, 1]
+    assert [(v["cause"], v["change"], v["current"]) for v in listed["versions"]] == \
+        [("change", "late_registration", True), ("scheduled", None, False)]
+    assert graph.read(lambda tx: tx.run("MATCH (v:ScheduleVersion)-[:OF_EVENT]->(:Event {id: $id}) RETURN count(v) AS n",
+                                        id=ev).single()["n"]) == 2
+    one = client.get(f"/events/{ev}/schedule-versions/1").get_json()
+    assert one["placements"] == v1["placements"] and one["comparison"]["current"] == 2
+    assert [a["meeting"] for a in one["comparison"]["added"]] == ["hana~minhlong"]
+    assert one["comparison"]["met_before"] + 1 == one["comparison"]["met_after"]
+    assert one["comparison"]["breaks_before"] == v1["breaks"]
+
+    back = client.post(f"/events/{ev}/schedule-versions/1/rollback")
+    assert back.status_code == 201, back.get_json()
+    body = back.get_json()
+    assert body["version"] == 3 and body["rolled_back_to"] == 1 and body["cause"] == "rollback"
+    assert sorted(map(str, body["placements"])) == sorted(map(str, v1["placements"]))
+    assert [d["meeting"] for d in body["changes"]["dropped"]] == ["hana~minhlong"]
+    assert {"hana", "minhlong"} <= set(body["changes"]["notify"])
+    summary = client.get(f"/events/{ev}/summary").get_json()
+    assert summary["version"] == 3 and summary["breaks"] == body["breaks"] == v1["breaks"]
+    assert "hana~minhlong" in [u["meeting"] for u in summary["unmet"]]
+    again = client.post(f"/events/{ev}/schedule-versions/1/rollback")          # a retry: nothing new
+    assert again.status_code == 200 and again.get_json()["version"] == 3
+    assert len(client.get(f"/events/{ev}/schedule-versions").get_json()["versions"]) == 3
+
+    # a version that no longer fits the event as it is now is refused, with the reasons
+    assert client.post(f"/events/{ev}/changes", json={"type": "cancel_participant", "participant": "kyo"}).status_code == 200
+    refused = client.post(f"/events/{ev}/schedule-versions/2/rollback")
+    assert refused.status_code == 409, refused.get_json()
+    error = refused.get_json()["error"]
+    assert error["code"] == "version_no_longer_valid" and "Kyo Precision" in " ".join(error["fields"]["version"])
+    assert len(client.get(f"/events/{ev}/schedule-versions").get_json()["versions"]) == 4
+    assert client.get(f"/events/{ev}/schedule-versions/9").status_code == 404
+    assert client.post(f"/events/{ev}/schedule-versions/9/rollback").status_code == 404
+
+
+def test_a_rollback_is_checked_against_the_tables_in_use(client, event, worker):
+    ev = event["event_id"]
+    first = solved(client, ev, time_limit=10)["result"]
+    used = sorted({p["table"] for p in first["placements"]})
+    lost = used[-1]
+    assert client.post(f"/events/{ev}/changes", json={"type": "table_lost", "table": lost}).status_code == 200
+    refused = client.post(f"/events/{ev}/schedule-versions/1/rollback")
+    assert refused.status_code == 409
+    assert f"(table {lost}) is no longer in use" in " ".join(refused.get_json()["error"]["fields"]["version"])
+
+
+def test_a_schedule_stored_on_the_event_before_versions_becomes_its_version(client, event, graph):
+    import json
+
+    from graph_schema.migrations import schedule_versions_of_stored_schedules
+    ev = event["event_id"]
+    body = {"status": "optimal", "value": 9, "breaks": 2, "solved_at": "2026-11-20T10:00:00+00:00", "gap": 0.0,
+            "placements": [{"meeting": "anphat~fuji", "slot": 1, "table": 0}], "unmet": []}
+    graph.write(lambda tx: tx.run("MATCH (ev:Event {id: $id}) SET ev.schedule = $s, ev.schedule_version = 4",
+                                  id=ev, s=json.dumps(body)).consume())
+    for _ in range(2):      # idempotent
+        graph.write(schedule_versions_of_stored_schedules)
+    listed = client.get(f"/events/{ev}/schedule-versions").get_json()
+    assert listed["current"] == 4 and [(v["number"], v["breaks"], v["value"], v["meetings"]) for v in listed["versions"]] \
+        == [(4, 2, 9, 1)]
+    stored = client.get(f"/events/{ev}").get_json()
+    assert stored["schedule"]["placements"] == [{"meeting": "anphat~fuji", "slot": 2, "table": 1}]
+    assert graph.read(lambda tx: tx.run("MATCH (ev:Event {id: $id}) RETURN ev.schedule AS s", id=ev).single()["s"]) is None

@@ -33,8 +33,8 @@ def _event(client, participants, requests, n_slots=6, tables=3, sessions=1) -> s
 @pytest.fixture
 def small(client):
     """Five people, six requests; the fund may hold one meeting only, so the value is optimised first."""
-    people = [{"id": "fuji", "role": "buyer", "hosted_table": 0}, {"id": "anphat", "role": "supplier"},
-              {"id": "minhlong", "role": "supplier", "forbidden_slots": [0]}, {"id": "kyo", "role": "buyer"},
+    people = [{"id": "fuji", "role": "buyer", "hosted_table": 1}, {"id": "anphat", "role": "supplier"},
+              {"id": "minhlong", "role": "supplier", "forbidden_slots": [1]}, {"id": "kyo", "role": "buyer"},
               {"id": "bank", "role": "other", "max_meetings": 1}]
     requests = [{"from": "anphat", "to": "fuji", "priority": 2}, {"from": "fuji", "to": "anphat", "priority": 3},
                 {"from": "minhlong", "to": "fuji"}, {"from": "anphat", "to": "kyo"}, {"from": "minhlong", "to": "kyo"},
@@ -48,7 +48,8 @@ def large(client):
     from scheduling.synthetic import conference
     ev = conference(n_participants=120, n_requests=400, n_slots=8, n_tables=20, seed=3)
     people = [{"id": p.id, "role": "buyer" if p.id.startswith("B") else "supplier",
-               "forbidden_slots": sorted(p.forbidden), "max_meetings": p.max_meetings} for p in ev.participants]
+               "forbidden_slots": sorted(t + 1 for t in p.forbidden), "max_meetings": p.max_meetings}
+              for p in ev.participants]
     requests = [{"from": m.b, "to": m.a, "priority": m.weight} for m in ev.meetings]
     return _event(client, people, requests, n_slots=8, tables=20, sessions=2)
 
@@ -70,7 +71,7 @@ def test_a_posted_schedule_is_solved_by_the_worker_and_stored(client, small, wor
     assert result["status"] == "optimal" and result["version"] == 1
     placed = {p["meeting"]: p for p in result["placements"]}
     assert len(placed) == 5 and result["unmet"][0]["code"] == "max_meetings"
-    assert placed["anphat~fuji"]["table"] == 0 and placed["fuji~minhlong"]["slot"] != 0
+    assert placed["anphat~fuji"]["table"] == 1 and placed["fuji~minhlong"]["slot"] != 1    # numbered from 1
     # the schedule is stored on the event as the synchronous path stored it
     event = client.get(f"/events/{small}").get_json()
     assert event["schedule_version"] == 1 and event["schedule"]["placements"] == result["placements"]
@@ -119,13 +120,14 @@ def test_posting_again_answers_the_active_job_and_changed_inputs_replace_it(clie
 
 def test_a_job_that_cannot_be_scheduled_fails_with_the_reason(client, worker):
     people = [{"id": "a", "role": "buyer"}, {"id": "b", "role": "supplier"}, {"id": "c", "role": "supplier"}]
-    requests = [{"from": "b", "to": "a", "fixed_slot": 0}, {"from": "c", "to": "a", "fixed_slot": 0}]
+    requests = [{"from": "b", "to": "a", "fixed_slot": 1}, {"from": "c", "to": "a", "fixed_slot": 1}]
     event_id = _event(client, people, requests, n_slots=2, tables=2)
     client.post(f"/events/{event_id}/requests", json={"organiser": True, "requests": requests})
     job = solved(client, event_id, time_limit=5)
     assert job["status"] == "failed", job
     assert job["error"]["status"] == 422 and job["error"]["code"] == "validation_failed"
     assert "cannot be scheduled" in job["error"]["message"] and "schedule" in job["error"]["fields"]
+    assert "all fixed to slot 1" in " ".join(job["error"]["fields"]["schedule"])     # the slot as it was given
     assert client.get(f"/events/{event_id}").get_json()["schedule"] is None
 
 

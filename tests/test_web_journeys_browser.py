@@ -218,6 +218,7 @@ def test_organiser_builds_runs_and_changes_an_event(sign_in, lang):
     with page.expect_download() as download:
         page.click("#ics")
     assert Path(download.value.path()).read_text().count("BEGIN:VEVENT") == 6
+    assert "2026" in page.inner_text("#agenda-event")          # the agenda names the event's day
     shot(page, f"agenda-{lang}")
     page.go_back()
 
@@ -235,8 +236,20 @@ def test_organiser_builds_runs_and_changes_an_event(sign_in, lang):
     assert words["tell"] in page.inner_text("#notify")
     shot(page, f"event-change-{lang}")
 
+    # the versions: compare the first with the current one, then go back to it (the table is still lost: refused)
+    event_url = page.url.split("#")[0]
+    page.click("#versions summary")
+    page.click("tr[data-version='1'] a.compare-link")
+    page.wait_for_selector("#version-title")
+    assert page.locator("#moved li").count() == displaced
+    shot(page, f"event-version-{lang}")
+    page.click("#rollback button")
+    page.wait_for_selector("#field-errors")
+    assert "no longer in use" in page.inner_text("#field-errors")
+    page.goto(event_url)
+
     # a large event is worked slot by slot: the outcomes (and meetings to cancel) of the slot chosen
-    page.select_option("#shown-slot", "1")
+    page.select_option("#shown-slot", "2")                  # slots as people number them: the second one
     page.click("#slot-chooser button")
     page.wait_for_selector("#outcome-table")
     firsts = page.locator("#outcome-table tbody tr td:first-child").all_inner_texts()

@@ -57,3 +57,44 @@ def test_the_page_session_keeps_no_key_and_odd_tokens_are_refused(app, graph):
     assert "key" not in stored and stored["key_id"] == key.split("_")[1]
     assert browser.get("/app/").status_code == 200
     assert browser.post("/app/signout", data={"csrf": "tökén"}).status_code == 400     # not a 500
+
+
+def test_the_event_page_numbers_from_one_shows_the_lunch_break_and_rolls_back(app, graph, client):
+    """Slots and tables as people number them in the grid and forms, the break between the sessions,
+    the versions with a comparison and a rollback, the agenda's date."""
+    from datetime import datetime, timedelta, timezone
+
+    from matchmaker.services.access import KeyService
+    from matchmaker.services.events import EventService
+    hanoi = timezone(timedelta(hours=7))
+    start = [datetime(2026, 12, 3, 9, tzinfo=hanoi) + timedelta(minutes=30 * i) for i in range(2)] + \
+            [datetime(2026, 12, 3, 13, tzinfo=hanoi) + timedelta(minutes=30 * i) for i in range(2)]
+    slots = [{"start": s.isoformat(), "end": (s + timedelta(minutes=25)).isoformat(), "session": 1 + (i >= 2)}
+             for i, s in enumerate(start)]
+    ev = client.post("/events", json={"name": "Lunch day", "slots": slots, "tables": [{}, {}]}).get_json()["id"]
+    people = [{"id": "b", "name": "Buyer B", "role": "buyer"}, {"id": "s1", "name": "Supplier One", "role": "supplier"},
+              {"id": "s2", "name": "Supplier Two", "role": "supplier", "forbidden_slots": [1, 2]}]
+    client.post(f"/events/{ev}/participants", json={"participants": people})
+    client.post(f"/events/{ev}/requests", json={"requests": [{"from": "s1", "to": "b"}, {"from": "s2", "to": "b"}]})
+    EventService(graph).schedule(ev, time_limit=5)                         # version 1
+    assert client.post(f"/events/{ev}/changes", json={"type": "cancel_meeting", "meeting": "b~s2"}).status_code == 200
+
+    _, key = KeyService(graph).issue("admin", None)
+    browser = app.test_client()
+    browser.set_cookie("lang", "en")
+    browser.post("/app/signin", data={"key": key, "csrf": csrf_of(browser)})
+    page = browser.get(f"/app/events/{ev}").get_data(as_text=True)
+    assert 'class="muted">Lunch break 9:55\u202fAM–1:00\u202fPM</td>' in page      # between the sessions
+    assert re.search(r'<th>1\. 9:00', page) and re.search(r'<th>4\. 1:30', page)       # slots from 1
+    assert '<option value="1">' in page and '<option value="0">' not in page             # forms send numbers from 1
+    assert 'data-version="2"' in page and 'data-version="1"' in page
+    compare = browser.get(f"/app/events/{ev}/versions/1").get_data(as_text=True)
+    assert "Version 1 compared with the current one (2)" in compare and "Buyer B ↔ Supplier Two" in compare
+    token = re.search(r'name="csrf" value="([^"]+)"', compare).group(1)
+    refused = browser.post(f"/app/events/{ev}/versions/1/rollback", data={"csrf": token})
+    assert refused.status_code == 409 and "no longer requested" in refused.get_data(as_text=True)
+    response = browser.post(f"/app/events/{ev}/versions/2/rollback", data={"csrf": token})
+    assert response.status_code == 302
+    assert "The schedule is version 2 already" in browser.get(f"/app/events/{ev}").get_data(as_text=True)
+    agenda = browser.get(f"/app/events/{ev}/participants/b/agenda").get_data(as_text=True)
+    assert "Dec 3, 2026" in agenda and "Supplier Two" in agenda          # the day, and the meeting cancelled

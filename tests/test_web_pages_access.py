@@ -95,6 +95,9 @@ RULES = {
                          {"admin": 422, "organiser": 422, **HIDDEN}),     # allowed, but no participant named
     "web.event_outcome": ("POST", f"/app/events/{EVENT}/meetings/nobody~sme/outcome", {"outcome": "held"},
                           {"admin": 404, "organiser": 404, **HIDDEN}),
+    "web.event_version": ("GET", f"/app/events/{EVENT}/versions/1", None, {"admin": 200, "organiser": 200, **HIDDEN}),
+    "web.event_rollback": ("POST", f"/app/events/{EVENT}/versions/1/rollback", {},
+                           {"admin": 302, "organiser": 302, **HIDDEN}),     # version 1 is current: nothing new
     "web.agenda": ("GET", AGENDA, None, {"admin": 200, "organiser": 200, "sme": 200, **HIDDEN_AGENDA}),
     "web.agenda_ics": ("GET", AGENDA + ".ics", None, {"admin": 200, "organiser": 200, "sme": 200, **HIDDEN_AGENDA}),
 }

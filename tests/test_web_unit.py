@@ -63,6 +63,7 @@ def test_every_wording_the_pages_use_exists():
                + [f"event.role_{r}" for r in ("buyer", "supplier", "other")]
                + [f"event.pstatus_{s}" for s in ("registered", "no_show", "cancelled")]
                + [f"event.status_{s}" for s in (OPTIMAL, FEASIBLE)] + [f"change.{c}" for c in CHANGES]
+               + ["change.late_registration", "change.rollback"] + [f"cause.{c}" for c in ("scheduled", "change")]
                + [f"outcome.{o}" for o in OUTCOMES] + [f"ready.effort_{e}" for e in ("low", "medium", "high")]
                + [f"ready.type_{k}" for k in ("standard", "capability")]
                + [f"error.{s}" for s in (400, 403, 404, 409, 413, 422, 503)])
@@ -139,9 +140,14 @@ def test_spreadsheet_rows_in_csv_and_xlsx_read_the_same():
     for rows in (read_rows("p.xlsx", xlsx.getvalue()), read_rows("p.CSV", csv_text.encode())):
         assert [participant_row(r) for r in rows] == [{"id": "101", "name": "Nhà cung cấp A", "enterprise": None,
                                                        "max_meetings": None, "role": "supplier",
-                                                       "forbidden_slots": [0, 2], "hosted_table": 1}]
+                                                       "forbidden_slots": [1, 3], "hosted_table": 2}]
     assert request_row({"tu": "a", "den": "b", "uu_tien": 2.0, "fixed_slot": "4", "after": "a~c; a~d"}) == \
-        {"from": "a", "to": "b", "priority": "2", "fixed_slot": 3, "after": ["a~c", "a~d"]}
+        {"from": "a", "to": "b", "priority": "2", "fixed_slot": 4, "after": ["a~c", "a~d"]}
+    # numbers as people write them; the API's schema takes them the same way (and keeps 0-based within)
+    from matchmaker.api.schemas import MeetingRequestIn, ParticipantIn
+    row = participant_row(read_rows("p.CSV", csv_text.encode())[0])
+    assert ParticipantIn().load(row)["forbidden_slots"] == [0, 2] and ParticipantIn().load(row)["hosted_table"] == 1
+    assert MeetingRequestIn().load({"from": "a", "to": "b", "fixed_slot": 4})["fixed_slot"] == 3
     for name, data in (("p.ods", b"x"), ("p.xlsx", b"not a zip"), ("p.csv", "a,b".encode("utf-16")), ("p.csv", b"")):
         try:
             read_rows(name, data)

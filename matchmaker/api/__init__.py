@@ -64,7 +64,8 @@ _LINKS = [
                                           ("/sourcing-requests/{request_id}/matches", ("get",))]),
     ("/events", "event_id", [(f"/events/{{event_id}}{tail}", methods) for tail, methods in (
         ("", ("get",)), ("/participants", ("post",)), ("/requests", ("post",)), ("/suggestions", ("post",)),
-        ("/schedule", ("post",)), ("/changes", ("post",)), ("/summary", ("get",)), ("/tables", ("get",)))]),
+        ("/schedule", ("post",)), ("/changes", ("post",)), ("/summary", ("get",)), ("/tables", ("get",)),
+        ("/schedule-versions", ("get",)))]),
     ("/events/{event_id}/schedule", "job_id", [("/events/{event_id}/schedule-jobs/{job_id}", ("get", "delete"))]),
 ]
 

@@ -4,6 +4,7 @@ from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, post_lo
 from graph_schema.model import ENTERPRISE_KINDS, ZONE_KINDS
 from ..importing.rows import EnterpriseRow, IMPORT_KINDS, Identifier
 from ..importing.records import ENCODINGS, FORMATS
+from ..numbering import SlotNumber, TableNumber
 from ..services.enterprises import SORTS
 
 
@@ -290,9 +291,10 @@ class ParticipantIn(Schema):
     role = fields.String(load_default="other", validate=validate.OneOf(["buyer", "supplier", "other"]))
     enterprise = fields.String(load_default=None, metadata={"description": "the enterprise it represents"})
     max_meetings = fields.Integer(load_default=None, validate=validate.Range(min=0, max=200))
-    forbidden_slots = fields.List(fields.Integer(), load_default=list)
-    hosted_table = fields.Integer(load_default=None, allow_none=True,
-                                  metadata={"description": "hosted-buyer mode: keeps this table all day"})
+    forbidden_slots = fields.List(SlotNumber(), load_default=list,
+                                  metadata={"description": "slots (numbered from 1) the participant cannot meet in"})
+    hosted_table = TableNumber(load_default=None, allow_none=True, metadata={
+        "description": "hosted-buyer mode: keeps this table (numbered from 1) all day"})
 
 
 class ParticipantsIn(Schema):
@@ -306,8 +308,8 @@ class MeetingRequestIn(Schema):
     from_ = fields.String(required=True, data_key="from")
     to = fields.String(required=True)
     priority = fields.Integer(load_default=1, validate=validate.Range(min=1, max=3))
-    fixed_slot = fields.Integer(load_default=None, allow_none=True,
-                                metadata={"description": "organiser-fixed: this slot, and the meeting must be held"})
+    fixed_slot = SlotNumber(load_default=None, allow_none=True, metadata={
+        "description": "organiser-fixed: this slot (numbered from 1), and the meeting must be held"})
     after = fields.List(fields.String(), load_default=list,
                         metadata={"description": "requests (ids 'a~b') that must come earlier"})
 
@@ -336,9 +338,10 @@ class ChangeIn(Schema):
     participant = fields.String(load_default=None)
     participant_data = fields.Nested(ParticipantIn, load_default=None)
     requests = fields.List(fields.Nested(MeetingRequestIn), load_default=list)
-    table = fields.Integer(load_default=None)
-    from_slot = fields.Integer(load_default=None, validate=validate.Range(min=0),
-                               metadata={"description": "meetings before this slot were held and stay as they are"})
+    table = TableNumber(load_default=None, metadata={"description": "table_lost: the table (numbered from 1)"})
+    from_slot = SlotNumber(load_default=None, metadata={
+        "description": "the slot (numbered from 1) the change takes effect from: meetings before it were held "
+                       "and stay as they are"})
     time_limit = fields.Float(load_default=20.0, validate=validate.Range(min=1, max=600))
 
     @validates_schema
@@ -365,6 +368,303 @@ class MeetingOutcomeIn(Schema):
     outcome = fields.String(required=True, validate=validate.OneOf(
         ["held", "no_show", "no_interest", "follow_up", "nda", "sample_order", "contract"]))
     note = fields.String(load_default=None, validate=validate.Length(max=2000))
+
+
+# -- what the events endpoints answer (slots and tables numbered from 1, as people number them) -----------
+class SlotOut(Schema):
+    number = SlotNumber(attribute="index", metadata={"description": "slot number: from 1, in time order"})
+    start = fields.String()
+    end = fields.String()
+    session = fields.Integer(allow_none=True)
+
+
+class TableOut(Schema):
+    number = TableNumber(attribute="index", metadata={"description": "table number, from 1"})
+    name = fields.String(allow_none=True)
+    seats = fields.Integer(allow_none=True)
+    active = fields.Boolean(allow_none=True, metadata={"description": "false once the table is lost"})
+
+
+class ParticipantOut(Schema):
+    id = fields.String()
+    name = fields.String(allow_none=True)
+    role = fields.String(allow_none=True)
+    enterprise = fields.String(allow_none=True)
+    max_meetings = fields.Integer(allow_none=True)
+    forbidden_slots = fields.List(SlotNumber(), attribute="forbidden", allow_none=True,
+                                  metadata={"description": "slots (numbered from 1) the participant cannot meet in"})
+    hosted_table = TableNumber(allow_none=True)
+    status = fields.String(allow_none=True, metadata={"description": "registered, no_show or cancelled"})
+    registered_at = fields.String(allow_none=True)
+
+
+class MeetingRequestOut(Schema):
+    id = fields.String(metadata={"description": "the two participant ids in order, joined by '~'"})
+    a = fields.String()
+    b = fields.String()
+    priority = fields.Integer(allow_none=True)
+    requested_by = fields.String(allow_none=True, metadata={"description": "a participant, 'both' (mutual), "
+                                                                            "'organiser' or 'scorer'"})
+    fixed_slot = SlotNumber(allow_none=True)
+    after = fields.List(fields.String(), allow_none=True)
+    status = fields.String(allow_none=True)
+    source = fields.String(allow_none=True)
+    score = fields.Float(allow_none=True)
+    created_at = fields.String(allow_none=True)
+
+
+class PlacementOut(Schema):
+    meeting = fields.String()
+    slot = SlotNumber()
+    table = TableNumber()
+
+
+class PlaceOut(Schema):
+    slot = SlotNumber()
+    table = TableNumber()
+
+
+class UnmetOut(Schema):
+    meeting = fields.String()
+    a = fields.String(allow_none=True)
+    b = fields.String(allow_none=True)
+    weight = fields.Integer(allow_none=True)
+    code = fields.String(allow_none=True, metadata={"description": "max_meetings, no_common_slot, slots_taken, "
+                                                                   "no_table, request_cancelled, ..."})
+    who = fields.String(allow_none=True)
+    limit = fields.Integer(allow_none=True)
+    reason = fields.String(allow_none=True)
+
+
+class RequestAskedOut(Schema):
+    from_ = fields.String(data_key="from", attribute="from")
+    to = fields.String()
+    priority = fields.Integer(allow_none=True)
+    fixed_slot = SlotNumber(allow_none=True)
+    after = fields.List(fields.String(), allow_none=True)
+
+
+class ChangeMadeOut(Schema):
+    type = fields.String(metadata={"description": "cancel_meeting, no_show, cancel_participant, late_registration, "
+                                                  "table_lost, or rollback"})
+    meeting = fields.String(allow_none=True)
+    participant = fields.String(allow_none=True)
+    requests = fields.List(fields.Nested(RequestAskedOut), allow_none=True)
+    table = TableNumber(allow_none=True)
+    from_slot = SlotNumber(allow_none=True)
+    version = fields.Integer(allow_none=True, metadata={"description": "rollback: the version rolled back to"})
+
+
+class MovedOut(Schema):
+    meeting = fields.String()
+    was = fields.Nested(PlaceOut)
+    now = fields.Nested(PlaceOut)
+
+
+class DroppedOut(Schema):
+    meeting = fields.String()
+    was = fields.Nested(PlaceOut)
+
+
+class AddedOut(Schema):
+    meeting = fields.String()
+    now = fields.Nested(PlaceOut)
+
+
+class ChangesOut(Schema):
+    change = fields.Nested(ChangeMadeOut, allow_none=True)
+    moved = fields.List(fields.Nested(MovedOut))
+    dropped = fields.List(fields.Nested(DroppedOut))
+    added = fields.List(fields.Nested(AddedOut))
+    notify = fields.List(fields.String(), metadata={"description": "participants to tell"})
+
+
+_VALUE = ("the value of the meetings in the schedule: each weighs its priority, a mutual request 2 x priority + 2 "
+          "(the summary's value, counted the same way)")
+_BREAKS = ("breaks in the participants' days (runs of idle slots between a participant's first and last meeting), "
+           "added up: the summary's breaks, counted the same way")
+
+
+class ScheduleOut(Schema):
+    status = fields.String(metadata={"description": "optimal, or feasible (valid, not proven best)"})
+    value = fields.Integer(metadata={"description": _VALUE})
+    value_bound = fields.Integer(allow_none=True, metadata={"description": "a proven upper bound of the value"})
+    breaks = fields.Integer(allow_none=True, metadata={"description": _BREAKS})
+    breaks_bound = fields.Integer(allow_none=True, metadata={"description": "a proven lower bound of the breaks"})
+    max_breaks = fields.Integer(allow_none=True, metadata={"description": "the most breaks one participant has"})
+    gap = fields.Float(allow_none=True, metadata={"description": "(breaks - breaks_bound) / breaks"})
+    seconds = fields.Float(allow_none=True)
+    solved_at = fields.String(allow_none=True)
+    placements = fields.List(fields.Nested(PlacementOut))
+    unmet = fields.List(fields.Nested(UnmetOut))
+    breaks_by_participant = fields.Dict(keys=fields.String(), values=fields.Integer())
+    cause = fields.String(allow_none=True, metadata={"description": "scheduled, change or rollback"})
+    rolled_back_to = fields.Integer(allow_none=True)
+    version = fields.Integer(allow_none=True, metadata={"description": "the schedule version this is"})
+    changes = fields.Nested(ChangesOut, allow_none=True, metadata={
+        "description": "after a change or a rollback: what moved, was dropped or added, and who must be told"})
+
+
+class EventOut(Schema):
+    id = fields.String()
+    reference = fields.String(allow_none=True)
+    name = fields.String()
+    organiser = fields.String(allow_none=True)
+    location = fields.String(allow_none=True)
+    utc_offset = fields.String(allow_none=True)
+    fairness = fields.Integer(allow_none=True)
+    created_at = fields.String(allow_none=True)
+    schedule_version = fields.Integer(allow_none=True, metadata={"description": "the current schedule version"})
+    schedule_status = fields.String(allow_none=True)
+    slots = fields.List(fields.Nested(SlotOut))
+    tables = fields.List(fields.Nested(TableOut))
+    participants = fields.List(fields.Nested(ParticipantOut))
+    requests = fields.List(fields.Nested(MeetingRequestOut))
+    schedule = fields.Nested(ScheduleOut, allow_none=True)
+    last_changes = fields.Nested(ChangesOut, allow_none=True)
+
+
+class SummaryOut(Schema):
+    status = fields.String()
+    version = fields.Integer()
+    requests = fields.Integer()
+    met = fields.Integer()
+    value = fields.Integer(metadata={"description": _VALUE})
+    value_requested = fields.Integer()
+    value_bound = fields.Integer(allow_none=True)
+    breaks = fields.Integer(metadata={"description": _BREAKS})
+    breaks_bound = fields.Integer(allow_none=True)
+    gap = fields.Float(allow_none=True)
+    max_breaks = fields.Integer()
+    participants_with_breaks = fields.Integer()
+    unmet = fields.List(fields.Nested(UnmetOut))
+
+
+class TableMeetingOut(Schema):
+    slot = SlotNumber()
+    start = fields.String()
+    meeting = fields.String()
+    a = fields.String()
+    b = fields.String()
+    a_name = fields.String(allow_none=True)
+    b_name = fields.String(allow_none=True)
+
+
+class TableSheetOut(TableOut):
+    meetings = fields.List(fields.Nested(TableMeetingOut))
+
+
+class TablesOut(Schema):
+    tables = fields.List(fields.Nested(TableSheetOut))
+
+
+class AgendaMeetingOut(Schema):
+    meeting = fields.String()
+    slot = SlotNumber()
+    start = fields.String()
+    end = fields.String()
+    table = TableNumber()
+    table_name = fields.String(allow_none=True)
+    with_ = fields.String(data_key="with", attribute="with")
+    with_name = fields.String(allow_none=True)
+
+
+class AgendaEventOut(Schema):
+    id = fields.String()
+    name = fields.String()
+    location = fields.String(allow_none=True)
+    dates = fields.List(fields.String(), metadata={"description": "the event's days (ISO dates)"})
+
+
+class AgendaParticipantOut(Schema):
+    id = fields.String()
+    name = fields.String(allow_none=True)
+
+
+class AgendaOut(Schema):
+    event = fields.Nested(AgendaEventOut)
+    participant = fields.Nested(AgendaParticipantOut)
+    meetings = fields.List(fields.Nested(AgendaMeetingOut))
+    cancelled = fields.List(fields.Nested(AgendaMeetingOut), metadata={
+        "description": "meetings of earlier versions of the schedule that were dropped (the calendar file "
+                       "cancels them)"})
+
+
+class SuggestionOut(Schema):
+    id = fields.String()
+    buyer = fields.String()
+    supplier = fields.String()
+    score = fields.Float()
+    reasons = fields.List(fields.String(), metadata={"description": "up to three reasons, in plain words"})
+
+
+class SuggestionsOut(Schema):
+    model_version = fields.String(allow_none=True)
+    suggestions = fields.List(fields.Nested(SuggestionOut))
+
+
+class MeetingOutcomeOut(Schema):
+    id = fields.String()
+    result = fields.String(metadata={"description": "created, updated or unchanged"})
+    outcome = fields.String()
+
+
+class ScheduleJobOut(Schema):
+    id = fields.String()
+    event = fields.String()
+    status = fields.String(metadata={"description": "queued, running, done, failed or cancelled"})
+    time_limit = fields.Float(allow_none=True)
+    attempt = fields.Integer(allow_none=True)
+    max_attempts = fields.Integer(allow_none=True)
+    created_at = fields.String(allow_none=True)
+    started_at = fields.String(allow_none=True)
+    finished_at = fields.String(allow_none=True)
+    heartbeat_at = fields.String(allow_none=True)
+    solver_stopped_at = fields.String(allow_none=True)
+    worker = fields.String(allow_none=True)
+    note = fields.String(allow_none=True)
+    progress = fields.Dict(allow_none=True, metadata={
+        "description": "the solver's progress: stage, best value, bound and gap over time"})
+    result = fields.Nested(ScheduleOut, allow_none=True, metadata={"description": "when done: the schedule stored"})
+    error = fields.Dict(allow_none=True, metadata={"description": "when failed: the API's error object"})
+    links = fields.Dict(keys=fields.String(), values=fields.String())
+
+
+class VersionOut(Schema):
+    number = fields.Integer()
+    current = fields.Boolean()
+    status = fields.String(allow_none=True)
+    meetings = fields.Integer(allow_none=True, metadata={"description": "meetings in the schedule"})
+    value = fields.Integer(allow_none=True)
+    breaks = fields.Integer(allow_none=True)
+    created_at = fields.String(allow_none=True)
+    cause = fields.String(allow_none=True, metadata={"description": "scheduled, change or rollback"})
+    change = fields.String(allow_none=True, metadata={"description": "the change's type, for a change"})
+    rolled_back_to = fields.Integer(allow_none=True)
+
+
+class VersionsOut(Schema):
+    current = fields.Integer(allow_none=True, metadata={"description": "the current version's number"})
+    versions = fields.List(fields.Nested(VersionOut), metadata={"description": "newest first"})
+
+
+class ComparisonOut(ChangesOut):
+    current = fields.Integer(metadata={"description": "the current version: what this one is compared with"})
+    breaks_before = fields.Integer(metadata={"description": "breaks of this version"})
+    breaks_after = fields.Integer(metadata={"description": "breaks of the current version"})
+    value_before = fields.Integer()
+    value_after = fields.Integer()
+    met_before = fields.Integer()
+    met_after = fields.Integer()
+
+
+class VersionDetailOut(VersionOut):
+    placements = fields.List(fields.Nested(PlacementOut))
+    unmet = fields.List(fields.Nested(UnmetOut))
+    changes = fields.Nested(ChangesOut, allow_none=True, metadata={"description": "what made this version"})
+    comparison = fields.Nested(ComparisonOut, metadata={
+        "description": "from this version to the current one: meetings moved, added and dropped, and the breaks "
+                       "and value of each"})
 
 
 class ErrorDetail(Schema):

@@ -3,11 +3,17 @@ from __future__ import annotations
 
 import json
 
+from neo4j.exceptions import ConstraintError
+
 from . import create_once
+
+# The event's current schedule: the version its counter names (a version is a node of its own).
+_CURRENT = ("head([(ev)<-[:OF_EVENT]-(v:ScheduleVersion) WHERE v.number = ev.schedule_version | v.schedule])")
+_CURRENT_CHANGES = ("head([(ev)<-[:OF_EVENT]-(v:ScheduleVersion) WHERE v.number = ev.schedule_version | v.changes])")
+_VERSION = "v {.number, .status, .meetings, .breaks, .value, .created_at, .cause, .change, .rolled_back_to}"
 
 _EVENT = """
 ev {.id, .reference, .name, .organiser, .location, .utc_offset, .fairness, .created_at, .schedule_version, .schedule_status,
-    .schedule, .last_changes,
     slots: [(ev)-[:HAS_SLOT]->(s) | s {.index, .start, .end, .session}],
     tables: [(ev)-[:HAS_TABLE]->(t) | t {.index, .name, .seats, .active}]}
 """
@@ -78,14 +84,14 @@ class EventRepository:
         """What one participant's agenda needs, without reading the whole event: the event's slots,
         tables and schedule, the participant, its meeting requests and its counterparts' names."""
         def work(tx):
-            row = tx.run("""
-                MATCH (ev:Event {id: $id})
-                OPTIONAL MATCH (ev)-[:HAS_PARTICIPANT]->(p {id: $pid})
-                RETURN ev {.id, .name, .location, .schedule,
-                           slots: [(ev)-[:HAS_SLOT]->(s) | s {.index, .start, .end}],
-                           tables: [(ev)-[:HAS_TABLE]->(t) | t {.index, .name}]} AS ev,
-                       p {.id, .name} AS participant,
-                       [(ev)-[:HAS_REQUEST]->(r) WHERE r.a = $pid OR r.b = $pid | r {.id, .a, .b}] AS requests
+            row = tx.run(f"""
+                MATCH (ev:Event {{id: $id}})
+                OPTIONAL MATCH (ev)-[:HAS_PARTICIPANT]->(p {{id: $pid}})
+                RETURN ev {{.id, .name, .location, schedule: {_CURRENT},
+                           slots: [(ev)-[:HAS_SLOT]->(s) | s {{.index, .start, .end}}],
+                           tables: [(ev)-[:HAS_TABLE]->(t) | t {{.index, .name}}]}} AS ev,
+                       p {{.id, .name}} AS participant,
+                       [(ev)-[:HAS_REQUEST]->(r) WHERE r.a = $pid OR r.b = $pid | r {{.id, .a, .b}}] AS requests
                 """, id=event_id, pid=participant_id).single()
             if row is None:
                 return None
@@ -102,10 +108,11 @@ class EventRepository:
 
     def get(self, event_id: str) -> dict | None:
         def work(tx):
-            record = tx.run(f"MATCH (ev:Event {{id: $id}}) RETURN {_EVENT} AS ev", id=event_id).single()
+            record = tx.run(f"MATCH (ev:Event {{id: $id}}) RETURN {_EVENT} AS ev, {_CURRENT} AS schedule, "
+                            f"{_CURRENT_CHANGES} AS last_changes", id=event_id).single()
             if record is None:
                 return None
-            ev = dict(record["ev"])
+            ev = {**record["ev"], "schedule": record["schedule"], "last_changes": record["last_changes"]}
             ev["slots"] = sorted(ev["slots"], key=lambda s: s["index"])
             ev["tables"] = sorted(ev["tables"], key=lambda t: t["index"])
             ev["schedule"] = json.loads(ev["schedule"]) if ev["schedule"] else None
@@ -161,14 +168,49 @@ class EventRepository:
 
     def save_schedule(self, event_id: str, schedule: dict, changes: dict | None, expected_version: int) -> bool:
         """Store a new schedule version if nobody stored another since (optimistic check)."""
-        return self.graph.write(save_schedule_tx, event_id, schedule, changes, expected_version)
+        try:
+            return self.graph.write(save_schedule_tx, event_id, schedule, changes, expected_version)
+        except ConstraintError:     # another version took the number first
+            return False
+
+    def versions(self, event_id: str) -> list[dict]:
+        """The event's schedule versions, newest first, without their content."""
+        return self.graph.read(lambda tx: [r["v"] for r in tx.run(
+            f"MATCH (:Event {{id: $id}})<-[:OF_EVENT]-(v:ScheduleVersion) RETURN {_VERSION} AS v "
+            "ORDER BY v.number DESC", id=event_id)])
+
+    def version(self, event_id: str, number: int) -> dict | None:
+        """One schedule version with its content (``schedule``, ``changes``); None when there is none."""
+        def work(tx):
+            row = tx.run(f"MATCH (:Event {{id: $id}})<-[:OF_EVENT]-(v:ScheduleVersion {{number: $number}}) "
+                         f"RETURN {_VERSION} AS v, v.schedule AS schedule, v.changes AS changes",
+                         id=event_id, number=number).single()
+            if row is None:
+                return None
+            return {**row["v"], "schedule": json.loads(row["schedule"]),
+                    "changes": json.loads(row["changes"]) if row["changes"] else None}
+        return self.graph.read(work)
 
 
 def save_schedule_tx(tx, event_id: str, schedule: dict, changes: dict | None, expected_version: int) -> bool:
-    """``save_schedule`` inside a transaction of the caller's (a schedule job stores it with its own state)."""
+    """``save_schedule`` inside a transaction of the caller's (a schedule job stores it with its own state):
+    the schedule becomes a new (:ScheduleVersion)-[:OF_EVENT]->(:Event), numbered one above the event's
+    counter, which then names it. What caused it (``cause``: scheduled, change, rollback; the change's
+    type; the version rolled back to) is read from ``schedule``."""
     return tx.run("""
         MATCH (ev:Event {id: $event}) WHERE coalesce(ev.schedule_version, 0) = $expected
-        SET ev.schedule = $schedule, ev.schedule_version = $expected + 1, ev.schedule_status = $status,
-            ev.last_changes = $changes
+        SET ev.schedule_version = $expected + 1, ev.schedule_status = $status
+        REMOVE ev.schedule, ev.last_changes
+        CREATE (v:ScheduleVersion {key: $event + '/' + toString($expected + 1), event: $event,
+                                   number: $expected + 1, schedule: $schedule, changes: $changes, status: $status,
+                                   meetings: $meetings,
+                                   breaks: $breaks, value: $value, created_at: $created_at, cause: $cause,
+                                   change: $change, rolled_back_to: $rolled_back_to})
+              -[:OF_EVENT]->(ev)
         RETURN ev.id""", event=event_id, schedule=json.dumps(schedule), expected=expected_version,
-        status=schedule["status"], changes=json.dumps(changes) if changes else None).single() is not None
+        status=schedule["status"], changes=json.dumps(changes) if changes else None,
+        breaks=schedule.get("breaks"), value=schedule.get("value"), created_at=schedule.get("solved_at"),
+        meetings=len(schedule.get("placements") or []), cause=schedule.get("cause") or "scheduled",
+        change=((changes or {}).get("change") or {}).get("type"),
+        rolled_back_to=schedule.get("rolled_back_to")).single() is not None
+

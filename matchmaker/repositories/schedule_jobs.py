@@ -9,6 +9,8 @@ from __future__ import annotations
 import json
 from datetime import datetime, timezone
 
+from neo4j.exceptions import ConstraintError
+
 from .events import save_schedule_tx
 
 ACTIVE = ["queued", "running"]
@@ -116,7 +118,10 @@ class ScheduleJobRepository:
                     j.heartbeat_at = datetime(), j.token = null""",
                    id=job_id, result=json.dumps(result), progress=json.dumps(progress), now=_now()).consume()
             return "done"
-        return self.graph.write(work)
+        try:
+            return self.graph.write(work)
+        except ConstraintError:     # another schedule version took the number first
+            return "conflict"
 
     def fail(self, job_id: str, token: str | None, error: dict, progress: dict | None = None) -> bool:
         """A run's job failed (the run holding ``token``; None: whoever holds it, for the reaper)."""

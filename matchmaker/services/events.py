@@ -4,11 +4,13 @@ from __future__ import annotations
 from datetime import datetime
 
 from scheduling import Event as SolverEvent
-from scheduling import Meeting, Participant, Schedule, solve
-from scheduling.model import Placement
-from scheduling.outputs import agenda, changes, ics, summary, table_sheets
+from scheduling import Meeting, Participant, Schedule, solve, validate
+from scheduling.model import Placement, breaks_of
+from scheduling.outputs import agenda, changes, ics, revisions, summary, table_sheets
+from scheduling.validator import participant_slots
 
-from ..errors import Conflict, InvalidInput, NotFound
+from ..errors import Conflict, InvalidInput, NotFound, ScheduleNoLongerValid
+from ..numbering import shown, shown_in_text
 from ..repositories.enterprises import EnterpriseRepository
 from ..repositories.events import EventRepository
 from ..repositories.sourcing import SourcingRepository
@@ -46,7 +48,7 @@ class EventService:
                  "utc_offset": slots[0]["start"].strftime("%z"), "fairness": data.get("fairness", 2),
                  "slots": [{"index": i, "start": s["start"].isoformat(), "end": s["end"].isoformat(),
                             "session": sessions[i]} for i, s in enumerate(slots)],
-                 "tables": [{"index": i, "name": t.get("name") or f"Table {i + 1}", "seats": t.get("seats", 4)}
+                 "tables": [{"index": i, "name": t.get("name") or f"Table {shown(i)}", "seats": t.get("seats", 4)}
                             for i, t in enumerate(tables)]}
         event_id, created = self.repo.create(event, now_iso())
         stored = self.get(event_id)
@@ -110,13 +112,16 @@ class EventService:
         for i, row in enumerate(rows):
             bad = [s for s in row.get("forbidden_slots", []) if not 0 <= s < n_slots]
             if bad:
-                raise InvalidInput("forbidden slot out of range", {f"{i}.forbidden_slots": [f"no slot {bad[0]}"]})
+                raise InvalidInput("forbidden slot out of range", {f"{i}.forbidden_slots": [
+                    f"no slot {shown(bad[0])}: the event has slots {shown(0)} to {shown(n_slots - 1)}"]})
             table = row.get("hosted_table")
             if table is not None:
                 if not 0 <= table < n_tables:
-                    raise InvalidInput("no such table", {f"{i}.hosted_table": [f"no table {table}"]})
+                    raise InvalidInput("no such table", {f"{i}.hosted_table": [
+                        f"no table {shown(table)}: the event has tables {shown(0)} to {shown(n_tables - 1)}"]})
                 if hosted.get(table, row["id"]) != row["id"]:
-                    raise Conflict(f"table {table} is hosted by {hosted[table]}", {f"{i}.hosted_table": ["taken"]})
+                    raise Conflict(f"table {shown(table)} is hosted by {hosted[table]}",
+                                   {f"{i}.hosted_table": ["taken"]})
                 hosted[table] = row["id"]
             clean.append({"id": row["id"], "name": row.get("name") or row["id"], "role": row.get("role", "other"),
                           "max_meetings": row.get("max_meetings"), "forbidden": sorted(set(row.get("forbidden_slots", []))),
@@ -142,7 +147,9 @@ class EventService:
             if a == b:
                 raise InvalidInput("a participant cannot meet itself", {f"{i}.to": ["same as from"]})
             if row.get("fixed_slot") is not None and not 0 <= row["fixed_slot"] < len(event["slots"]):
-                raise InvalidInput("no such slot", {f"{i}.fixed_slot": [f"no slot {row['fixed_slot']}"]})
+                raise InvalidInput("no such slot", {f"{i}.fixed_slot": [
+                    f"no slot {shown(row['fixed_slot'])}: the event has slots {shown(0)} to "
+                    f"{shown(len(event['slots']) - 1)}"]})
             first, second = sorted((a, b))
             request_id = f"{first}~{second}"
             current = out.get(request_id) or existing.get(request_id)
@@ -261,9 +268,7 @@ class EventService:
             held = placed.get(r["id"])
             if held is not None and held.slot in past:
                 continue  # already held: outside the re-solve, its slot stays busy for both
-            mutual = r["requested_by"] == "both"
-            weight = (2 * r["priority"] + 2) if mutual else r["priority"]
-            meetings.append(Meeting(r["id"], r["a"], r["b"], weight=weight, fixed_slot=r.get("fixed_slot"),
+            meetings.append(Meeting(r["id"], r["a"], r["b"], weight=_weight(r), fixed_slot=r.get("fixed_slot"),
                                     required=r.get("fixed_slot") is not None or r["requested_by"] == "organiser"))
             precedences.extend((before, r["id"]) for before in r.get("after") or [])
         ids = {m.id for m in meetings}
@@ -279,23 +284,43 @@ class EventService:
         event = self.get(event_id)
         solver_event, tables = self.solver_event(event)
         result = (solver or solve)(solver_event, time_limit=time_limit)
-        return self._store(event, solver_event, tables, result, None, save=save)
+        return self._store(event, tables, result, None, save=save)
 
-    def _store(self, event, solver_event, tables, result, change_report, kept: list[dict] | None = None,
-               save=None) -> dict:
+    def _store(self, event, tables, result, change_report, kept: list[dict] | None = None, save=None,
+               cause: str = "scheduled") -> dict:
+        """The solver's schedule (plus meetings ``kept`` outside the solve: held before a change) stored as
+        the event's next version."""
         if result.schedule is None:
-            raise InvalidInput("the event cannot be scheduled: " + "; ".join(result.explanation[:3]),
-                               {"schedule": result.explanation})
+            reasons = [shown_in_text(r) for r in result.explanation]
+            raise InvalidInput("the event cannot be scheduled: " + "; ".join(reasons[:3]), {"schedule": reasons})
+        kept = kept or []
         placements = [{"meeting": p.meeting, "slot": p.slot, "table": tables[p.table]}
-                      for p in result.schedule.placements] + (kept or [])
-        body = {"status": result.status, "value": result.value, "value_bound": result.value_bound,
-                "breaks": result.breaks, "breaks_bound": result.breaks_bound, "gap": result.gap,
-                "seconds": round(result.seconds, 2), "solved_at": now_iso(),
-                "placements": sorted(placements, key=lambda p: (p["slot"], p["table"])),
-                "unmet": result.unmet, "breaks_by_participant": result.breaks_by_participant}
-        if not (save or self.repo.save_schedule)(event["id"], body, change_report, event.get("schedule_version") or 0):
+                      for p in result.schedule.placements] + kept
+        view = self._view(event)
+        whole, held = _figures(view, placements), _figures(view, kept)
+        # The solver's bounds are about the meetings it placed; the meetings held before stay as they
+        # were, so their value adds to the bound, and their breaks to the least number of breaks.
+        breaks_bound = None if result.breaks_bound is None else min(result.breaks_bound + held["breaks"],
+                                                                    whole["breaks"])
+        gap = result.gap if not kept else (
+            None if breaks_bound is None else round((whole["breaks"] - breaks_bound) / max(whole["breaks"], 1), 4))
+        body = {"status": result.status, "value": whole["value"], "value_bound": result.value_bound + held["value"],
+                "breaks": whole["breaks"], "breaks_bound": breaks_bound, "max_breaks": whole["max_breaks"],
+                "gap": gap, "seconds": round(result.seconds, 2), "unmet": result.unmet,
+                "breaks_by_participant": whole["breaks_by_participant"]}
+        return self._save(event, placements, body, change_report, cause, save)
+
+    def _save(self, event: dict, placements: list[dict], body: dict, change_report: dict | None, cause: str,
+              save=None, **extra) -> dict:
+        """``body`` with its placements stored as the event's next version, unless another was stored
+        since the event was read (409)."""
+        expected = event.get("schedule_version") or 0
+        placements = sorted(placements, key=lambda p: (p["slot"], p["table"]))
+        body = {**body, "solved_at": now_iso(), "placements": placements, "cause": cause, **extra,
+                "calendar": revisions(event.get("schedule"), placements, expected + 1)}
+        if not (save or self.repo.save_schedule)(event["id"], body, change_report, expected):
             raise Conflict("the schedule changed while solving; try again", {"schedule": ["changed meanwhile"]})
-        return {**body, "version": (event.get("schedule_version") or 0) + 1, "changes": change_report}
+        return {**body, "version": expected + 1, "changes": change_report}
 
     def current_schedule(self, event: dict) -> Schedule:
         if not event.get("schedule"):
@@ -322,7 +347,7 @@ class EventService:
                 self.add_requests(event_id, change["requests"])
         elif kind == "table_lost":
             if not self.repo.set_table_active(event_id, change["table"], False):
-                raise NotFound(f"no table {change['table']}")
+                raise NotFound(f"no table {shown(change['table'])}")
         event = self.get(event_id)
         frozen = change.get("from_slot")
         solver_event, tables = self.solver_event(event, frozen_before=frozen, current=before)
@@ -338,10 +363,12 @@ class EventService:
         after = Schedule(tuple(after_placements) + tuple(Placement(k["meeting"], k["slot"], k["table"]) for k in kept))
         report = {"change": {k: v for k, v in change.items() if k != "participant_data"},
                   **changes(self._view(event), before, after)}
-        return self._store(event, solver_event, tables, result, report, kept)
+        return self._store(event, tables, result, report, kept, cause="change")
 
     # -- outputs -------------------------------------------------------------------------------
     def agenda(self, event_id: str, participant_id: str) -> dict:
+        """A participant's meetings in time order, the event's dates, and the meetings cancelled since a
+        calendar file may have been sent (each with the sequence its calendar entry carries)."""
         found = self.repo.agenda_inputs(event_id, participant_id)
         if found is None:
             raise NotFound(f"no event with id '{event_id}'")
@@ -356,17 +383,31 @@ class EventService:
                            meetings=tuple(Meeting(r["id"], r["a"], r["b"]) for r in mine.values()))
         slot_times = [(datetime.fromisoformat(s["start"]), datetime.fromisoformat(s["end"])) for s in found["slots"]]
         names = {**found["names"], participant_id: found["participant"]["name"] or participant_id}
-        items = agenda(view, schedule, participant_id, slot_times, names)
         table_names = {t["index"]: t["name"] for t in found["tables"]}
+        calendar = found["schedule"].get("calendar") or {}
+        items = agenda(view, schedule, participant_id, slot_times, names)
         for item in items:
             item["table_name"] = table_names.get(item["table"])
-        return {"event": {k: found[k] for k in ("id", "name", "location")},
-                "participant": {"id": participant_id, "name": names[participant_id]}, "meetings": items}
+            item["sequence"] = (calendar.get("sequence") or {}).get(item["meeting"], 0)
+        cancelled = []
+        for meeting_id, was in sorted((calendar.get("cancelled") or {}).items(), key=lambda kv: kv[1]["slot"]):
+            request = mine.get(meeting_id)
+            if request is None or not 0 <= was["slot"] < len(slot_times):
+                continue
+            other = request["b"] if request["a"] == participant_id else request["a"]
+            start, end = slot_times[was["slot"]]
+            cancelled.append({"meeting": meeting_id, "slot": was["slot"], "start": start.isoformat(),
+                              "end": end.isoformat(), "table": was["table"], "table_name": table_names.get(was["table"]),
+                              "with": other, "with_name": names.get(other) or other, "sequence": was["sequence"]})
+        dates = sorted({start.date().isoformat() for start, _ in slot_times})
+        return {"event": {**{k: found[k] for k in ("id", "name", "location")}, "dates": dates},
+                "participant": {"id": participant_id, "name": names[participant_id]}, "meetings": items,
+                "cancelled": cancelled}
 
     def agenda_ics(self, event_id: str, participant_id: str) -> str:
         body = self.agenda(event_id, participant_id)
         return ics(event_id, body["event"]["name"], body["participant"]["name"], body["meetings"],
-                   location=body["event"].get("location"))
+                   location=body["event"].get("location"), cancelled=body["cancelled"])
 
     def tables(self, event_id: str) -> dict:
         event = self.get(event_id)
@@ -378,23 +419,121 @@ class EventService:
                                          for m in sheets.get(t["index"], [])]} for t in event["tables"]]}
 
     def summary(self, event_id: str, event: dict | None = None) -> dict:
-        """Requests met, breaks, and unmet requests with the reason (of ``event`` when already read)."""
+        """Requests met, the value and breaks of the schedule (the very numbers its version was stored
+        with), and unmet requests with the reason (of ``event`` when already read)."""
         event = event or self.get(event_id)
         schedule = self.current_schedule(event)
         view = self._view(event)
-        unmet = event["schedule"]["unmet"]
+        stored = event["schedule"]
+        unmet = stored["unmet"]
         declined = [{"meeting": r["id"], "a": r["a"], "b": r["b"], "code": f"request_{r['status']}",
                      "reason": f"request {r['status']}"}
                     for r in event["requests"] if r["status"] in ("cancelled", "declined")]
-        return {"status": event["schedule"]["status"], "version": event["schedule_version"],
-                "gap": event["schedule"]["gap"], **summary(view, schedule, unmet + declined)}
+        return {"status": stored["status"], "version": event["schedule_version"], "gap": stored["gap"],
+                "value_bound": stored.get("value_bound"), "breaks_bound": stored.get("breaks_bound"),
+                **summary(view, schedule, unmet + declined)}
 
     def _view(self, event: dict) -> SolverEvent:
-        """All participants and requests, for outputs (not for solving)."""
+        """All participants and requests (weighed as the solver weighs them), for outputs (not for solving)."""
         slots = event["slots"]
         return SolverEvent(n_slots=len(slots), session_ends=(len(slots),), n_tables=len(event["tables"]),
                            participants=tuple(Participant(p["id"]) for p in event["participants"]),
-                           meetings=tuple(Meeting(r["id"], r["a"], r["b"]) for r in event["requests"]))
+                           meetings=tuple(Meeting(r["id"], r["a"], r["b"], weight=_weight(r))
+                                          for r in event["requests"]))
+
+    # -- schedule versions ---------------------------------------------------------------------
+    def versions(self, event_id: str, event: dict | None = None) -> dict:
+        """The event's schedule versions, newest first; which one is current (of ``event`` when already read)."""
+        event = event or self.get(event_id)
+        current = event.get("schedule_version") or None
+        return {"current": current if event.get("schedule") else None,
+                "versions": [{**v, "current": v["number"] == current} for v in self.repo.versions(event_id)]}
+
+    def version(self, event_id: str, number: int) -> dict:
+        """One version with its schedule, compared with the current one: the meetings moved, added and
+        dropped from that version to the current one, with the breaks and value of each."""
+        event = self.get(event_id)
+        found = self._version(event_id, number)
+        view = self._view(event)
+        then, now = found["schedule"]["placements"], event["schedule"]["placements"]
+        before, after = _figures(view, then), _figures(view, now)
+        diff = changes(view, _as_schedule(then), _as_schedule(now))
+        return {**{k: v for k, v in found.items() if k != "schedule"}, **found["schedule"],
+                "number": number, "current": number == event["schedule_version"],
+                "comparison": {"current": event["schedule_version"], **diff,
+                               "breaks_before": before["breaks"], "breaks_after": after["breaks"],
+                               "value_before": before["value"], "value_after": after["value"],
+                               "met_before": len(then), "met_after": len(now)}}
+
+    def rollback(self, event_id: str, number: int) -> tuple[dict, bool]:
+        """Make an earlier version's schedule the current one again, stored as a new version (True), once
+        it is checked against the event as it is now (409 with the reasons when it no longer fits). When
+        the current schedule is that one already, as on a retry, nothing is stored (False)."""
+        event = self.get(event_id)
+        target = self._version(event_id, number)
+        current = event["schedule"]
+        placements = target["schedule"]["placements"]
+        if _places(placements) == _places(current["placements"]):
+            return {**current, "version": event["schedule_version"], "changes": event.get("last_changes")}, False
+        solver_event, tables = self.solver_event(event)
+        reasons = self._no_longer_fitting(event, solver_event, tables, placements, current["placements"])
+        if reasons:
+            raise ScheduleNoLongerValid(f"version {number} no longer fits the event: " + "; ".join(reasons[:3]),
+                                        {"version": reasons})
+        view = self._view(event)
+        whole = _figures(view, placements)
+        old_unmet = {u["meeting"]: u for u in target["schedule"].get("unmet") or []}
+        placed = {p["meeting"] for p in placements}
+        unmet = [old_unmet.get(m.id) or {"meeting": m.id, "a": m.a, "b": m.b, "weight": m.weight, "code": "not_in_version",
+                                         "reason": f"not in version {number}, which was rolled back to"}
+                 for m in solver_event.meetings if m.id not in placed]
+        # valid for the event as it is now, but not proven best for it: no bounds
+        body = {"status": "feasible", "value": whole["value"], "value_bound": None, "breaks": whole["breaks"],
+                "breaks_bound": None, "max_breaks": whole["max_breaks"], "gap": None, "seconds": 0.0,
+                "unmet": unmet, "breaks_by_participant": whole["breaks_by_participant"]}
+        report = {"change": {"type": "rollback", "version": number},
+                  **changes(view, _as_schedule(current["placements"]), _as_schedule(placements))}
+        try:
+            return self._save(event, placements, body, report, "rollback", rolled_back_to=number), True
+        except Conflict:
+            latest = self.get(event_id)     # a retry racing the first: the first one's version stands
+            if latest.get("schedule") and _places(latest["schedule"]["placements"]) == _places(placements):
+                return {**latest["schedule"], "version": latest["schedule_version"],
+                        "changes": latest.get("last_changes")}, False
+            raise
+
+    def _version(self, event_id: str, number: int) -> dict:
+        found = self.repo.version(event_id, number)
+        if found is None:
+            raise NotFound(f"no schedule version {number} of event '{event_id}'")
+        return found
+
+    def _no_longer_fitting(self, event: dict, solver_event: SolverEvent, tables: list[int], placements: list[dict],
+                           current: list[dict]) -> list[str]:
+        """Why ``placements`` would not be a valid schedule of the event as it is now (empty: it would)."""
+        to_solver = {index: k for k, index in enumerate(tables)}
+        ids = {m.id for m in solver_event.meetings}
+        requests = {r["id"]: r for r in event["requests"]}
+        names = {p["id"]: p.get("name") or p["id"] for p in event["participants"]}
+        table_names = {t["index"]: t["name"] for t in event["tables"]}
+        # meetings held before a change stay in the current schedule, outside the re-solve
+        history = {(p["meeting"], p["slot"], p["table"]) for p in current if p["meeting"] not in ids}
+        reasons, checked = [], []
+        for p in placements:
+            if p["meeting"] not in ids:
+                if (p["meeting"], p["slot"], p["table"]) not in history:
+                    r = requests.get(p["meeting"], {"a": "?", "b": "?", "status": "unknown"})
+                    reasons.append(f"the meeting of {names.get(r['a'], r['a'])} with {names.get(r['b'], r['b'])} "
+                                   f"is no longer requested (the request or a participant was cancelled, or "
+                                   f"did not come)")
+            elif p["table"] not in to_solver:
+                reasons.append(f"{table_names.get(p['table'], shown(p['table']))} (table {shown(p['table'])}) "
+                               f"is no longer in use; meeting {p['meeting']} is there in slot {shown(p['slot'])}")
+            else:
+                checked.append(Placement(p["meeting"], p["slot"], to_solver[p["table"]]))
+        violations = validate(solver_event, Schedule(tuple(checked)), slot_name=lambda t: str(shown(t)),
+                              table_name=lambda k: str(shown(tables[k])) if 0 <= k < len(tables) else "?")
+        return reasons + [f"{v.constraint.replace('_', ' ')}: {v.detail}" for v in violations]
 
     # -- outcomes ------------------------------------------------------------------------------
     def recorded_outcomes(self, event_id: str) -> dict[str, str]:
@@ -422,6 +561,31 @@ class EventService:
             "supplier": supplier["enterprise"], "request": None, "outcome": outcome, "label": OUTCOME_LABELS[outcome],
             "occurred_on": day.isoformat(), "note": note, "source": f"event:{event_id}"}, now_iso())
         return {"id": outcome_id, "result": result, "outcome": outcome}
+
+
+def _weight(request: dict) -> int:
+    """What holding a requested meeting is worth: its priority; a mutual request 2 x priority + 2."""
+    priority = request.get("priority") or 1
+    return (2 * priority + 2) if request.get("requested_by") == "both" else priority
+
+
+def _as_schedule(placements: list[dict]) -> Schedule:
+    return Schedule(tuple(Placement(p["meeting"], p["slot"], p["table"]) for p in placements))
+
+
+def _places(placements: list[dict]) -> set[tuple[str, int, int]]:
+    return {(p["meeting"], p["slot"], p["table"]) for p in placements}
+
+
+def _figures(view: SolverEvent, placements: list[dict]) -> dict:
+    """The value and breaks of a schedule, counted one way for the stored version, the summary and the
+    comparison of versions: the value of the meetings held (as ``_weight`` weighs them) and the breaks in
+    each participant's day (runs of idle slots between its first and last meeting)."""
+    schedule = _as_schedule(placements)
+    figures = summary(view, schedule)
+    by_participant = {who: breaks_of(slots) for who, slots in participant_slots(view, schedule).items() if slots}
+    return {"value": figures["value"], "breaks": figures["breaks"], "max_breaks": figures["max_breaks"],
+            "breaks_by_participant": by_participant}
 
 
 def _no_event(event_id: str) -> NotFound:

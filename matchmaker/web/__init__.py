@@ -17,10 +17,12 @@ from werkzeug.exceptions import BadRequest, HTTPException
 from werkzeug.local import LocalProxy
 
 from ..errors import DomainError, InvalidInput, flatten_messages
+from ..numbering import shown
 from ..services.access import KeyService, Principal
 from .i18n import LANGUAGES, Formats, Wording, language_of, t
 
 web = Blueprint("web", __name__)
+web.add_app_template_filter(shown, "number")     # {{ slot.index | number }}: slots and tables as people number them
 PUBLIC_PAGES = {"web.signin", "web.language"}
 
 

@@ -12,9 +12,11 @@ from marshmallow import ValidationError
 from scoring.text import fold
 
 from ..api import job_service
-from ..api.schemas import ChangeIn, EventIn, MeetingOutcomeIn, MeetingRequestIn, ParticipantIn, ScheduleArgs
+from ..api.schemas import ChangeIn, EventIn, MeetingOutcomeIn, MeetingRequestIn, ParticipantIn, ScheduleArgs, ScheduleJobOut
 from ..downloads import attachment
 from ..errors import Conflict, DomainError, InvalidInput, flatten_messages
+from ..numbering import shown as number_of
+from ..numbering import stored
 from ..importing.sheets import read_rows
 from ..services.access import require_role
 from ..services.events import EventService
@@ -34,7 +36,6 @@ _COLUMNS = {  # spreadsheet columns (folded) -> the API's field, in English and 
     "from": "from", "tu": "from", "to": "to", "den": "to", "with": "to", "priority": "priority", "uu_tien": "priority",
     "fixed_slot": "fixed_slot", "khung_gio_co_dinh": "fixed_slot", "after": "after", "sau": "after",
 }
-_SLOT_OR_TABLE = re.compile(r"\b(slot|table) (\d+)\b")
 _ROLES = {"buyer": "buyer", "ben mua": "buyer", "supplier": "supplier", "nha cung cap": "supplier",
           "ben ban": "supplier", "other": "other", "khac": "other"}
 
@@ -61,8 +62,8 @@ def _items(value) -> list[str]:
 
 
 def _numbers(value) -> list[int | str]:
-    """'1; 4' -> [0, 3]: people number slots and tables from 1; the API from 0."""
-    return [int(p) - 1 if p.isdigit() else p for p in _items(value)]
+    """'1; 4' -> [1, 4]: slot and table numbers as people write them (from 1, as the API takes them)."""
+    return [int(p) if p.isdigit() else p for p in _items(value)]
 
 
 def participant_row(row: dict) -> dict:
@@ -103,16 +104,11 @@ def _validated(rows: list[dict], schema) -> list[dict]:
 
 
 def _by_line(err: DomainError) -> DomainError:
-    """The service names rows by position ('3.from') and slots and tables from 0; the organiser knows
-    spreadsheet lines and numbers slots and tables from 1, as the pages do."""
+    """The service names rows by position ('3.from'); the organiser knows spreadsheet lines."""
     def line(key):
         first, _, rest = key.partition(".")
         return f"line {int(first) + 2}: {rest}" if first.isdigit() else key
-
-    def counted_from_one(reason):
-        return _SLOT_OR_TABLE.sub(lambda m: f"{m.group(1)} {int(m.group(2)) + 1}", reason)
-    return type(err)(counted_from_one(err.message),
-                     {line(k): [counted_from_one(r) for r in v] for k, v in err.fields.items()})
+    return type(err)(err.message, {line(k): v for k, v in err.fields.items()})
 
 
 @web.route("/events", methods=["GET", "POST"])
@@ -177,14 +173,14 @@ def event(event_id):
     summary = service.summary(event_id, ev) if ev.get("schedule") else None
     names = {p["id"]: p.get("name") or p["id"] for p in ev["participants"]}
     # Outcomes and cancellations are entered slot by slot: a large event has thousands of meetings.
-    shown = request.args.get("slot", type=int)
+    shown = stored(request.args.get("slot", type=int))     # the page names slots by their number
     if shown is None or not 0 <= shown < len(ev["slots"]):
         shown = 0
     in_slot = [p for p in (ev.get("schedule") or {}).get("placements", []) if p["slot"] == shown]
     return render_template("web/event.html", ev=ev, summary=summary, grid=schedule_grid(ev), names=names,
                            outcomes=OUTCOMES, changes=CHANGES, time_limit_max=SCHEDULE_TIME_LIMIT,
                            recorded=service.recorded_outcomes(event_id), shown_slot=shown, in_slot=in_slot,
-                           job=job_service().latest(event_id))
+                           job=job_service().latest(event_id), versions=service.versions(event_id, ev)["versions"])
 
 
 def schedule_grid(ev: dict) -> dict | None:
@@ -202,10 +198,21 @@ def schedule_grid(ev: dict) -> dict | None:
         r = requests.get(p["meeting"], {"a": "?", "b": "?"})
         cells[(p["slot"], p["table"])] = {"meeting": p["meeting"], "a": names.get(r["a"], r["a"]),
                                           "b": names.get(r["b"], r["b"]), "mark": marks.get(p["meeting"])}
-    return {"slots": ev["slots"], "tables": ev["tables"], "cells": cells,
+    return {"slots": ev["slots"], "tables": ev["tables"], "cells": cells, "rows": _rows(ev["slots"]),
             "dropped": [{**d, "a": names.get(requests.get(d["meeting"], {}).get("a"), "?"),
                          "b": names.get(requests.get(d["meeting"], {}).get("b"), "?")} for d in last.get("dropped", [])],
             "notify": [names.get(n, n) for n in last.get("notify", [])], "change": last.get("change")}
+
+
+def _rows(slots: list[dict]) -> list[dict]:
+    """The grid's rows: each slot, and between two sessions the break (lunch, or the night between days)."""
+    rows = []
+    for before, slot in zip([None] + slots[:-1], slots):
+        if before is not None and slot["session"] != before["session"]:
+            rows.append({"break": True, "start": before["end"], "end": slot["start"],
+                         "same_day": before["end"][:10] == slot["start"][:10]})
+        rows.append({"break": False, "slot": slot})
+    return rows
 
 
 @web.route("/events/<string:event_id>/import", methods=["POST"])
@@ -245,7 +252,7 @@ def event_schedule(event_id):
 def event_schedule_job(event_id, job_id):
     """The scheduling job as JSON, polled by the event's page for its progress."""
     _service(event_id)
-    return jsonify(job_service().get(event_id, job_id))
+    return jsonify(ScheduleJobOut().dump(job_service().get(event_id, job_id)))
 
 
 @web.route("/events/<string:event_id>/schedule-jobs/<string:job_id>/cancel", methods=["POST"])
@@ -282,8 +289,8 @@ def event_outcome(event_id, meeting_id):
     data = load_form(MeetingOutcomeIn(), {"outcome": request.form.get("outcome"), "note": request.form.get("note")})
     service.record_outcome(event_id, meeting_id, data["outcome"], data.get("note"))
     flash(("outcome.saved", 1))
-    # back to the slot the organiser was working on (the form says which; no second read of the event)
-    return redirect(url_for("web.event", event_id=event_id, slot=request.form.get("slot", 0, type=int),
+    # back to the slot the organiser was working on (the form says which, by its number; no second read)
+    return redirect(url_for("web.event", event_id=event_id, slot=request.form.get("slot", number_of(0), type=int),
                             _anchor="outcomes"))
 
 
@@ -305,3 +312,26 @@ def agenda_ics(event_id, participant_id):
     text = _as_organiser_or_party(event_id, participant_id).agenda_ics(event_id, participant_id)
     return make_response(text, 200, {"Content-Type": "text/calendar; charset=utf-8",
                                      "Content-Disposition": attachment(f"{event_id}-{participant_id}.ics")})
+
+
+@web.route("/events/<string:event_id>/versions/<int:number>")
+def event_version(event_id, number):
+    """One schedule version compared with the current one, with a button to roll back to it."""
+    service = _service(event_id)
+    ev = service.get(event_id)
+    version = service.version(event_id, number)
+    names = {p["id"]: p.get("name") or p["id"] for p in ev["participants"]}
+    requests = {r["id"]: r for r in ev["requests"]}
+
+    def who(meeting_id):
+        r = requests.get(meeting_id, {"a": "?", "b": "?"})
+        return f"{names.get(r['a'], r['a'])} ↔ {names.get(r['b'], r['b'])}"
+    return render_template("web/version.html", ev=ev, version=version, who=who)
+
+
+@web.route("/events/<string:event_id>/versions/<int:number>/rollback", methods=["POST"])
+def event_rollback(event_id, number):
+    """Roll back to an earlier schedule version (checked against the event as it is now)."""
+    _, created = _service(event_id).rollback(event_id, number)
+    flash(("version.rolled_back" if created else "version.already", number))
+    return redirect(url_for("web.event", event_id=event_id, _anchor="schedule"))

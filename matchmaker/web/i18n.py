@@ -14,6 +14,8 @@ from scoring.text import fold
 
 from scoring.explain import standard_short_name
 
+from ..numbering import shown
+
 LANGUAGES = ("vi", "en")
 _BAND = re.compile(r"^\s*(<)?\s*(\d+(?:\.\d+)?)(?:\s*-\s*(\d+(?:\.\d+)?))?\s*bn\s+([A-Z]{3})\s*$")
 DEFAULT_LANGUAGE = "vi"
@@ -290,6 +292,36 @@ MESSAGES: dict[str, dict[str, str]] = {
     "event.unmet": {"vi": "{n} yêu cầu chưa xếp được", "en": "{n} requests not met", "en_one": "{n} request not met"},
     "event.slot": {"vi": "Khung giờ", "en": "Slot"},
     "event.last_change": {"vi": "Thay đổi gần nhất: {change}", "en": "Last change: {change}"},
+    "event.lunch_break": {"vi": "Nghỉ trưa {start}–{end}", "en": "Lunch break {start}–{end}"},
+    "event.session_break": {"vi": "Hết ngày; phiên sau bắt đầu {day} {start}", "en": "End of the day; the next session starts {day} {start}"},
+    "event.dates": {"vi": "Ngày {dates}", "en": "On {dates}"},
+    "event.cancelled_meetings": {"vi": "Cuộc gặp đã hủy", "en": "Cancelled meetings"},
+    "event.versions": {"vi": "Các phiên bản lịch gặp", "en": "Schedule versions"},
+    "event.version_column": {"vi": "Phiên bản", "en": "Version"},
+    "event.version_made": {"vi": "Tạo bởi", "en": "Made by"},
+    "event.version_current": {"vi": "hiện hành", "en": "current"},
+    "event.compare": {"vi": "So sánh", "en": "Compare"},
+    "event.meetings_held": {"vi": "Cuộc gặp", "en": "Meetings"},
+    "event.breaks": {"vi": "Khoảng trống", "en": "Breaks"},
+    "cause.scheduled": {"vi": "xếp lịch", "en": "scheduling"},
+    "cause.change": {"vi": "thay đổi trong ngày", "en": "a change on the day"},
+    "cause.rollback": {"vi": "quay lại phiên bản {n}", "en": "going back to version {n}"},
+    "version.title": {"vi": "Phiên bản {n} so với phiên bản hiện hành ({current})",
+                      "en": "Version {n} compared with the current one ({current})"},
+    "version.is_current": {"vi": "Đây là phiên bản hiện hành.", "en": "This is the current version."},
+    "version.figures": {"vi": "{met_before} → {met_after} cuộc gặp; khoảng trống {breaks_before} → {breaks_after}",
+                        "en": "{met_before} → {met_after} meetings; breaks {breaks_before} → {breaks_after}"},
+    "version.moved": {"vi": "Đã dời từ phiên bản này", "en": "Moved since this version"},
+    "version.added": {"vi": "Thêm sau phiên bản này", "en": "Added since this version"},
+    "version.dropped": {"vi": "Bỏ sau phiên bản này (sẽ có lại khi quay lại)",
+                        "en": "Dropped since this version (back again on a rollback)"},
+    "version.none": {"vi": "Không có.", "en": "None."},
+    "version.place": {"vi": "khung giờ {slot}, bàn {table}", "en": "slot {slot}, table {table}"},
+    "version.rollback": {"vi": "Quay lại phiên bản này", "en": "Roll back to this version"},
+    "version.rollback_note": {"vi": "Phiên bản được kiểm tra với sự kiện hiện nay rồi lưu thành phiên bản mới; "
+                                    "những người có cuộc gặp thay đổi được liệt kê để báo.",
+                              "en": "The version is checked against the event as it is now, then stored as a new "
+                                    "version; the people whose meetings change are listed to be told."},
     "event.legend_moved": {"vi": "đã dời", "en": "moved"},
     "event.legend_added": {"vi": "mới xếp", "en": "newly placed"},
     "event.dropped": {"vi": "Các cuộc gặp bị hủy:", "en": "Meetings dropped:"},
@@ -327,6 +359,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "change.cancel_meeting": {"vi": "Hủy một cuộc gặp", "en": "A meeting is cancelled"},
     "change.table_lost": {"vi": "Mất một bàn", "en": "A table is lost"},
     "change.late_registration": {"vi": "Đăng ký muộn", "en": "Late registration"},
+    "change.rollback": {"vi": "Quay lại một phiên bản trước", "en": "Back to an earlier version"},
     "outcome.held": {"vi": "Đã gặp", "en": "Held"},
     "outcome.no_show": {"vi": "Vắng mặt", "en": "No-show"},
     "outcome.no_interest": {"vi": "Không quan tâm", "en": "No interest"},
@@ -339,6 +372,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "flash.imported.requests": {"vi": "Đã nhập {n} yêu cầu gặp.", "en": "{n} meeting requests imported.",
                                 "en_one": "{n} meeting request imported."},
     "flash.outcome.saved": {"vi": "Đã lưu kết quả.", "en": "Outcome saved."},
+    "flash.version.rolled_back": {"vi": "Đã quay lại phiên bản {n}.", "en": "Back to version {n}."},
+    "flash.version.already": {"vi": "Lịch hiện hành đã là phiên bản {n}.", "en": "The schedule is version {n} already."},
 }
 
 
@@ -468,7 +503,7 @@ class Wording:
     def table(self, name: str | None, index: int) -> str:
         """A table's name; the default 'Table 3' said in the reader's language."""
         if not name or re.fullmatch(r"Table \d+", name):
-            return t("event.table_n", self.lang, n=index + 1)
+            return t("event.table_n", self.lang, n=shown(index))
         return name
 
     def unmet(self, entry: dict, names: dict) -> str:
