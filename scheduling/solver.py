@@ -19,6 +19,7 @@ Every meeting gets a table; every returned schedule passes the validator.
 from __future__ import annotations
 
 import math
+import os
 import threading
 import time
 from collections import defaultdict
@@ -432,10 +433,10 @@ class _Run:
             self.on_progress(point)
 
     def solve(self, model: cp_model.CpModel, seconds: float, stage: str, best=None,
-              first_only: bool = False, until=None) -> tuple[cp_model.CpSolver, str]:
+              first_only: bool = False, until=None, workers: int | None = None) -> tuple[cp_model.CpSolver, str]:
         """CP-SAT on ``model`` for ``seconds`` at most; each solution is reported under ``stage``;
         a stop request, or ``until()`` turning true, ends it within a fraction of a second."""
-        solver = _solver(min(seconds, self.left()), self.workers)
+        solver = _solver(min(seconds, self.left()), workers or self.workers)
         solver.parameters.stop_after_first_solution = first_only
         callback = _Reporter(self, stage, best)
         watcher = None
@@ -449,6 +450,13 @@ class _Run:
         if watcher:
             watcher.join()
         return solver, solver.StatusName(status)
+
+
+def _cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:
+        return os.cpu_count() or 1
 
 
 def _stop_when_asked(solver: cp_model.CpSolver, should_stop) -> None:
@@ -616,59 +624,85 @@ def solve(event: Event, time_limit: float = 60.0, workers: int = 8, hint: Schedu
         return _result(requested, best.schedule, status_if_proven if proven else FEASIBLE, held_value,
                        value_bound, best.lower, best.moved, started, run.points)
 
-    # 1. A first schedule: the one given or found so far, the greedy one, else a plain model's first.
+    # 1. A first schedule: the one given or found so far, the greedy one, else (below) a plain model's.
     best.offer(hint, "start")
     if keep is not None:
         best.offer(keep, "previous")
     if best.schedule is None:
         best.offer(assign_tables(event, {p.meeting: p.slot for p in greedy(event).placements}), "greedy")
+    # Core-guided MaxSAT proves the fewest breaks from below (fastest on the published instances). It
+    # runs in its own process from the start, beside everything below, until it proves or its time ends.
+    search = None
+    if keep is None and len(event.meetings) <= DEEPENING_MAX_MEETINGS and _within_limits(event) \
+            and not run.stopped():
+        search = MaxSatSearch(event, run.left() * MAXSAT_SHARE)
+    try:
+        return _break_phase(event, requested, keep, run, best, search, answer, reserve, started)
+    finally:
+        if search is not None:
+            search.end()
+
+
+def _break_phase(event: Event, requested: Event, keep: Schedule | None, run: _Run, best: _Best,
+                 search: MaxSatSearch | None, answer, reserve: float, started: float) -> SolveResult:
+    """Phase 2 from a first schedule to the best one found, with MaxSAT's ``search`` (if any) alongside;
+    ``answer()`` makes the result; ``reserve`` seconds are kept for it."""
+    big = best.big
+    proven_by_maxsat = (lambda: search.poll() and search.answer is not None) if search else None
+    # while MaxSAT runs, it keeps one of the cores this process may use to itself
+    beside_maxsat = max(1, min(run.workers, _cores()) - 1) if search else None
+
+    def maxsat_news() -> bool:
+        """Take MaxSAT's bound and schedule if it has finished; True when the best is proven optimal."""
+        if search is not None and search.poll():
+            found = search.result()
+            best.raise_lower(found.lower_bound)
+            if found.slots is not None:
+                best.offer(assign_tables(event, found.slots), "maxsat")
+        return keep is None and best.breaks is not None and best.breaks <= best.lower
+
+    # 1. Without a first schedule yet: the plain model's first solution.
     if best.schedule is None and not run.stopped():
         plain = _Model(event, keep=None, implied=False)
         plain.add_fairness(event.fairness)
         solver, status = run.solve(plain.model, max(FIRST_MIN_SECONDS, run.left() * FIRST_SHARE), "first",
-                           first_only=True)
+                                   first_only=True, until=proven_by_maxsat, workers=beside_maxsat)
         if status == "INFEASIBLE":
             return SolveResult(INFEASIBLE, explanation=explain_infeasible(requested),
                                seconds=time.monotonic() - started)
         if status in ("OPTIMAL", "FEASIBLE"):
             best.offer(plain.read(solver), "first")
+    if maxsat_news():
+        return answer()
 
     phase = _Model(event, keep=keep, implied=bool(FINAL_IMPLIED))
     phase.add_fairness(event.fairness)
     if keep is None:
         phase.add_reversal_symmetry_break()
-        # 2. Few breaks is the rule. Core-guided MaxSAT proves the fewest breaks from below (fastest on
-        # the published instances); then CP-SAT asks for schedules with at most lower, lower + 1 and
-        # lower + 2 breaks as plain satisfaction questions, each in a share of the time, each started
-        # from the best schedule so far. A "no" raises the lower bound.
+        # 2. Few breaks is the rule. While MaxSAT works, CP-SAT improves the schedule on the plain model
+        # from the best so far; whichever proves the optimum ends both. Then CP-SAT asks for schedules with
+        # at most lower, lower + 1 and lower + 2 breaks as plain satisfaction questions, each in a share
+        # of the time, each started from the best schedule so far; a "no" raises the lower bound.
         if len(event.meetings) <= DEEPENING_MAX_MEETINGS and not run.stopped():
-            if _within_limits(event):
-                # A portfolio of two: core-guided MaxSAT in its own process, and meanwhile CP-SAT on the
-                # plain model from the best schedule so far; whichever proves the optimum ends both.
-                plain_until = time.monotonic() + run.left() * PLAIN_SHARE
-                search = MaxSatSearch(event, run.left() * MAXSAT_SHARE)
-                try:
-                    plain = _Model(event, keep=None, implied=False)
-                    plain.add_fairness(event.fairness)
-                    plain.model.Minimize(plain.total_breaks())
-                    if best.schedule:
-                        plain.hint(best.schedule)
-                    solver, status = run.solve(plain.model, plain_until - time.monotonic(), "breaks", best=best,
-                                               until=lambda: search.poll() and search.answer is not None)
-                    if status in ("OPTIMAL", "FEASIBLE"):
-                        best.offer(plain.read(solver), "cp-sat")
-                        best.raise_lower(int(math.ceil(solver.BestObjectiveBound() - 1e-6)))
-                    if not (best.breaks is not None and best.breaks <= best.lower):
-                        while not search.poll(wait=0.1) and not run.stopped():
-                            pass
-                finally:
-                    search.end()
-                found = search.result()
-                best.raise_lower(found.lower_bound)
-                if found.slots is not None:
-                    best.offer(assign_tables(event, found.slots), "maxsat")
-                if best.breaks is not None and best.breaks <= best.lower:
-                    return answer()
+            if search is not None and not search.poll():
+                plain = _Model(event, keep=None, implied=False)
+                plain.add_fairness(event.fairness)
+                plain.model.Minimize(plain.total_breaks())
+                if best.schedule:
+                    plain.hint(best.schedule)
+                solver, status = run.solve(plain.model, run.left() * PLAIN_SHARE, "breaks", best=best,
+                                           until=proven_by_maxsat, workers=beside_maxsat)
+                if status == "INFEASIBLE" and best.schedule is None:
+                    return SolveResult(INFEASIBLE, explanation=explain_infeasible(requested),
+                                       seconds=time.monotonic() - started)
+                if status in ("OPTIMAL", "FEASIBLE"):
+                    best.offer(plain.read(solver), "cp-sat")
+                    best.raise_lower(int(math.ceil(solver.BestObjectiveBound() - 1e-6)))
+                if not (best.breaks is not None and best.breaks <= best.lower):
+                    while not search.poll(wait=0.1) and not run.stopped():
+                        pass
+            if maxsat_news():
+                return answer()
             for limit in range(best.lower, best.lower + 3):
                 if run.left() < 1.0 or run.stopped() or (best.breaks is not None and best.breaks <= limit):
                     break
