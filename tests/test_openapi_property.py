@@ -72,8 +72,10 @@ def state_machine(app, graph, key, calls=None):
 @pytest.mark.parametrize("role", sorted(ROLES))
 def test_stateful_sequences_as_each_role(role, app, graph, keys):
     calls = []
+    # (the admin's sequences are where links get followed; 50 of them, since which steps a seeded run takes
+    # shifts with every operation the document gains, and 25 were once too few to take a link)
     state_machine(app, graph, keys[role], calls).run(settings=settings(
-        max_examples=25 if role == "admin" else 10, stateful_step_count=6, deadline=None, derandomize=True,
+        max_examples=50 if role == "admin" else 10, stateful_step_count=6, deadline=None, derandomize=True,
         suppress_health_check=list(HealthCheck), database=None))
     # the links were followed: something created was then used by its new id (which resources a run
     # creates varies; a buyer's or an SME's generated bodies rarely name its own firm, so their runs
