@@ -263,10 +263,22 @@ class _Model:
             T = self.event.n_slots
             schedule = Schedule(tuple(replace(p, slot=T - 1 - p.slot) for p in schedule.placements))
         placed = schedule.by_meeting()
+        busy = defaultdict(set)
         for k, meeting in enumerate(self.meetings):
             p = placed.get(meeting.id)
             for t, v in self.x[k].items():
                 model.AddHint(v, 1 if p is not None and p.slot == t else 0)
+            # the variables that follow from the slots too: a partial hint leaves CP-SAT to complete it,
+            # which on a large event takes longer than the time it has
+            model.AddHint(self.held[k], 1 if p is not None else 0)
+            model.AddHint(self.slot_of[k], p.slot if p is not None else 0)
+            if p is not None:
+                busy[meeting.a].add(p.slot)
+                busy[meeting.b].add(p.slot)
+        for who, row in self.busy.items():
+            for t, b in enumerate(row):
+                if not isinstance(b, int):
+                    model.AddHint(b, 1 if t in busy[who] else 0)
 
     def read(self, solver: cp_model.CpSolver) -> Schedule:
         slots = {}
@@ -416,7 +428,7 @@ class _Run:
     def __init__(self, started: float, time_limit: float, workers: int, on_progress, should_stop):
         self.started, self.workers = started, workers
         # a little time kept back for reading, checking and assigning tables
-        self.deadline = started + time_limit - min(1.0, 0.05 * time_limit)
+        self.deadline = started + time_limit - min(3.0, 0.05 * time_limit)
         self.on_progress, self.should_stop = on_progress, should_stop
         self.points: list[dict] = []
 
@@ -591,9 +603,12 @@ def solve(event: Event, time_limit: float = 60.0, workers: int = 8, hint: Schedu
         if status == "INFEASIBLE":
             return SolveResult(INFEASIBLE, explanation=explain_infeasible(event),
                                seconds=time.monotonic() - started)
-        if status in ("OPTIMAL", "FEASIBLE"):
+        start_value = sum(weights[p.meeting] for p in start.placements) if start is not None else -1
+        if status in ("OPTIMAL", "FEASIBLE") and solver.ObjectiveValue() >= start_value:
             value, value_bound = int(solver.ObjectiveValue()), int(solver.BestObjectiveBound())
             hint = phase.read(solver)
+        elif status == "FEASIBLE":       # never below the schedule it started from
+            hint, value, value_bound = start, start_value, int(solver.BestObjectiveBound())
         elif start is not None:  # no answer from the solver in time: the first schedule stands
             hint = start
             value, value_bound = sum(weights[p.meeting] for p in start.placements), total_value
