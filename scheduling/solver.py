@@ -262,6 +262,7 @@ class _Model:
         if self.leaning is not None and self.leaning(schedule) > 0:
             T = self.event.n_slots
             schedule = Schedule(tuple(replace(p, slot=T - 1 - p.slot) for p in schedule.placements))
+        model.ClearHints()
         placed = schedule.by_meeting()
         busy = defaultdict(set)
         for k, meeting in enumerate(self.meetings):
@@ -687,7 +688,7 @@ def _break_phase(event: Event, requested: Event, keep: Schedule | None, run: _Ru
                                seconds=time.monotonic() - started)
         if status in ("OPTIMAL", "FEASIBLE"):
             best.offer(plain.read(solver), "first")
-    if maxsat_news():
+    if maxsat_news() or (run.stopped() and best.schedule is not None):
         return answer()
 
     phase = _Model(event, keep=keep, implied=bool(FINAL_IMPLIED))
@@ -703,16 +704,23 @@ def _break_phase(event: Event, requested: Event, keep: Schedule | None, run: _Ru
                 plain = _Model(event, keep=None, implied=False)
                 plain.add_fairness(event.fairness)
                 plain.model.Minimize(plain.total_breaks())
-                if best.schedule:
-                    plain.hint(best.schedule)
-                solver, status = run.solve(plain.model, run.left() * PLAIN_SHARE, "breaks", best=best,
-                                           until=proven_by_maxsat, workers=beside_maxsat)
-                if status == "INFEASIBLE" and best.schedule is None:
-                    return SolveResult(INFEASIBLE, explanation=explain_infeasible(requested),
-                                       seconds=time.monotonic() - started)
-                if status in ("OPTIMAL", "FEASIBLE"):
-                    best.offer(plain.read(solver), "cp-sat")
-                    best.raise_lower(int(math.ceil(solver.BestObjectiveBound() - 1e-6)))
+                plain_until = time.monotonic() + run.left() * PLAIN_SHARE
+                # with a core kept for MaxSAT while it runs; with all of them once it has ended unproven
+                for workers, until in ((beside_maxsat, search.poll), (None, None)):
+                    if plain_until - time.monotonic() < 0.5 or maxsat_news() or run.stopped():
+                        break
+                    if best.schedule:
+                        plain.hint(best.schedule)
+                    solver, status = run.solve(plain.model, plain_until - time.monotonic(), "breaks", best=best,
+                                               until=until, workers=workers)
+                    if status == "INFEASIBLE" and best.schedule is None:
+                        return SolveResult(INFEASIBLE, explanation=explain_infeasible(requested),
+                                           seconds=time.monotonic() - started)
+                    if status in ("OPTIMAL", "FEASIBLE"):
+                        best.offer(plain.read(solver), "cp-sat")
+                        best.raise_lower(int(math.ceil(solver.BestObjectiveBound() - 1e-6)))
+                    if status == "OPTIMAL":
+                        break
                 if not (best.breaks is not None and best.breaks <= best.lower):
                     while not search.poll(wait=0.1) and not run.stopped():
                         pass
