@@ -664,7 +664,6 @@ def _break_phase(event: Event, requested: Event, keep: Schedule | None, run: _Ru
     """Phase 2 from a first schedule to the best one found, with MaxSAT's ``search`` (if any) alongside;
     ``answer()`` makes the result; ``reserve`` seconds are kept for it."""
     big = best.big
-    proven_by_maxsat = (lambda: search.poll() and search.answer is not None) if search else None
     # while MaxSAT runs, it keeps one of the cores this process may use to itself
     beside_maxsat = max(1, min(run.workers, _cores()) - 1) if search else None
 
@@ -677,17 +676,22 @@ def _break_phase(event: Event, requested: Event, keep: Schedule | None, run: _Ru
                 best.offer(assign_tables(event, found.slots), "maxsat")
         return keep is None and best.breaks is not None and best.breaks <= best.lower
 
-    # 1. Without a first schedule yet: the plain model's first solution.
-    if best.schedule is None and not run.stopped():
+    # 1. Without a first schedule yet: the plain model's first solution, with all the time it takes (a
+    # schedule matters more than anything after it); a core stays with MaxSAT only while it runs.
+    stages = ((beside_maxsat, search.poll), (None, None)) if search else ((None, None),)
+    if best.schedule is None:
         plain = _Model(event, keep=None, implied=False)
         plain.add_fairness(event.fairness)
-        solver, status = run.solve(plain.model, max(FIRST_MIN_SECONDS, run.left() * FIRST_SHARE), "first",
-                                   first_only=True, until=proven_by_maxsat, workers=beside_maxsat)
-        if status == "INFEASIBLE":
-            return SolveResult(INFEASIBLE, explanation=explain_infeasible(requested),
-                               seconds=time.monotonic() - started)
-        if status in ("OPTIMAL", "FEASIBLE"):
-            best.offer(plain.read(solver), "first")
+        for workers, until in stages:
+            if best.schedule is not None or run.stopped() or run.left() < 0.2 or (until and until()):
+                continue
+            solver, status = run.solve(plain.model, run.left(), "first", first_only=True, until=until,
+                                       workers=workers)
+            if status == "INFEASIBLE":
+                return SolveResult(INFEASIBLE, explanation=explain_infeasible(requested),
+                                   seconds=time.monotonic() - started)
+            if status in ("OPTIMAL", "FEASIBLE"):
+                best.offer(plain.read(solver), "first")
     if maxsat_news() or (run.stopped() and best.schedule is not None):
         return answer()
 
@@ -700,15 +704,16 @@ def _break_phase(event: Event, requested: Event, keep: Schedule | None, run: _Ru
         # at most lower, lower + 1 and lower + 2 breaks as plain satisfaction questions, each in a share
         # of the time, each started from the best schedule so far; a "no" raises the lower bound.
         if len(event.meetings) <= DEEPENING_MAX_MEETINGS and not run.stopped():
-            if search is not None and not search.poll():
+            if search is not None:
                 plain = _Model(event, keep=None, implied=False)
                 plain.add_fairness(event.fairness)
                 plain.model.Minimize(plain.total_breaks())
                 plain_until = time.monotonic() + run.left() * PLAIN_SHARE
                 # with a core kept for MaxSAT while it runs; with all of them once it has ended unproven
-                for workers, until in ((beside_maxsat, search.poll), (None, None)):
-                    if plain_until - time.monotonic() < 0.5 or maxsat_news() or run.stopped():
-                        break
+                for workers, until in stages:
+                    if plain_until - time.monotonic() < 0.5 or maxsat_news() or run.stopped() \
+                            or (until and until()):
+                        continue
                     if best.schedule:
                         plain.hint(best.schedule)
                     solver, status = run.solve(plain.model, plain_until - time.monotonic(), "breaks", best=best,
@@ -727,7 +732,8 @@ def _break_phase(event: Event, requested: Event, keep: Schedule | None, run: _Ru
             if maxsat_news():
                 return answer()
             for limit in range(best.lower, best.lower + 3):
-                if run.left() < 1.0 or run.stopped() or (best.breaks is not None and best.breaks <= limit):
+                # only with a schedule in hand: without one, these questions would only gamble the time
+                if run.left() < 1.0 or run.stopped() or best.breaks is None or best.breaks <= limit:
                     break
                 trial = phase.model.Clone()
                 trial.Add(phase.total_breaks() <= limit)
