@@ -53,7 +53,8 @@ def ensure_event() -> tuple[str, list[str]]:
         return event_id, [p["id"] for p in body["participants"]]
     # participants and requests are merged by their ids: a run that stopped halfway is completed
     people = [{"id": p.id, "name": p.id, "role": "buyer" if p.id.startswith("B") else "supplier",
-               "max_meetings": p.max_meetings, "forbidden_slots": sorted(p.forbidden)} for p in event.participants]
+               "max_meetings": p.max_meetings, "forbidden_slots": sorted(t + 1 for t in p.forbidden)}
+              for p in event.participants]  # people number slots from 1
     for i in range(0, len(people), 500):
         status, body, _ = http("POST", f"/events/{event_id}/participants", {"participants": people[i:i + 500]})
         assert status == 200, body

@@ -338,8 +338,8 @@ def _solver(time_limit: float, workers: int) -> cp_model.CpSolver:
     return solver
 
 
-FIRST_SHARE = 0.3       # of the time left, at most, for a first schedule (the search stops at the first)
-FIRST_MIN_SECONDS = 2.0
+FIRST_WORKERS = 8       # CP-SAT's first-solution heuristics (feasibility jump, local search) come with its
+                        # fuller portfolio, worth it even on 2 cores: 0.6 s where 2 workers took 2-10 s or more
 FINAL_IMPLIED = True    # the break phase's model carries the implied constraints (windows, spans)
 POLISH_SHARE = 0.05     # of the time limit, kept for the earlier-slots tie-break ...
 POLISH_MAX_SECONDS = 3.0  # ... at most this long
@@ -646,26 +646,20 @@ def solve(event: Event, time_limit: float = 60.0, workers: int = 8, hint: Schedu
         best.offer(keep, "previous")
     if best.schedule is None:
         best.offer(assign_tables(event, {p.meeting: p.slot for p in greedy(event).placements}), "greedy")
-    # Core-guided MaxSAT proves the fewest breaks from below (fastest on the published instances). It
-    # runs in its own process from the start, beside everything below, until it proves or its time ends.
-    search = None
-    if keep is None and len(event.meetings) <= DEEPENING_MAX_MEETINGS and _within_limits(event) \
-            and not run.stopped():
-        search = MaxSatSearch(event, run.left() * MAXSAT_SHARE)
+    searches: list[MaxSatSearch] = []
     try:
-        return _break_phase(event, requested, keep, run, best, search, answer, reserve, started)
+        return _break_phase(event, requested, keep, run, best, searches, answer, reserve, started)
     finally:
-        if search is not None:
+        for search in searches:
             search.end()
 
 
 def _break_phase(event: Event, requested: Event, keep: Schedule | None, run: _Run, best: _Best,
-                 search: MaxSatSearch | None, answer, reserve: float, started: float) -> SolveResult:
-    """Phase 2 from a first schedule to the best one found, with MaxSAT's ``search`` (if any) alongside;
-    ``answer()`` makes the result; ``reserve`` seconds are kept for it."""
+                 searches: list, answer, reserve: float, started: float) -> SolveResult:
+    """Phase 2 from a first schedule to the best one found, with MaxSAT alongside (its search is put in
+    ``searches`` for the caller to end); ``answer()`` makes the result; ``reserve`` seconds are kept for it."""
     big = best.big
-    # while MaxSAT runs, it keeps one of the cores this process may use to itself
-    beside_maxsat = max(1, min(run.workers, _cores()) - 1) if search else None
+    search = None
 
     def maxsat_news() -> bool:
         """Take MaxSAT's bound and schedule if it has finished; True when the best is proven optimal."""
@@ -676,22 +670,27 @@ def _break_phase(event: Event, requested: Event, keep: Schedule | None, run: _Ru
                 best.offer(assign_tables(event, found.slots), "maxsat")
         return keep is None and best.breaks is not None and best.breaks <= best.lower
 
-    # 1. Without a first schedule yet: the plain model's first solution, with all the time it takes (a
-    # schedule matters more than anything after it); a core stays with MaxSAT only while it runs.
-    stages = ((beside_maxsat, search.poll), (None, None)) if search else ((None, None),)
-    if best.schedule is None:
+    # 1. Without a first schedule yet: the plain model's first solution, with every core and all the time
+    # it takes (a schedule matters more than anything after it).
+    if best.schedule is None and not run.stopped():
         plain = _Model(event, keep=None, implied=False)
         plain.add_fairness(event.fairness)
-        for workers, until in stages:
-            if best.schedule is not None or run.stopped() or run.left() < 0.2 or (until and until()):
-                continue
-            solver, status = run.solve(plain.model, run.left(), "first", first_only=True, until=until,
-                                       workers=workers)
-            if status == "INFEASIBLE":
-                return SolveResult(INFEASIBLE, explanation=explain_infeasible(requested),
-                                   seconds=time.monotonic() - started)
-            if status in ("OPTIMAL", "FEASIBLE"):
-                best.offer(plain.read(solver), "first")
+        solver, status = run.solve(plain.model, run.left(), "first", first_only=True,
+                                   workers=max(FIRST_WORKERS, run.workers))
+        if status == "INFEASIBLE":
+            return SolveResult(INFEASIBLE, explanation=explain_infeasible(requested),
+                               seconds=time.monotonic() - started)
+        if status in ("OPTIMAL", "FEASIBLE"):
+            best.offer(plain.read(solver), "first")
+    # Core-guided MaxSAT proves the fewest breaks from below (fastest on the published instances): from
+    # here it runs in its own process, beside everything below, until it proves or its time ends, and
+    # keeps one core to itself while it runs.
+    if keep is None and best.schedule is not None and len(event.meetings) <= DEEPENING_MAX_MEETINGS \
+            and _within_limits(event) and not run.stopped():
+        search = MaxSatSearch(event, run.left() * MAXSAT_SHARE)
+        searches.append(search)
+    beside_maxsat = max(1, min(run.workers, _cores()) - 1) if search else None
+    stages = ((beside_maxsat, search.poll), (None, None)) if search else ((None, None),)
     if maxsat_news() or (run.stopped() and best.schedule is not None):
         return answer()
 
