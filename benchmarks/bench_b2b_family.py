@@ -41,13 +41,7 @@ from scheduling.reference import solve_reference  # noqa: E402
 from scheduling.solver import solve  # noqa: E402
 from scheduling.validator import validate  # noqa: E402
 
-INSTANCES = Path(os.environ.get("B2B_INSTANCES", ROOT.parent / "shared" / "b2b" / "instances"))
-# JAIR 2022, Table 3 (d = 2): minimal total breaks of the original instances
-KNOWN_OPTIMUM = {
-    "forum-13crafc": 1, "forumt-14": 5, "forumt-14crafc": 5, "forumt-14crafd": 4, "forumt-14crafe": 5,
-    "tic-12": 0, "tic-12crafc": 0, "tic-13": 0, "tic-13crafb": 0, "tic-13crafc": 4, "tic-14crafa": 0,
-    "tic-14crafc": 0, "tic-14crafd": 0,
-}
+from benchmarks.bench_b2b import INSTANCES, KNOWN_OPTIMUM  # noqa: E402  (one list of the published optima)
 SIDES = ("ours", "reference")
 
 
