@@ -178,10 +178,16 @@ def _rc2(encoding: _Encoding, seconds: float, should_stop=None) -> tuple[list[in
     rc2 = RC2(encoding.wcnf, solver="g4", adapt=True, exhaust=True, minz=True)
     fired, done = threading.Event(), threading.Event()
     deadline = time.monotonic() + max(seconds, 0.0)
+    proven = [0]
 
     def watch():
         while not done.wait(min(0.1, max(deadline - time.monotonic(), 0.0))):
             if time.monotonic() >= deadline or (should_stop and should_stop()):
+                # The cost so far is a lower bound; after an interrupt RC2 "finishes the current
+                # iteration" on the core of the interrupted call, which may be the previous one
+                # again (seen: a bound of 3 where a schedule with 1 break exists), so only the cost
+                # at this moment stands.
+                proven[0] = int(rc2.cost)
                 fired.set()
                 rc2.interrupt()
                 return
@@ -192,7 +198,9 @@ def _rc2(encoding: _Encoding, seconds: float, should_stop=None) -> tuple[list[in
         # Our own flag, not rc2.interrupted: RC2 resets that after its preprocessing, and an interrupt
         # that lands during preprocessing ends the search with an empty core, which would read as a
         # proof that no schedule exists.
-        return model, model is None and not fired.is_set(), int(rc2.cost)
+        if fired.is_set():
+            return model, False, proven[0]
+        return model, model is None, int(rc2.cost)
     finally:
         done.set()
         timer.join()
