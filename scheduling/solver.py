@@ -537,11 +537,22 @@ class _Best:
             self.run.report(stage="breaks", how="bound", breaks=self.breaks, breaks_bound=lower, moved=self.moved)
 
 
+def _plain(event: Event) -> _Model:
+    """The plain model (no implied constraints) with the fairness bound: first schedules, improvement
+    beside MaxSAT and the earlier-slots tie-break."""
+    model = _Model(event, keep=None, implied=False)
+    model.add_fairness(event.fairness)
+    return model
+
+
+def _infeasible(event: Event, started: float) -> SolveResult:
+    return SolveResult(INFEASIBLE, explanation=explain_infeasible(event), seconds=time.monotonic() - started)
+
+
 def _earlier_slots(event: Event, best: _Best, run: _Run, seconds: float) -> None:
     """The organiser's last tie-break: at no more breaks, meetings as early in the day as the rules allow
     (so free tables do not leave the first slots empty while later ones are full)."""
-    polish = _Model(event, keep=None, implied=False)
-    polish.add_fairness(event.fairness)
+    polish = _plain(event)
     polish.model.Add(polish.total_breaks() <= best.breaks)
     polish.model.Minimize(sum(polish.slot_of))
     polish.hint(best.schedule)
@@ -673,13 +684,11 @@ def _break_phase(event: Event, requested: Event, keep: Schedule | None, run: _Ru
     # 1. Without a first schedule yet: the plain model's first solution, with every core and all the time
     # it takes (a schedule matters more than anything after it).
     if best.schedule is None and not run.stopped():
-        plain = _Model(event, keep=None, implied=False)
-        plain.add_fairness(event.fairness)
+        plain = _plain(event)
         solver, status = run.solve(plain.model, run.left(), "first", first_only=True,
                                    workers=max(FIRST_WORKERS, run.workers))
         if status == "INFEASIBLE":
-            return SolveResult(INFEASIBLE, explanation=explain_infeasible(requested),
-                               seconds=time.monotonic() - started)
+            return _infeasible(requested, started)
         if status in ("OPTIMAL", "FEASIBLE"):
             best.offer(plain.read(solver), "first")
     # Core-guided MaxSAT proves the fewest breaks from below (fastest on the published instances): from
@@ -704,8 +713,7 @@ def _break_phase(event: Event, requested: Event, keep: Schedule | None, run: _Ru
         # of the time, each started from the best schedule so far; a "no" raises the lower bound.
         if len(event.meetings) <= DEEPENING_MAX_MEETINGS and not run.stopped():
             if search is not None:
-                plain = _Model(event, keep=None, implied=False)
-                plain.add_fairness(event.fairness)
+                plain = _plain(event)
                 plain.model.Minimize(plain.total_breaks())
                 plain_until = time.monotonic() + run.left() * PLAIN_SHARE
                 # with a core kept for MaxSAT while it runs; with all of them once it has ended unproven
@@ -718,8 +726,7 @@ def _break_phase(event: Event, requested: Event, keep: Schedule | None, run: _Ru
                     solver, status = run.solve(plain.model, plain_until - time.monotonic(), "breaks", best=best,
                                                until=until, workers=workers)
                     if status == "INFEASIBLE" and best.schedule is None:
-                        return SolveResult(INFEASIBLE, explanation=explain_infeasible(requested),
-                                           seconds=time.monotonic() - started)
+                        return _infeasible(requested, started)
                     if status in ("OPTIMAL", "FEASIBLE"):
                         best.offer(plain.read(solver), "cp-sat")
                         best.raise_lower(int(math.ceil(solver.BestObjectiveBound() - 1e-6)))
@@ -763,8 +770,7 @@ def _break_phase(event: Event, requested: Event, keep: Schedule | None, run: _Ru
     if not run.stopped() and run.left() > 0.1:
         solver, status = run.solve(phase.model, max(run.left() - reserve, 0.1), "breaks", best=best)
         if status == "INFEASIBLE" and best.schedule is None:
-            return SolveResult(INFEASIBLE, explanation=explain_infeasible(requested),
-                               seconds=time.monotonic() - started)
+            return _infeasible(requested, started)
         if status in ("OPTIMAL", "FEASIBLE"):
             best.offer(phase.read(solver), "cp-sat")
             bound = solver.BestObjectiveBound()
