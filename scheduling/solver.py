@@ -344,8 +344,8 @@ FINAL_IMPLIED = True    # the break phase's model carries the implied constraint
 POLISH_SHARE = 0.05     # of the time limit, kept for the earlier-slots tie-break ...
 POLISH_MAX_SECONDS = 3.0  # ... at most this long
 LOCAL_SHARE = 0.2       # of the time left, for local search on the breaks
-MAXSAT_SHARE = 0.5      # of the time left, for the MaxSAT proof of the fewest breaks (in its own process) ...
-PLAIN_SHARE = 0.6       # ... while CP-SAT on the plain model improves the best schedule this long
+MAXSAT_SHARE = 0.5      # of the time left, for the MaxSAT proof of the fewest breaks (in its own process),
+                        # while CP-SAT on the plain model improves the best schedule, then alone to the end
 DEEPENING_SHARE = 0.3   # of the time left, for each "at most k breaks" question
 DEEPENING_MAX_MEETINGS = 1000  # above this, few-break schedules are out of reach: optimise directly
 
@@ -692,8 +692,8 @@ def _break_phase(event: Event, requested: Event, keep: Schedule | None, run: _Ru
         if status in ("OPTIMAL", "FEASIBLE"):
             best.offer(plain.read(solver), "first")
     # Core-guided MaxSAT proves the fewest breaks from below (fastest on the published instances): from
-    # here it runs in its own process, beside everything below, until it proves or its time ends, and
-    # keeps one core to itself while it runs.
+    # here it runs in its own process until it proves or its share of the time ends, and keeps one core
+    # to itself while it runs.
     if keep is None and best.schedule is not None and len(event.meetings) <= DEEPENING_MAX_MEETINGS \
             and _within_limits(event) and not run.stopped():
         search = MaxSatSearch(event, run.left() * MAXSAT_SHARE)
@@ -703,40 +703,40 @@ def _break_phase(event: Event, requested: Event, keep: Schedule | None, run: _Ru
     if maxsat_news() or (run.stopped() and best.schedule is not None):
         return answer()
 
+    # 2. While MaxSAT works, CP-SAT improves the schedule on the plain model from the best so far, with a
+    # core kept for MaxSAT while it runs and with all of them once it has ended unproven, to the end:
+    # whichever proves the optimum ends both. (On the training family, stopping CP-SAT part-way for the
+    # phases below gave more breaks: its own neighbourhood search does better with the time.)
+    if search is not None:
+        plain = _plain(event)
+        plain.model.Minimize(plain.total_breaks())
+        plain_until = run.deadline - reserve
+        for workers, until in stages:
+            if plain_until - time.monotonic() < 0.5 or maxsat_news() or run.stopped() \
+                    or (until and until()):
+                continue
+            if best.schedule:
+                plain.hint(best.schedule)
+            solver, status = run.solve(plain.model, plain_until - time.monotonic(), "breaks", best=best,
+                                       until=until, workers=workers)
+            if status in ("OPTIMAL", "FEASIBLE"):
+                best.offer(plain.read(solver), "cp-sat")
+                best.raise_lower(int(math.ceil(solver.BestObjectiveBound() - 1e-6)))
+            if status == "OPTIMAL":
+                break
+        if not (best.breaks is not None and best.breaks <= best.lower):
+            while not search.poll(wait=0.1) and not run.stopped():
+                pass
+        maxsat_news()
+        return answer()
     phase = _Model(event, keep=keep, implied=bool(FINAL_IMPLIED))
     phase.add_fairness(event.fairness)
     if keep is None:
         phase.add_reversal_symmetry_break()
-        # 2. Few breaks is the rule. While MaxSAT works, CP-SAT improves the schedule on the plain model
-        # from the best so far; whichever proves the optimum ends both. Then CP-SAT asks for schedules with
-        # at most lower, lower + 1 and lower + 2 breaks as plain satisfaction questions, each in a share
-        # of the time, each started from the best schedule so far; a "no" raises the lower bound.
+        # Without MaxSAT (changes keep the schedule; events beyond its limits), CP-SAT asks for schedules
+        # with at most lower, lower + 1 and lower + 2 breaks as plain satisfaction questions, each in a
+        # share of the time, each started from the best schedule so far; a "no" raises the lower bound.
         if len(event.meetings) <= DEEPENING_MAX_MEETINGS and not run.stopped():
-            if search is not None:
-                plain = _plain(event)
-                plain.model.Minimize(plain.total_breaks())
-                plain_until = time.monotonic() + run.left() * PLAIN_SHARE
-                # with a core kept for MaxSAT while it runs; with all of them once it has ended unproven
-                for workers, until in stages:
-                    if plain_until - time.monotonic() < 0.5 or maxsat_news() or run.stopped() \
-                            or (until and until()):
-                        continue
-                    if best.schedule:
-                        plain.hint(best.schedule)
-                    solver, status = run.solve(plain.model, plain_until - time.monotonic(), "breaks", best=best,
-                                               until=until, workers=workers)
-                    if status == "INFEASIBLE" and best.schedule is None:
-                        return _infeasible(requested, started)
-                    if status in ("OPTIMAL", "FEASIBLE"):
-                        best.offer(plain.read(solver), "cp-sat")
-                        best.raise_lower(int(math.ceil(solver.BestObjectiveBound() - 1e-6)))
-                    if status == "OPTIMAL":
-                        break
-                if not (best.breaks is not None and best.breaks <= best.lower):
-                    while not search.poll(wait=0.1) and not run.stopped():
-                        pass
-            if maxsat_news():
-                return answer()
             for limit in range(best.lower, best.lower + 3):
                 # only with a schedule in hand: without one, these questions would only gamble the time
                 if run.left() < 1.0 or run.stopped() or best.breaks is None or best.breaks <= limit:
