@@ -10,7 +10,10 @@ Nodes
       the name; full-text index enterprise_description), source, updated_at
   (:Capability) id, name, parent via (:Capability)-[:PART_OF]->(:Capability), isic (VSIC/ISIC code)
   (:Product)    hs (HS code, unique), name
-  (:Standard)   id, name, kind ('certificate' | 'declaration'), scope, effort ('low'|'medium'|'high')
+  (:Standard)   id, name, kind ('certificate' | 'declaration'), scope, effort ('low'|'medium'|'high'),
+      months_min / months_max / months_source, cost_min_mvnd / cost_max_mvnd (million VND) / cost_source,
+      certifier (who certifies or accepts it), prerequisites (ids of standards to hold first); from
+      seeds/effort.py, each figure with its source
   (:Sector)     id, name, isic
   (:Zone)       id, name, kind ('industrial_park' | 'cluster' | 'craft_village' | 'hi_tech_park'),
                 commune, location

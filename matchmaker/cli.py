@@ -193,8 +193,9 @@ def _learning():
 
     from .config import Settings
     from .services.learning import LearningService
+    from .jobs import JobQueue
     settings = Settings()
-    return LearningService(_graph(), ModelStore(settings.model_dir))
+    return LearningService(_graph(), ModelStore(settings.model_dir), JobQueue(settings.jobs))
 
 
 @model.command("train")
@@ -257,7 +258,9 @@ def requests():
 
 
 @requests.command("rank")
-def requests_rank():
+@click.option("--background", is_flag=True,
+              help="leave it to the job worker: rank the requests whose cutoff is stale, after this returns")
+def requests_rank(background):
     """Store every open request's top-10 cutoff under the active model (used by readiness reports)."""
     from tqdm import tqdm
 
@@ -265,7 +268,13 @@ def requests_rank():
 
     from .config import Settings
     from .services.matching import MatchService
-    service = MatchService(_graph(), ModelStore(Settings().model_dir))
+    settings = Settings()
+    if background:
+        from .jobs import JobQueue
+        JobQueue(settings.jobs).refresh_cutoffs()
+        click.echo("queued: the job worker ranks the open requests whose top-10 cutoff is stale")
+        return
+    service = MatchService(_graph(), ModelStore(settings.model_dir))
     with tqdm(desc="ranking open requests", unit="requests", file=sys.stderr) as bar:
         count = len(service.refresh_cutoffs(progress=bar.update))
     click.echo(f"ranked {count} open requests")

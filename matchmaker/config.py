@@ -67,11 +67,15 @@ def _secret_key() -> str:
     return key
 
 
+def model_dir_from_env() -> str:
+    """Where model versions are kept: MATCHMAKER_MODEL_DIR, else .local/models of the working folder."""
+    return os.environ.get("MATCHMAKER_MODEL_DIR", os.path.join(os.getcwd(), ".local", "models"))
+
+
 @dataclass(frozen=True)
 class Settings:
     neo4j: Neo4jSettings = field(default_factory=Neo4jSettings.from_env)
-    model_dir: str = field(default_factory=lambda: os.environ.get(
-        "MATCHMAKER_MODEL_DIR", os.path.join(os.getcwd(), ".local", "models")))
+    model_dir: str = field(default_factory=lambda: model_dir_from_env())
     secret_key: str = field(default_factory=_secret_key, repr=False)
     # Behind HTTPS (any deployment beyond one's own machine) the page cookie must only travel encrypted.
     secure_cookies: bool = field(default_factory=lambda: os.environ.get(

@@ -86,9 +86,11 @@ class DemoData:
 
 def catalogue_rows() -> DemoData:
     from scoring.text import fold
+
+    from .effort import effort_row
     data = DemoData()
-    data.standards = [{"id": i, "name": n, "kind": k, "effort": e, "scope": s, "search_text": fold(f"{i} {n}")}
-                      for i, n, k, e, s in cat.STANDARDS]
+    data.standards = [{"id": i, "name": n, "kind": k, "effort": e, "scope": s, "search_text": fold(f"{i} {n}"),
+                       **effort_row(i)} for i, n, k, e, s in cat.STANDARDS]
     data.sectors = [{"id": i, "name": n, "isic": isic, "search_text": fold(n)} for i, n, isic in cat.SECTORS]
     data.capabilities = [{"id": i, "name": n, "parent": p, "isic": isic, "unit": u, "search_text": fold(n)}
                          for i, n, p, isic, u in cat.CAPABILITIES]
@@ -221,22 +223,33 @@ def generate(n: int = DEMO_ENTERPRISES, seed: int = 7, share_fdi: float = 0.008,
     return data
 
 
-def _open_requests(rng, buyers, data, share: float = 0.35) -> None:
-    """Open sourcing requests of about a third of the buyers, in their sector's terms."""
+# Open sourcing requests per buyer: every FDI and large firm is buying (the city's plan links SMEs to their
+# demand); about one open request for every ten enterprises, at any scale.
+REQUESTS_PER_BUYER = {"fdi": (5, 11), "large": (3, 8)}
+
+
+def _open_requests(rng, buyers, data) -> None:
+    """Open sourcing requests of every buyer, in its sector's terms: one or two capabilities, the buyer's
+    mandatory standards, each preferred one half the time, and now and then one more made mandatory
+    for this request (a customer's programme: RoHS for one part, REACH for another)."""
     requirements: dict[str, list[dict]] = {}
     for r in data.buyer_requirements:
         requirements.setdefault(r["buyer"], []).append({"id": r["standard"], "mandatory": r["mandatory"]})
     for buyer_id, kind, sector, (lat, lon) in buyers:
-        if rng.random() >= share:
-            continue
-        for n in range(rng.randint(1, 2)):
+        low, high = REQUESTS_PER_BUYER[kind]
+        own = requirements.get(buyer_id, [])
+        for n in range(rng.randint(low, high)):
             caps = rng.sample(cat.SECTOR_CAPABILITIES[sector], min(len(cat.SECTOR_CAPABILITIES[sector]),
                                                                    rng.randint(1, 2)))
+            standards = {s["id"]: s["mandatory"] for s in own if s["mandatory"] or rng.random() < 0.5}
+            extra = [st for st, _ in cat.SECTOR_REQUIREMENTS[sector] if st not in standards]
+            if extra and rng.random() < 0.25:
+                standards[rng.choice(extra)] = True
             data.sourcing_requests.append({
                 "reference": f"REQ-{buyer_id}-{n + 1}", "buyer": buyer_id, "status": "open",
                 "title": f"{_SECTOR_WORDS[sector]}: " + ", ".join(c.replace("-", " ") for c in caps),
                 "text": " ".join(c.replace("-", " ") for c in caps), "capabilities": sorted(caps), "products": [],
-                "standards": sorted(requirements.get(buyer_id, []), key=lambda s: s["id"]),
+                "standards": [{"id": i, "mandatory": m} for i, m in sorted(standards.items())],
                 "monthly_volume": float(rng.choice([500, 2000, 5000, 10000, 20000])),
                 "max_distance_km": float(rng.choice([20, 30, 50])), "latitude": lat, "longitude": lon})
 

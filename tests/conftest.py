@@ -165,8 +165,8 @@ def chromium():
 class Worker:
     """A ``huey_consumer matchmaker.jobs.huey`` process on the test's queue and graph."""
 
-    def __init__(self, neo4j: Neo4jSettings, jobs: JobSettings, log: Path):
-        env = {**os.environ, "NEO4J_URI": neo4j.uri, "NEO4J_USER": neo4j.user, "NEO4J_PASSWORD": neo4j.password,
+    def __init__(self, neo4j: Neo4jSettings, jobs: JobSettings, log: Path, model_dir: str | None = None):
+        env = {**os.environ, **({"MATCHMAKER_MODEL_DIR": model_dir} if model_dir else {}), "NEO4J_URI": neo4j.uri, "NEO4J_USER": neo4j.user, "NEO4J_PASSWORD": neo4j.password,
                "NEO4J_DATABASE": neo4j.database or "", "MATCHMAKER_JOBS_URL": jobs.url,
                "MATCHMAKER_JOB_HEARTBEAT_SECONDS": str(jobs.heartbeat_seconds),
                "MATCHMAKER_JOB_STALE_SECONDS": str(jobs.stale_seconds), "MATCHMAKER_JOB_ATTEMPTS": str(jobs.attempts)}
@@ -198,7 +198,8 @@ def start_worker(app, neo4j_settings, tmp_path):
 
     def start(**overrides) -> Worker:
         jobs = JobSettings(**{**app.extensions["settings"].jobs.__dict__, **overrides})
-        workers.append(Worker(neo4j_settings, jobs, tmp_path / f"worker{len(workers)}.log"))
+        workers.append(Worker(neo4j_settings, jobs, tmp_path / f"worker{len(workers)}.log",
+                              model_dir=app.extensions["settings"].model_dir))
         return workers[-1]
     yield start
     for worker in workers:

@@ -5,6 +5,8 @@ import pytest
 
 from matchmaker.repositories.enterprises import EnterpriseRepository
 
+from conftest import wait_for
+
 PLANT = (21.1219, 105.7872)
 
 
@@ -75,6 +77,8 @@ def test_gap_against_a_buyer(client, world):
     assert body["readiness"]["eligible"] is False
     assert body["readiness"]["blocking"] == [{"type": "standard", "id": "iso-14001"}]
     assert 0 <= body["readiness"]["score"] <= 1
+    # kept out of the buyer's list: the score it would show there with ISO 14001 closed
+    assert body["readiness"]["score"] < body["readiness"]["score_once_closed"] <= 1
     # capabilities its open requests need: CNC milling, met
     assert body["capabilities"]["met"] == [{"id": "cnc-milling"}]
     # with a horizon of 10 days the IATF certificate is not yet flagged
@@ -106,13 +110,53 @@ def test_which_gap_first_is_the_counterfactual_by_construction(client, world):
     assert (unlocks["requests"], unlocks["buyers"], unlocks["fdi_buyers"], unlocks["large_buyers"]) == (3, 3, 2, 1)
     # fewer than ten suppliers qualify for each request, so it would be in the top 10 of all three
     assert unlocks["top10"] == 3
-    assert first["effort"] == "medium"
+    effort = first["effort"]
+    assert (effort["class"], effort["months_min"], effort["months_max"]) == ("medium", 4, 8)
+    assert effort["months_source"] and effort["cost_source"] and effort["certifier"]
     assert first["message"] == ("ISO 14001 Environmental management would make you eligible for 3 open requests "
-                                "from 3 buyers, 2 of them FDI and 1 large; you would rank in the top 10 for 3 of them.")
-    rohs = next(i for i in body["items"] if i["id"] == "rohs")
-    assert rohs["unlocks"]["requests"] == 0 and rohs["needed_by_requests"] == 1
+                                "from 3 buyers, 2 of them FDI and 1 large; you would rank in the top 10 for 3 of "
+                                "them. It typically takes 4-8 months.")
+    # every missing mandatory item of a request in reach is listed, first, even one that opens nothing alone
+    blockers = [(i["id"], i["blocker"]) for i in body["items"]]
+    assert blockers[:2] == [("iso-14001", True), ("rohs", True)]
+    assert all(not b for _, b in blockers[2:])
+    rohs = body["items"][1]
+    assert rohs["unlocks"]["requests"] == 0 and rohs["needed_by_requests"] == 1 and rohs["blocks_requests"] == 1
     assert "other gaps remain" in rohs["message"]
+    assert rohs["effort"]["months_max"] <= 2 and "17025" in rohs["effort"]["certifier"]
     assert first["mean_score_gain"] > 0
+    assert 0 < first["unlocks"]["expected_good_outcomes"] <= 3
+    # R4 needs both: ISO 14001 then RoHS opens four requests in 5-10 months, more per month than 14001 alone
+    plan = body["plans"][0]
+    assert [s["id"] for s in plan["steps"]] == ["iso-14001", "rohs"]
+    assert (plan["months_min"], plan["months_max"], plan["unlocks"]["requests"]) == (5, 10, 4)
+    assert sorted(plan["unlocks"]["request_ids"]) == sorted(world[r] for r in ("R1", "R2", "R3", "R4"))
+    assert [s["id"] for s in body["plans"][1]["steps"]] == ["iso-14001"]
+
+
+def test_reads_never_write_and_a_new_model_ranks_again_in_the_background(app, client, world, graph, start_worker):
+    """A GET leaves the stored cutoffs as they are; cutoffs ranked under another model count as pending
+    until the worker's job ranks them again."""
+    from matchmaker.api import job_queue
+
+    def stored():
+        return graph.read(lambda tx: sorted(tuple(r) for r in tx.run(
+            "MATCH (r:SourcingRequest) RETURN r.id, r.cutoff_model, r.cutoff_at, r.cutoff_score")))
+    graph.write(lambda tx: tx.run("MATCH (r:SourcingRequest) SET r.cutoff_model = 'an-older-model'").consume())
+    before = stored()
+    body = client.get("/smes/0300000001/priorities").get_json()
+    assert stored() == before                              # the read wrote nothing
+    assert body["cutoffs_pending"] == 5
+    first = body["items"][0]
+    assert (first["unlocks"]["top10"], first["unlocks"]["top10_pending"]) == (0, 3)
+    assert "being recomputed" in first["message"]
+    start_worker()
+    with app.app_context():
+        job_queue().refresh_cutoffs()
+    wait_for(lambda: client.get("/smes/0300000001/priorities").get_json()["cutoffs_pending"] == 0)
+    first = client.get("/smes/0300000001/priorities").get_json()["items"][0]
+    assert (first["unlocks"]["top10"], first["unlocks"]["top10_pending"]) == (3, 0)
+    assert all(model != "an-older-model" for _, model, _, _ in stored())
 
 
 def test_top10_uses_the_stored_cutoff(client, world, graph):
@@ -140,4 +184,5 @@ def test_report_as_json_and_printable_html(client, world):
     assert page.status_code == 200 and page.mimetype == "text/html"
     html = page.get_data(as_text=True)
     assert "Minh An CNC" in html and "would make you eligible for 3 open requests" in html
+    assert "4-8 months" in html and "then <strong>RoHS" in html
     assert client.get("/smes/0300000001/readiness?format=pdf").status_code == 422

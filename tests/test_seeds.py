@@ -18,6 +18,21 @@ def test_generator_is_reproducible_and_realistic():
     assert {z[0] for z in ZONES} >= {"thang-long-ip", "hoa-lac-htp", "bat-trang-village"}
 
 
+def test_the_demo_has_open_demand_enough_for_advice_to_mean_something():
+    """At least 300 open requests for the 3,000-firm demo, one for about every ten firms at any scale,
+    from every buyer, over the sectors, with standards that differ between a buyer's requests."""
+    demo = generate()
+    requests = demo.sourcing_requests
+    assert len(requests) >= 300
+    buyers = {e["id"] for e in demo.enterprises if e["props"]["kind"] in ("fdi", "large")}
+    assert {r["buyer"] for r in requests} == buyers
+    assert len({r["title"].split(":")[0] for r in requests}) >= 8
+    assert len({tuple(sorted((s["id"], s["mandatory"]) for s in r["standards"])) for r in requests}) > len(buyers)
+    assert len({r["reference"] for r in requests}) == len(requests)
+    small = generate(600, seed=3).sourcing_requests
+    assert 0.05 < len(small) / 600 < 0.2 and 0.05 < len(requests) / 3000 < 0.2
+
+
 def test_loading_the_demo_twice_changes_nothing(graph):
     from seeds.load import load
     data = generate(300, seed=5)

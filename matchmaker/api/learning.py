@@ -1,7 +1,7 @@
 """The scorer's model: which version ranks, training, rollback."""
 from flask_smorest import Blueprint
 
-from . import caller, graph, model_store, require_role
+from . import caller, graph, job_queue, model_store, require_role
 from .schemas import ActivateIn, TrainArgs
 from ..services.learning import LearningService
 
@@ -9,7 +9,7 @@ blp = Blueprint("model", __name__, url_prefix="/model", description="The learned
 
 
 def _service():
-    return LearningService(graph(), model_store())
+    return LearningService(graph(), model_store(), job_queue())
 
 
 @blp.route("", methods=["GET"])

@@ -14,7 +14,7 @@ import threading
 
 from huey import RedisHuey, SqliteHuey, crontab
 
-from ..config import JobSettings, Neo4jSettings
+from ..config import JobSettings, Neo4jSettings, model_dir_from_env
 
 log = logging.getLogger(__name__)
 QUEUE_NAME = "matchmaker"
@@ -33,11 +33,18 @@ class JobQueue:
             os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
             self.huey = SqliteHuey(QUEUE_NAME, filename=path, results=False)
         self._solve = self.huey.task(name="solve_schedule")(solve_schedule)
+        self._cutoffs = self.huey.task(name="refresh_cutoffs")(refresh_cutoffs)
+        # catch-up: cutoffs a lost message or a stopped worker left stale (ranking is idempotent)
+        self.huey.periodic_task(crontab(minute="*/10"), name="refresh_stale_cutoffs")(refresh_cutoffs)
         self.huey.periodic_task(crontab(minute="*"), name="reap_schedule_jobs")(reap_schedule_jobs)
         self.huey.on_startup("reap_schedule_jobs_at_start")(reap_at_start)
 
     def enqueue(self, job_id: str) -> None:
         self._solve(job_id)
+
+    def refresh_cutoffs(self) -> None:
+        """Rank the open requests whose top-10 cutoff is stale (after a model is activated)."""
+        self._cutoffs()
 
     def pending(self) -> set[str]:
         """Ids of the schedule jobs whose message waits in the queue."""
@@ -56,6 +63,8 @@ def _worker_parts():
             _worker["settings"] = JobSettings.from_env()
             _worker["queue"] = JobQueue(_worker["settings"])
             _worker["graph"] = Graph(Neo4jSettings.from_env())
+            from scoring.model import ModelStore
+            _worker["models"] = ModelStore(model_dir_from_env())
     return _worker
 
 
@@ -74,6 +83,20 @@ def solve_schedule(job_id: str) -> None:
     from .solving import solve_in_child
     status = _service().run(job_id, worker_name(), solve_in_child)
     log.info("schedule job %s: %s", job_id, status or "not queued (cancelled, or run elsewhere)")
+
+
+def refresh_cutoffs() -> None:
+    """Rank every open request whose top-10 cutoff was not ranked under the active model."""
+    from ..errors import DomainError
+    from ..services.matching import MatchService
+    parts = _worker_parts()
+    try:
+        done = MatchService(parts["graph"], parts["models"]).refresh_stale_cutoffs()
+    except DomainError as err:     # the graph is down: the catch-up run tries again
+        log.warning("could not refresh top-10 cutoffs: %s", err.message)
+        return
+    if done:
+        log.info("top-10 cutoffs ranked again for %d open requests", done)
 
 
 def reap_schedule_jobs() -> None:

@@ -10,7 +10,10 @@ class CatalogueRepository:
         self.graph.write(lambda tx: tx.run(
             "UNWIND $rows AS row MERGE (s:Standard {id: row.id}) "
             "SET s.name = row.name, s.kind = row.kind, s.effort = row.effort, s.scope = row.scope, "
-            "s.search_text = row.search_text", rows=rows).consume())
+            "s.search_text = row.search_text, s.months_min = row.months_min, s.months_max = row.months_max, "
+            "s.months_source = row.months_source, s.cost_min_mvnd = row.cost_min_mvnd, "
+            "s.cost_max_mvnd = row.cost_max_mvnd, s.cost_source = row.cost_source, s.certifier = row.certifier, "
+            "s.prerequisites = coalesce(row.prerequisites, [])", rows=rows).consume())
 
     def upsert_sectors(self, rows: list[dict]) -> None:
         self.graph.write(lambda tx: tx.run(

@@ -106,6 +106,13 @@ class SourcingRepository:
             "SET r.cutoff_score = row.score, r.cutoff_model = row.model, r.cutoff_at = $now",
             rows=rows, now=now).consume())
 
+    def stale_cutoffs(self, version: str, limit: int) -> list[str]:
+        """Ids of open requests whose top-10 cutoff was not ranked under model ``version``."""
+        return self.graph.read(lambda tx: [r["id"] for r in tx.run(
+            "MATCH (r:SourcingRequest {status: 'open'}) "
+            "WHERE r.cutoff_model IS NULL OR r.cutoff_model <> $version "
+            "RETURN r.id AS id ORDER BY r.id LIMIT $limit", version=version, limit=limit)])
+
     def open_requests(self) -> list[dict]:
         return self.graph.read(lambda tx: [_ordered(r["r"]) for r in tx.run(
             f"MATCH (r:SourcingRequest {{status: 'open'}}) RETURN {_REQUEST} AS r ORDER BY r.id")])

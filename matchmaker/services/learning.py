@@ -1,6 +1,7 @@
 """Training and evaluating the supplier scorer from recorded outcomes plus the bootstrap set."""
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
 from datetime import date
 
@@ -20,6 +21,8 @@ FADE_ROWS = 1000           # the bootstrap set weighs as this many rows minus th
 MIN_HELD_OUT_GROUPS = 20   # held-out recorded request groups needed to judge a version on recorded outcomes
 
 
+log = logging.getLogger(__name__)
+
 def position_weight(shown_rank: int | None) -> float:
     """Inverse propensity of a contact at the rank it was shown: buyers look at the top of a list far more
     than lower down (examination falls as 1 / log2(1 + rank)), so an outcome from lower down stands for
@@ -28,9 +31,12 @@ def position_weight(shown_rank: int | None) -> float:
 
 
 class LearningService:
-    def __init__(self, graph, store: ModelStore):
+    def __init__(self, graph, store: ModelStore, queue=None):
+        """``queue``: where a new active model asks for the requests' top-10 cutoffs to be ranked again
+        (matchmaker.jobs.JobQueue); without it they are caught up by the worker's periodic run."""
         self.graph = graph
         self.store = store
+        self.queue = queue
         self.matches = MatchRepository(graph)
         self.requests = SourcingRepository(graph)
 
@@ -178,9 +184,21 @@ class LearningService:
                     "quarter by time" if recorded else "bootstrap set, latest quarter",
                     "time_range": [min(data["times"].tolist()), max(data["times"].tolist())],
                     "recorded_until": max(data["times"][data["real"]].tolist(), default=None)}
-        return self.store.save(shipped, training, metrics, calibration=knots,
-                               reference=[float(v) for v in np.median(X, axis=0)],
-                               activate=better or force, decision=decision)
+        saved = self.store.save(shipped, training, metrics, calibration=knots,
+                                reference=[float(v) for v in np.median(X, axis=0)],
+                                activate=better or force, decision=decision)
+        if better or force:
+            self._rank_again()
+        return saved
+
+    def _rank_again(self) -> None:
+        """Another model is active: the stored top-10 cutoffs are ranked again in the background."""
+        if self.queue is None:
+            return
+        try:
+            self.queue.refresh_cutoffs()
+        except Exception as err:    # noqa: BLE001 (the queue is down: the periodic catch-up ranks them)
+            log.warning("cannot queue the ranking of top-10 cutoffs: %s", err)
 
     def _active_scorer(self) -> Scorer | None:
         """The active learned version, if it can score today's features."""
@@ -213,6 +231,7 @@ class LearningService:
             self.store.rollback()
         except KeyError as err:
             raise InvalidInput(str(err.args[0]), {"version": [str(err.args[0])]}) from err
+        self._rank_again()
         return self.model_info()
 
     def activate(self, version: str) -> dict:
@@ -220,6 +239,7 @@ class LearningService:
             self.store.activate(version)
         except KeyError as err:
             raise NotFound(f"no model version '{version}'") from err
+        self._rank_again()
         return self.model_info()
 
 

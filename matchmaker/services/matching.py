@@ -123,6 +123,17 @@ class MatchService:
             self.requests.set_cutoffs(rows, now_iso())
         return {row["id"]: row["score"] for row in rows}
 
+    def refresh_stale_cutoffs(self, batch: int = 50) -> int:
+        """Rank, batch after batch, the open requests whose cutoff was not ranked under the active model
+        (what a background job does after a model is activated); how many were ranked."""
+        done = 0
+        while True:     # the active version is read again each batch: activated again meanwhile, that one counts
+            stale = self.requests.stale_cutoffs(self.store.active().version, batch)
+            if not stale:
+                return done
+            self.refresh_cutoffs(stale)
+            done += len(stale)
+
     def cutoff(self, request: dict) -> float:
         """The score a supplier needs to enter the request's top 10 (0.0 when fewer than 10 qualify)."""
         items = self.match(request, {"per_page": TOP_N})["items"]

@@ -14,6 +14,13 @@ from scoring.model import ModelStore
 from ..errors import InvalidInput, NotFound
 from ..repositories.readiness import ReadinessRepository
 from .matching import MatchService
+from .plans import Effort, doors_of, plans
+
+# A missing capability: a related process the SME runs already (same family in the capability tree)
+# means new tooling and trained operators; an unrelated one, a new line. Our estimate, shown as such.
+CAPABILITY_EFFORT = {"related": ("medium", 3, 6), "new": ("high", 6, 12)}
+CAPABILITY_EFFORT_SOURCE = ("our estimate: tooling and operator training for a process related to one already run, "
+                            "a new line otherwise (to be replaced by the programme's own figures)")
 
 
 class ReadinessService:
@@ -90,6 +97,12 @@ class ReadinessService:
         X = feature_matrix(target, [inputs], hierarchy, today.year)
         score = float(scorer.scores(X)[0])
         blocked = self.blocking(target, inputs, hierarchy)
+        once_closed = None
+        if blocked:     # kept out of the buyer's list: the score it would show there with the blockers closed
+            closed = inputs
+            for item in sorted(blocked):
+                closed = self._adding(closed, sme, item)
+            once_closed = float(scorer.scores(feature_matrix(target, [closed], hierarchy, today.year))[0])
         explained = explanations_for(target, inputs, X[0], scorer.contributions(X)[0])
         if given[0][0] == "sector":     # a sector has no plant: its distance says nothing
             explained = [e for e in explained if e["reason"] != "distance"]
@@ -106,6 +119,7 @@ class ReadinessService:
             "sme": _sme_summary(sme), "target": target["summary"], "horizon_days": horizon_days,
             "readiness": {
                 "score": round(score, 4), "model_version": scorer.version, "eligible": not blocked,
+                "score_once_closed": None if once_closed is None else round(once_closed, 4),
                 "blocking": [{"type": t, "id": i} for t, i in sorted(blocked)],
                 "reasons": [reason_text(e) for e in explained], "explanations": explained,
             },
@@ -177,8 +191,11 @@ class ReadinessService:
 
     # -- which gap first -----------------------------------------------------------------------
     def priorities(self, sme_id: str, limit: int = 10) -> dict:
-        """Missing standards and capabilities ranked by what closing each would open, re-scored with
-        the real scorer: open requests unlocked, their buyers (FDI, large), entries into the top 10."""
+        """What to close first. Blockers first: every missing mandatory item of a request in reach, with
+        what closing it opens (requests, buyers, FDI and large among them, places in the top 10, good
+        outcomes to expect) and its effort; then other items the requests ask for, by score gained; and
+        plans of one or two items (prerequisites first) by doors opened per month. Scores are the
+        buyers' search's own; top-10 places use each request's stored cutoff (a read never writes)."""
         today = date.today()
         sme = self._sme(sme_id, today)
         hierarchy = self.matching.hierarchy()
@@ -189,55 +206,105 @@ class ReadinessService:
         histories = self.matching.matches.buyer_histories([r["buyer"] for r in requests])
         requests = [with_buyer(r, {**r["buyer_profile"], "history": histories.get(r["buyer"])}) for r in requests]
         scorer = self.store.active()
-        self._fresh_cutoffs(requests, scorer.version)
+        # a cutoff stored under another model is being recomputed in the background: its places are unknown
+        cutoffs = [r.get("cutoff_score") if r.get("cutoff_model") == scorer.version else None for r in requests]
         base_inputs = self._as_candidate(sme, requests, today)
         base_scores = scorer.scores(feature_matrix_rows(requests, base_inputs, hierarchy, today.year))
         blocked = [self.blocking(r, i, hierarchy) for r, i in zip(requests, base_inputs)]
-        candidates = sorted({b for bs in blocked for b in bs} |
-                            {("standard", s["id"]) for r in requests for s in r["standards"]
-                             if s["id"] not in sme["valid"]})
+        blockers = {b for bs in blocked for b in bs}
+        candidates = sorted(blockers | {("standard", s["id"]) for r in requests for s in r["standards"]
+                                        if s["id"] not in sme["valid"]})
         standards = self.repo.standards()
         capability_names = {c["id"]: c["name"] for c in self.matching.catalogues.list_capabilities()}
+        effort = {item: self._effort(item, sme, standards, hierarchy) for item in candidates}
+
+        def name(item):
+            return (standards.get(item[1], {}).get("name") if item[0] == "standard"
+                    else capability_names.get(item[1])) or item[1]
+
+        def opened(closed: list[tuple[str, str]], unlocked: list[int]) -> dict:
+            """What holding ``closed`` as well opens among ``unlocked``: buyers, top-10 places, good outcomes."""
+            inputs = [base_inputs[k] for k in unlocked]
+            for item in closed:
+                inputs = [self._adding(i, sme, item) for i in inputs]
+            scores = scorer.scores(feature_matrix_rows([requests[k] for k in unlocked], inputs, hierarchy,
+                                                       today.year)) if unlocked else []
+            buyers = {requests[k]["buyer"]: requests[k]["buyer_kind"] for k in unlocked}
+            return {"requests": len(unlocked), "buyers": len(buyers),
+                    "fdi_buyers": sum(1 for kind in buyers.values() if kind == "fdi"),
+                    "large_buyers": sum(1 for kind in buyers.values() if kind == "large"),
+                    "top10": sum(1 for k, score in zip(unlocked, scores)
+                                 if cutoffs[k] is not None and score >= cutoffs[k]),
+                    "top10_pending": sum(1 for k in unlocked if cutoffs[k] is None),
+                    "expected_good_outcomes": round(float(sum(scores)), 2),
+                    "request_ids": [requests[k]["id"] for k in unlocked]}, dict(zip(unlocked, scores))
+
         items = []
         for item in candidates:
             unlocked = [k for k, bs in enumerate(blocked) if self._unblocked_by(bs, item)]
             touched = [k for k, r in enumerate(requests) if _needs(r, item)]
             if not touched:
                 continue
+            unlocks, _ = opened([item], unlocked)
             inputs = [self._adding(base_inputs[k], sme, item) for k in touched]
             new_scores = scorer.scores(feature_matrix_rows([requests[k] for k in touched], inputs, hierarchy,
                                                            today.year))
-            new_by_request = dict(zip(touched, new_scores))
-            top10 = [k for k in unlocked if new_by_request[k] >= (requests[k]["cutoff_score"] or 0.0)]
-            buyers = {requests[k]["buyer"]: requests[k]["buyer_kind"] for k in unlocked}
-            gain = float(statistics.fmean(new_by_request[k] - base_scores[k] for k in touched))
             meta = standards.get(item[1], {}) if item[0] == "standard" else {}
             entry = {
-                "type": item[0], "id": item[1],
-                "name": meta.get("name") or capability_names.get(item[1], item[1]),
-                "effort": meta.get("effort"), "kind": meta.get("kind"),
-                "needed_by_requests": len(touched),
-                "unlocks": {"requests": len(unlocked), "buyers": len(buyers),
-                            "fdi_buyers": sum(1 for k in buyers.values() if k == "fdi"),
-                            "large_buyers": sum(1 for k in buyers.values() if k == "large"),
-                            "top10": len(top10), "request_ids": [requests[k]["id"] for k in unlocked]},
-                "mean_score_gain": round(gain, 4),
+                "type": item[0], "id": item[1], "name": name(item), "kind": meta.get("kind"),
+                "blocker": item in blockers,
+                "blocks_requests": sum(1 for bs in blocked if item in bs),
+                "effort": _effort_out(effort[item], name, sme["valid"]),
+                "needed_by_requests": len(touched), "unlocks": unlocks,
+                "doors_per_month": round(len(unlocked) / max(effort[item]["months"], 0.5), 3),
+                "mean_score_gain": round(float(statistics.fmean(new - base_scores[k]
+                                                                for k, new in zip(touched, new_scores))), 4),
             }
             entry["message"] = _message(entry)
             items.append(entry)
-        items.sort(key=lambda e: (-e["unlocks"]["requests"], -e["unlocks"]["top10"], -e["unlocks"]["buyers"],
-                                  -e["mean_score_gain"], e["type"], e["id"]))
+        first = sorted((e for e in items if e["blocker"]),
+                       key=lambda e: (-e["unlocks"]["requests"], -e["doors_per_month"], -e["blocks_requests"],
+                                      -e["unlocks"]["expected_good_outcomes"], e["type"], e["id"]))
+        rest = sorted((e for e in items if not e["blocker"]),
+                      key=lambda e: (-e["mean_score_gain"], -e["needed_by_requests"], e["type"], e["id"]))
+        held = set(sme["valid"])
+        found = plans(doors_of(blocked), {i: Effort(e["months_min"], e["months_max"], tuple(e["prerequisites"]))
+                                         for i, e in effort.items()}, held)
         return {"sme": _sme_summary(sme), "model_version": scorer.version,
                 "open_requests_considered": len(requests),
-                "eligible_now": sum(1 for bs in blocked if not bs), "items": items[:limit]}
+                "eligible_now": sum(1 for bs in blocked if not bs),
+                "cutoffs_pending": sum(1 for c in cutoffs if c is None),
+                "items": first + rest[:limit],
+                "plans": [self._plan_out(p, opened, name, effort) for p in found]}
 
-    def _fresh_cutoffs(self, requests: list[dict], version: str) -> None:
-        """Requests ranked under another model (or never) get their top-10 cutoff computed now."""
-        stale = [r["id"] for r in requests if r.get("cutoff_score") is None or r.get("cutoff_model") != version]
-        if stale:
-            scores = self.matching.refresh_cutoffs(stale)
-            for r in requests:
-                r["cutoff_score"] = scores.get(r["id"], r.get("cutoff_score"))
+    @staticmethod
+    def _plan_out(plan, opened, name, effort) -> dict:
+        unlocks, _ = opened(list(plan.steps), list(plan.doors))
+        return {"steps": [{"type": t, "id": i, "name": name((t, i)), "months_min": effort[(t, i)]["months_min"],
+                           "months_max": effort[(t, i)]["months_max"]} for t, i in plan.steps],
+                "months_min": plan.months_min, "months_max": plan.months_max,
+                "doors_per_month": round(plan.doors_per_month, 3), "unlocks": unlocks}
+
+    @staticmethod
+    def _effort(item: tuple[str, str], sme: dict, standards: dict, hierarchy: Hierarchy) -> dict:
+        """Months, cost and who certifies for a standard (the catalogue's figures, with their sources);
+        for a capability, an effort class by what the SME already does (see CAPABILITY_EFFORT)."""
+        if item[0] == "standard":
+            meta = standards.get(item[1], {})
+            if meta.get("months_min") is None:
+                return {"class": meta.get("effort"), "months_min": None, "months_max": None, "months": 12.0,
+                        "months_source": None, "cost_min_mvnd": None, "cost_max_mvnd": None, "cost_source": None,
+                        "certifier": None, "prerequisites": []}
+            return {"class": meta.get("effort"), "months": (meta["months_min"] + meta["months_max"]) / 2,
+                    "prerequisites": [p for p in meta.get("prerequisites") or []],
+                    **{k: meta.get(k) for k in ("months_min", "months_max", "months_source", "cost_min_mvnd",
+                                                "cost_max_mvnd", "cost_source", "certifier")}}
+        related = any(hierarchy.credit(item[1], held) > 0 or hierarchy.credit(held, item[1]) > 0
+                      for held in sme["capabilities"])
+        effort_class, low, high = CAPABILITY_EFFORT["related" if related else "new"]
+        return {"class": effort_class, "months_min": low, "months_max": high, "months": (low + high) / 2,
+                "months_source": CAPABILITY_EFFORT_SOURCE, "cost_min_mvnd": None, "cost_max_mvnd": None,
+                "cost_source": None, "certifier": None, "prerequisites": [], "builds_on_related": related}
 
     def target_buyers(self, sectors: list[str], limit: int = 40) -> list[dict]:
         """Buyers worth preparing for: the FDI, then large, firms of an SME's sectors."""
@@ -259,7 +326,8 @@ class ReadinessService:
                 "peer_definition": "SMEs of the same sector, in the same zone or commune, with half to twice "
                                    "the employees",
                 "standards": rows(shares["standards"], sme["valid"], {k: v["name"] for k, v in standards.items()}),
-                "capabilities": rows(shares["capabilities"], set(sme["capabilities"]), {})}
+                "capabilities": rows(shares["capabilities"], set(sme["capabilities"]),
+                                     {c["id"]: c["name"] for c in self.matching.catalogues.list_capabilities()})}
 
     # -- the whole report ----------------------------------------------------------------------
     def report(self, sme_id: str, horizon_days: int = 90) -> dict:
@@ -288,6 +356,15 @@ def _sme_summary(sme: dict) -> dict:
     return {k: sme.get(k) for k in ("id", "name", "kind", "commune", "zone", "employees", "sectors")}
 
 
+def _effort_out(effort: dict, name, held: set[str]) -> dict:
+    """An item's effort as the reader sees it: class, months and cost ranges with their sources, who
+    certifies, and the standards to hold first (each marked held or not)."""
+    out = {k: v for k, v in effort.items() if k not in ("months", "prerequisites")}
+    out["prerequisites"] = [{"id": p, "name": name(("standard", p)), "held": p in held}
+                            for p in effort["prerequisites"]]
+    return out
+
+
 def _message(entry: dict) -> str:
     u = entry["unlocks"]
     if not u["requests"]:
@@ -299,6 +376,11 @@ def _message(entry: dict) -> str:
     if u["large_buyers"]:
         others.append(f"{u['large_buyers']} large")
     buyers = f"{u['buyers']} buyer{'s' if u['buyers'] != 1 else ''}" + (f", {' and '.join(others)}" if others else "")
+    places = f"you would rank in the top 10 for {u['top10']} of them"
+    if u["top10_pending"]:
+        places += f" (places for {u['top10_pending']} more are being recomputed)"
+    effort = entry["effort"]
+    months = (f" It typically takes {effort['months_min']:g}-{effort['months_max']:g} months."
+              if effort.get("months_min") is not None else "")
     return (f"{entry['name']} would make you eligible for {u['requests']} open request"
-            f"{'s' if u['requests'] != 1 else ''} from {buyers}; you would rank in the top 10 for "
-            f"{u['top10']} of them.")
+            f"{'s' if u['requests'] != 1 else ''} from {buyers}; {places}.{months}")

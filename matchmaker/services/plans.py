@@ -1,0 +1,114 @@
+"""Which items to close, in which order: doors (open requests) opened per month of effort.
+
+Pure: the readiness service gives the doors (what keeps the SME out of each request in reach) and the
+effort of each item; this finds the single items and short sequences ("close X, then Y") that open
+the most doors per month, with the prerequisites an item needs put before it.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from itertools import combinations
+
+Item = tuple[str, str]      # ("standard" | "capability", id)
+
+
+@dataclass(frozen=True)
+class Door:
+    """One open request in reach that the SME cannot enter yet: the mandatory standards it lacks, and
+    the needed capabilities when it holds none of them (any one of those lets it in)."""
+    request: int
+    standards: frozenset[str]
+    capabilities: frozenset[str]
+
+    def opened_by(self, closed: set[Item]) -> bool:
+        return (all(("standard", s) in closed for s in self.standards)
+                and (not self.capabilities or any(("capability", c) in closed for c in self.capabilities)))
+
+
+@dataclass(frozen=True)
+class Effort:
+    months_min: float
+    months_max: float
+    prerequisites: tuple[str, ...] = ()     # standards to hold first
+
+    @property
+    def months(self) -> float:
+        return (self.months_min + self.months_max) / 2
+
+
+@dataclass(frozen=True)
+class Plan:
+    steps: tuple[Item, ...]     # in the order to close them
+    doors: tuple[int, ...]      # requests it opens
+    months_min: float
+    months_max: float
+
+    @property
+    def doors_per_month(self) -> float:
+        return len(self.doors) / max((self.months_min + self.months_max) / 2, 0.5)
+
+
+def doors_of(blocked: list[set[Item]]) -> list[Door]:
+    """A door for each request the SME is kept out of (blocked[k]: what keeps it out of request k)."""
+    return [Door(k, frozenset(i for t, i in b if t == "standard"), frozenset(i for t, i in b if t == "capability"))
+            for k, b in enumerate(blocked) if b]
+
+
+def with_prerequisites(items: list[Item], effort: dict[Item, Effort], held: set[str]) -> list[Item] | None:
+    """``items`` with every standard they presuppose and the SME lacks put before them (recursively);
+    None when an item's effort is not known."""
+    ordered: list[Item] = []
+
+    def add(item: Item, path: tuple) -> bool:
+        if item in ordered:
+            return True
+        if item in path or item not in effort:
+            return False
+        for before in effort[item].prerequisites:
+            if before not in held and not add(("standard", before), path + (item,)):
+                return False
+        ordered.append(item)
+        return True
+    return ordered if all(add(item, ()) for item in items) else None
+
+
+def plans(doors: list[Door], effort: dict[Item, Effort], held: set[str], max_items: int = 2,
+          top: int = 5) -> list[Plan]:
+    """The best plans of one or up to ``max_items`` chosen items (plus their prerequisites), by doors
+    opened per month of effort (more doors, then fewer months, on a tie). Items are closed one after
+    another, so their months add up; of two chosen items the one opening more doors per month alone
+    comes first, unless the other is its prerequisite. Items are chosen together only when some door
+    needs them together: otherwise the better of them alone opens more doors per month."""
+    groups: dict[tuple, list[int]] = {}
+    for d in doors:
+        groups.setdefault((d.standards, d.capabilities), []).append(d.request)
+    needs = [(Door(-1, s, c), requests) for (s, c), requests in groups.items()]
+    together: set[tuple] = set()
+    for door, _ in needs:
+        items = sorted({("standard", s) for s in door.standards} | {("capability", c) for c in door.capabilities})
+        for size in range(1, max_items + 1):
+            together.update(combinations(items, size))
+    alone: dict[Item, float] = {}
+    found: dict[frozenset, Plan] = {}
+    for chosen in sorted(together, key=lambda c: (len(c), c)):
+        if any(item not in effort for item in chosen):
+            continue
+        chosen = sorted(chosen, key=lambda item: (-alone.get(item, 0.0), item))
+        steps = with_prerequisites(chosen, effort, held)
+        if steps is None or frozenset(steps) in found:
+            continue
+        closed = set(steps)
+        opened = tuple(sorted(k for door, requests in needs if door.opened_by(closed) for k in requests))
+        plan = Plan(tuple(steps), opened, sum(effort[s].months_min for s in steps),
+                    sum(effort[s].months_max for s in steps))
+        if len(chosen) == 1:
+            alone[chosen[0]] = plan.doors_per_month
+        if opened:
+            found[frozenset(steps)] = plan
+    ranked = sorted(found.values(), key=lambda p: (-p.doors_per_month, -len(p.doors), p.months_min + p.months_max,
+                                                   p.steps))
+    # A sequence is worth showing when it opens doors that no item of it opens alone.
+    single = {p.steps[-1]: len(p.doors) for p in found.values() if len(p.steps) == 1}
+    useful = [p for p in ranked if len(p.steps) == 1 or len(p.doors) > max((single.get(s, 0) for s in p.steps),
+                                                                           default=0)]
+    return useful[:top]

@@ -1,0 +1,65 @@
+"""Plans of what to close, in which order (pure), and the effort catalogue behind them."""
+from matchmaker.services.plans import Door, Effort, doors_of, plans, with_prerequisites
+from seeds import catalogue as cat
+from seeds.effort import EFFORT, effort_row
+
+S = "standard"
+EFFORTS = {(S, "iso-9001"): Effort(3, 6), (S, "iatf-16949"): Effort(12, 18, ("iso-9001",)),
+           (S, "imds"): Effort(1, 2), (S, "rohs"): Effort(1, 2), (S, "iso-14001"): Effort(4, 8),
+           ("capability", "forging"): Effort(6, 12), ("capability", "stamping"): Effort(3, 6)}
+
+
+def test_a_door_opens_with_all_its_standards_and_any_one_needed_capability():
+    door = Door(0, frozenset({"rohs"}), frozenset({"forging", "stamping"}))
+    assert not door.opened_by({(S, "rohs")})
+    assert door.opened_by({(S, "rohs"), ("capability", "stamping")})
+    assert doors_of([set(), {(S, "rohs")}]) == [Door(1, frozenset({"rohs"}), frozenset())]
+
+
+def test_prerequisites_come_first_and_held_ones_are_skipped():
+    assert with_prerequisites([(S, "iatf-16949")], EFFORTS, held=set()) == [(S, "iso-9001"), (S, "iatf-16949")]
+    assert with_prerequisites([(S, "iatf-16949")], EFFORTS, held={"iso-9001"}) == [(S, "iatf-16949")]
+    assert with_prerequisites([(S, "unknown")], EFFORTS, held=set()) is None
+
+
+def test_two_items_that_open_doors_together_beat_either_alone_per_month():
+    # three requests need RoHS alone, four need RoHS and ISO 14001 together, one needs IMDS alone
+    doors = ([Door(k, frozenset({"rohs"}), frozenset()) for k in range(3)]
+             + [Door(k, frozenset({"rohs", "iso-14001"}), frozenset()) for k in range(3, 7)]
+             + [Door(7, frozenset({"imds"}), frozenset())])
+    found = plans(doors, EFFORTS, held=set())
+    # RoHS alone: 3 doors in 1.5 months (2/month); RoHS then ISO 14001: 7 in 7.5 months (0.93/month)
+    assert found[0].steps == ((S, "rohs"),) and found[0].doors == (0, 1, 2)
+    assert found[0].doors_per_month == 2.0
+    pair = next(p for p in found if len(p.steps) == 2)
+    assert pair.steps == ((S, "rohs"), (S, "iso-14001"))    # the one opening doors alone goes first
+    assert pair.doors == tuple(range(7)) and (pair.months_min, pair.months_max) == (5, 10)
+    # ISO 14001 alone opens nothing, so it is no plan; IMDS with RoHS opens nothing they do not open alone
+    assert all(p.steps != ((S, "iso-14001"),) for p in found)
+    assert all(set(p.steps) != {(S, "rohs"), (S, "imds")} for p in found)
+
+
+def test_a_plan_carries_the_prerequisite_it_needs():
+    doors = [Door(k, frozenset({"iatf-16949", "imds"}), frozenset()) for k in range(5)]
+    found = plans(doors, EFFORTS, held=set())
+    assert found[0].steps == ((S, "iso-9001"), (S, "iatf-16949"), (S, "imds"))
+    assert (found[0].months_min, found[0].months_max) == (16, 26) and len(found[0].doors) == 5
+    held = plans(doors, EFFORTS, held={"iso-9001"})
+    assert held[0].steps == ((S, "iatf-16949"), (S, "imds")) and (held[0].months_min, held[0].months_max) == (13, 20)
+
+
+def test_a_capability_door_opens_with_the_cheaper_of_its_capabilities():
+    doors = [Door(0, frozenset(), frozenset({"forging", "stamping"}))]
+    assert plans(doors, EFFORTS, held=set())[0].steps == (("capability", "stamping"),)
+
+
+def test_every_standard_of_the_catalogue_has_its_effort_with_sources():
+    assert set(EFFORT) == {s[0] for s in cat.STANDARDS}
+    for standard_id, _, kind, effort_class, _ in cat.STANDARDS:
+        row = effort_row(standard_id)
+        assert 0 < row["months_min"] <= row["months_max"] and 0 < row["cost_min_mvnd"] <= row["cost_max_mvnd"]
+        assert row["months_source"] and row["cost_source"] and row["certifier"]
+        assert all(p in EFFORT and p != standard_id for p in row["prerequisites"])
+        # the effort class agrees with the months: a declaration of weeks is low, a year or more is high
+        assert (row["months_max"] <= 3) == (effort_class == "low"), standard_id
+        assert effort_class != "high" or row["months_max"] >= 12, standard_id
