@@ -100,7 +100,6 @@ class ScheduleJobService:
         if job is None:
             return None
         progress = Progress(job["time_limit"], job["attempt"])
-        stopped = []
 
         def keep_going() -> bool:
             try:
