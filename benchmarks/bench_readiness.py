@@ -5,8 +5,8 @@
 Needs the graph at Hanoi scale with the demo's open sourcing requests (`matchmaker seed --full`) and a
 trained model. Picks the SMEs with the most open requests within reach, ranks every open request
 (`matchmaker requests rank`, timed), then times GET /smes/{id}/priorities. In the same run, the
-baseline is the same report with no stored top-10 cutoffs, so each request in reach is ranked on
-the spot (what the report would cost without the stored cutoffs).
+baseline is the report plus ranking each request in reach on the spot (what the report would cost
+without stored cutoffs). Then times GET /programme over the sector with the most SMEs.
 """
 from __future__ import annotations
 
@@ -39,7 +39,8 @@ def busiest_smes(graph: Graph, count: int) -> list[str]:
 
 
 def _measure(graph: Graph, smes: list[str], rounds: int) -> tuple[list, list, list, list]:
-    """Timed reports, then the baseline: one report with the cutoffs cleared."""
+    """Timed reports, then the baseline: for the first SME, its report plus ranking each request in its
+    reach on the spot (what the report would cost without stored cutoffs), in this process."""
     for sme in smes:  # warm-up
         http("GET", f"/smes/{sme}/priorities")
     timings, considered, items = [], [], []
@@ -47,15 +48,32 @@ def _measure(graph: Graph, smes: list[str], rounds: int) -> tuple[list, list, li
         for sme in smes:
             status, body, ms = http("GET", f"/smes/{sme}/priorities")
             assert status == 200, body
+            assert body["cutoffs_pending"] == 0, "cutoffs still stale: rank them first"
             timings.append(ms)
             considered.append(body["open_requests_considered"])
             items.append(len(body["items"]))
-    # Baseline: the same report with the cutoffs cleared, so every request in reach is ranked now.
-    graph.write(lambda tx: tx.run("MATCH (r:SourcingRequest) REMOVE r.cutoff_score, r.cutoff_model").consume())
-    status, body, ms = http("GET", f"/smes/{smes[0]}/priorities", timeout=1800)
-    assert status == 200, body
-    baseline = [ms]
+    from matchmaker.services.readiness import ReadinessService
+    from scoring.model import ModelStore
+    readiness = ReadinessService(graph, ModelStore(str(model_dir())))
+    ms = http("GET", f"/smes/{smes[0]}/priorities")[2]
+    started = time.perf_counter()
+    for request in readiness.requests_in_reach(smes[0]):
+        readiness.matching.cutoff(readiness.matching.get_request(request["id"]))
+    baseline = [ms + (time.perf_counter() - started) * 1000.0]
     return timings, considered, items, baseline
+
+
+def _programme(rounds: int) -> tuple[str, list, dict]:
+    """GET /programme over the sector with the most SMEs, ``rounds`` times after a warm-up."""
+    sectors = http("GET", "/sectors")[1]
+    counts = {s["id"]: http("GET", f"/programme?sector={s['id']}&limit=1")[1]["smes"] for s in sectors}
+    sector = max(counts, key=counts.get)
+    timings = []
+    for _ in range(rounds):
+        status, body, ms = http("GET", f"/programme?sector={sector}", timeout=600)
+        assert status == 200, body
+        timings.append(ms)
+    return sector, timings, body
 
 
 def main() -> None:
@@ -82,9 +100,8 @@ def main() -> None:
     try:
         with served(models):
             timings, considered, items, baseline = _measure(graph, smes, args.rounds)
+            sector, programme_ms, programme = _programme(args.rounds)
     finally:
-        subprocess.run([sys.executable, "-m", "matchmaker.cli", "requests", "rank"], check=True, cwd=ROOT,
-                       stderr=subprocess.DEVNULL)
         graph.close()
 
     figures = {
@@ -92,9 +109,13 @@ def main() -> None:
         "median_requests_in_reach": statistics.median(considered), "median_items": statistics.median(items),
         "p50_ms": round(percentile(timings, 0.5), 1), "p95_ms": round(percentile(timings, 0.95), 1),
         "max_ms": round(max(timings), 1), "target_ms": 1000,
-        "baseline_unranked_median_ms": round(statistics.median(baseline), 1),
+        "baseline_ranked_on_the_spot_ms": round(statistics.median(baseline), 1),
         "baseline_over_p50": round(statistics.median(baseline) / percentile(timings, 0.5), 1),
         "rank_all_open_requests_s": round(rank_seconds, 1), "cores": os.cpu_count(),
+        "programme_sector": sector, "programme_smes": programme["smes"],
+        "programme_fdi_requests": programme["open_fdi_requests"],
+        "programme_median_ms": round(statistics.median(programme_ms), 1),
+        "programme_max_ms": round(max(programme_ms), 1), "programme_target_ms": 5000,
     }
     publish("readiness", figures)
 

@@ -41,8 +41,8 @@ def create_app(settings: Settings | None = None) -> Flask:
     api.spec.components.security_scheme("apiKey", {"type": "http", "scheme": "bearer"})
     api.spec.options["security"] = [{"apiKey": []}]
     _serve_swagger_assets(app)
-    from .api import catalogues, enterprises, events, health, imports, learning, readiness, sourcing
-    for module in (health, enterprises, catalogues, imports, sourcing, learning, readiness, events):
+    from .api import catalogues, enterprises, events, health, imports, learning, programme, readiness, sourcing
+    for module in (health, enterprises, catalogues, imports, sourcing, learning, readiness, events, programme):
         api.register_blueprint(module.blp)
     from .api import document_links
     document_links(api.spec)

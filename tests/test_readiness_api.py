@@ -75,12 +75,14 @@ def test_gap_against_a_buyer(client, world):
     assert body["standards"]["expiring"][0]["id"] == "iatf-16949"
     assert body["standards"]["expiring"][0]["days_left"] == 20
     assert body["readiness"]["eligible"] is False
-    assert body["readiness"]["blocking"] == [{"type": "standard", "id": "iso-14001"}]
+    assert body["readiness"]["blocking"] == [{"type": "standard", "id": "iso-14001",
+                                              "name": "ISO 14001 Environmental management"}]
     assert 0 <= body["readiness"]["score"] <= 1
     # kept out of the buyer's list: the score it would show there with ISO 14001 closed
     assert body["readiness"]["score"] < body["readiness"]["score_once_closed"] <= 1
     # capabilities its open requests need: CNC milling, met
-    assert body["capabilities"]["met"] == [{"id": "cnc-milling"}]
+    assert body["capabilities"]["met"] == [{"id": "cnc-milling", "name": "CNC milling"}]
+    assert body["standards"]["missing_mandatory"][0]["name"] == "ISO 14001 Environmental management"
     # with a horizon of 10 days the IATF certificate is not yet flagged
     body = client.get("/smes/0300000001/gaps?buyer=0300000101&horizon_days=10").get_json()
     assert {s["id"] for s in body["standards"]["met"]} == {"iatf-16949", "iso-9001"}
@@ -134,6 +136,19 @@ def test_which_gap_first_is_the_counterfactual_by_construction(client, world):
     assert [s["id"] for s in body["plans"][1]["steps"]] == ["iso-14001"]
 
 
+def test_a_plan_puts_the_standard_an_item_presupposes_first(client, world):
+    """Peer 203 holds no standard: IATF 16949 (R7) presupposes ISO 9001, so that plan starts with it."""
+    r7 = request(client, "R7", "0300000101", [("iatf-16949", True)])
+    body = client.get("/smes/0300000203/priorities").get_json()
+    iatf = next(p for p in body["plans"] if any(s["id"] == "iatf-16949" for s in p["steps"]))
+    assert [s["id"] for s in iatf["steps"]] == ["iso-9001", "iatf-16949"]
+    assert set(iatf["unlocks"]["request_ids"]) == {r7, world["R5"]}
+    assert (iatf["months_min"], iatf["months_max"]) == (15, 24)
+    item = next(i for i in body["items"] if i["id"] == "iatf-16949")
+    assert item["effort"]["prerequisites"] == [{"id": "iso-9001", "name": "ISO 9001 Quality management",
+                                                "held": False}]
+
+
 def test_reads_never_write_and_a_new_model_ranks_again_in_the_background(app, client, world, graph, start_worker):
     """A GET leaves the stored cutoffs as they are; cutoffs ranked under another model count as pending
     until the worker's job ranks them again."""
@@ -173,6 +188,7 @@ def test_peers(client, world):
     assert shares["iso-14001"]["share"] == pytest.approx(0.667, abs=0.001) and not shares["iso-14001"]["held"]
     assert shares["iso-9001"]["share"] == pytest.approx(0.333, abs=0.001) and shares["iso-9001"]["held"]
     assert body["capabilities"][0]["id"] == "cnc-milling" and body["capabilities"][0]["share"] == 1.0
+    assert body["capabilities"][0]["name"] == "CNC milling"     # names, never ids, in every list
 
 
 def test_report_as_json_and_printable_html(client, world):
@@ -185,4 +201,59 @@ def test_report_as_json_and_printable_html(client, world):
     html = page.get_data(as_text=True)
     assert "Minh An CNC" in html and "would make you eligible for 3 open requests" in html
     assert "4-8 months" in html and "then <strong>RoHS" in html
+    # names, not ids: the sector, the missing standards, the peers' capabilities
+    assert "Automotive and motorcycle parts" in html and "CNC milling" in html and "apqp-ppap" not in html
     assert client.get("/smes/0300000001/readiness?format=pdf").status_code == 422
+
+
+def test_the_programme_view_links_smes_to_fdi_demand(client, world, catalogue):
+    """Across the automotive SMEs: ISO 9001 would newly link two of them (Peer 201 to R1, R2, R5; Peer 203 to
+    R5), CNC milling one (a CNC turning shop holding both standards), ISO 14001 only adds requests for an SME
+    already linked; R3 is a large buyer's (not FDI demand) and R6 is out of reach."""
+    firm(client, "0300000204", "Turning Shop", km_north=2)
+    repo = EnterpriseRepository(catalogue)
+    repo.set_capabilities([{"enterprise": "0300000204", "capability": "cnc-turning", "capacity": 3000.0,
+                            "unit": "pcs/month"}])
+    today = date.today()
+    repo.set_certifications([{"enterprise": "0300000204", "standard": s, "number": f"T-{s}", "issuer": "BV",
+                              "issued": today - timedelta(days=30), "expires": today + timedelta(days=700)}
+                             for s in ("iso-9001", "iso-14001")])
+    body = client.get("/programme?sector=automotive").get_json()
+    assert (body["smes"], body["smes_linked_now"], body["smes_one_item_away"]) == (5, 2, 3)
+    assert (body["open_fdi_requests"], body["fdi_buyers"]) == (5, 3)
+    items = [(i["id"], i["smes_newly_linked"], i["smes"], i["fdi_requests"], i["fdi_buyers"]) for i in body["items"]]
+    assert items == [("iso-9001", 2, 2, 3, 2), ("cnc-milling", 1, 1, 3, 2), ("iso-14001", 0, 1, 2, 2),
+                     ("rohs", 0, 1, 1, 1)]
+    assert body["items"][0]["name"] == "ISO 9001 Quality management"
+    shortlist = [(s["sme"]["id"], s["item"]["id"], s["requests"], s["buyers"]) for s in body["shortlist"]]
+    assert shortlist == [("0300000201", "iso-9001", 3, 2), ("0300000204", "cnc-milling", 3, 2),
+                         ("0300000203", "iso-9001", 1, 1)]
+    assert body["shortlist"][0]["sme"]["name"] == "Peer 0300000201"
+    # the same SMEs by commune; a zone or sector that does not exist is said so
+    assert client.get("/programme?commune=Thien Loc").get_json()["smes_one_item_away"] == 3
+    assert client.get("/programme?sector=nope").status_code == 404
+    assert client.get("/programme?zone=nope").status_code == 404
+    assert client.get("/programme?commune=Nowhere").status_code == 404
+    assert client.get("/programme?limit=0").status_code == 422
+    csv = client.get("/programme?sector=automotive&format=csv&part=shortlist")
+    assert csv.status_code == 200 and csv.mimetype == "text/csv"
+    lines = csv.get_data(as_text=True).splitlines()
+    assert lines[0].startswith("sme_id,sme_name") and lines[1].startswith("0300000201,Peer 0300000201,")
+    assert len(lines) == 4
+    items_csv = client.get("/programme?sector=automotive&format=csv&part=items").get_data(as_text=True)
+    assert items_csv.splitlines()[1] == "standard,iso-9001,ISO 9001 Quality management,2,2,3,2"
+
+
+def test_the_programme_page_shows_the_table_the_chart_and_the_shortlist(client, world, app, graph):
+    import re
+
+    from matchmaker.services.access import KeyService
+    _, key = KeyService(graph).issue("admin", None)
+    page = app.test_client()
+    token = re.search(r'name="csrf" value="([^"]+)"', page.get("/app/signin").get_data(as_text=True)).group(1)
+    page.post("/app/signin", data={"key": key, "csrf": token})
+    page.get("/app/lang/en")
+    html = page.get("/app/programme?sector=automotive").get_data(as_text=True)
+    assert 'id="items-chart"' in html and 'id="shortlist"' in html
+    assert "ISO 9001" in html and "Peer 0300000201" in html and "iso-9001</td>" not in html
+    assert page.get("/app/programme?sector=automotive&format=csv&part=items").mimetype == "text/csv"

@@ -63,3 +63,53 @@ def test_every_standard_of_the_catalogue_has_its_effort_with_sources():
         # the effort class agrees with the months: a declaration of weeks is low, a year or more is high
         assert (row["months_max"] <= 3) == (effort_class == "low"), standard_id
         assert effort_class != "high" or row["months_max"] >= 12, standard_id
+
+
+def test_the_programme_says_eligible_and_one_item_away_exactly_as_readiness_blocks():
+    """On random SMEs and requests: eligible when readiness finds nothing blocking; one item away when it
+    finds one missing standard, or the needed capabilities alone (the programme then names one of them)."""
+    import random
+
+    from matchmaker.services.programme import one_item_away
+    from matchmaker.services.readiness import ReadinessService
+    from scoring.features import Hierarchy
+
+    hierarchy = Hierarchy({"machining": None, "cnc-milling": "machining", "cnc-turning": "machining",
+                           "forming": None, "stamping": "forming", "forging": "forming", "painting": None})
+    caps, stds = sorted(hierarchy.parent), ["iso-9001", "iso-14001", "rohs", "reach", "iatf-16949"]
+    rng = random.Random(5)
+    smes = [{"id": f"s{k}", "latitude": 21.0 + rng.uniform(-0.3, 0.3), "longitude": 105.8 + rng.uniform(-0.3, 0.3),
+             "capabilities": rng.sample(caps, rng.randint(0, 2)), "standards": rng.sample(stds, rng.randint(0, 4)),
+             "products": []} for k in range(120)]
+    requests = [{"id": f"r{k}", "buyer": f"b{k % 7}", "latitude": 21.0 + rng.uniform(-0.3, 0.3),
+                 "longitude": 105.8 + rng.uniform(-0.3, 0.3), "max_distance_km": rng.choice([10.0, 30.0, None]),
+                 "capabilities": rng.sample(caps, rng.randint(1, 2)), "products": [],
+                 "standards": rng.sample(stds, rng.randint(0, 3))} for k in range(90)]
+    eligible, away = one_item_away(smes, requests, hierarchy)
+    seen = {"eligible": 0, "standard": 0, "capability": 0}
+    for s, sme in enumerate(smes):
+        inputs = {"capabilities": {c: 1.0 for c in sme["capabilities"]}, "valid_standards": set(sme["standards"]),
+                  "products": []}
+        for k, r in enumerate(requests):
+            import math
+            km = 6371.0 * 2 * math.asin(math.sqrt(
+                math.sin(math.radians(r["latitude"] - sme["latitude"]) / 2) ** 2
+                + math.cos(math.radians(r["latitude"])) * math.cos(math.radians(sme["latitude"]))
+                * math.sin(math.radians(r["longitude"] - sme["longitude"]) / 2) ** 2))
+            opened_by = {item for item, opened in away[s].items() if k in opened}
+            if r["max_distance_km"] is not None and km > r["max_distance_km"] + 1e-6:
+                assert k not in eligible[s] and not opened_by
+                continue
+            target = {**r, "standards": [{"id": x, "mandatory": True} for x in r["standards"]]}
+            blocked = ReadinessService.blocking(target, inputs, hierarchy)
+            assert (k in eligible[s]) == (not blocked)
+            if len(blocked) == 1 and next(iter(blocked))[0] == "standard":
+                assert opened_by == blocked
+                seen["standard"] += 1
+            elif blocked and all(t == "capability" for t, _ in blocked):
+                assert len(opened_by) == 1 and opened_by <= blocked
+                seen["capability"] += 1
+            else:
+                assert not opened_by
+            seen["eligible"] += not blocked
+    assert min(seen.values()) > 20     # each case came up often enough to mean something

@@ -81,6 +81,7 @@ RULES = {
     "web.readiness_home": ("GET", "/app/readiness", None, {"admin": 200, "sme": 302, "other_sme": 302}),
     "web.readiness_page": ("GET", f"/app/smes/{SME}", None, {"admin": 200, "sme": 200}),
     "web.readiness_report": ("GET", f"/app/smes/{SME}/report", None, {"admin": 200, "sme": 200}),
+    "web.programme": ("GET", "/app/programme?sector=automotive", None, {"admin": 200}),
     "web.events": ("GET", "/app/events", None, {"admin": 200, "organiser": 200, "other_organiser": 200}),
     "web.event": ("GET", f"/app/events/{EVENT}", None, {"admin": 200, "organiser": 200, **HIDDEN}),
     "web.event_import": ("POST", f"/app/events/{EVENT}/import", {"what": "participants"},

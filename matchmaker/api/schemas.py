@@ -250,6 +250,17 @@ class PriorityArgs(Schema):
     limit = fields.Integer(load_default=10, validate=validate.Range(min=1, max=100))
 
 
+class ProgrammeArgs(Schema):
+    sector = fields.String(metadata={"description": "a sector id: the SMEs of that sector"})
+    commune = fields.String(metadata={"description": "a commune's name, as enterprises carry it"})
+    zone = fields.String(metadata={"description": "a zone id (industrial park, cluster, craft village)"})
+    limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=5000),
+                           metadata={"description": "at most this many items and shortlisted SMEs"})
+    format = fields.String(load_default="json", validate=validate.OneOf(["json", "csv"]))
+    part = fields.String(load_default="shortlist", validate=validate.OneOf(["items", "shortlist"]),
+                         metadata={"description": "with format=csv: the items or the shortlist"})
+
+
 class ReportArgs(Schema):
     horizon_days = fields.Integer(load_default=90, validate=validate.Range(min=0, max=3650))
     format = fields.String(load_default="json", validate=validate.OneOf(["json", "html"]))

@@ -106,26 +106,38 @@ class ReadinessService:
         explained = explanations_for(target, inputs, X[0], scorer.contributions(X)[0])
         if given[0][0] == "sector":     # a sector has no plant: its distance says nothing
             explained = [e for e in explained if e["reason"] != "distance"]
+        names = self._names()
         standards = self._standard_status(sme, target, today, horizon_days)
+        for entries in standards.values():
+            for entry in entries:
+                entry["name"] = names[("standard", entry["id"])]
         capabilities = {"met": [], "partial": [], "missing": []}
         for needed, (credit, via) in capability_matches(target, inputs, hierarchy).items():
+            entry = {"id": needed, "name": names[("capability", needed)]}
             if credit >= FULL:
-                capabilities["met"].append({"id": needed})
+                capabilities["met"].append(entry)
             elif via:
-                capabilities["partial"].append({"id": needed, "has_related": via, "credit": credit})
+                capabilities["partial"].append({**entry, "has_related": via, "credit": credit})
             else:
-                capabilities["missing"].append({"id": needed})
+                capabilities["missing"].append(entry)
         return {
             "sme": _sme_summary(sme), "target": target["summary"], "horizon_days": horizon_days,
             "readiness": {
                 "score": round(score, 4), "model_version": scorer.version, "eligible": not blocked,
                 "score_once_closed": None if once_closed is None else round(once_closed, 4),
-                "blocking": [{"type": t, "id": i} for t, i in sorted(blocked)],
+                "blocking": [{"type": t, "id": i, "name": names[(t, i)]} for t, i in sorted(blocked)],
                 "reasons": [reason_text(e) for e in explained], "explanations": explained,
             },
             "standards": standards, "capabilities": capabilities,
             "certificates_to_renew": self._renewals(sme, today, horizon_days, target),
         }
+
+    def _names(self) -> "_Names":
+        """Names of standards, capabilities and sectors, by (type, id)."""
+        names = {("standard", k): v["name"] for k, v in self.repo.standards().items()}
+        names.update({("capability", c["id"]): c["name"] for c in self.matching.catalogues.list_capabilities()})
+        names.update({("sector", c["id"]): c["name"] for c in self.matching.catalogues.list_sectors()})
+        return _Names(names)
 
     def _target(self, kind: str, target_id: str, sme: dict) -> dict:
         if kind == "request":
@@ -199,10 +211,7 @@ class ReadinessService:
         today = date.today()
         sme = self._sme(sme_id, today)
         hierarchy = self.matching.hierarchy()
-        relevant = sorted({c for c in hierarchy.parent for held in sme["capabilities"]
-                           if hierarchy.credit(c, held) > 0 or hierarchy.credit(held, c) > 0})
-        requests = [r for r in self.repo.open_requests_near(relevant, sme["sectors"], sme.get("latitude"),
-                                                          sme.get("longitude")) if r["buyer"] != sme_id]
+        requests = self._in_reach(sme, hierarchy)
         histories = self.matching.matches.buyer_histories([r["buyer"] for r in requests])
         requests = [with_buyer(r, {**r["buyer_profile"], "history": histories.get(r["buyer"])}) for r in requests]
         scorer = self.store.active()
@@ -217,6 +226,12 @@ class ReadinessService:
         standards = self.repo.standards()
         capability_names = {c["id"]: c["name"] for c in self.matching.catalogues.list_capabilities()}
         effort = {item: self._effort(item, sme, standards, hierarchy) for item in candidates}
+        lacking = [p for e in effort.values() for p in e["prerequisites"]]
+        while lacking:      # a plan puts the standards an item presupposes before it: their effort too
+            before = ("standard", lacking.pop())
+            if before[1] not in sme["valid"] and before not in effort:
+                effort[before] = self._effort(before, sme, standards, hierarchy)
+                lacking.extend(effort[before]["prerequisites"])
 
         def name(item):
             return (standards.get(item[1], {}).get("name") if item[0] == "standard"
@@ -237,7 +252,7 @@ class ReadinessService:
                                  if cutoffs[k] is not None and score >= cutoffs[k]),
                     "top10_pending": sum(1 for k in unlocked if cutoffs[k] is None),
                     "expected_good_outcomes": round(float(sum(scores)), 2),
-                    "request_ids": [requests[k]["id"] for k in unlocked]}, dict(zip(unlocked, scores))
+                    "request_ids": [requests[k]["id"] for k in unlocked]}
 
         items = []
         for item in candidates:
@@ -245,7 +260,7 @@ class ReadinessService:
             touched = [k for k, r in enumerate(requests) if _needs(r, item)]
             if not touched:
                 continue
-            unlocks, _ = opened([item], unlocked)
+            unlocks = opened([item], unlocked)
             inputs = [self._adding(base_inputs[k], sme, item) for k in touched]
             new_scores = scorer.scores(feature_matrix_rows([requests[k] for k in touched], inputs, hierarchy,
                                                            today.year))
@@ -269,7 +284,7 @@ class ReadinessService:
                       key=lambda e: (-e["mean_score_gain"], -e["needed_by_requests"], e["type"], e["id"]))
         held = set(sme["valid"])
         found = plans(doors_of(blocked), {i: Effort(e["months_min"], e["months_max"], tuple(e["prerequisites"]))
-                                         for i, e in effort.items()}, held)
+                                         for i, e in effort.items() if e["months_min"] is not None}, held)
         return {"sme": _sme_summary(sme), "model_version": scorer.version,
                 "open_requests_considered": len(requests),
                 "eligible_now": sum(1 for bs in blocked if not bs),
@@ -277,9 +292,21 @@ class ReadinessService:
                 "items": first + rest[:limit],
                 "plans": [self._plan_out(p, opened, name, effort) for p in found]}
 
+    def requests_in_reach(self, sme_id: str) -> list[dict]:
+        """The open requests the SME's priorities look at."""
+        return self._in_reach(self._sme(sme_id, date.today()), self.matching.hierarchy())
+
+    def _in_reach(self, sme: dict, hierarchy: Hierarchy) -> list[dict]:
+        """Open requests within their own distance of the SME that need a related capability or come from a
+        buyer of its sector (not its own)."""
+        relevant = sorted({c for c in hierarchy.parent for held in sme["capabilities"]
+                           if hierarchy.credit(c, held) > 0 or hierarchy.credit(held, c) > 0})
+        return [r for r in self.repo.open_requests_near(relevant, sme["sectors"], sme.get("latitude"),
+                                                      sme.get("longitude")) if r["buyer"] != sme["id"]]
+
     @staticmethod
     def _plan_out(plan, opened, name, effort) -> dict:
-        unlocks, _ = opened(list(plan.steps), list(plan.doors))
+        unlocks = opened(list(plan.steps), list(plan.doors))
         return {"steps": [{"type": t, "id": i, "name": name((t, i)), "months_min": effort[(t, i)]["months_min"],
                            "months_max": effort[(t, i)]["months_max"]} for t, i in plan.steps],
                 "months_min": plan.months_min, "months_max": plan.months_max,
@@ -334,7 +361,9 @@ class ReadinessService:
         today = date.today()
         sme = self._sme(sme_id, today)
         sectors = [self.gaps(sme_id, sector=s, horizon_days=horizon_days) for s in sme["sectors"]]
-        return {"generated_on": today.isoformat(), "sme": _sme_summary(sme), "horizon_days": horizon_days,
+        names = self._names()
+        return {"generated_on": today.isoformat(), "sme": {**_sme_summary(sme), "sector_names": [
+                    names[("sector", s)] for s in sme["sectors"]]}, "horizon_days": horizon_days,
                 "certificates_to_renew": self._renewals(sme, today, horizon_days),
                 "priorities": self.priorities(sme_id), "sector_gaps": sectors, "peers": self.peers(sme_id)}
 
@@ -344,6 +373,13 @@ def feature_matrix_rows(targets: list[dict], inputs: list[dict], hierarchy: Hier
     if not targets:
         return np.zeros((0, len(FEATURES)))
     return np.vstack([pair_features(t, i, hierarchy, year) for t, i in zip(targets, inputs)])
+
+
+class _Names(dict):
+    """Names by (type, id); an id without a catalogue entry stands for itself."""
+
+    def __missing__(self, key):
+        return key[1]
 
 
 def _needs(request: dict, item: tuple[str, str]) -> bool:

@@ -157,4 +157,4 @@ def home():
     return render_template("web/home.html")
 
 
-from . import events, readiness, search  # noqa: E402,F401  (the journeys register their pages on ``web``)
+from . import events, programme, readiness, search  # noqa: E402,F401  (the journeys register their pages on ``web``)

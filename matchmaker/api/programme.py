@@ -1,0 +1,25 @@
+"""The city's SME programme (admin): which items would link the most SMEs of a scope to open FDI demand,
+and which SMEs are one item away."""
+from flask_smorest import Blueprint
+
+from . import caller, graph, model_store, require_role
+from .schemas import ProgrammeArgs
+from ..downloads import csv_download
+from ..services.matching import MatchService
+from ..services.programme import ProgrammeService, as_csv, csv_name
+
+blp = Blueprint("programme", __name__, url_prefix="/programme", description="The city's SME programme view")
+
+
+@blp.route("")
+@blp.arguments(ProgrammeArgs, location="query")
+@blp.response(200)
+def programme(args):
+    """Across the SMEs of a sector, commune or zone: standards and capabilities by SMEs they would newly
+    link to open FDI requests, and the SMEs one item away from eligibility (as JSON, or CSV)."""
+    require_role(caller())
+    view = ProgrammeService(graph(), MatchService(graph(), model_store())).view(
+        sector=args.get("sector"), commune=args.get("commune"), zone=args.get("zone"), limit=args["limit"])
+    if args["format"] == "csv":
+        return csv_download(as_csv(view, args["part"]), csv_name(view, args["part"]))
+    return view

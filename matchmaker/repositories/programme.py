@@ -1,0 +1,46 @@
+"""What the city's SME programme view reads: the SMEs of a scope and the open demand of FDI buyers."""
+from __future__ import annotations
+
+from datetime import date
+
+from .matching import _VALID
+
+
+class ProgrammeRepository:
+    def __init__(self, graph):
+        self.graph = graph
+
+    def smes(self, sector: str | None, commune: str | None, zone: str | None, today: date) -> list[dict]:
+        """SMEs of the scope (each filter optional) with what the search's hard filters look at: location,
+        capabilities, standards valid today."""
+        def work(tx):
+            return [r["e"] for r in tx.run(f"""
+                MATCH (e:SME)
+                WHERE ($sector IS NULL OR EXISTS {{ (e)-[:IN_SECTOR]->(:Sector {{id: $sector}}) }})
+                  AND ($commune IS NULL OR e.commune = $commune)
+                  AND ($zone IS NULL OR EXISTS {{ (e)-[:LOCATED_IN]->(:Zone {{id: $zone}}) }})
+                RETURN e {{.id, .name, .commune, latitude: e.location.latitude, longitude: e.location.longitude,
+                    zone: head([(e)-[:LOCATED_IN]->(z) | z.id]),
+                    capabilities: [(e)-[:HAS_CAPABILITY]->(c) | c.id],
+                    products: [(e)-[:MAKES]->(p) | p.hs],
+                    standards: [(e)-[x:CERTIFIED]->(s) WHERE {_VALID} | s.id]}} AS e
+                ORDER BY e.id""", sector=sector, commune=commune, zone=zone, today=today.isoformat())]
+        return self.graph.read(work)
+
+    def commune_known(self, commune: str) -> bool:
+        return self.graph.read(lambda tx: tx.run(
+            "RETURN EXISTS { MATCH (e:Enterprise {commune: $commune}) } AS known", commune=commune).single()["known"])
+
+    def fdi_demand(self) -> list[dict]:
+        """Open sourcing requests of FDI buyers: where, how far, which capabilities or products, which
+        mandatory standards."""
+        def work(tx):
+            return [r["r"] for r in tx.run("""
+                MATCH (b:Enterprise {kind: 'fdi'})-[:POSTED]->(r:SourcingRequest {status: 'open'})
+                RETURN r {.id, .title, .max_distance_km, buyer: b.id, buyer_name: b.name,
+                    latitude: r.location.latitude, longitude: r.location.longitude,
+                    capabilities: [(r)-[:NEEDS]->(c:Capability) | c.id],
+                    products: [(r)-[:NEEDS]->(p:Product) | p.hs],
+                    standards: [(r)-[n:NEEDS]->(s:Standard) WHERE n.mandatory | s.id]} AS r
+                ORDER BY r.id""")]
+        return self.graph.read(work)
