@@ -66,8 +66,10 @@ def test_every_standard_of_the_catalogue_has_its_effort_with_sources():
 
 
 def test_the_programme_says_eligible_and_one_item_away_exactly_as_readiness_blocks():
-    """On random SMEs and requests: eligible when readiness finds nothing blocking; one item away when it
-    finds one missing standard, or the needed capabilities alone (the programme then names one of them)."""
+    """On random SMEs and requests: a request counts when readiness would look at it (a related capability
+    or a buyer of the SME's sector, within its distance); eligible when readiness finds nothing blocking;
+    one item away when it finds one missing standard, or the needed capabilities alone (the programme then
+    names one of them)."""
     import random
 
     from matchmaker.services.programme import one_item_away
@@ -80,11 +82,12 @@ def test_the_programme_says_eligible_and_one_item_away_exactly_as_readiness_bloc
     rng = random.Random(5)
     smes = [{"id": f"s{k}", "latitude": 21.0 + rng.uniform(-0.3, 0.3), "longitude": 105.8 + rng.uniform(-0.3, 0.3),
              "capabilities": rng.sample(caps, rng.randint(0, 2)), "standards": rng.sample(stds, rng.randint(0, 4)),
-             "products": []} for k in range(120)]
+             "products": [], "sectors": rng.sample(["auto", "food", "wood"], rng.randint(0, 1))} for k in range(120)]
     requests = [{"id": f"r{k}", "buyer": f"b{k % 7}", "latitude": 21.0 + rng.uniform(-0.3, 0.3),
                  "longitude": 105.8 + rng.uniform(-0.3, 0.3), "max_distance_km": rng.choice([10.0, 30.0, None]),
                  "capabilities": rng.sample(caps, rng.randint(1, 2)), "products": [],
-                 "standards": rng.sample(stds, rng.randint(0, 3))} for k in range(90)]
+                 "standards": rng.sample(stds, rng.randint(0, 3)),
+                 "buyer_sectors": rng.sample(["auto", "food", "wood"], 1)} for k in range(90)]
     eligible, away = one_item_away(smes, requests, hierarchy)
     seen = {"eligible": 0, "standard": 0, "capability": 0}
     for s, sme in enumerate(smes):
@@ -97,7 +100,11 @@ def test_the_programme_says_eligible_and_one_item_away_exactly_as_readiness_bloc
                 + math.cos(math.radians(r["latitude"])) * math.cos(math.radians(sme["latitude"]))
                 * math.sin(math.radians(r["longitude"] - sme["longitude"]) / 2) ** 2))
             opened_by = {item for item, opened in away[s].items() if k in opened}
-            if r["max_distance_km"] is not None and km > r["max_distance_km"] + 1e-6:
+            # readiness looks at requests needing a related capability or from a buyer of the SME's sector
+            relevant = any(hierarchy.credit(c, h) > 0 or hierarchy.credit(h, c) > 0
+                           for c in r["capabilities"] for h in sme["capabilities"]) \
+                or bool(set(sme["sectors"]) & set(r["buyer_sectors"]))
+            if not relevant or (r["max_distance_km"] is not None and km > r["max_distance_km"] + 1e-6):
                 assert k not in eligible[s] and not opened_by
                 continue
             target = {**r, "standards": [{"id": x, "mandatory": True} for x in r["standards"]]}

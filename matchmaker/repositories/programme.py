@@ -20,7 +20,7 @@ class ProgrammeRepository:
                   AND ($commune IS NULL OR e.commune = $commune)
                   AND ($zone IS NULL OR EXISTS {{ (e)-[:LOCATED_IN]->(:Zone {{id: $zone}}) }})
                 RETURN e {{.id, .name, .commune, latitude: e.location.latitude, longitude: e.location.longitude,
-                    zone: head([(e)-[:LOCATED_IN]->(z) | z.id]),
+                    zone: head([(e)-[:LOCATED_IN]->(z) | z.id]), sectors: [(e)-[:IN_SECTOR]->(s) | s.id],
                     capabilities: [(e)-[:HAS_CAPABILITY]->(c) | c.id],
                     products: [(e)-[:MAKES]->(p) | p.hs],
                     standards: [(e)-[x:CERTIFIED]->(s) WHERE {_VALID} | s.id]}} AS e
@@ -38,6 +38,7 @@ class ProgrammeRepository:
             return [r["r"] for r in tx.run("""
                 MATCH (b:Enterprise {kind: 'fdi'})-[:POSTED]->(r:SourcingRequest {status: 'open'})
                 RETURN r {.id, .title, .max_distance_km, buyer: b.id, buyer_name: b.name,
+                    buyer_sectors: [(b)-[:IN_SECTOR]->(s) | s.id],
                     latitude: r.location.latitude, longitude: r.location.longitude,
                     capabilities: [(r)-[:NEEDS]->(c:Capability) | c.id],
                     products: [(r)-[:NEEDS]->(p:Product) | p.hs],

@@ -1,7 +1,9 @@
 """The city's SME programme view: across the SMEs of a sector, commune or zone, which standards or
 capabilities would link the most of them to open FDI demand, and which SMEs are one item away.
 
-An SME is *eligible* for an open FDI request when the buyers' search would list it (the same hard
+A request counts for an SME when readiness would look at it: it needs a capability related to one the
+SME holds (the same family in the capability tree) or comes from a buyer of the SME's sector, and it
+is within its own distance. An SME is *eligible* for such a request when the buyers' search would list it (the same hard
 filters as readiness: within the request's maximum distance, every mandatory standard valid today, and
 a needed capability held at least in its general form, or a needed product made). It is *one item
 away* when exactly one thing is missing: one mandatory standard, or the capability (then the needed
@@ -63,11 +65,19 @@ def one_item_away(smes: list[dict], requests: list[dict], hierarchy: Hierarchy):
                          + [c for r in requests for c in r["capabilities"]])
     standards = _Bits([x for s in smes for x in s["standards"]] + [x for r in requests for x in r["standards"]])
     products = _Bits([p for s in smes for p in s.get("products") or []] + [p for r in requests for p in r["products"]])
-    held_caps, held_std = capabilities.rows([s["capabilities"] for s in smes]), standards.rows([s["standards"] for s in smes])
+    held_caps = capabilities.rows([s["capabilities"] for s in smes])
+    held_std = standards.rows([s["standards"] for s in smes])
     made = products.rows([s.get("products") or [] for s in smes])
     # a held capability counts for a needed one when it is the same, more specific, or more general
     accepted = capabilities.rows([{h for c in r["capabilities"] for h in capabilities.ids
                                    if hierarchy.credit(c, h) >= GENERAL} for r in requests])
+    # what makes a request one the SME's readiness looks at: a related capability, or a buyer of its sector
+    related = capabilities.rows([{h for c in r["capabilities"] for h in capabilities.ids
+                                  if hierarchy.credit(c, h) > 0 or hierarchy.credit(h, c) > 0} for r in requests])
+    sectors = _Bits([x for s in smes for x in s.get("sectors") or []]
+                    + [x for r in requests for x in r.get("buyer_sectors") or []])
+    sme_sectors = sectors.rows([s.get("sectors") or [] for s in smes])
+    buyer_sectors = sectors.rows([r.get("buyer_sectors") or [] for r in requests])
     needed_products = products.rows([r["products"] for r in requests])
     mandatory = standards.rows([r["standards"] for r in requests])
     lat = np.radians(np.array([s["latitude"] if s["latitude"] is not None else np.nan for s in smes]))
@@ -79,8 +89,10 @@ def one_item_away(smes: list[dict], requests: list[dict], hierarchy: Hierarchy):
         limit = np.array([r["max_distance_km"] if r["max_distance_km"] is not None else np.inf for r in chunk])[:, None]
         a = np.sin((lat - r_lat) / 2) ** 2 + np.cos(r_lat) * np.cos(lat) * np.sin((lon - r_lon) / 2) ** 2
         km = 2 * 6371.0 * np.arcsin(np.sqrt(np.clip(a, 0, 1)))
-        in_reach = np.where(np.isnan(km), True, km <= limit)        # no location: not ruled out, as the search
         sl = slice(start, start + len(chunk))
+        relevant = ((held_caps[None, :, :] & related[sl, None, :]) != 0).any(axis=2) \
+            | ((sme_sectors[None, :, :] & buyer_sectors[sl, None, :]) != 0).any(axis=2)
+        in_reach = relevant & np.where(np.isnan(km), True, km <= limit)   # no location: not ruled out, as the search
         needs_capability = np.array([bool(r["capabilities"]) for r in chunk])[:, None]
         capability_ok = ~needs_capability | ((held_caps[None, :, :] & accepted[sl, None, :]) != 0).any(axis=2) \
             | ((made[None, :, :] & needed_products[sl, None, :]) != 0).any(axis=2)
@@ -136,8 +148,8 @@ class ProgrammeService:
                 entry["requests"] |= new
                 entry["buyers"] |= {requests[k]["buyer"] for k in new}
             if not eligible[s] and items:
-                item, opened = max(items.items(), key=lambda kv: (len(kv[1]), len({requests[k]["buyer"] for k in kv[1]}),
-                                                                   kv[0][0] == "standard", kv[0][1]))
+                item, opened = max(items.items(), key=lambda kv: (
+                    len(kv[1]), len({requests[k]["buyer"] for k in kv[1]}), kv[0][0] == "standard", kv[0][1]))
                 shortlist.append({
                     "sme": {k: smes[s][k] for k in ("id", "name", "commune", "zone")},
                     "item": {"type": item[0], "id": item[1], "name": names.get(item, item[1])},

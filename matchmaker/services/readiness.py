@@ -280,7 +280,8 @@ class ReadinessService:
         first = sorted((e for e in items if e["blocker"]),
                        key=lambda e: (-e["unlocks"]["requests"], -e["doors_per_month"], -e["blocks_requests"],
                                       -e["unlocks"]["expected_good_outcomes"], e["type"], e["id"]))
-        rest = sorted((e for e in items if not e["blocker"]),
+        # beyond the blockers, only what raises the score the buyers see (a food standard for a harness maker does not)
+        rest = sorted((e for e in items if not e["blocker"] and e["mean_score_gain"] > 0),
                       key=lambda e: (-e["mean_score_gain"], -e["needed_by_requests"], e["type"], e["id"]))
         held = set(sme["valid"])
         found = plans(doors_of(blocked), {i: Effort(e["months_min"], e["months_max"], tuple(e["prerequisites"]))
@@ -404,8 +405,9 @@ def _effort_out(effort: dict, name, held: set[str]) -> dict:
 def _message(entry: dict) -> str:
     u = entry["unlocks"]
     if not u["requests"]:
-        return (f"{entry['name']} is asked for by {entry['needed_by_requests']} open request"
-                f"{'s' if entry['needed_by_requests'] != 1 else ''}, but other gaps remain in each of them.")
+        one = entry["needed_by_requests"] == 1
+        return (f"{entry['name']} is asked for by {entry['needed_by_requests']} open request{'' if one else 's'}, "
+                f"but other gaps remain in {'it' if one else 'each of them'}.")
     others = []
     if u["fdi_buyers"]:
         others.append(f"{u['fdi_buyers']} of them FDI")
