@@ -702,8 +702,6 @@ def _break_phase(event: Event, requested: Event, keep: Schedule | None, run: _Ru
             and _within_limits(event) and not run.stopped():
         search = MaxSatSearch(event, run.left() * MAXSAT_SHARE)
         searches.append(search)
-    beside_maxsat = max(1, min(run.workers, _cores()) - 1) if search else None
-    stages = ((beside_maxsat, search.poll), (None, None)) if search else ((None, None),)
     if maxsat_news() or (run.stopped() and best.schedule is not None):
         return answer()
 
@@ -715,7 +713,8 @@ def _break_phase(event: Event, requested: Event, keep: Schedule | None, run: _Ru
         plain = _plain(event)
         plain.model.Minimize(plain.total_breaks())
         plain_until = run.deadline - reserve
-        for workers, until in stages:
+        beside_maxsat = max(1, min(run.workers, _cores()) - 1)
+        for workers, until in ((beside_maxsat, search.poll), (None, None)):
             if plain_until - time.monotonic() < 0.5 or maxsat_news() or run.stopped() \
                     or (until and until()):
                 continue

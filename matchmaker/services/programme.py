@@ -69,11 +69,13 @@ def one_item_away(smes: list[dict], requests: list[dict], hierarchy: Hierarchy):
     held_std = standards.rows([s["standards"] for s in smes])
     made = products.rows([s.get("products") or [] for s in smes])
     # a held capability counts for a needed one when it is the same, more specific, or more general
-    accepted = capabilities.rows([{h for c in r["capabilities"] for h in capabilities.ids
-                                   if hierarchy.credit(c, h) >= GENERAL} for r in requests])
-    # what makes a request one the SME's readiness looks at: a related capability, or a buyer of its sector
-    related = capabilities.rows([{h for c in r["capabilities"] for h in capabilities.ids
-                                  if hierarchy.credit(c, h) > 0 or hierarchy.credit(h, c) > 0} for r in requests])
+    # per needed capability, once: the held ones that count for it, and the related ones (what makes a
+    # request one the SME's readiness looks at, beside a buyer of its sector)
+    counts = {c: {h for h in capabilities.ids if hierarchy.credit(c, h) >= GENERAL} for c in capabilities.ids}
+    near = {c: {h for h in capabilities.ids if hierarchy.credit(c, h) > 0 or hierarchy.credit(h, c) > 0}
+            for c in capabilities.ids}
+    accepted = capabilities.rows([set().union(*(counts[c] for c in r["capabilities"])) for r in requests])
+    related = capabilities.rows([set().union(*(near[c] for c in r["capabilities"])) for r in requests])
     sectors = _Bits([x for s in smes for x in s.get("sectors") or []]
                     + [x for r in requests for x in r.get("buyer_sectors") or []])
     sme_sectors = sectors.rows([s.get("sectors") or [] for s in smes])

@@ -28,6 +28,7 @@ class ReadinessService:
         self.repo = ReadinessRepository(graph)
         self.matching = MatchService(graph, store)
         self.store = store
+        self._catalogue_names = None
 
     # -- inputs --------------------------------------------------------------------------------
     def _sme(self, sme_id: str, today: date) -> dict:
@@ -133,11 +134,13 @@ class ReadinessService:
         }
 
     def _names(self) -> "_Names":
-        """Names of standards, capabilities and sectors, by (type, id)."""
-        names = {("standard", k): v["name"] for k, v in self.repo.standards().items()}
-        names.update({("capability", c["id"]): c["name"] for c in self.matching.catalogues.list_capabilities()})
-        names.update({("sector", c["id"]): c["name"] for c in self.matching.catalogues.list_sectors()})
-        return _Names(names)
+        """Names of standards, capabilities and sectors, by (type, id); read once per service."""
+        if self._catalogue_names is None:
+            names = {("standard", k): v["name"] for k, v in self.repo.standards().items()}
+            names.update({("capability", c["id"]): c["name"] for c in self.matching.catalogues.list_capabilities()})
+            names.update({("sector", c["id"]): c["name"] for c in self.matching.catalogues.list_sectors()})
+            self._catalogue_names = _Names(names)
+        return self._catalogue_names
 
     def _target(self, kind: str, target_id: str, sme: dict) -> dict:
         if kind == "request":
@@ -224,7 +227,7 @@ class ReadinessService:
         candidates = sorted(blockers | {("standard", s["id"]) for r in requests for s in r["standards"]
                                         if s["id"] not in sme["valid"]})
         standards = self.repo.standards()
-        capability_names = {c["id"]: c["name"] for c in self.matching.catalogues.list_capabilities()}
+        names = self._names()
         effort = {item: self._effort(item, sme, standards, hierarchy) for item in candidates}
         lacking = [p for e in effort.values() for p in e["prerequisites"]]
         while lacking:      # a plan puts the standards an item presupposes before it: their effort too
@@ -232,10 +235,6 @@ class ReadinessService:
             if before[1] not in sme["valid"] and before not in effort:
                 effort[before] = self._effort(before, sme, standards, hierarchy)
                 lacking.extend(effort[before]["prerequisites"])
-
-        def name(item):
-            return (standards.get(item[1], {}).get("name") if item[0] == "standard"
-                    else capability_names.get(item[1])) or item[1]
 
         def opened(closed: list[tuple[str, str]], unlocked: list[int]) -> dict:
             """What holding ``closed`` as well opens among ``unlocked``: buyers, top-10 places, good outcomes."""
@@ -266,10 +265,10 @@ class ReadinessService:
                                                            today.year))
             meta = standards.get(item[1], {}) if item[0] == "standard" else {}
             entry = {
-                "type": item[0], "id": item[1], "name": name(item), "kind": meta.get("kind"),
+                "type": item[0], "id": item[1], "name": names[item], "kind": meta.get("kind"),
                 "blocker": item in blockers,
                 "blocks_requests": sum(1 for bs in blocked if item in bs),
-                "effort": _effort_out(effort[item], name, sme["valid"]),
+                "effort": _effort_out(effort[item], names, sme["valid"]),
                 "needed_by_requests": len(touched), "unlocks": unlocks,
                 "doors_per_month": round(len(unlocked) / max(effort[item]["months"], 0.5), 3),
                 "mean_score_gain": round(float(statistics.fmean(new - base_scores[k]
@@ -291,7 +290,7 @@ class ReadinessService:
                 "eligible_now": sum(1 for bs in blocked if not bs),
                 "cutoffs_pending": sum(1 for c in cutoffs if c is None),
                 "items": first + rest[:limit],
-                "plans": [self._plan_out(p, opened, name, effort) for p in found]}
+                "plans": [self._plan_out(p, opened, names, effort) for p in found]}
 
     def requests_in_reach(self, sme_id: str) -> list[dict]:
         """The open requests the SME's priorities look at."""
@@ -306,9 +305,9 @@ class ReadinessService:
                                                       sme.get("longitude")) if r["buyer"] != sme["id"]]
 
     @staticmethod
-    def _plan_out(plan, opened, name, effort) -> dict:
+    def _plan_out(plan, opened, names, effort) -> dict:
         unlocks = opened(list(plan.steps), list(plan.doors))
-        return {"steps": [{"type": t, "id": i, "name": name((t, i)), "months_min": effort[(t, i)]["months_min"],
+        return {"steps": [{"type": t, "id": i, "name": names[(t, i)], "months_min": effort[(t, i)]["months_min"],
                            "months_max": effort[(t, i)]["months_max"]} for t, i in plan.steps],
                 "months_min": plan.months_min, "months_max": plan.months_max,
                 "doors_per_month": round(plan.doors_per_month, 3), "unlocks": unlocks}
@@ -344,18 +343,17 @@ class ReadinessService:
         sme = self._sme(sme_id, today)
         shares = self.repo.peer_shares(sme_id, today)
         total = shares["peers"]
-        standards = self.repo.standards()
+        names = self._names()
 
-        def rows(pairs, held, names):
-            out = [{"id": i, "name": names.get(i, i), "share": round(n / total, 3) if total else 0.0,
+        def rows(pairs, held, kind):
+            out = [{"id": i, "name": names[(kind, i)], "share": round(n / total, 3) if total else 0.0,
                     "peers_holding": n, "held": i in held} for i, n in pairs if n]
             return sorted(out, key=lambda r: (-r["share"], r["id"]))
         return {"sme": _sme_summary(sme), "peers": total,
                 "peer_definition": "SMEs of the same sector, in the same zone or commune, with half to twice "
                                    "the employees",
-                "standards": rows(shares["standards"], sme["valid"], {k: v["name"] for k, v in standards.items()}),
-                "capabilities": rows(shares["capabilities"], set(sme["capabilities"]),
-                                     {c["id"]: c["name"] for c in self.matching.catalogues.list_capabilities()})}
+                "standards": rows(shares["standards"], sme["valid"], "standard"),
+                "capabilities": rows(shares["capabilities"], set(sme["capabilities"]), "capability")}
 
     # -- the whole report ----------------------------------------------------------------------
     def report(self, sme_id: str, horizon_days: int = 90) -> dict:
@@ -393,11 +391,11 @@ def _sme_summary(sme: dict) -> dict:
     return {k: sme.get(k) for k in ("id", "name", "kind", "commune", "zone", "employees", "sectors")}
 
 
-def _effort_out(effort: dict, name, held: set[str]) -> dict:
+def _effort_out(effort: dict, names, held: set[str]) -> dict:
     """An item's effort as the reader sees it: class, months and cost ranges with their sources, who
     certifies, and the standards to hold first (each marked held or not)."""
     out = {k: v for k, v in effort.items() if k not in ("months", "prerequisites")}
-    out["prerequisites"] = [{"id": p, "name": name(("standard", p)), "held": p in held}
+    out["prerequisites"] = [{"id": p, "name": names[("standard", p)], "held": p in held}
                             for p in effort["prerequisites"]]
     return out
 
