@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Callable
 
+from .projection import OFFER_INDEX, REFRESH_ALL
+
 
 @dataclass(frozen=True)
 class Migration:
@@ -132,6 +134,9 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(10, "schedule versions", (
         "CREATE CONSTRAINT schedule_version_key IF NOT EXISTS FOR (v:ScheduleVersion) REQUIRE v.key IS UNIQUE",
     ), data=schedule_versions_of_stored_schedules),
+    # What the search filters on, kept on each firm (graph_schema/projection.py): one property read per
+    # candidate instead of a walk over its relationships. Written by every later write of them.
+    Migration(11, "search projection on enterprises", (REFRESH_ALL, OFFER_INDEX)),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version

@@ -260,7 +260,9 @@ def requests():
 @requests.command("rank")
 @click.option("--background", is_flag=True,
               help="leave it to the job worker: rank the requests whose cutoff is stale, after this returns")
-def requests_rank(background):
+@click.option("--workers", default=4, show_default=True, type=click.IntRange(1, 64),
+              help="requests ranked at once (the database works on one while Python scores another)")
+def requests_rank(background, workers):
     """Store every open request's top-10 cutoff under the active model (used by readiness reports)."""
     from tqdm import tqdm
 
@@ -276,7 +278,7 @@ def requests_rank(background):
         return
     service = MatchService(_graph(), ModelStore(settings.model_dir))
     with tqdm(desc="ranking open requests", unit="requests", file=sys.stderr) as bar:
-        count = len(service.refresh_cutoffs(progress=bar.update))
+        count = len(service.refresh_cutoffs(progress=bar.update, workers=workers))
     click.echo(f"ranked {count} open requests")
 
 

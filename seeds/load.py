@@ -1,15 +1,18 @@
 """Load generated demo data into the graph through the same repositories the API uses."""
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from datetime import datetime, timezone
 from typing import Callable
 
 from .generator import DemoData
 
 BATCH = 5000
+WRITERS = 2
 
 
-def _batched(rows: list, size: int = BATCH):
+def _batched(rows: list, size: int | None = None):
+    size = size or BATCH
     for start in range(0, len(rows), size):
         yield rows[start:start + size]
 
@@ -38,20 +41,24 @@ def load(graph, data: DemoData, progress: Callable[[str, int], None] | None = No
         ("requirements", data.buyer_requirements, catalogues.set_buyer_requirements),
         ("supply links", data.supply_links, enterprises.set_supply_links),
     ]
-    for name, rows, write in steps:
-        for batch in _batched(rows):
-            result = write(batch)
-            if name == "enterprises":
-                for k in counts:
-                    counts[k] += result[k]
-            if progress:
-                progress(name, len(batch))
+    # Batches of one step are independent: two writers keep both of the database's cores busy (a lock
+    # conflict on a shared sector or zone node is a transient error the managed transaction retries).
+    with ThreadPoolExecutor(max_workers=WRITERS) as pool:
+        for name, rows, write in steps:
+            running = {pool.submit(write, batch): len(batch) for batch in _batched(rows)}
+            for done in as_completed(running):
+                result = done.result()
+                if name == "enterprises":
+                    for k in counts:
+                        counts[k] += result[k]
+                if progress:
+                    progress(name, running[done])
     from matchmaker.repositories.sourcing import SourcingRepository
     from matchmaker.services import new_id
     requests = SourcingRepository(graph)
-    for request in data.sourcing_requests:
-        requests.create({**request, "id": new_id("R")}, now)     # by the buyer's reference: a re-seed adds none
-    if progress and data.sourcing_requests:
-        progress("sourcing requests", len(data.sourcing_requests))
+    for batch in _batched(data.sourcing_requests, 1000):       # by the buyer's reference: a re-seed adds none
+        requests.create_many([{**request, "id": new_id("R")} for request in batch], now)
+        if progress:
+            progress("sourcing requests", len(batch))
     return {"enterprises": counts, "sourcing_requests": len(data.sourcing_requests), "capabilities": len(data.enterprise_capabilities),
             "certifications": len(data.certifications), "supply_links": len(data.supply_links)}

@@ -1,3 +1,4 @@
+from graph_schema.projection import STALE
 from seeds.generator import generate
 from seeds.hanoi import ZONES
 
@@ -44,3 +45,16 @@ def test_loading_the_demo_twice_changes_nothing(graph):
         "RETURN COUNT { (:Enterprise) } AS e, COUNT { ()-[:SUPPLIES]->() } AS s, "
         "COUNT { ()-[:CERTIFIED]->() } AS c").single().data())
     assert counts == {"e": 300, "s": len(data.supply_links), "c": len(data.certifications)}
+    # Requests by their buyers' references, once; the search projection agrees with every firm's links,
+    # though two writers loaded the batches side by side.
+    assert graph.read(lambda tx: tx.run("RETURN COUNT { (:SourcingRequest) } AS n").single()["n"]) == len(
+        data.sourcing_requests)
+    assert graph.read(lambda tx: [r["id"] for r in tx.run(STALE, limit=10)]) == []
+
+
+def test_two_writers_keep_the_projection_of_a_firm_whose_links_span_batches(graph, monkeypatch):
+    import seeds.load
+    monkeypatch.setattr(seeds.load, "BATCH", 7)     # many small batches: one firm's rows in two at once
+    data = generate(120, seed=11)
+    seeds.load.load(graph, data)
+    assert graph.read(lambda tx: [r["id"] for r in tx.run(STALE, limit=10)]) == []

@@ -1,6 +1,8 @@
 """Catalogues: capabilities (a hierarchy), standards, sectors, zones, associations, products, requirements."""
 from __future__ import annotations
 
+from .enterprises import refresh_projection
+
 
 class CatalogueRepository:
     def __init__(self, graph):
@@ -71,9 +73,11 @@ class CatalogueRepository:
 
     def set_products(self, rows: list[dict]) -> None:
         """rows: {enterprise, hs}."""
-        self.graph.write(lambda tx: tx.run(
-            "UNWIND $rows AS row MATCH (e:Enterprise {id: row.enterprise}), (p:Product {hs: row.hs}) "
-            "MERGE (e)-[:MAKES]->(p)", rows=rows).consume())
+        def work(tx):
+            tx.run("UNWIND $rows AS row MATCH (e:Enterprise {id: row.enterprise}), (p:Product {hs: row.hs}) "
+                   "MERGE (e)-[:MAKES]->(p)", rows=rows).consume()
+            refresh_projection(tx, "products", [row["enterprise"] for row in rows])
+        self.graph.write(work)
 
     # -- reads ---------------------------------------------------------------------------------
     def list_capabilities(self) -> list[dict]:

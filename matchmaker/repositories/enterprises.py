@@ -5,6 +5,7 @@ from datetime import date
 
 from neo4j.exceptions import ConstraintError
 
+from graph_schema.projection import REFRESH, TOKENS
 from scoring.text import BLOCKING_KEY_PROPS, blocking_keys, fold
 
 from ..errors import Conflict
@@ -93,7 +94,18 @@ def _upsert_rows(tx, rows: list[dict], now: str) -> dict:
         }
         RETURN outcome, count(*) AS n
         """, rows=rows, now=now)
-    return _counts(result)
+    counts = _counts(result)
+    refresh_projection(tx, None, [row["id"] for row in rows])     # kind and location are in the tokens
+    return counts
+
+
+def refresh_projection(tx, part: str | None, enterprise_ids: list[str]) -> None:
+    """Recompute a part of these firms' search projection (graph_schema.projection) from their relationships,
+    and their offer tokens (None: the tokens alone, after a change of kind or location); called in the
+    transaction that changed them."""
+    fragment = f"{REFRESH[part]} WITH e " if part else ""
+    tx.run(f"UNWIND $ids AS id MATCH (e:Enterprise {{id: id}}) {fragment}{TOKENS}",
+           ids=sorted(set(enterprise_ids))).consume()
 
 
 class EnterpriseRepository:
@@ -145,7 +157,9 @@ class EnterpriseRepository:
                 SET h.capacity = row.capacity, h.unit = row.unit
                 RETURN outcome, count(*) AS n
                 """, rows=rows)
-            return _counts(result)
+            counts = _counts(result)
+            refresh_projection(tx, "capabilities", [row["enterprise"] for row in rows])
+            return counts
         return self.graph.write(work)
 
     def set_certifications(self, rows: list[dict]) -> dict:
@@ -166,7 +180,9 @@ class EnterpriseRepository:
                 SET c.number = row.number, c.issuer = row.issuer, c.issued = row.issued, c.expires = row.expires
                 RETURN outcome, count(*) AS n
                 """, rows=rows)
-            return _counts(result)
+            counts = _counts(result)
+            refresh_projection(tx, "certifications", [row["enterprise"] for row in rows])
+            return counts
         return self.graph.write(work)
 
     def set_supply_links(self, rows: list[dict]) -> dict:

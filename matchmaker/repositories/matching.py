@@ -3,24 +3,22 @@ from __future__ import annotations
 
 from datetime import date
 
+from graph_schema.projection import day_number, offer_query
+
 from scoring.features import HISTORY_LIMIT, PRESCORE_WEIGHTS, PROXIMITY_KM
 
-# Candidates come from the need's capabilities (HAS_CAPABILITY from the few relevant Capability nodes) and
-# products (MAKES): never a scan of all enterprises. Words only add to the score, except for a need that
-# names no capability and no product: then the full-text index over descriptions (never names) finds them.
-_SOURCES = {
-    "capabilities": "MATCH (c:Capability) WHERE c.id IN $sourcing "
-                    "MATCH (e:Enterprise)-[:HAS_CAPABILITY]->(c) RETURN e, c.id AS capability",
-    "products": "MATCH (p:Product) WHERE p.hs IN $products "
-                "MATCH (e:Enterprise)-[:MAKES]->(p) RETURN e, null AS capability",
-    "text": "CALL db.index.fulltext.queryNodes('enterprise_description', $text_query, {limit: 200}) YIELD node "
-            "RETURN node AS e, null AS capability",
-}
+# Candidates are firms holding any needed capability or product, every mandatory standard (when the filter
+# is on), of an allowed kind and near enough: one query of the full-text index over each firm's projection
+# (graph_schema/projection.py), so the firms checked exactly are about as many as pass, never all the
+# holders of a popular capability. Words only add to the score, except for a need that names no capability
+# and no product: then the full-text index over descriptions (never names) finds them.
+_OFFERS = "CALL db.index.fulltext.queryNodes('enterprise_offer', $offer_query) YIELD node RETURN node AS e"
+_WORDS = ("CALL db.index.fulltext.queryNodes('enterprise_description', $text_query, {limit: 200}) YIELD node "
+          "WITH node AS e WHERE (e:SME AND 'sme' IN $kinds) OR (e:LargeEnterprise AND 'large' IN $kinds) "
+          "OR (e:FDIFirm AND 'fdi' IN $kinds) RETURN e")
 
-# With a mandatory standard to filter on, candidates may come in through its (rarer) certificates.
-_ANCHORED_CAPABILITIES = (
-    "MATCH (:Standard {id: $anchor})<-[x:CERTIFIED]-(e:Enterprise)-[:HAS_CAPABILITY]->(c:Capability) "
-    "WHERE c.id IN $sourcing AND (x.expires IS NULL OR x.expires >= date($today)) RETURN e, c.id AS capability")
+# A standard s held by firm e (projection lists ``certified`` and ``until``) with a certificate valid today.
+_HOLDS_VALID = "any(i IN range(0, size(certified) - 1) WHERE certified[i] = s AND until[i] >= $today_number)"
 
 _VALID = "x.expires IS NULL OR x.expires >= date($today)"
 
@@ -35,6 +33,70 @@ BUYER_HISTORY = f"""COLLECT {{
     ORDER BY o.occurred_on DESC LIMIT {HISTORY_LIMIT} }}"""
 
 
+def candidate_query(need: dict, pool: int, today: date) -> tuple[str, dict] | None:
+    """The Cypher and parameters of the best ``pool`` candidates by a cheap pre-score (None: no source).
+
+    ``need`` keys: buyer, sectors, sourcing (capability ids whose holders are candidates), relevant
+    (capability ids that earn credit), credit ({'needed|held': credit}),
+    needed (capability ids), products, text_query (brings candidates in only when needed and products
+    are both empty; otherwise words only add to the score), mandatory (standard ids), hard_standards,
+    latitude, longitude, max_m (None for no distance filter), kinds.
+    """
+    words_only = not need["needed"] and not need["products"]
+    located = need["latitude"] is not None
+    offers = offer_query(need["sourcing"], need["products"], need["hard_standards"], need["kinds"],
+                         need["latitude"], need["longitude"], need["max_m"] if located else None)
+    if offers:
+        source = _OFFERS
+    elif words_only and need["text_query"]:
+        source = _WORDS
+    else:
+        return None
+    distance = ("point.distance(e.location, point({latitude: $latitude, longitude: $longitude}))"
+                if located else "null")
+    within = "WHERE metres <= $max_m" if located and need["max_m"] is not None else ""
+    # With the mandatory filter on, every survivor holds them all: no need to count again.
+    counted = not set(need["mandatory"]) <= set(need["hard_standards"])
+    mandatory_score = (f"toFloat(size([s IN $mandatory WHERE {_HOLDS_VALID}])) / size($mandatory)"
+                       if counted else "1.0")
+    # The index knows which standards a firm holds, not until when: validity today is checked here.
+    certificates = ("WITH e, metres, coalesce(e.certified_ids, []) AS certified, e.certified_until AS until "
+                    f"WHERE all(s IN $hard_standards WHERE {_HOLDS_VALID})"
+                    if need["hard_standards"] or counted else "")
+    held = "[c IN coalesce(e.capability_ids, []) WHERE c IN $sourcing]" if need["needed"] else "[]"
+    query = f"""
+        OPTIONAL MATCH (buyer:Enterprise {{id: $buyer}})
+        CALL () {{ {source} }}
+        WITH e WHERE buyer IS NULL OR e <> buyer
+        WITH e, {distance} AS metres {within}
+        {certificates}
+        WITH e, metres, {held} AS held, {mandatory_score} AS mandatory_score
+        WITH e, metres, mandatory_score,
+             CASE WHEN size($needed) = 0 THEN 1.0 ELSE
+               reduce(total = 0.0, i IN range(0, size($needed) - 1) | total +
+                 reduce(best = 0.0, h IN held | CASE WHEN $credit_of[h][i] > best THEN $credit_of[h][i] ELSE best END))
+               / size($needed)
+             END AS capability_score
+        WITH e, metres, $weights.capability * capability_score + $weights.mandatory * mandatory_score
+             + $weights.proximity * CASE WHEN metres IS NULL THEN 0.0 ELSE exp(-metres / $decay_m) END
+             AS prescore
+        WITH collect([e, metres, prescore]) AS passing
+        UNWIND passing AS row
+        WITH size(passing) AS passed, row[0] AS e, row[1] AS metres, row[2] AS prescore
+        ORDER BY prescore DESC, elementId(e)
+        LIMIT $pool
+        {_supplier_projection("metres / 1000.0", "date($today)", carry="passed, metres, ")}
+    """
+    # What holding capability h is worth for the i-th needed one: credit_of[h][i] (a list per held id, so a
+    # row costs no string building).
+    credit_of = {h: [need["credit"].get(f"{n}|{h}", 0.0) for n in need["needed"]] for h in need["sourcing"]}
+    params = {"today": today.isoformat(), "today_number": day_number(today), "pool": pool, "credit_of": credit_of,
+              "offer_query": offers, "weights": PRESCORE_WEIGHTS, "decay_m": PROXIMITY_KM * 1000.0,
+              **{k: need[k] for k in ("buyer", "sectors", "sourcing", "needed", "text_query", "mandatory",
+                                      "hard_standards", "latitude", "longitude", "max_m", "kinds")}}
+    return query, params
+
+
 class MatchRepository:
     def __init__(self, graph):
         self.graph = graph
@@ -42,12 +104,6 @@ class MatchRepository:
     def capability_tree(self) -> dict[str, str | None]:
         return self.graph.read(lambda tx: {r["id"]: r["parent"] for r in tx.run(
             "MATCH (c:Capability) RETURN c.id AS id, head([(c)-[:PART_OF]->(p) | p.id]) AS parent")})
-
-    def degrees(self) -> dict[str, int]:
-        """How many enterprises hold each capability and each standard (cheap degree lookups)."""
-        return self.graph.read(lambda tx: {r["id"]: r["n"] for r in tx.run(
-            "MATCH (c:Capability) RETURN c.id AS id, COUNT { (c)<-[:HAS_CAPABILITY]-() } AS n "
-            "UNION ALL MATCH (s:Standard) RETURN s.id AS id, COUNT { (s)<-[:CERTIFIED]-() } AS n")})
 
     def buyer_context(self, buyer_id: str) -> dict | None:
         """What the features need of a buyer: profile, plant, sectors, requirements, and its history."""
@@ -69,64 +125,12 @@ class MatchRepository:
             ids=sorted(set(buyer_ids)))})
 
     def candidates(self, need: dict, pool: int, today: date) -> tuple[list[dict], int]:
-        """The best ``pool`` candidates by a cheap pre-score, with everything the features need.
-
-        ``need`` keys: buyer, sectors, sourcing (capability ids whose holders are candidates), relevant
-        (capability ids that earn credit), credit ({'needed|held': credit}),
-        needed (capability ids), products, text_query (brings candidates in only when needed and products
-        are both empty; otherwise words only add to the score), mandatory (standard ids), hard_standards,
-        latitude, longitude, max_m (None for no distance filter), kinds.
-        Returns (candidates, how many passed the hard filters before pooling).
-        """
-        words_only = not need["needed"] and not need["products"]
-        sources = [_SOURCES[key] for key, present in (
-            ("capabilities", need["sourcing"]), ("products", need["products"]),
-            ("text", words_only and need["text_query"])) if present]
-        if need.get("anchor") and need["sourcing"]:
-            sources[0] = _ANCHORED_CAPABILITIES
-        if not sources:
+        """The best ``pool`` candidates by a cheap pre-score, with everything the features need, and how
+        many passed the hard filters before pooling (see ``candidate_query``)."""
+        built = candidate_query(need, pool, today)
+        if built is None:
             return [], 0
-        located = need["latitude"] is not None
-        distance = ("point.distance(e.location, point({latitude: $latitude, longitude: $longitude}))"
-                    if located else "null")
-        # Kind by label, not by property: a label check costs no property read per candidate.
-        filters = ["((e:SME AND 'sme' IN $kinds) OR (e:LargeEnterprise AND 'large' IN $kinds)"
-                   " OR (e:FDIFirm AND 'fdi' IN $kinds))", "NOT e.id IN $exclude"]
-        if located and need["max_m"] is not None:
-            filters.insert(0, "metres <= $max_m")
-        # With the mandatory filter on, every survivor holds them all: no need to count again.
-        mandatory_score = "1.0" if set(need["mandatory"]) <= set(need["hard_standards"]) else f"""
-            toFloat(size([s IN $mandatory WHERE EXISTS {{
-              (e)-[x:CERTIFIED]->(:Standard {{id: s}}) WHERE {_VALID} }}])) / size($mandatory)"""
-        # Held sourcing capabilities come out of the same expansion (an aggregation, not a second
-        # expansion); siblings' part credit is left to the full features computed on the pool.
-        query = f"""
-            CALL () {{ {' UNION ALL '.join(sources)} }}
-            WITH e, collect(capability) AS held
-            WITH e, held, {distance} AS metres
-            WHERE {' AND '.join(filters)}
-              AND all(s IN $hard_standards WHERE EXISTS {{ (e)-[x:CERTIFIED]->(:Standard {{id: s}}) WHERE {_VALID} }})
-            WITH e, metres,
-                 CASE WHEN size($needed) = 0 THEN 1.0 ELSE
-                   reduce(total = 0.0, n IN $needed | total +
-                     reduce(best = 0.0, h IN held | CASE WHEN coalesce($credit[n + '|' + h], 0.0) > best
-                                                         THEN $credit[n + '|' + h] ELSE best END)) / size($needed)
-                 END AS capability_score
-            WITH e, metres, $weights.capability * capability_score + $weights.mandatory * {mandatory_score}
-                 + $weights.proximity * CASE WHEN metres IS NULL THEN 0.0 ELSE exp(-metres / $decay_m) END
-                 AS prescore
-            ORDER BY prescore DESC, e.id
-            WITH collect([e, metres])[..$pool] AS pool, count(*) AS passed
-            UNWIND pool AS pair
-            WITH pair[0] AS e, pair[1] AS metres, passed
-            RETURN passed, {_supplier_projection("metres / 1000.0", "date($today)")} AS e
-        """
-        params = {"today": today.isoformat(), "pool": pool, "exclude": [need["buyer"]] if need["buyer"] else [],
-                  "weights": PRESCORE_WEIGHTS, "decay_m": PROXIMITY_KM * 1000.0,
-                  "anchor": need.get("anchor"),
-                  **{k: need[k] for k in ("buyer", "sectors", "sourcing", "relevant", "credit", "needed", "products",
-                                          "text_query", "mandatory", "hard_standards", "latitude", "longitude",
-                                          "max_m", "kinds")}}
+        query, params = built
 
         def work(tx):
             records = list(tx.run(query, **params))
@@ -147,10 +151,10 @@ class MatchRepository:
             result = tx.run(f"""
                 UNWIND $rows AS row
                 MATCH (e:Enterprise {{id: row.id}})
-                RETURN row.before AS before, {_supplier_projection(distance, "date(row.before)")} AS e
+                {_supplier_projection(distance, "date(row.before)", carry="row, ")}
                 """, rows=rows, buyer=buyer, sectors=sectors, latitude=latitude, longitude=longitude,
-                today=today.isoformat())
-            return [{**_inputs(record["e"]), "before": record["before"]} for record in result]
+                today_number=day_number(today))
+            return [{**_inputs(record["e"]), "before": record["row"]["before"]} for record in result]
         return self.graph.read(work)
 
 
@@ -167,8 +171,8 @@ class MatchRepository:
             result = tx.run(f"""
                 UNWIND $targets AS t
                 MATCH (e:Enterprise {{id: $id}})
-                RETURN {_supplier_projection(distance, "date($today)", "t.buyer", "t.sectors")} AS e
-                """, id=supplier_id, targets=targets, today=today.isoformat())
+                {_supplier_projection(distance, "date($today)", "t.buyer", "t.sectors", carry="t, ")}
+                """, id=supplier_id, targets=targets, today=today.isoformat(), today_number=day_number(today))
             return [_inputs(record["e"]) for record in result]
         return self.graph.read(work)
 
@@ -179,22 +183,31 @@ def _inputs(projected) -> dict:
     return row
 
 
-def _supplier_projection(distance_km: str, before: str, buyer: str = "$buyer", sectors: str = "$sectors") -> str:
-    """What the features need of a supplier ``e``; the arguments are fixed Cypher expressions."""
-    # description_text, not search_text: the firm's name is never matched against the need's words.
-    return f"""e {{.id, .name, .kind, .commune, .founded, .employees, .export_share,
+def _supplier_projection(distance_km: str, before: str, buyer: str = "$buyer", sectors: str = "$sectors",
+                         carry: str = "") -> str:
+    """The tail of a query returning ``carry`` (variables, each followed by a comma) and ``e``: what the
+    features need of supplier ``e``. The arguments are fixed Cypher expressions; ``$today_number`` is the
+    day certificates must be valid on (graph_schema.projection.day_number)."""
+    # Each relationship type is walked once per firm (customers, outcomes), most firms have neither, and
+    # standards and products come off the firm's projection. description_text, not search_text: the firm's
+    # name is never matched against the need's words.
+    return f"""WITH {carry}e, [(e)-[:SUPPLIES]->(b) | b] AS customers,
+             [(o:MatchOutcome)-[:SUPPLIER]->(e) WHERE o.occurred_on < {before} | o.label] AS labels,
+             coalesce(e.certified_ids, []) AS certified, e.certified_until AS until
+        RETURN {carry}e {{.id, .name, .kind, .commune, .founded, .employees, .export_share,
         description_text: coalesce(e.description_text, e.description),
         distance_km: {distance_km}, latitude: e.location.latitude, longitude: e.location.longitude,
         capabilities: [(e)-[h:HAS_CAPABILITY]->(c) | [c.id, h.capacity]],
-        valid_standards: [(e)-[x:CERTIFIED]->(s) WHERE {_VALID} | s.id],
-        expired_standards: [(e)-[x:CERTIFIED]->(s) WHERE x.expires < date($today) | s.id],
-        products: [(e)-[:MAKES]->(p) | p.hs],
-        large_fdi_customers: COUNT {{ (e)-[:SUPPLIES]->(b) WHERE b.kind IN ['large', 'fdi'] }},
-        same_sector_buyers: COUNT {{ (e)-[:SUPPLIES]->(b)-[:IN_SECTOR]->(s) WHERE s.id IN {sectors}
-                                     AND b.kind IN ['large', 'fdi'] }},
-        supplies_buyer: EXISTS {{ (e)-[:SUPPLIES]->(:Enterprise {{id: {buyer}}}) }},
-        shared_customers: COUNT {{ (e)-[:SUPPLIES]->(x)<-[:SUPPLIES]-(:Enterprise)-[:SUPPLIES]->
-                                   (:Enterprise {{id: {buyer}}}) WHERE x.id <> {buyer} }},
-        outcomes_positive: COUNT {{ (o:MatchOutcome)-[:SUPPLIER]->(e) WHERE o.label = 1 AND o.occurred_on < {before} }},
-        outcomes_negative: COUNT {{ (o:MatchOutcome)-[:SUPPLIER]->(e) WHERE o.label = 0 AND o.occurred_on < {before} }}
-    }}"""
+        valid_standards: [i IN range(0, size(certified) - 1) WHERE until[i] >= $today_number | certified[i]],
+        expired_standards: [i IN range(0, size(certified) - 1) WHERE until[i] < $today_number | certified[i]],
+        products: coalesce(e.product_codes, []),
+        large_fdi_customers: size([b IN customers WHERE b.kind IN ['large', 'fdi']]),
+        same_sector_buyers: reduce(n = 0, b IN customers | n + CASE WHEN b.kind IN ['large', 'fdi']
+                            THEN COUNT {{ (b)-[:IN_SECTOR]->(s) WHERE s.id IN {sectors} }} ELSE 0 END),
+        supplies_buyer: any(b IN customers WHERE b.id = {buyer}),
+        shared_customers: CASE WHEN size(customers) = 0 THEN 0 ELSE
+            COUNT {{ (e)-[:SUPPLIES]->(x)<-[:SUPPLIES]-(:Enterprise)-[:SUPPLIES]->(:Enterprise {{id: {buyer}}})
+                    WHERE x.id <> {buyer} }} END,
+        outcomes_positive: size([label IN labels WHERE label = 1]),
+        outcomes_negative: size([label IN labels WHERE label = 0])
+    }} AS e"""

@@ -73,6 +73,41 @@ class SourcingRepository:
             return request["id"]
         return create_once(self.graph, "SourcingRequest", _ref_key(request), write)
 
+    def create_many(self, requests: list[dict], now: str) -> int:
+        """Create requests (each with a buyer's ``reference`` and a new ``id``) in one transaction, as
+        ``create`` would one by one: a reference its buyer already used writes nothing. Returns how many
+        were created."""
+        rows = [{**r, "ref_key": _ref_key(r), "standards": r.get("standards") or [],
+                 "capabilities": r.get("capabilities") or [], "products": r.get("products") or []} for r in requests]
+
+        def work(tx):
+            return tx.run(
+                """
+                UNWIND $rows AS row
+                MATCH (b:Enterprise {id: row.buyer})
+                MERGE (r:SourcingRequest {ref_key: row.ref_key})
+                ON CREATE SET r.id = row.id, r.created_at = $now, r.updated_at = $now, r.reference = row.reference,
+                    r.title = row.title, r.text = row.text, r.monthly_volume = row.monthly_volume,
+                    r.max_distance_km = row.max_distance_km, r.status = row.status,
+                    r.location = CASE WHEN row.latitude IS NULL THEN null
+                                      ELSE point({latitude: row.latitude, longitude: row.longitude}) END
+                WITH b, r, row WHERE r.id = row.id          // created now: the new id is the row's own
+                CREATE (b)-[:POSTED]->(r)
+                WITH r, row
+                CALL (r, row) {
+                    UNWIND row.capabilities AS cid MATCH (c:Capability {id: cid}) CREATE (r)-[:NEEDS]->(c)
+                }
+                CALL (r, row) {
+                    UNWIND row.products AS hs MATCH (p:Product {hs: hs}) CREATE (r)-[:NEEDS]->(p)
+                }
+                CALL (r, row) {
+                    UNWIND row.standards AS st MATCH (s:Standard {id: st.id})
+                    CREATE (r)-[:NEEDS {mandatory: st.mandatory}]->(s)
+                }
+                RETURN count(*) AS n
+                """, rows=rows, now=now).single()["n"]
+        return self.graph.write(work)
+
     def save(self, request: dict, now: str) -> None:
         """Replace an existing request's fields and needs (its id, buyer and reference stay)."""
         self.graph.write(lambda tx: _write(tx, request, now))

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 
 from neo4j.exceptions import ConstraintError
@@ -23,6 +24,9 @@ POOL = 300  # candidates pre-selected in the graph by a cheap score, then ranked
 TOP_N = 10  # "would you rank in the top 10": the cutoff each request stores
 _CACHE_TTL = 60.0
 _cache: dict[tuple[int, str], tuple[float, object]] = {}
+
+
+_CUTOFF_CHUNK = 500
 
 
 class MatchService:
@@ -109,19 +113,27 @@ class MatchService:
             if unknown:
                 raise InvalidInput(f"unknown {field}: {', '.join(unknown)}", {field: [f"unknown: {', '.join(unknown)}"]})
 
-    def refresh_cutoffs(self, request_ids: list[str] | None = None, progress=None) -> dict[str, float]:
-        """Store each request's top-10 cutoff under the active model (all open requests by default)."""
+    def refresh_cutoffs(self, request_ids: list[str] | None = None, progress=None,
+                        workers: int = 1) -> dict[str, float]:
+        """Store each request's top-10 cutoff under the active model (all open requests by default).
+
+        ``workers`` requests are ranked at once (each a search: the database's cores work while Python
+        scores another); cutoffs are stored every ``_CUTOFF_CHUNK`` requests, so a stopped run keeps them."""
         requests = ([self.get_request(i) for i in request_ids] if request_ids is not None
                     else self.requests.open_requests())
         version = self.store.active().version
-        rows = []
-        for request in requests:
-            rows.append({"id": request["id"], "model": version, "score": self.cutoff(request)})
-            if progress:
-                progress(1)
-        if rows:
-            self.requests.set_cutoffs(rows, now_iso())
-        return {row["id"]: row["score"] for row in rows}
+        stored: dict[str, float] = {}
+        with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+            for start in range(0, len(requests), _CUTOFF_CHUNK):
+                chunk = requests[start:start + _CUTOFF_CHUNK]
+                rows = []
+                for request, score in zip(chunk, pool.map(self.cutoff, chunk)):
+                    rows.append({"id": request["id"], "model": version, "score": score})
+                    if progress:
+                        progress(1)
+                self.requests.set_cutoffs(rows, now_iso())
+                stored.update((row["id"], row["score"]) for row in rows)
+        return stored
 
     def refresh_stale_cutoffs(self, batch: int = 50) -> int:
         """Rank, batch after batch, the open requests whose cutoff was not ranked under the active model
@@ -152,28 +164,7 @@ class MatchService:
         today = date.today()
         buyer = self.matches.buyer_context(request["buyer"]) if request.get("buyer") else None
         request = with_buyer(request, buyer)
-        relevant, sourcing, credit = set(), set(), {}
-        for needed in request["capabilities"]:
-            for held in hierarchy.parent:
-                c = hierarchy.credit(needed, held)
-                if c > 0:
-                    relevant.add(held)
-                    credit[f"{needed}|{held}"] = c
-                if c >= GENERAL:  # siblings earn part credit but do not bring candidates in
-                    sourcing.add(held)
-        mandatory = [s["id"] for s in request["standards"] if s["mandatory"]]
-        located = request.get("latitude") is not None
-        max_km = request.get("max_distance_km")
-        need = {
-            "buyer": request.get("buyer"), "sectors": (buyer or {}).get("sectors", []),
-            "sourcing": sorted(sourcing), "relevant": sorted(relevant), "credit": credit, "needed": request["capabilities"],
-            "products": request["products"], "text_query": " ".join(tokens(request.get("text"))[:30]),
-            "mandatory": mandatory, "hard_standards": mandatory if options.get("hard_mandatory", True) else [],
-            "latitude": request.get("latitude"), "longitude": request.get("longitude"),
-            "max_m": max_km * 1000.0 if (located and max_km and options.get("hard_distance", True)) else None,
-            "kinds": options.get("kinds") or ["sme"],
-        }
-        need["anchor"] = self._anchor(need)
+        need = self.need(request, buyer, options)
         candidates, passed = self.matches.candidates(need, POOL, today)
         scorer = self.store.active()
         X = feature_matrix(request, candidates, hierarchy, today.year)
@@ -206,14 +197,31 @@ class MatchService:
                                           "kinds": need["kinds"]},
                 "took_ms": round((time.perf_counter() - started) * 1000, 1)}
 
-    def _anchor(self, need: dict) -> str | None:
-        """The hard-filter standard held by fewer firms than the needed capabilities, if any."""
-        if not need["hard_standards"] or not need["sourcing"]:
-            return None
-        degrees = self._cached("degrees", self.matches.degrees)
-        rarest = min(need["hard_standards"], key=lambda s: (degrees.get(s, 0), s))
-        capability_holders = sum(degrees.get(c, 0) for c in need["sourcing"])
-        return rarest if degrees.get(rarest, 0) < capability_holders else None
+    def need(self, request: dict, buyer: dict | None, options: dict) -> dict:
+        """What the candidate query needs of a request (see ``MatchRepository.candidates``)."""
+        hierarchy = self.hierarchy()
+        relevant, sourcing, credit = set(), set(), {}
+        for needed in request["capabilities"]:
+            for held in hierarchy.parent:
+                c = hierarchy.credit(needed, held)
+                if c > 0:
+                    relevant.add(held)
+                    credit[f"{needed}|{held}"] = c
+                if c >= GENERAL:  # siblings earn part credit but do not bring candidates in
+                    sourcing.add(held)
+        mandatory = [s["id"] for s in request["standards"] if s["mandatory"]]
+        located = request.get("latitude") is not None
+        max_km = request.get("max_distance_km")
+        need = {
+            "buyer": request.get("buyer"), "sectors": (buyer or {}).get("sectors", []),
+            "sourcing": sorted(sourcing), "relevant": sorted(relevant), "credit": credit, "needed": request["capabilities"],
+            "products": request["products"], "text_query": " ".join(tokens(request.get("text"))[:30]),
+            "mandatory": mandatory, "hard_standards": mandatory if options.get("hard_mandatory", True) else [],
+            "latitude": request.get("latitude"), "longitude": request.get("longitude"),
+            "max_m": max_km * 1000.0 if (located and max_km and options.get("hard_distance", True)) else None,
+            "kinds": options.get("kinds") or ["sme"],
+        }
+        return need
 
     def hierarchy(self) -> Hierarchy:
         return self._cached("tree", lambda: Hierarchy(self.matches.capability_tree()))
