@@ -7,7 +7,9 @@ Nodes
       revenue_band, export_share (0..1), address, commune, country, location (point, WGS-84),
       search_text (diacritic-free name + description, for the full-text index enterprise_text),
       description_text (diacritic-free description alone: what a need's words are matched against, never
-      the name; full-text index enterprise_description), source, updated_at
+      the name; full-text index enterprise_description), source, updated_at;
+      the search projection kept from its links (graph_schema/projection.py): capability_ids,
+      certified_ids / certified_until (yyyymmdd), product_codes, offer_text (full-text index enterprise_offer)
   (:Capability) id, name, parent via (:Capability)-[:PART_OF]->(:Capability), isic (VSIC/ISIC code)
   (:Product)    hs (HS code, unique), name
   (:Standard)   id, name, kind ('certificate' | 'declaration'), scope, effort ('low'|'medium'|'high'),

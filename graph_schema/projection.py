@@ -40,10 +40,16 @@ REFRESH = {
         SET e.certified_ids = [p IN pairs | p[0]], e.certified_until = [p IN pairs | p[1]]""",
     "products": "SET e.product_codes = COLLECT { MATCH (e)-[:MAKES]->(p:Product) RETURN p.hs ORDER BY p.hs }",
 }
-TOKENS = f"""SET e.offer_text = reduce(text = 'kind.' + coalesce(e.kind, 'none'), token IN
+_TOKENS = f"""reduce(text = 'kind.' + coalesce(e.kind, 'none'), token IN
         [c IN coalesce(e.capability_ids, []) | 'cap.' + c] + [s IN coalesce(e.certified_ids, []) | 'std.' + s]
         + [p IN coalesce(e.product_codes, []) | 'hs.' + p]
         + CASE WHEN e.location IS NULL THEN [] ELSE [{_CELL}] END | text + ' ' + token)"""
+TOKENS = f"SET e.offer_text = {_TOKENS}"
+
+# Run first, in the transaction of a refresh: writing the node takes its lock before the refresh reads the
+# relationships, so two transactions changing one firm's links (even a dense firm's, whose new links do
+# not lock the node) refresh one after the other, the second seeing the first's links.
+LOCK = "SET e.offer_text = coalesce(e.offer_text, '')"
 
 # Refresh every firm's projection: a migration's statement, in batches (it runs outside a transaction).
 REFRESH_ALL = ("MATCH (e:Enterprise) CALL (e) { " + " WITH e ".join([*REFRESH.values(), TOKENS]) + " } "
@@ -59,8 +65,7 @@ STALE = f"""MATCH (e:Enterprise)
          COLLECT {{ MATCH (e)-[:MAKES]->(p) RETURN p.hs ORDER BY p.hs }} AS products
     WHERE coalesce(e.capability_ids, []) <> caps OR coalesce(e.certified_ids, []) <> [p IN certs | p[0]]
        OR coalesce(e.certified_until, []) <> [p IN certs | p[1]] OR coalesce(e.product_codes, []) <> products
-       OR NOT 'kind.' + coalesce(e.kind, 'none') IN split(coalesce(e.offer_text, ''), ' ')
-       OR (e.location IS NOT NULL AND NOT {_CELL} IN split(coalesce(e.offer_text, ''), ' '))
+       OR coalesce(e.offer_text, '') <> {_TOKENS}
     RETURN e.id AS id ORDER BY id LIMIT $limit"""
 
 

@@ -107,6 +107,20 @@ def schema_apply():
     graph.close()
 
 
+@schema.command("projection")
+@click.option("--repair", is_flag=True, help="recompute every firm's projection from its links")
+def schema_projection(repair):
+    """Check that the search projection on each firm agrees with its links (and repair it)."""
+    from .repositories.enterprises import EnterpriseRepository
+    enterprises = EnterpriseRepository(_graph())
+    if repair:
+        enterprises.refresh_every_projection()
+    stale = enterprises.stale_projection(limit=20)
+    click.echo(json.dumps({"repaired": repair, "stale": len(stale), "examples": stale}))
+    if stale:
+        sys.exit(1)
+
+
 @schema.command("status")
 def schema_status():
     """Print the applied and expected schema versions."""

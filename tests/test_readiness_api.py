@@ -181,6 +181,27 @@ def test_top10_uses_the_stored_cutoff(client, world, graph):
     assert first["unlocks"]["requests"] == 3 and first["unlocks"]["top10"] == 2
 
 
+def test_ranking_from_the_command_line_several_at_once_stores_what_one_at_a_time_does(
+        app, world, graph, neo4j_settings, monkeypatch):
+    from click.testing import CliRunner
+
+    from matchmaker.cli import main
+
+    def stored():
+        return graph.read(lambda tx: dict(tuple(r) for r in tx.run(
+            "MATCH (r:SourcingRequest {status: 'open'}) RETURN r.id, [r.cutoff_model, r.cutoff_score]")))
+    monkeypatch.setenv("NEO4J_URI", neo4j_settings.uri)
+    monkeypatch.setenv("MATCHMAKER_MODEL_DIR", app.extensions["settings"].model_dir)
+    runner = CliRunner()
+    ranked = runner.invoke(main, ["requests", "rank", "--workers", "1"])
+    assert ranked.exit_code == 0, ranked.output
+    one_at_a_time = stored()
+    graph.write(lambda tx: tx.run("MATCH (r:SourcingRequest) REMOVE r.cutoff_score, r.cutoff_model").consume())
+    ranked = runner.invoke(main, ["requests", "rank", "--workers", "4"])
+    assert ranked.exit_code == 0 and f"ranked {len(one_at_a_time)} open requests" in ranked.output, ranked.output
+    assert stored() == one_at_a_time and all(model and score is not None for model, score in one_at_a_time.values())
+
+
 def test_peers(client, world):
     body = client.get("/smes/0300000001/peers").get_json()
     assert body["peers"] == 3

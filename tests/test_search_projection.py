@@ -93,3 +93,26 @@ def test_the_migration_fills_in_the_projection_of_a_graph_written_before_it(clie
     assert apply_migrations(session_graph.driver) == [11]
     assert stale(catalogue) == []
     assert found(client)[0] == {supplier}
+
+
+def test_an_operator_checks_and_repairs_the_projection_from_the_command_line(client, catalogue, neo4j_settings,
+                                                                             monkeypatch):
+    from click.testing import CliRunner
+
+    from matchmaker.cli import main
+    repo = EnterpriseRepository(catalogue)
+    supplier = firm(client, "0300000104", "Cơ khí Sửa")
+    repo.set_capabilities([{"enterprise": supplier, "capability": "cnc-milling", "capacity": None, "unit": None}])
+    certify(repo, supplier, "iso-9001", None)
+    monkeypatch.setenv("NEO4J_URI", neo4j_settings.uri)
+    runner = CliRunner()
+    assert runner.invoke(main, ["schema", "projection"]).exit_code == 0
+    # Tokens that disagree with the lists (as a write that bypassed the repositories would leave them).
+    catalogue.write(lambda tx: tx.run("MATCH (e:Enterprise {id: $id}) SET e.offer_text = 'kind.sme'",
+                                      id=supplier).consume())
+    checked = runner.invoke(main, ["schema", "projection"])
+    assert checked.exit_code == 1 and f'"examples": ["{supplier}"]' in checked.output, checked.output
+    assert found(client)[0] == set()
+    repaired = runner.invoke(main, ["schema", "projection", "--repair"])
+    assert repaired.exit_code == 0 and '"stale": 0' in repaired.output, repaired.output
+    assert found(client)[0] == {supplier}

@@ -5,7 +5,7 @@ from datetime import date
 
 from neo4j.exceptions import ConstraintError
 
-from graph_schema.projection import REFRESH, TOKENS
+from graph_schema.projection import LOCK, REFRESH, REFRESH_ALL, STALE, TOKENS
 from scoring.text import BLOCKING_KEY_PROPS, blocking_keys, fold
 
 from ..errors import Conflict
@@ -103,9 +103,10 @@ def refresh_projection(tx, part: str | None, enterprise_ids: list[str]) -> None:
     """Recompute a part of these firms' search projection (graph_schema.projection) from their relationships,
     and their offer tokens (None: the tokens alone, after a change of kind or location); called in the
     transaction that changed them."""
+    ids = sorted(set(enterprise_ids))
+    tx.run(f"UNWIND $ids AS id MATCH (e:Enterprise {{id: id}}) {LOCK}", ids=ids).consume()
     fragment = f"{REFRESH[part]} WITH e " if part else ""
-    tx.run(f"UNWIND $ids AS id MATCH (e:Enterprise {{id: id}}) {fragment}{TOKENS}",
-           ids=sorted(set(enterprise_ids))).consume()
+    tx.run(f"UNWIND $ids AS id MATCH (e:Enterprise {{id: id}}) {fragment}{TOKENS}", ids=ids).consume()
 
 
 class EnterpriseRepository:
@@ -203,6 +204,15 @@ class EnterpriseRepository:
                 """, rows=rows)
             return _counts(result)
         return self.graph.write(work)
+
+    def stale_projection(self, limit: int) -> list[str]:
+        """Ids of firms whose search projection disagrees with their links (none while every write kept it)."""
+        return self.graph.read(lambda tx: [r["id"] for r in tx.run(STALE, limit=limit)])
+
+    def refresh_every_projection(self) -> None:
+        """Recompute every firm's search projection from its links, in batches (a repair; migration 11)."""
+        with self.graph.session() as session:
+            session.run(REFRESH_ALL).consume()
 
     # -- reads ---------------------------------------------------------------------------------
     def existing_ids(self, ids: list[str]) -> set[str]:

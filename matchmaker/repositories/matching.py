@@ -4,7 +4,6 @@ from __future__ import annotations
 from datetime import date
 
 from graph_schema.projection import day_number, offer_query
-
 from scoring.features import HISTORY_LIMIT, PRESCORE_WEIGHTS, PROXIMITY_KM
 
 # Candidates are firms holding any needed capability or product, every mandatory standard (when the filter
@@ -80,11 +79,10 @@ def candidate_query(need: dict, pool: int, today: date) -> tuple[str, dict] | No
         WITH e, metres, $weights.capability * capability_score + $weights.mandatory * mandatory_score
              + $weights.proximity * CASE WHEN metres IS NULL THEN 0.0 ELSE exp(-metres / $decay_m) END
              AS prescore
-        WITH collect([e, metres, prescore]) AS passing
-        UNWIND passing AS row
-        WITH size(passing) AS passed, row[0] AS e, row[1] AS metres, row[2] AS prescore
         ORDER BY prescore DESC, elementId(e)
-        LIMIT $pool
+        WITH collect([e, metres])[..$pool] AS pool, count(*) AS passed
+        UNWIND pool AS pair
+        WITH pair[0] AS e, pair[1] AS metres, passed
         {_supplier_projection("metres / 1000.0", "date($today)", carry="passed, metres, ")}
     """
     # What holding capability h is worth for the i-th needed one: credit_of[h][i] (a list per held id, so a
@@ -204,7 +202,7 @@ def _supplier_projection(distance_km: str, before: str, buyer: str = "$buyer", s
         large_fdi_customers: size([b IN customers WHERE b.kind IN ['large', 'fdi']]),
         same_sector_buyers: reduce(n = 0, b IN customers | n + CASE WHEN b.kind IN ['large', 'fdi']
                             THEN COUNT {{ (b)-[:IN_SECTOR]->(s) WHERE s.id IN {sectors} }} ELSE 0 END),
-        supplies_buyer: any(b IN customers WHERE b.id = {buyer}),
+        supplies_buyer: {buyer} IS NOT NULL AND any(b IN customers WHERE b.id = {buyer}),
         shared_customers: CASE WHEN size(customers) = 0 THEN 0 ELSE
             COUNT {{ (e)-[:SUPPLIES]->(x)<-[:SUPPLIES]-(:Enterprise)-[:SUPPLIES]->(:Enterprise {{id: {buyer}}})
                     WHERE x.id <> {buyer} }} END,

@@ -77,8 +77,11 @@ class SourcingRepository:
         """Create requests (each with a buyer's ``reference`` and a new ``id``) in one transaction, as
         ``create`` would one by one: a reference its buyer already used writes nothing. Returns how many
         were created."""
+        unreferenced = [r for r in requests if not r.get("reference")]
+        created = sum(self.create(r, now)[1] for r in unreferenced)    # nothing to find them by: one by one
         rows = [{**r, "ref_key": _ref_key(r), "standards": r.get("standards") or [],
-                 "capabilities": r.get("capabilities") or [], "products": r.get("products") or []} for r in requests]
+                 "capabilities": r.get("capabilities") or [], "products": r.get("products") or []}
+                for r in requests if r.get("reference")]
 
         def work(tx):
             return tx.run(
@@ -95,18 +98,18 @@ class SourcingRepository:
                 CREATE (b)-[:POSTED]->(r)
                 WITH r, row
                 CALL (r, row) {
-                    UNWIND row.capabilities AS cid MATCH (c:Capability {id: cid}) CREATE (r)-[:NEEDS]->(c)
+                    UNWIND row.capabilities AS cid MATCH (c:Capability {id: cid}) MERGE (r)-[:NEEDS]->(c)
                 }
                 CALL (r, row) {
-                    UNWIND row.products AS hs MATCH (p:Product {hs: hs}) CREATE (r)-[:NEEDS]->(p)
+                    UNWIND row.products AS hs MATCH (p:Product {hs: hs}) MERGE (r)-[:NEEDS]->(p)
                 }
                 CALL (r, row) {
                     UNWIND row.standards AS st MATCH (s:Standard {id: st.id})
-                    CREATE (r)-[:NEEDS {mandatory: st.mandatory}]->(s)
+                    MERGE (r)-[n:NEEDS]->(s) SET n.mandatory = st.mandatory
                 }
                 RETURN count(*) AS n
                 """, rows=rows, now=now).single()["n"]
-        return self.graph.write(work)
+        return created + (self.graph.write(work) if rows else 0)
 
     def save(self, request: dict, now: str) -> None:
         """Replace an existing request's fields and needs (its id, buyer and reference stay)."""

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import time
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import nullcontext
 from datetime import date
 
 from neo4j.exceptions import ConstraintError
@@ -123,11 +124,13 @@ class MatchService:
                     else self.requests.open_requests())
         version = self.store.active().version
         stored: dict[str, float] = {}
-        with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+        # One at a time stays in the caller's thread (a web request's retry window is the request's own).
+        with ThreadPoolExecutor(max_workers=workers) if workers > 1 else nullcontext() as pool:
+            rank = pool.map if pool else map
             for start in range(0, len(requests), _CUTOFF_CHUNK):
                 chunk = requests[start:start + _CUTOFF_CHUNK]
                 rows = []
-                for request, score in zip(chunk, pool.map(self.cutoff, chunk)):
+                for request, score in zip(chunk, rank(self.cutoff, chunk)):
                     rows.append({"id": request["id"], "model": version, "score": score})
                     if progress:
                         progress(1)
