@@ -7,7 +7,9 @@ stored on each enterprise so that two spellings of one firm meet without a scan 
 """
 from __future__ import annotations
 
+import functools
 import re
+import sys
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
@@ -23,13 +25,18 @@ cong ty tnhh cp co phan trach nhiem huu han mtv mot thanh vien doanh nghiep tu n
 """.split())
 
 
+@functools.cache
+def _without_combining() -> dict[int, None]:
+    """A translate table dropping every combining character (built once: a scan of all code points)."""
+    return {cp: None for cp in range(sys.maxunicode + 1) if unicodedata.combining(chr(cp))}
+
+
 def fold(text: str | None) -> str:
     """Lower-case ASCII form of ``text``: 'Công ty Đồng Tâm' -> 'cong ty dong tam'."""
     if not text:
         return ""
     decomposed = unicodedata.normalize("NFKD", text.translate(_SPECIAL))
-    ascii_only = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return " ".join(_NON_WORD.split(ascii_only.lower())).strip()
+    return " ".join(_NON_WORD.split(decomposed.translate(_without_combining()).lower())).strip()
 
 
 def tokens(text: str | None) -> list[str]:

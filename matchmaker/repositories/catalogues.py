@@ -112,6 +112,14 @@ class CatalogueRepository:
         return self.graph.read(lambda tx: {r["id"] for r in tx.run(
             f"UNWIND $ids AS id MATCH (n:{label} {{id: id}}) RETURN n.id AS id", ids=ids)})
 
+    def known_ids(self) -> dict[str, set[str]]:
+        """Every capability id, standard id and product code, by label (for checks that may be cached)."""
+        rows = self.graph.read(lambda tx: tx.run(
+            "RETURN COLLECT { MATCH (c:Capability) RETURN c.id } AS Capability, "
+            "COLLECT { MATCH (s:Standard) RETURN s.id } AS Standard, "
+            "COLLECT { MATCH (p:Product) RETURN p.hs } AS Product").single().data())
+        return {label: set(ids) for label, ids in rows.items()}
+
     def existing_products(self, codes: list[str]) -> set[str]:
         """Which of the HS ``codes`` are in the product catalogue."""
         return self.graph.read(lambda tx: {r["hs"] for r in tx.run(

@@ -92,11 +92,11 @@ def _upsert_rows(tx, rows: list[dict], now: str) -> dict:
             MATCH (a:Association {id: association_id})
             MERGE (e)-[:MEMBER_OF]->(a)
         }
-        RETURN outcome, count(*) AS n
+        RETURN outcome, count(*) AS n, collect(CASE WHEN outcome <> 'unchanged' THEN row.id END) AS changed
         """, rows=rows, now=now)
-    counts = _counts(result)
-    refresh_projection(tx, None, [row["id"] for row in rows])     # kind and location are in the tokens
-    return counts
+    records = list(result)
+    refresh_projection(tx, None, [i for record in records for i in record["changed"]])   # kind, location: tokens
+    return _counts(records)
 
 
 def refresh_projection(tx, part: str | None, enterprise_ids: list[str]) -> None:
@@ -104,6 +104,8 @@ def refresh_projection(tx, part: str | None, enterprise_ids: list[str]) -> None:
     and their offer tokens (None: the tokens alone, after a change of kind or location); called in the
     transaction that changed them."""
     ids = sorted(set(enterprise_ids))
+    if not ids:
+        return
     tx.run(f"UNWIND $ids AS id MATCH (e:Enterprise {{id: id}}) {LOCK}", ids=ids).consume()
     fragment = f"{REFRESH[part]} WITH e " if part else ""
     tx.run(f"UNWIND $ids AS id MATCH (e:Enterprise {{id: id}}) {fragment}{TOKENS}", ids=ids).consume()
@@ -156,11 +158,11 @@ class EnterpriseRepository:
                      ELSE 'unchanged' END AS outcome
                 MERGE (e)-[h:HAS_CAPABILITY]->(c)
                 SET h.capacity = row.capacity, h.unit = row.unit
-                RETURN outcome, count(*) AS n
+                RETURN outcome, count(*) AS n, collect(CASE WHEN outcome <> 'unchanged' THEN e.id END) AS changed
                 """, rows=rows)
-            counts = _counts(result)
-            refresh_projection(tx, "capabilities", [row["enterprise"] for row in rows])
-            return counts
+            records = list(result)
+            refresh_projection(tx, "capabilities", [i for record in records for i in record["changed"]])
+            return _counts(records)
         return self.graph.write(work)
 
     def set_certifications(self, rows: list[dict]) -> dict:
@@ -179,11 +181,11 @@ class EnterpriseRepository:
                      THEN 'updated' ELSE 'unchanged' END AS outcome
                 MERGE (e)-[c:CERTIFIED]->(s)
                 SET c.number = row.number, c.issuer = row.issuer, c.issued = row.issued, c.expires = row.expires
-                RETURN outcome, count(*) AS n
+                RETURN outcome, count(*) AS n, collect(CASE WHEN outcome <> 'unchanged' THEN e.id END) AS changed
                 """, rows=rows)
-            counts = _counts(result)
-            refresh_projection(tx, "certifications", [row["enterprise"] for row in rows])
-            return counts
+            records = list(result)
+            refresh_projection(tx, "certifications", [i for record in records for i in record["changed"]])
+            return _counts(records)
         return self.graph.write(work)
 
     def set_supply_links(self, rows: list[dict]) -> dict:

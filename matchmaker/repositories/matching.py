@@ -187,10 +187,12 @@ def _supplier_projection(distance_km: str, before: str, buyer: str = "$buyer", s
     features need of supplier ``e``. The arguments are fixed Cypher expressions; ``$today_number`` is the
     day certificates must be valid on (graph_schema.projection.day_number)."""
     # Each relationship type is walked once per firm (customers, outcomes), most firms have neither, and
+    # the date test sits in the projection, not in a WHERE the planner would answer from the index of all
+    # outcomes' dates (every outcome before today, for each firm); and
     # standards and products come off the firm's projection. description_text, not search_text: the firm's
     # name is never matched against the need's words.
     return f"""WITH {carry}e, [(e)-[:SUPPLIES]->(b) | b] AS customers,
-             [(o:MatchOutcome)-[:SUPPLIER]->(e) WHERE o.occurred_on < {before} | o.label] AS labels,
+             [(e)<-[:SUPPLIER]-(o:MatchOutcome) | CASE WHEN o.occurred_on < {before} THEN o.label END] AS labels,
              coalesce(e.certified_ids, []) AS certified, e.certified_until AS until
         RETURN {carry}e {{.id, .name, .kind, .commune, .founded, .employees, .export_share,
         description_text: coalesce(e.description_text, e.description),

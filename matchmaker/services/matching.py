@@ -106,11 +106,16 @@ class MatchService:
                                {"capabilities": ["give at least one of capabilities, products, text"]})
         if (request.get("latitude") is None) != (request.get("longitude") is None):
             raise InvalidInput("latitude and longitude come together", {"longitude": ["required with latitude"]})
+        known = self._cached("catalogue ids", self.catalogues.known_ids)
         for field, label, key in (("capabilities", "Capability", None), ("standards", "Standard", "id"),
                                   ("products", "Product", None)):
             ids = [x[key] for x in request[field]] if key else request[field]
-            unknown = sorted(set(ids) - (self.catalogues.existing_products(ids) if label == "Product"
-                                          else self.catalogues.existing(label, ids)))
+            # Checked against the cached catalogue first; only ids it lacks (added within the minute?) are
+            # looked up again.
+            unknown = sorted(set(ids) - known[label])
+            if unknown:
+                unknown = sorted(set(unknown) - (self.catalogues.existing_products(unknown) if label == "Product"
+                                                 else self.catalogues.existing(label, unknown)))
             if unknown:
                 raise InvalidInput(f"unknown {field}: {', '.join(unknown)}", {field: [f"unknown: {', '.join(unknown)}"]})
 
