@@ -82,6 +82,10 @@ class MatchService:
 
     def _checked(self, data: dict) -> dict:
         """Validate references to the catalogues and the buyer; fill the plant location from the buyer."""
+        return self._checked_with_buyer(data)[0]
+
+    def _checked_with_buyer(self, data: dict) -> tuple[dict, dict | None]:
+        """``_checked``, and the buyer's context it read (None without a buyer)."""
         request = {k: data.get(k) for k in ("id", "reference", "buyer", "title", "text", "monthly_volume", "max_distance_km",
                                              "latitude", "longitude", "status")}
         request["status"] = request["status"] or "open"
@@ -98,7 +102,8 @@ class MatchService:
                 raise InvalidInput(f"unknown buyer '{request['buyer']}'", {"buyer": ["no such enterprise"]})
             if request["latitude"] is None and buyer["latitude"] is not None:
                 request["latitude"], request["longitude"] = buyer["latitude"], buyer["longitude"]
-        return request
+            return request, buyer
+        return request, None
 
     def _check_need(self, request: dict) -> None:
         if not (request["capabilities"] or request["products"] or tokens(request.get("text"))):
@@ -164,13 +169,16 @@ class MatchService:
         return self.match(self.get_request(request_id), options)
 
     def search(self, data: dict, options: dict) -> dict:
-        return self.match(self._checked({**data, "id": "ad-hoc"}), options)
+        request, buyer = self._checked_with_buyer({**data, "id": "ad-hoc"})
+        return self.match(request, options, buyer)
 
-    def match(self, request: dict, options: dict) -> dict:
+    def match(self, request: dict, options: dict, buyer: dict | None = None) -> dict:
+        """The request's ranked suppliers; ``buyer``: its buyer's context when the caller has read it."""
         started = time.perf_counter()
         hierarchy = self.hierarchy()
         today = date.today()
-        buyer = self.matches.buyer_context(request["buyer"]) if request.get("buyer") else None
+        if buyer is None and request.get("buyer"):
+            buyer = self.matches.buyer_context(request["buyer"])
         request = with_buyer(request, buyer)
         need = self.need(request, buyer, options)
         candidates, passed = self.matches.candidates(need, POOL, today)
