@@ -164,14 +164,21 @@ class MatchRepository:
                     "point({latitude: t.latitude, longitude: t.longitude})) / 1000.0 END")
 
         def work(tx):
-            if tx.run("MATCH (e:Enterprise {id: $id}) RETURN e.id", id=supplier_id).single() is None:
-                return None
-            result = tx.run(f"""
-                UNWIND $targets AS t
+            # What does not depend on the target is read once; per target only its own fields.
+            base = tx.run(f"""
                 MATCH (e:Enterprise {{id: $id}})
-                {_supplier_projection(distance, "date($today)", "t.buyer", "t.sectors", carry="t, ")}
-                """, id=supplier_id, targets=targets, today=today.isoformat(), today_number=day_number(today))
-            return [_inputs(record["e"]) for record in result]
+                {_supplier_projection("null", "date($today)", "null", "[]")}
+                """, id=supplier_id, today=today.isoformat(), today_number=day_number(today)).single()
+            if base is None:
+                return None
+            base = _inputs(base["e"])
+            result = tx.run(f"""
+                MATCH (e:Enterprise {{id: $id}})
+                WITH e, [(e)-[:SUPPLIES]->(b) | b] AS customers
+                UNWIND $targets AS t
+                RETURN {{{_target_fields(distance, "t.buyer", "t.sectors")}}} AS fields
+                """, id=supplier_id, targets=targets)
+            return [{**base, **record["fields"]} for record in result]
         return self.graph.read(work)
 
 
@@ -179,6 +186,17 @@ def _inputs(projected) -> dict:
     row = dict(projected)
     row["capabilities"] = {cap: capacity for cap, capacity in row["capabilities"]}
     return row
+
+
+def _target_fields(distance_km: str, buyer: str, sectors: str) -> str:
+    """The fields of a supplier ``e`` (its customers in ``customers``) that depend on the buyer: map entries."""
+    return f"""distance_km: {distance_km},
+        same_sector_buyers: reduce(n = 0, b IN customers | n + CASE WHEN b.kind IN ['large', 'fdi']
+                            THEN COUNT {{ (b)-[:IN_SECTOR]->(s) WHERE s.id IN {sectors} }} ELSE 0 END),
+        supplies_buyer: {buyer} IS NOT NULL AND any(b IN customers WHERE b.id = {buyer}),
+        shared_customers: CASE WHEN size(customers) = 0 THEN 0 ELSE
+            COUNT {{ (e)-[:SUPPLIES]->(x)<-[:SUPPLIES]-(:Enterprise)-[:SUPPLIES]->(:Enterprise {{id: {buyer}}})
+                    WHERE x.id <> {buyer} }} END"""
 
 
 def _supplier_projection(distance_km: str, before: str, buyer: str = "$buyer", sectors: str = "$sectors",
@@ -196,18 +214,13 @@ def _supplier_projection(distance_km: str, before: str, buyer: str = "$buyer", s
              coalesce(e.certified_ids, []) AS certified, e.certified_until AS until
         RETURN {carry}e {{.id, .name, .kind, .commune, .founded, .employees, .export_share,
         description_text: coalesce(e.description_text, e.description),
-        distance_km: {distance_km}, latitude: e.location.latitude, longitude: e.location.longitude,
+        latitude: e.location.latitude, longitude: e.location.longitude,
         capabilities: [(e)-[h:HAS_CAPABILITY]->(c) | [c.id, h.capacity]],
         valid_standards: [i IN range(0, size(certified) - 1) WHERE until[i] >= $today_number | certified[i]],
         expired_standards: [i IN range(0, size(certified) - 1) WHERE until[i] < $today_number | certified[i]],
         products: coalesce(e.product_codes, []),
         large_fdi_customers: size([b IN customers WHERE b.kind IN ['large', 'fdi']]),
-        same_sector_buyers: reduce(n = 0, b IN customers | n + CASE WHEN b.kind IN ['large', 'fdi']
-                            THEN COUNT {{ (b)-[:IN_SECTOR]->(s) WHERE s.id IN {sectors} }} ELSE 0 END),
-        supplies_buyer: {buyer} IS NOT NULL AND any(b IN customers WHERE b.id = {buyer}),
-        shared_customers: CASE WHEN size(customers) = 0 THEN 0 ELSE
-            COUNT {{ (e)-[:SUPPLIES]->(x)<-[:SUPPLIES]-(:Enterprise)-[:SUPPLIES]->(:Enterprise {{id: {buyer}}})
-                    WHERE x.id <> {buyer} }} END,
+        {_target_fields(distance_km, buyer, sectors)},
         outcomes_positive: size([label IN labels WHERE label = 1]),
         outcomes_negative: size([label IN labels WHERE label = 0])
     }} AS e"""

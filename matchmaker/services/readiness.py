@@ -236,13 +236,17 @@ class ReadinessService:
                 effort[before] = self._effort(before, sme, standards, hierarchy)
                 lacking.extend(effort[before]["prerequisites"])
 
-        def opened(closed: list[tuple[str, str]], unlocked: list[int]) -> dict:
-            """What holding ``closed`` as well opens among ``unlocked``: buyers, top-10 places, good outcomes."""
-            inputs = [base_inputs[k] for k in unlocked]
+        def opened(closed: list[tuple[str, str]], unlocked: list[int], known: dict[int, float] | None = None) -> dict:
+            """What holding ``closed`` as well opens among ``unlocked``: buyers, top-10 places, good outcomes.
+            ``known``: scores with ``closed`` already worked out, by request index."""
+            known = known or {}
+            rest = [k for k in unlocked if k not in known]
+            inputs = [base_inputs[k] for k in rest]
             for item in closed:
                 inputs = [self._adding(i, sme, item) for i in inputs]
-            scores = scorer.scores(feature_matrix_rows([requests[k] for k in unlocked], inputs, hierarchy,
-                                                       today.year)) if unlocked else []
+            scored = dict(zip(rest, scorer.scores(feature_matrix_rows([requests[k] for k in rest], inputs, hierarchy,
+                                                                      today.year)))) if rest else {}
+            scores = [known[k] if k in known else scored[k] for k in unlocked]
             buyers = {requests[k]["buyer"]: requests[k]["buyer_kind"] for k in unlocked}
             return {"requests": len(unlocked), "buyers": len(buyers),
                     "fdi_buyers": sum(1 for kind in buyers.values() if kind == "fdi"),
@@ -259,10 +263,10 @@ class ReadinessService:
             touched = [k for k, r in enumerate(requests) if _needs(r, item)]
             if not touched:
                 continue
-            unlocks = opened([item], unlocked)
             inputs = [self._adding(base_inputs[k], sme, item) for k in touched]
             new_scores = scorer.scores(feature_matrix_rows([requests[k] for k in touched], inputs, hierarchy,
                                                            today.year))
+            unlocks = opened([item], unlocked, dict(zip(touched, new_scores)))
             meta = standards.get(item[1], {}) if item[0] == "standard" else {}
             entry = {
                 "type": item[0], "id": item[1], "name": names[item], "kind": meta.get("kind"),
