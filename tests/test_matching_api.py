@@ -135,6 +135,20 @@ def test_ad_hoc_search_takes_the_same_parameters(client, market):
     assert client.post("/matches/search", json={"options": {"kinds": ["giant"]}}).status_code == 422
 
 
+def test_a_misspelt_field_is_refused_not_ignored(client, market):
+    """'max_distance' for max_distance_km once searched the whole city without a word."""
+    body = {k: v for k, v in NEED.items() if k not in ("reference", "max_distance_km")}
+    for misspelt, where in (({**body, "max_distance": 5}, "max_distance"),
+                            ({**body, "options": {"per_pag": 5}}, "options.per_pag")):
+        response = client.post("/matches/search", json=misspelt)
+        assert response.status_code == 422, response.get_json()
+        assert where in response.get_json()["error"]["fields"], response.get_json()
+    rid = post_need(client)
+    response = client.patch(f"/sourcing-requests/{rid}", json={"max_distance": 5})
+    assert response.status_code == 422 and "max_distance" in response.get_json()["error"]["fields"]
+    assert client.get(f"/sourcing-requests/{rid}").get_json()["max_distance_km"] == NEED["max_distance_km"]
+
+
 def test_training_from_outcomes_recorded_through_the_api(client, market):
     rid = post_need(client)
     day = date.today() - timedelta(days=60)

@@ -180,6 +180,9 @@ class SourcingRequestIn(SourcingNeed):
 
 
 class SourcingRequestPatch(SourcingNeed):
+    class Meta:
+        unknown = RAISE     # a misspelt field (max_distance) would otherwise change nothing, silently
+
     buyer = fields.String()
     status = fields.String(validate=validate.OneOf(["open", "closed"]))
 
@@ -200,7 +203,10 @@ class MatchOptions(PageArgs):
 
 
 class AdHocSearch(SourcingNeed):
-    options = fields.Nested(MatchOptions, load_default=dict)
+    class Meta:
+        unknown = RAISE     # a misspelt max_distance_km would otherwise search the whole city, silently
+
+    options = fields.Nested(MatchOptions(unknown=RAISE), load_default=dict)
 
 
 class OutcomeIn(Schema):
