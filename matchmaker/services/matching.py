@@ -25,9 +25,7 @@ POOL = 300  # candidates pre-selected in the graph by a cheap score, then ranked
 TOP_N = 10  # "would you rank in the top 10": the cutoff each request stores
 _CACHE_TTL = 60.0
 _cache: dict[tuple[int, str], tuple[float, object]] = {}
-
-
-_CUTOFF_CHUNK = 500
+_CUTOFF_CHUNK = 500     # cutoffs stored per write while ranking many requests
 
 
 class MatchService:
@@ -115,8 +113,8 @@ class MatchService:
         for field, label, key in (("capabilities", "Capability", None), ("standards", "Standard", "id"),
                                   ("products", "Product", None)):
             ids = [x[key] for x in request[field]] if key else request[field]
-            # Checked against the cached catalogue first; only ids it lacks (added within the minute?) are
-            # looked up again.
+            # Checked against the cached catalogue first; ids it lacks (perhaps added since it was read) are
+            # looked up in the graph.
             unknown = sorted(set(ids) - known[label])
             if unknown:
                 unknown = sorted(set(unknown) - (self.catalogues.existing_products(unknown) if label == "Product"
