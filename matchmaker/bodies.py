@@ -1,15 +1,18 @@
 """What a request body may be, checked before anything parses it: its size, sent with a length or in chunks,
-and the nesting depth of JSON. A body over the limit is refused whole (413), never cut and half-used.
+the nesting depth of JSON, and that a JSON body is JSON (400 with the line and column, not a generic
+page). A body over the limit is refused whole (413), never cut and half-used.
 (Uploaded files are parsed by the importer, which refuses a file nested too deeply on its own.)"""
 from __future__ import annotations
 
+import json
 import re
 
 import numpy as np
 from flask import current_app, request
 
-from .errors import InvalidInput, payload_too_large
+from .errors import InvalidInput, MalformedBody, payload_too_large
 
+FILE_BODIES = {"imports.import_file"}     # endpoints whose JSON body is a file to import
 MAX_JSON_DEPTH = 32          # deeper than any body of this API needs; deep enough for any real file
 _STRING = re.compile(rb'"(?:[^"\\]|\\.)*"', re.S)
 _NOT_BRACKETS = bytes(b for b in range(256) if b not in b"[]{}")
@@ -46,3 +49,12 @@ def guard_body() -> None:
         if depth > MAX_JSON_DEPTH:
             raise InvalidInput(f"the JSON is nested {depth} levels deep; at most {MAX_JSON_DEPTH} are accepted",
                                {"body": [f"nested deeper than {MAX_JSON_DEPTH} levels"]})
+        # An import's body is the file itself: the importer reports what is wrong with it, row by row.
+        if request.mimetype == "application/json" and data.strip() and request.endpoint not in FILE_BODIES:
+            try:
+                json.loads(data)
+            except ValueError as err:      # a JSONDecodeError, or bytes that are not UTF-8
+                where = (f" at line {err.lineno}, column {err.colno}" if isinstance(err, json.JSONDecodeError)
+                         else "")
+                raise MalformedBody(f"the body is not valid JSON{where}",
+                                    {"body": [f"{getattr(err, 'msg', 'not UTF-8 text')}{where}"]}) from err

@@ -18,6 +18,12 @@ class DomainError(Exception):
         self.fields = fields or {}
 
 
+class MalformedBody(DomainError):
+    """A body that is not what its Content-Type says (JSON that does not parse)."""
+    status = 400
+    code = "malformed_body"
+
+
 class Unauthenticated(DomainError):
     status = 401
     code = "unauthenticated"

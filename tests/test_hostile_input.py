@@ -30,6 +30,24 @@ def test_a_json_body_that_is_not_an_object_gets_422(client, catalogue, body):
     assert client.get("/enterprises/0900000001").get_json()["name"] == "Kept"     # nothing lost
 
 
+def test_malformed_json_gets_400_saying_where(client, catalogue):
+    assert client.post("/enterprises", json={"code": "0900000003", "name": "Kept"}).status_code == 201
+    for method, path, body in (("POST", "/matches/search", b'{"capabilities": ["cnc-milling"] "text": "x"}'),
+                               ("PATCH", "/enterprises/0900000003", b'{"name": "Lost",\n "employees": }'),
+                               ("POST", "/sourcing-requests", b'\xff\xfe{}')):
+        response = client.open(path, method=method, data=body, content_type="application/json")
+        assert response.status_code == 400, (path, response.get_data()[:300])
+        error = response.get_json()["error"]
+        assert error["code"] == "malformed_body" and error["fields"]["body"], error
+    error = client.post("/matches/search", data=b'{"capabilities": ["cnc-milling"] "text": "x"}',
+                        content_type="application/json").get_json()["error"]
+    assert "line 1, column 34" in error["message"] and "delimiter" in error["fields"]["body"][0]
+    error = client.patch("/enterprises/0900000003", data=b'{"name": "Lost",\n "employees": }',
+                         content_type="application/json").get_json()["error"]
+    assert "line 2, column 15" in error["message"]
+    assert client.get("/enterprises/0900000003").get_json()["name"] == "Kept"     # nothing lost
+
+
 def test_deeply_nested_json_is_refused_before_parsing(client, client_as, catalogue):
     deep = "[" * 1000 + "]" * 1000
     buyer = client_as("buyer", "0900000002")
