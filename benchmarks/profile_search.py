@@ -90,8 +90,10 @@ def profile(graph: Graph, service: MatchService, request: dict, before=None, deg
     timed = {"now_ms": _median_ms(lambda: service.matches.candidates(need, POOL, today), repeat)}
     if before is not None:
         old = before.MatchRepository(graph)
-        old_need = {**need, "anchor": _anchor_before(need, degrees), "relevant": need.get("relevant", []),
-                    "credit": need["credit"]}
+        credit = {f"{n}|{h}": c for h, credits in need["credit_of"].items() for n, c in zip(need["needed"], credits)
+                  if c > 0}
+        old_need = {**need, "anchor": _anchor_before(need, degrees), "relevant": sorted(need["sourcing"]),
+                    "credit": credit}
         timed["before_ms"] = _median_ms(lambda: old.candidates(old_need, POOL, today), repeat)
     return {**timed,"need": need, "hits": _hits(plan), "rows": plan.get("rows"), "plan": plan,
             "memory_mb": (plan.get("args", {}).get("GlobalMemory") or 0) / 1e6,

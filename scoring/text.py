@@ -7,12 +7,11 @@ stored on each enterprise so that two spellings of one firm meet without a scan 
 """
 from __future__ import annotations
 
-import functools
 import re
 import sys
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 
 _SPECIAL = str.maketrans({"đ": "d", "Đ": "D", "ø": "o", "Ø": "O", "ß": "ss", "ł": "l", "Ł": "L"})
 _NON_WORD = re.compile(r"[^0-9a-z]+")
@@ -25,7 +24,7 @@ cong ty tnhh cp co phan trach nhiem huu han mtv mot thanh vien doanh nghiep tu n
 """.split())
 
 
-@functools.cache
+@cache
 def _without_combining() -> dict[int, None]:
     """A translate table dropping every combining character (built once: a scan of all code points)."""
     return {cp: None for cp in range(sys.maxunicode + 1) if unicodedata.combining(chr(cp))}

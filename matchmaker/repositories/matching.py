@@ -35,9 +35,8 @@ BUYER_HISTORY = f"""COLLECT {{
 def candidate_query(need: dict, pool: int, today: date) -> tuple[str, dict] | None:
     """The Cypher and parameters of the best ``pool`` candidates by a cheap pre-score (None: no source).
 
-    ``need`` keys: buyer, sectors, sourcing (capability ids whose holders are candidates), relevant
-    (capability ids that earn credit), credit ({'needed|held': credit}),
-    needed (capability ids), products, text_query (brings candidates in only when needed and products
+    ``need`` keys: buyer, sectors, sourcing (capability ids whose holders are candidates), credit_of
+    ({held: [credit for each needed capability]} for each sourcing id), needed (capability ids), products, text_query (brings candidates in only when needed and products
     are both empty; otherwise words only add to the score), mandatory (standard ids), hard_standards,
     latitude, longitude, max_m (None for no distance filter), kinds.
     """
@@ -85,12 +84,9 @@ def candidate_query(need: dict, pool: int, today: date) -> tuple[str, dict] | No
         WITH pair[0] AS e, pair[1] AS metres, passed
         {_supplier_projection("metres / 1000.0", "date($today)", carry="passed, metres, ")}
     """
-    # What holding capability h is worth for the i-th needed one: credit_of[h][i] (a list per held id, so a
-    # row costs no string building).
-    credit_of = {h: [need["credit"].get(f"{n}|{h}", 0.0) for n in need["needed"]] for h in need["sourcing"]}
-    params = {"today": today.isoformat(), "today_number": day_number(today), "pool": pool, "credit_of": credit_of,
+    params = {"today": today.isoformat(), "today_number": day_number(today), "pool": pool,
               "offer_query": offers, "weights": PRESCORE_WEIGHTS, "decay_m": PROXIMITY_KM * 1000.0,
-              **{k: need[k] for k in ("buyer", "sectors", "sourcing", "needed", "text_query", "mandatory",
+              **{k: need[k] for k in ("buyer", "sectors", "sourcing", "credit_of", "needed", "text_query", "mandatory",
                                       "hard_standards", "latitude", "longitude", "max_m", "kinds")}}
     return query, params
 

@@ -214,21 +214,19 @@ class MatchService:
     def need(self, request: dict, buyer: dict | None, options: dict) -> dict:
         """What the candidate query needs of a request (see ``MatchRepository.candidates``)."""
         hierarchy = self.hierarchy()
-        relevant, sourcing, credit = set(), set(), {}
-        for needed in request["capabilities"]:
-            for held in hierarchy.parent:
-                c = hierarchy.credit(needed, held)
-                if c > 0:
-                    relevant.add(held)
-                    credit[f"{needed}|{held}"] = c
-                if c >= GENERAL:  # siblings earn part credit but do not bring candidates in
-                    sourcing.add(held)
+        # What holding each capability is worth for each needed one, for those that bring candidates in
+        # (siblings earn part credit in the features but bring nobody in).
+        credit_of = {}
+        for held in hierarchy.parent:
+            credits = [hierarchy.credit(needed, held) for needed in request["capabilities"]]
+            if any(c >= GENERAL for c in credits):
+                credit_of[held] = credits
         mandatory = [s["id"] for s in request["standards"] if s["mandatory"]]
         located = request.get("latitude") is not None
         max_km = request.get("max_distance_km")
         need = {
             "buyer": request.get("buyer"), "sectors": (buyer or {}).get("sectors", []),
-            "sourcing": sorted(sourcing), "relevant": sorted(relevant), "credit": credit, "needed": request["capabilities"],
+            "sourcing": sorted(credit_of), "credit_of": credit_of, "needed": request["capabilities"],
             "products": request["products"], "text_query": " ".join(tokens(request.get("text"))[:30]),
             "mandatory": mandatory, "hard_standards": mandatory if options.get("hard_mandatory", True) else [],
             "latitude": request.get("latitude"), "longitude": request.get("longitude"),
