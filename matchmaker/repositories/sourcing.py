@@ -32,33 +32,43 @@ def _ref_key(request: dict) -> str | None:
     return f"{request['buyer']}|{request['reference']}" if request.get("reference") else None
 
 
+# The fields a request's body sets on node ``r``, from map ``row``; and its needs (on a node without any).
+_FIELDS = """r.title = row.title, r.text = row.text, r.monthly_volume = row.monthly_volume,
+    r.max_distance_km = row.max_distance_km, r.status = row.status, r.updated_at = $now,
+    r.location = CASE WHEN row.latitude IS NULL THEN null ELSE point({latitude: row.latitude, longitude: row.longitude}) END"""
+_NEEDS = """CALL (r, row) {
+        UNWIND row.capabilities AS cid MATCH (c:Capability {id: cid}) MERGE (r)-[:NEEDS]->(c)
+    }
+    CALL (r, row) {
+        UNWIND row.products AS hs MATCH (p:Product {hs: hs}) MERGE (r)-[:NEEDS]->(p)
+    }
+    CALL (r, row) {
+        UNWIND row.standards AS st MATCH (s:Standard {id: st.id})
+        MERGE (r)-[n:NEEDS]->(s) SET n.mandatory = st.mandatory
+    }"""
+
+
+def _row(request: dict) -> dict:
+    """A request as the map the Cypher above reads (absent needs as empty lists)."""
+    return {**{k: request.get(k) for k in ("id", "buyer", "reference", "title", "text", "monthly_volume",
+                                           "max_distance_km", "status", "latitude", "longitude")},
+            "ref_key": _ref_key(request), **{k: request.get(k) or [] for k in ("capabilities", "products", "standards")}}
+
+
 def _write(tx, request: dict, now: str) -> None:
     tx.run(
-        """
-        MATCH (b:Enterprise {id: $buyer})
-        MERGE (r:SourcingRequest {id: $id})
-        ON CREATE SET r.created_at = $now, r.reference = $reference, r.ref_key = $ref_key
-        SET r.title = $title, r.text = $text, r.monthly_volume = $monthly_volume,
-            r.max_distance_km = $max_distance_km, r.status = $status, r.updated_at = $now,
-            r.location = CASE WHEN $latitude IS NULL THEN null
-                              ELSE point({latitude: $latitude, longitude: $longitude}) END
+        f"""
+        WITH $row AS row
+        MATCH (b:Enterprise {{id: row.buyer}})
+        MERGE (r:SourcingRequest {{id: row.id}})
+        ON CREATE SET r.created_at = $now, r.reference = row.reference, r.ref_key = row.ref_key
+        SET {_FIELDS}
         MERGE (b)-[:POSTED]->(r)
-        WITH r
+        WITH r, row
         OPTIONAL MATCH (r)-[old:NEEDS]->() DELETE old
-        WITH DISTINCT r
-        CALL (r) {
-            UNWIND $capabilities AS cid MATCH (c:Capability {id: cid}) MERGE (r)-[:NEEDS]->(c)
-        }
-        CALL (r) {
-            UNWIND $products AS hs MATCH (p:Product {hs: hs}) MERGE (r)-[:NEEDS]->(p)
-        }
-        CALL (r) {
-            UNWIND $standards AS st MATCH (s:Standard {id: st.id})
-            MERGE (r)-[n:NEEDS]->(s) SET n.mandatory = st.mandatory
-        }
-        """, now=now, ref_key=_ref_key(request), **{k: request.get(k) for k in (
-            "id", "buyer", "reference", "title", "text", "monthly_volume", "max_distance_km", "status", "latitude",
-            "longitude", "capabilities", "products", "standards")}).consume()
+        WITH DISTINCT r, row
+        {_NEEDS}
+        """, now=now, row=_row(request)).consume()
 
 
 class SourcingRepository:
@@ -79,34 +89,19 @@ class SourcingRepository:
         were created."""
         unreferenced = [r for r in requests if not r.get("reference")]
         created = sum(self.create(r, now)[1] for r in unreferenced)    # nothing to find them by: one by one
-        rows = [{**r, "ref_key": _ref_key(r), "standards": r.get("standards") or [],
-                 "capabilities": r.get("capabilities") or [], "products": r.get("products") or []}
-                for r in requests if r.get("reference")]
+        rows = [_row(r) for r in requests if r.get("reference")]
 
         def work(tx):
             return tx.run(
-                """
+                f"""
                 UNWIND $rows AS row
-                MATCH (b:Enterprise {id: row.buyer})
-                MERGE (r:SourcingRequest {ref_key: row.ref_key})
-                ON CREATE SET r.id = row.id, r.created_at = $now, r.updated_at = $now, r.reference = row.reference,
-                    r.title = row.title, r.text = row.text, r.monthly_volume = row.monthly_volume,
-                    r.max_distance_km = row.max_distance_km, r.status = row.status,
-                    r.location = CASE WHEN row.latitude IS NULL THEN null
-                                      ELSE point({latitude: row.latitude, longitude: row.longitude}) END
+                MATCH (b:Enterprise {{id: row.buyer}})
+                MERGE (r:SourcingRequest {{ref_key: row.ref_key}})
+                ON CREATE SET r.id = row.id, r.created_at = $now, r.reference = row.reference, {_FIELDS}
                 WITH b, r, row WHERE r.id = row.id          // created now: the new id is the row's own
                 CREATE (b)-[:POSTED]->(r)
                 WITH r, row
-                CALL (r, row) {
-                    UNWIND row.capabilities AS cid MATCH (c:Capability {id: cid}) MERGE (r)-[:NEEDS]->(c)
-                }
-                CALL (r, row) {
-                    UNWIND row.products AS hs MATCH (p:Product {hs: hs}) MERGE (r)-[:NEEDS]->(p)
-                }
-                CALL (r, row) {
-                    UNWIND row.standards AS st MATCH (s:Standard {id: st.id})
-                    MERGE (r)-[n:NEEDS]->(s) SET n.mandatory = st.mandatory
-                }
+                {_NEEDS}
                 RETURN count(*) AS n
                 """, rows=rows, now=now).single()["n"]
         return created + (self.graph.write(work) if rows else 0)
