@@ -112,6 +112,14 @@ class CatalogueRepository:
         return self.graph.read(lambda tx: {r["id"] for r in tx.run(
             f"UNWIND $ids AS id MATCH (n:{label} {{id: id}}) RETURN n.id AS id", ids=ids)})
 
+    def names(self) -> dict[tuple[str, str], str]:
+        """The name of every capability, standard and sector, by (type, id)."""
+        record = self.graph.read(lambda tx: tx.run(
+            "RETURN COLLECT { MATCH (c:Capability) RETURN [c.id, c.name] } AS capability, "
+            "COLLECT { MATCH (s:Standard) RETURN [s.id, s.name] } AS standard, "
+            "COLLECT { MATCH (s:Sector) RETURN [s.id, s.name] } AS sector").single().data())
+        return {(kind, i): name for kind, pairs in record.items() for i, name in pairs}
+
     def known_ids(self) -> dict[str, set[str]]:
         """Every capability id, standard id and product code, by label (for checks that may be cached)."""
         rows = self.graph.read(lambda tx: tx.run(

@@ -95,7 +95,7 @@ def _upsert_rows(tx, rows: list[dict], now: str) -> dict:
         RETURN outcome, count(*) AS n, collect(CASE WHEN outcome <> 'unchanged' THEN row.id END) AS changed
         """, rows=rows, now=now)
     records = list(result)
-    refresh_projection(tx, None, [i for record in records for i in record["changed"]])   # kind, location: tokens
+    refresh_projection(tx, None, _changed(records))   # kind, location: tokens
     return _counts(records)
 
 
@@ -161,7 +161,7 @@ class EnterpriseRepository:
                 RETURN outcome, count(*) AS n, collect(CASE WHEN outcome <> 'unchanged' THEN e.id END) AS changed
                 """, rows=rows)
             records = list(result)
-            refresh_projection(tx, "capabilities", [i for record in records for i in record["changed"]])
+            refresh_projection(tx, "capabilities", _changed(records))
             return _counts(records)
         return self.graph.write(work)
 
@@ -184,7 +184,7 @@ class EnterpriseRepository:
                 RETURN outcome, count(*) AS n, collect(CASE WHEN outcome <> 'unchanged' THEN e.id END) AS changed
                 """, rows=rows)
             records = list(result)
-            refresh_projection(tx, "certifications", [i for record in records for i in record["changed"]])
+            refresh_projection(tx, "certifications", _changed(records))
             return _counts(records)
         return self.graph.write(work)
 
@@ -362,6 +362,11 @@ class EnterpriseRepository:
                 """, status=status, limit=limit, offset=offset)
             return [r.data() for r in result]
         return self.graph.read(work)
+
+
+def _changed(records) -> list[str]:
+    """The ids a write's records list as changed (created or updated)."""
+    return [i for record in records for i in record["changed"]]
 
 
 def _counts(result) -> dict:

@@ -4,6 +4,18 @@ from __future__ import annotations
 from ..repositories.catalogues import CatalogueRepository
 
 
+class Names(dict):
+    """Catalogue names by (type, id): 'capability', 'standard' or 'sector'; an id without a catalogue entry
+    stands for itself."""
+
+    def __missing__(self, key):
+        return key[1]
+
+
+def catalogue_names(catalogues: CatalogueRepository) -> Names:
+    return Names(catalogues.names())
+
+
 class CatalogueService:
     def __init__(self, graph):
         self.repo = CatalogueRepository(graph)

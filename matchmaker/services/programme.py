@@ -25,6 +25,7 @@ from scoring.features import GENERAL, Hierarchy
 
 from ..errors import NotFound
 from ..repositories.programme import ProgrammeRepository
+from .catalogues import catalogue_names
 
 CHUNK = 256     # requests per numpy step (memory: CHUNK x SMEs x a few words)
 
@@ -134,8 +135,7 @@ class ProgrammeService:
             raise NotFound(f"no enterprise in commune '{commune}'")
         requests = self.repo.fdi_demand()
         eligible, away = one_item_away(smes, requests, self.matching.hierarchy())
-        names = {("capability", c["id"]): c["name"] for c in self.matching.catalogues.list_capabilities()}
-        names.update({("standard", s["id"]): s["name"] for s in self.matching.catalogues.list_standards()})
+        names = catalogue_names(catalogues)
         linked_now = sum(1 for e in eligible if e)
         per_item: dict = defaultdict(lambda: {"smes": 0, "newly_linked": 0, "requests": set(), "buyers": set()})
         shortlist = []
@@ -154,10 +154,10 @@ class ProgrammeService:
                     len(kv[1]), len({requests[k]["buyer"] for k in kv[1]}), kv[0][0] == "standard", kv[0][1]))
                 shortlist.append({
                     "sme": {k: smes[s][k] for k in ("id", "name", "commune", "zone")},
-                    "item": {"type": item[0], "id": item[1], "name": names.get(item, item[1])},
+                    "item": {"type": item[0], "id": item[1], "name": names[item]},
                     "requests": len(opened), "buyers": len({requests[k]["buyer"] for k in opened}),
                     "items_one_away": len(items)})
-        items = [{"type": t, "id": i, "name": names.get((t, i), i), "smes": v["smes"],
+        items = [{"type": t, "id": i, "name": names[(t, i)], "smes": v["smes"],
                   "smes_newly_linked": v["newly_linked"], "fdi_requests": len(v["requests"]),
                   "fdi_buyers": len(v["buyers"])} for (t, i), v in per_item.items()]
         items.sort(key=lambda x: (-x["smes_newly_linked"], -x["smes"], -x["fdi_requests"], x["type"], x["id"]))

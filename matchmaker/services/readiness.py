@@ -13,6 +13,7 @@ from scoring.model import ModelStore
 
 from ..errors import InvalidInput, NotFound
 from ..repositories.readiness import ReadinessRepository
+from .catalogues import Names, catalogue_names
 from .matching import MatchService
 from .plans import Effort, doors_of, plans
 
@@ -133,13 +134,10 @@ class ReadinessService:
             "certificates_to_renew": self._renewals(sme, today, horizon_days, target),
         }
 
-    def _names(self) -> "_Names":
+    def _names(self) -> Names:
         """Names of standards, capabilities and sectors, by (type, id); read once per service."""
         if self._catalogue_names is None:
-            names = {("standard", k): v["name"] for k, v in self.repo.standards().items()}
-            names.update({("capability", c["id"]): c["name"] for c in self.matching.catalogues.list_capabilities()})
-            names.update({("sector", c["id"]): c["name"] for c in self.matching.catalogues.list_sectors()})
-            self._catalogue_names = _Names(names)
+            self._catalogue_names = catalogue_names(self.matching.catalogues)
         return self._catalogue_names
 
     def _target(self, kind: str, target_id: str, sme: dict) -> dict:
@@ -376,13 +374,6 @@ def feature_matrix_rows(targets: list[dict], inputs: list[dict], hierarchy: Hier
     if not targets:
         return np.zeros((0, len(FEATURES)))
     return np.vstack([pair_features(t, i, hierarchy, year) for t, i in zip(targets, inputs)])
-
-
-class _Names(dict):
-    """Names by (type, id); an id without a catalogue entry stands for itself."""
-
-    def __missing__(self, key):
-        return key[1]
 
 
 def _needs(request: dict, item: tuple[str, str]) -> bool:
