@@ -22,7 +22,10 @@ What it does (issue 13, item 6; the simulator is ``benchmarks/market.py``):
 4. At each point of the curve, ranks every held-out request with each app (the whole candidate list)
    and prints NDCG@10 against the simulator's true utilities (graded 0-4 from the true chance of a good
    contact), random order of the same candidates, and the paired bootstrap 95% interval of learned
-   minus rule over held-out requests. The oracle is 1.0 by construction.
+   minus rule over held-out requests. The oracle is 1.0 by construction; the "ceiling of these outcomes"
+   is the best any learner could do with the outcomes recorded so far: each buyer's exact weights, and
+   each supplier's hidden reliability as its recorded outcomes reveal it (Bayes posterior from a N(0, 1)
+   prior), candidates ranked by expected gain.
 
 The script tunes nothing: it reports what the product's training does with these outcomes.
 """
@@ -152,9 +155,10 @@ def heldout_requests(args, driver, client, buyers, rng):
     return out
 
 
-def evaluate(args, driver, clients, heldout, point):
-    """NDCG@10 per held-out request for each ranker and random order, against the true grades."""
-    per = {name: [] for name in (*RANKERS, "random", "visible")}
+def evaluate(args, driver, clients, heldout, point, posteriors):
+    """NDCG@10 per held-out request for each ranker and random order, against the true grades; and the
+    ceiling: exact buyer weights with each supplier's reliability as the recorded outcomes reveal it."""
+    per = {name: [] for name in (*RANKERS, "random", "visible", "ceiling")}
     versions = {}
     for n, (request_id, need) in enumerate(heldout):
         rankings = {}
@@ -167,6 +171,7 @@ def evaluate(args, driver, clients, heldout, point):
         values = {name: mk.ndcg_at_k(rankings[name], grades) for name in RANKERS}
         values["random"] = mk.random_ndcg(grades, seed=n)
         values["visible"] = mk.ndcg_at_k(driver.visible_order(need, candidates), grades)
+        values["ceiling"] = mk.ndcg_at_k(driver.bayes_order(need, candidates, posteriors), grades)
         if values["rule"] is None:         # no candidate with any relevance: nothing to rank
             continue
         for name, v in values.items():
@@ -202,15 +207,15 @@ def print_table(args, rows, extra):
           f"(training buyers {extra['training_buyers']}), contacts top {args.top} + {args.lower} to rank "
           f"{args.depth}, train bootstrap={args.bootstrap}, shown_rank sent={extra['shown_rank']}, "
           f"code {extra['code']}\n")
-    print("| outcomes | rule | shipped | learned | random | truth without reliability | learned - rule [95% CI] "
-          "| learned - shipped [95% CI] | learned: active version (last trained) |")
-    print("|---|---|---|---|---|---|---|---|---|")
+    print("| outcomes | rule | shipped | learned | random | truth without reliability | ceiling of these outcomes "
+          "| learned - rule [95% CI] | learned - shipped [95% CI] | learned: active version (last trained) |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
     for r in rows:
         d, s = r["learned_minus_rule"], r["learned_minus_shipped"]
         t = r["training"]
         trained = "" if t.get("trained") in (None, r["versions"].get("learned")) else f" ({t['trained']} kept)"
         print(f"| {r['outcomes']:,} | {r['rule']:.3f} | {r['shipped']:.3f} | {r['learned']:.3f} | {r['random']:.3f} "
-              f"| {r['visible']:.3f} | {d[0]:+.3f} [{d[1]:+.3f}, {d[2]:+.3f}] | {s[0]:+.3f} [{s[1]:+.3f}, {s[2]:+.3f}] "
+              f"| {r['visible']:.3f} | {r['ceiling']:.3f} | {d[0]:+.3f} [{d[1]:+.3f}, {d[2]:+.3f}] | {s[0]:+.3f} [{s[1]:+.3f}, {s[2]:+.3f}] "
               f"| {r['versions'].get('learned')}{trained} |")
     print(f"\noracle: 1.000 (by construction); shipped {extra['shipped']}; {extra['training_requests']} training "
           f"requests; took {extra['seconds']:.0f} s")
@@ -249,6 +254,7 @@ def main(argv=None) -> int:
         log(f"{len(heldout)} held-out requests of {len(held_buyers)} buyers; {len(train_buyers)} training buyers")
 
         rows, recorded, n_requests, target_total = [], 0, 0, max(args.points)
+        contacts = []      # (supplier, visible utility, reliability weight, good?) of every recorded outcome
         first_day, span = today - timedelta(days=730), 729
         training = first
         for point in args.points:
@@ -263,12 +269,14 @@ def main(argv=None) -> int:
                 done = driver.contact(clients["learned"], request_id, need, ranked, day, limit=point - recorded,
                                       top=args.top, lower=args.lower, depth=args.depth)
                 recorded += len(done)
+                contacts += [(r["supplier"], r["visible_utility"], r["reliability_weight"],
+                              r["outcome"] != "no_interest") for r in done if r["visible_utility"] is not None]
             if point > 0:
                 log(f"{recorded} outcomes over {n_requests} requests ({time.perf_counter() - t0:.0f} s); training")
                 training = train(clients["learned"], bootstrap)
                 log(f"trained: {training}")
             t0 = time.perf_counter()
-            per, versions = evaluate(args, driver, clients, heldout, point)
+            per, versions = evaluate(args, driver, clients, heldout, point, mk.reliability_posteriors(contacts))
             rows.append(summary(point, per, versions, training, args.seed))
             r = rows[-1]
             log(f"{point} outcomes: rule {r['rule']:.3f} shipped {r['shipped']:.3f} learned {r['learned']:.3f} "

@@ -366,6 +366,40 @@ def paired_interval(a: list, b: list, draws: int = 2000, seed: int = 0, level: f
     return (sum(diffs) / n, lo, hi)
 
 
+# -- what the recorded outcomes could reveal at best -------------------------------------------------
+_GRID = [-5.0 + 0.1 * k for k in range(101)]      # reliability values the posterior is read on
+
+
+def reliability_posteriors(contacts: list) -> dict:
+    """Per supplier, the posterior of its hidden reliability (weights over ``_GRID``, prior N(0, 1)) given
+    the outcomes recorded with it, each as (supplier, visible utility, reliability weight, good?): what
+    a learner knowing every buyer's exact weights could infer from these outcomes and nothing more."""
+    loglik: dict = {}
+    for supplier, visible, weight, good in contacts:
+        row = loglik.setdefault(supplier, [-0.5 * r * r for r in _GRID])
+        for k, r in enumerate(_GRID):
+            p = sigmoid(visible + weight * r)
+            row[k] += math.log(max(p if good else 1.0 - p, 1e-300))
+    out = {}
+    for supplier, row in loglik.items():
+        top = max(row)
+        w = [math.exp(v - top) for v in row]
+        total = sum(w)
+        out[supplier] = [v / total for v in w]
+    return out
+
+
+_PRIOR = [math.exp(-0.5 * r * r) for r in _GRID]
+_PRIOR = [v / sum(_PRIOR) for v in _PRIOR]
+
+
+def expected_gain(visible: float, weight: float, posterior: list | None, levels: int = 5) -> float:
+    """The expected NDCG gain (2^grade - 1) of a candidate under a reliability posterior (None: the prior):
+    ranking by it maximises the expected DCG, so it is the best any ranker can do with that knowledge."""
+    posterior = posterior or _PRIOR
+    return sum(q * (2.0 ** grade(sigmoid(visible + weight * r), levels) - 1.0) for q, r in zip(posterior, _GRID) if q > 1e-12)
+
+
 # -- the market over the API -----------------------------------------------------------------------
 class ApiError(RuntimeError):
     pass
@@ -401,6 +435,25 @@ class MarketDriver:
                        [s["id"] for s in buyer.requirements if s["mandatory"]])
         reliability = self.reliability.get(supplier_id, 0.0) if hidden else 0.0
         return sigmoid(self.preferences[need["buyer"]].utility(a, reliability))
+
+    def visible_utility(self, need: dict, supplier_id: str) -> tuple[float, float] | None:
+        """(utility without the hidden reliability, the buyer's reliability weight); None: not an SME."""
+        supplier = self.world.suppliers.get(supplier_id)
+        if supplier is None:
+            return None
+        buyer = self.buyers[need["buyer"]]
+        a = attributes(need, supplier, self.world.parents, self.world.today,
+                       [s["id"] for s in buyer.requirements if s["mandatory"]])
+        preference = self.preferences[need["buyer"]]
+        return preference.utility(a, 0.0), preference.reliability_weight
+
+    def bayes_order(self, need: dict, supplier_ids, posteriors: dict) -> list:
+        """The candidates by expected gain knowing the buyer's exact weights and each supplier's reliability
+        posterior from the recorded outcomes (``reliability_posteriors``): the ceiling of any learner."""
+        def key(s):
+            seen = self.visible_utility(need, s)
+            return (-(expected_gain(seen[0], seen[1], posteriors.get(s)) if seen else -1.0), s)
+        return sorted(supplier_ids, key=key)
 
     def visible_order(self, need: dict, supplier_ids) -> list:
         """The candidates by true utility without the hidden reliability, best first (ties by id)."""
@@ -445,5 +498,6 @@ class MarketDriver:
             if self.send_shown_rank:
                 body["shown_rank"] = rank
             _json(client.post("/outcomes", json=body), 200, 201)
-            records.append({**body, "probability": p})
+            visible, weight = self.visible_utility(need, supplier_id) or (None, None)
+            records.append({**body, "probability": p, "visible_utility": visible, "reliability_weight": weight})
         return records

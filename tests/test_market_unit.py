@@ -172,3 +172,26 @@ def test_driver_truth_uses_the_buyers_standing_requirements_and_hidden_reliabili
     # the buyer insists on IATF 16949 only if it is a standing mandatory requirement: here it is not
     assert driver.probability(NEED, "S1", hidden=False) == pytest.approx(
         mk.sigmoid(prefs["B1"].utility(mk.attributes(NEED, near, PARENTS, TODAY, ["iso-9001"]), 0.0)))
+
+
+def test_reliability_posterior_follows_the_outcomes_and_the_ceiling_uses_it():
+    rng = random.Random(5)
+    # a supplier good well beyond what its attributes promise, one worse, one never contacted
+    contacts = [("good", 0.0, 1.0, rng.random() < mk.sigmoid(1.5)) for _ in range(60)]
+    contacts += [("bad", 0.0, 1.0, rng.random() < mk.sigmoid(-1.5)) for _ in range(60)]
+    posteriors = mk.reliability_posteriors(contacts)
+    mean = {s: sum(q * r for q, r in zip(w, mk._GRID)) for s, w in posteriors.items()}
+    assert mean["good"] > 0.8 and mean["bad"] < -0.8 and "unseen" not in posteriors
+    assert sum(posteriors["good"]) == pytest.approx(1.0)
+    # two outcomes barely move it: the prior holds
+    few = mk.reliability_posteriors([("s", 0.0, 1.0, True), ("s", 0.0, 1.0, True)])
+    assert 0 < sum(q * r for q, r in zip(few["s"], mk._GRID)) < 0.8
+    # the expected gain rises with what is known and the visible utility
+    assert mk.expected_gain(1.0, 1.0, posteriors["good"]) > mk.expected_gain(1.0, 1.0, None) \
+        > mk.expected_gain(1.0, 1.0, posteriors["bad"])
+    assert mk.expected_gain(2.0, 1.0, None) > mk.expected_gain(0.0, 1.0, None)
+    buyer = _buyer(1)
+    world = mk.World([buyer], {"S1": _supplier(id="S1"), "S2": _supplier(id="S2")}, PARENTS, TODAY)
+    driver = mk.MarketDriver(world, mk.make_preferences([buyer], 1, "default"), {}, seed=1, send_shown_rank=False)
+    assert driver.bayes_order(NEED, ["S1", "S2"], {"S2": posteriors["good"], "S1": posteriors["bad"]}) == ["S2", "S1"]
+    assert driver.bayes_order(NEED, ["S2", "S1"], {}) == ["S1", "S2"]       # alike: by id
