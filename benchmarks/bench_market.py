@@ -71,6 +71,9 @@ def parse_args(argv=None):
     p.add_argument("--port", type=int, default=DEFAULT_PORT)
     p.add_argument("--keep-neo4j", action="store_true", help="leave the script's Neo4j running afterwards")
     p.add_argument("--json", help="also write the figures to this file")
+    p.add_argument("--dump", help="a folder: at each point, write the learned app's training set and the held-out "
+                                  "requests' candidates (features, true grades) as .npz, to study learners offline "
+                                  "on a development market (never on the markets the README reports)")
     args = p.parse_args(argv)
     if args.quick:
         args.enterprises = min(args.enterprises, 1000)
@@ -155,7 +158,7 @@ def heldout_requests(args, driver, client, buyers, rng):
     return out
 
 
-def evaluate(args, driver, clients, heldout, point, posteriors):
+def evaluate(args, driver, clients, heldout, point, posteriors, dump=None):
     """NDCG@10 per held-out request for each ranker and random order, against the true grades; and the
     ceiling: exact buyer weights with each supplier's reliability as the recorded outcomes reveal it."""
     per = {name: [] for name in (*RANKERS, "random", "visible", "ceiling")}
@@ -176,7 +179,39 @@ def evaluate(args, driver, clients, heldout, point, posteriors):
             continue
         for name, v in values.items():
             per[name].append(v)
+        if dump is not None:
+            rows = candidate_features(clients["learned"], request_id)
+            dump.append({"need": need, "ids": [r[0] for r in rows], "X": [r[1] for r in rows],
+                         "grades": [mk.grade(driver.probability(need, r[0])) for r in rows]})
     return per, versions
+
+
+def candidate_features(client, request_id: str) -> list:
+    """(supplier id, feature vector in FEATURES order) of every candidate of a request, as the API shows them."""
+    from scoring.features import FEATURES
+    out, page = [], 1
+    while True:
+        body = mk._json(client.get(f"/sourcing-requests/{request_id}/matches?per_page=200&page={page}"), 200)
+        out += [(i["supplier"]["id"], [i["features"][f] for f in FEATURES]) for i in body["items"]]
+        if len(body["items"]) < 200:
+            return out
+        page += 1
+
+
+def dump_point(folder: Path, point: int, apps, heldout_rows: list) -> None:
+    """The learned app's training set (as its training builds it) and the held-out candidates, as .npz."""
+    import numpy as np
+    from matchmaker.services.learning import LearningService
+    app = apps["learned"]
+    with app.app_context():
+        data = LearningService(app.extensions["graph"], None).dataset(True)
+    folder.mkdir(parents=True, exist_ok=True)
+    np.savez_compressed(folder / f"train_{point}.npz", **{k: np.asarray(v) for k, v in data.items() if k != "sources"})
+    np.savez_compressed(folder / f"heldout_{point}.npz",
+                        request=np.concatenate([[k] * len(r["ids"]) for k, r in enumerate(heldout_rows)]),
+                        ids=np.concatenate([r["ids"] for r in heldout_rows]),
+                        X=np.vstack([np.array(r["X"], dtype=float) for r in heldout_rows]),
+                        grades=np.concatenate([r["grades"] for r in heldout_rows]))
 
 
 def summary(point, per, versions, training, seed):
@@ -276,7 +311,10 @@ def main(argv=None) -> int:
                 training = train(clients["learned"], bootstrap)
                 log(f"trained: {training}")
             t0 = time.perf_counter()
-            per, versions = evaluate(args, driver, clients, heldout, point, mk.reliability_posteriors(contacts))
+            dumped = [] if args.dump and point > 0 else None
+            per, versions = evaluate(args, driver, clients, heldout, point, mk.reliability_posteriors(contacts), dumped)
+            if dumped:
+                dump_point(Path(args.dump), point, apps, dumped)
             rows.append(summary(point, per, versions, training, args.seed))
             r = rows[-1]
             log(f"{point} outcomes: rule {r['rule']:.3f} shipped {r['shipped']:.3f} learned {r['learned']:.3f} "

@@ -69,10 +69,13 @@ def test_the_programme_says_eligible_and_one_item_away_exactly_as_readiness_bloc
     """On random SMEs and requests: a request counts when readiness would look at it (a related capability
     or a buyer of the SME's sector, within its distance); eligible when readiness finds nothing blocking;
     one item away when it finds one missing standard, or the needed capabilities alone (the programme then
-    names one of them)."""
+    names the first of them by id the SME holds a relative of, else the first). The counts per SME and
+    item, their buyers and requests are those of the pairs one by one."""
+    import math
     import random
+    from collections import defaultdict
 
-    from matchmaker.services.programme import one_item_away
+    from matchmaker.services.programme import programme_counts
     from matchmaker.services.readiness import ReadinessService
     from scoring.features import Hierarchy
 
@@ -83,40 +86,50 @@ def test_the_programme_says_eligible_and_one_item_away_exactly_as_readiness_bloc
     smes = [{"id": f"s{k}", "latitude": 21.0 + rng.uniform(-0.3, 0.3), "longitude": 105.8 + rng.uniform(-0.3, 0.3),
              "capabilities": rng.sample(caps, rng.randint(0, 2)), "standards": rng.sample(stds, rng.randint(0, 4)),
              "products": [], "sectors": rng.sample(["auto", "food", "wood"], rng.randint(0, 1))} for k in range(120)]
+    smes[3]["latitude"] = smes[3]["longitude"] = None       # no location: not ruled out by distance
     requests = [{"id": f"r{k}", "buyer": f"b{k % 7}", "latitude": 21.0 + rng.uniform(-0.3, 0.3),
                  "longitude": 105.8 + rng.uniform(-0.3, 0.3), "max_distance_km": rng.choice([10.0, 30.0, None]),
                  "capabilities": rng.sample(caps, rng.randint(1, 2)), "products": [],
                  "standards": rng.sample(stds, rng.randint(0, 3)),
                  "buyer_sectors": rng.sample(["auto", "food", "wood"], 1)} for k in range(90)]
-    eligible, away = one_item_away(smes, requests, hierarchy)
+    counts = programme_counts(smes, requests, hierarchy)
+    eligible, opened = [False] * len(smes), defaultdict(lambda: defaultdict(set))    # item -> sme -> requests
     seen = {"eligible": 0, "standard": 0, "capability": 0}
     for s, sme in enumerate(smes):
         inputs = {"capabilities": {c: 1.0 for c in sme["capabilities"]}, "valid_standards": set(sme["standards"]),
                   "products": []}
         for k, r in enumerate(requests):
-            import math
-            km = 6371.0 * 2 * math.asin(math.sqrt(
-                math.sin(math.radians(r["latitude"] - sme["latitude"]) / 2) ** 2
-                + math.cos(math.radians(r["latitude"])) * math.cos(math.radians(sme["latitude"]))
-                * math.sin(math.radians(r["longitude"] - sme["longitude"]) / 2) ** 2))
-            opened_by = {item for item, opened in away[s].items() if k in opened}
-            # readiness looks at requests needing a related capability or from a buyer of the SME's sector
             relevant = any(hierarchy.credit(c, h) > 0 or hierarchy.credit(h, c) > 0
                            for c in r["capabilities"] for h in sme["capabilities"]) \
                 or bool(set(sme["sectors"]) & set(r["buyer_sectors"]))
-            if not relevant or (r["max_distance_km"] is not None and km > r["max_distance_km"] + 1e-6):
-                assert k not in eligible[s] and not opened_by
+            if sme["latitude"] is not None and r["max_distance_km"] is not None:
+                km = 6371.0 * 2 * math.asin(math.sqrt(
+                    math.sin(math.radians(r["latitude"] - sme["latitude"]) / 2) ** 2
+                    + math.cos(math.radians(r["latitude"])) * math.cos(math.radians(sme["latitude"]))
+                    * math.sin(math.radians(r["longitude"] - sme["longitude"]) / 2) ** 2))
+                relevant = relevant and km <= r["max_distance_km"] + 1e-6
+            if not relevant:
                 continue
             target = {**r, "standards": [{"id": x, "mandatory": True} for x in r["standards"]]}
             blocked = ReadinessService.blocking(target, inputs, hierarchy)
-            assert (k in eligible[s]) == (not blocked)
-            if len(blocked) == 1 and next(iter(blocked))[0] == "standard":
-                assert opened_by == blocked
+            if not blocked:
+                eligible[s] = True
+                seen["eligible"] += 1
+            elif len(blocked) == 1 and next(iter(blocked))[0] == "standard":
+                opened[next(iter(blocked))][s].add(k)
                 seen["standard"] += 1
-            elif blocked and all(t == "capability" for t, _ in blocked):
-                assert len(opened_by) == 1 and opened_by <= blocked
+            elif all(t == "capability" for t, _ in blocked):
+                relatives = [c for c in sorted(r["capabilities"])
+                             if any(hierarchy.credit(c, h) > 0 for h in sme["capabilities"])]
+                named = ("capability", (relatives or sorted(r["capabilities"]))[0])
+                assert named in blocked
+                opened[named][s].add(k)
                 seen["capability"] += 1
-            else:
-                assert not opened_by
-            seen["eligible"] += not blocked
     assert min(seen.values()) > 20     # each case came up often enough to mean something
+    assert counts.eligible.tolist() == eligible
+    assert set(counts.items) == set(opened)
+    for item, per_sme in opened.items():
+        assert {s: int(v) for s, v in enumerate(counts.opened[item]) if v} == {s: len(ks) for s, ks in per_sme.items()}
+        assert {s: int(v) for s, v in enumerate(counts.buyers[item]) if v} == \
+            {s: len({requests[k]["buyer"] for k in ks}) for s, ks in per_sme.items()}
+        assert counts.requests[item] == sorted(set().union(*per_sme.values()))

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from .matching import _VALID
+from graph_schema.projection import day_number
 
 
 class ProgrammeRepository:
@@ -11,20 +11,29 @@ class ProgrammeRepository:
         self.graph = graph
 
     def smes(self, sector: str | None, commune: str | None, zone: str | None, today: date) -> list[dict]:
-        """SMEs of the scope (each filter optional) with what the search's hard filters look at: location,
-        capabilities, standards valid today."""
+        """SMEs of the scope (each filter optional), by id, with what the search's hard filters look at:
+        location, sectors, capabilities, products and standards valid today (from the firm's search
+        projection)."""
         def work(tx):
-            return [r["e"] for r in tx.run(f"""
+            return [r["e"] for r in tx.run("""
                 MATCH (e:SME)
-                WHERE ($sector IS NULL OR EXISTS {{ (e)-[:IN_SECTOR]->(:Sector {{id: $sector}}) }})
+                WHERE ($sector IS NULL OR EXISTS { (e)-[:IN_SECTOR]->(:Sector {id: $sector}) })
                   AND ($commune IS NULL OR e.commune = $commune)
-                  AND ($zone IS NULL OR EXISTS {{ (e)-[:LOCATED_IN]->(:Zone {{id: $zone}}) }})
-                RETURN e {{.id, .name, .commune, latitude: e.location.latitude, longitude: e.location.longitude,
-                    zone: head([(e)-[:LOCATED_IN]->(z) | z.id]), sectors: [(e)-[:IN_SECTOR]->(s) | s.id],
-                    capabilities: [(e)-[:HAS_CAPABILITY]->(c) | c.id],
-                    products: [(e)-[:MAKES]->(p) | p.hs],
-                    standards: [(e)-[x:CERTIFIED]->(s) WHERE {_VALID} | s.id]}} AS e
-                ORDER BY e.id""", sector=sector, commune=commune, zone=zone, today=today.isoformat())]
+                  AND ($zone IS NULL OR EXISTS { (e)-[:LOCATED_IN]->(:Zone {id: $zone}) })
+                WITH e, coalesce(e.certified_ids, []) AS certified, coalesce(e.certified_until, []) AS until
+                RETURN e {.id, latitude: e.location.latitude, longitude: e.location.longitude,
+                    sectors: [(e)-[:IN_SECTOR]->(s) | s.id],
+                    capabilities: coalesce(e.capability_ids, []), products: coalesce(e.product_codes, []),
+                    standards: [i IN range(0, size(certified) - 1) WHERE until[i] >= $today | certified[i]]} AS e
+                ORDER BY e.id""", sector=sector, commune=commune, zone=zone, today=day_number(today))]
+        return self.graph.read(work)
+
+    def details(self, ids: list[str]) -> dict[str, dict]:
+        """Name, commune and zone of each SME of ``ids``, by id."""
+        def work(tx):
+            return {r["e"]["id"]: r["e"] for r in tx.run("""
+                UNWIND $ids AS id MATCH (e:Enterprise {id: id})
+                RETURN e {.id, .name, .commune, zone: head([(e)-[:LOCATED_IN]->(z) | z.id])} AS e""", ids=ids)}
         return self.graph.read(work)
 
     def commune_known(self, commune: str) -> bool:

@@ -7,16 +7,19 @@ is within its own distance. An SME is *eligible* for such a request when the buy
 filters as readiness: within the request's maximum distance, every mandatory standard valid today, and
 a needed capability held at least in its general form, or a needed product made). It is *one item
 away* when exactly one thing is missing: one mandatory standard, or the capability (then the needed
-capability it is closest to in the capability tree). The pairs are computed with bit masks over all
-SMEs of the scope at once, in chunks of requests, so a sector of tens of thousands of SMEs against
-thousands of requests stays within seconds.
+capability it is closest to in the capability tree).
+
+Each request is one pass of a few boolean operations over masks of all the scope's SMEs (who holds a
+capability, a standard, makes a product, is within reach); what requests share (a plant's location and
+radius, a set of needed capabilities) is computed once. Counts per SME and item are added up as the
+requests go, so a sector of tens of thousands of SMEs against thousands of requests takes seconds and
+memory of a few arrays per item.
 """
 from __future__ import annotations
 
 import csv
 import io
-import math
-from collections import defaultdict
+from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
@@ -27,93 +30,170 @@ from ..errors import NotFound
 from ..repositories.programme import ProgrammeRepository
 from .catalogues import catalogue_names
 
-CHUNK = 256     # requests per numpy step (memory: CHUNK x SMEs x a few words)
+EARTH_KM = 6371.0088
 
 
-class _Bits:
-    """Sets of ids as rows of 64-bit words."""
+@dataclass
+class ProgrammeCounts:
+    """What the view is made of. ``items`` are (type, id); per item: ``opened[k]`` the number of requests
+    closing it alone would open for SME k, ``buyers[k]`` their distinct buyers, ``requests`` the
+    indexes of the requests it opens for any SME. ``eligible[k]``: SME k is eligible for some request."""
 
-    def __init__(self, ids):
-        self.index = {i: k for k, i in enumerate(sorted(set(ids)))}
-        self.ids = sorted(self.index, key=self.index.get)
-        self.words = max(1, math.ceil(len(self.index) / 64))
+    eligible: np.ndarray
+    items: list
+    opened: dict
+    buyers: dict
+    requests: dict
 
-    def rows(self, sets) -> np.ndarray:
-        out = np.zeros((len(sets), self.words), dtype=np.uint64)
-        for row, members in enumerate(sets):
-            for member in members:
-                k = self.index.get(member)
-                if k is not None:
-                    out[row, k // 64] |= np.uint64(1) << np.uint64(k % 64)
+
+class _Masks:
+    """Boolean masks over the scope's SMEs, one per value of a set-valued attribute (memoised)."""
+
+    def __init__(self, n: int, sets):
+        self.n = n
+        self.by_value: dict = {}
+        for k, values in enumerate(sets):
+            for v in values or ():
+                self.by_value.setdefault(v, []).append(k)
+        self._masks: dict = {}
+        self.none = np.zeros(n, dtype=bool)
+
+    def __getitem__(self, value) -> np.ndarray:
+        mask = self._masks.get(value)
+        if mask is None:
+            mask = np.zeros(self.n, dtype=bool)
+            mask[self.by_value.get(value, [])] = True
+            self._masks[value] = mask
+        return mask
+
+    def any_of(self, values) -> np.ndarray:
+        out = self.none
+        for v in values:
+            if v in self.by_value:
+                out = out | self[v]
         return out
 
-    def only_member(self, words: np.ndarray) -> int:
-        """The index of the one bit set in ``words`` (one row)."""
-        for w, value in enumerate(words):
-            if value:
-                return w * 64 + int(value).bit_length() - 1
-        raise ValueError("no bit set")
 
+def programme_counts(smes: list[dict], requests: list[dict], hierarchy: Hierarchy) -> ProgrammeCounts:
+    """Eligibility and one-item-away counts of every SME against every request (see the module)."""
+    n = len(smes)
+    eligible = np.zeros(n, dtype=bool)
+    opened: dict = {}
+    buyers: dict = {}
+    requests_of: dict = {}
+    if not n or not requests:
+        return ProgrammeCounts(eligible, [], opened, buyers, requests_of)
+    capabilities = _Masks(n, (s["capabilities"] for s in smes))
+    standards = _Masks(n, (s["standards"] for s in smes))
+    products = _Masks(n, (s.get("products") or () for s in smes))
+    sectors = _Masks(n, (s.get("sectors") or () for s in smes))
+    held = sorted(capabilities.by_value)
+    # unit vectors: within d km of a point means a dot product of at least cos(d / R), one pass per location
+    lat = np.radians(np.array([s["latitude"] if s["latitude"] is not None else np.nan for s in smes], dtype=float))
+    lon = np.radians(np.array([s["longitude"] if s["longitude"] is not None else np.nan for s in smes], dtype=float))
+    located = ~np.isnan(lat)
+    ux, uy, uz = (np.nan_to_num(v) for v in (np.cos(lat) * np.cos(lon), np.cos(lat) * np.sin(lon), np.sin(lat)))
+    closeness: dict = {}
+    within: dict = {}
 
-def one_item_away(smes: list[dict], requests: list[dict], hierarchy: Hierarchy):
-    """(eligible, away): eligible[s] is the set of request indexes SME s is eligible for now; away[s] maps
-    each missing item (type, id) to the request indexes closing it alone would open."""
-    eligible = [set() for _ in smes]
-    away: list[dict] = [defaultdict(set) for _ in smes]
-    if not smes or not requests:
-        return eligible, away
-    capabilities = _Bits(list(hierarchy.parent) + [c for s in smes for c in s["capabilities"]]
-                         + [c for r in requests for c in r["capabilities"]])
-    standards = _Bits([x for s in smes for x in s["standards"]] + [x for r in requests for x in r["standards"]])
-    products = _Bits([p for s in smes for p in s.get("products") or []] + [p for r in requests for p in r["products"]])
-    held_caps = capabilities.rows([s["capabilities"] for s in smes])
-    held_std = standards.rows([s["standards"] for s in smes])
-    made = products.rows([s.get("products") or [] for s in smes])
-    # a held capability counts for a needed one when it is the same, more specific, or more general
-    # per needed capability, once: the held ones that count for it, and the related ones (what makes a
-    # request one the SME's readiness looks at, beside a buyer of its sector)
-    counts = {c: {h for h in capabilities.ids if hierarchy.credit(c, h) >= GENERAL} for c in capabilities.ids}
-    near = {c: {h for h in capabilities.ids if hierarchy.credit(c, h) > 0 or hierarchy.credit(h, c) > 0}
-            for c in capabilities.ids}
-    accepted = capabilities.rows([set().union(*(counts[c] for c in r["capabilities"])) for r in requests])
-    related = capabilities.rows([set().union(*(near[c] for c in r["capabilities"])) for r in requests])
-    sectors = _Bits([x for s in smes for x in s.get("sectors") or []]
-                    + [x for r in requests for x in r.get("buyer_sectors") or []])
-    sme_sectors = sectors.rows([s.get("sectors") or [] for s in smes])
-    buyer_sectors = sectors.rows([r.get("buyer_sectors") or [] for r in requests])
-    needed_products = products.rows([r["products"] for r in requests])
-    mandatory = standards.rows([r["standards"] for r in requests])
-    lat = np.radians(np.array([s["latitude"] if s["latitude"] is not None else np.nan for s in smes]))
-    lon = np.radians(np.array([s["longitude"] if s["longitude"] is not None else np.nan for s in smes]))
-    for start in range(0, len(requests), CHUNK):
-        chunk = requests[start:start + CHUNK]
-        r_lat = np.radians(np.array([r["latitude"] if r["latitude"] is not None else np.nan for r in chunk]))[:, None]
-        r_lon = np.radians(np.array([r["longitude"] if r["longitude"] is not None else np.nan for r in chunk]))[:, None]
-        limit = np.array([r["max_distance_km"] if r["max_distance_km"] is not None else np.inf for r in chunk])[:, None]
-        a = np.sin((lat - r_lat) / 2) ** 2 + np.cos(r_lat) * np.cos(lat) * np.sin((lon - r_lon) / 2) ** 2
-        km = 2 * 6371.0 * np.arcsin(np.sqrt(np.clip(a, 0, 1)))
-        sl = slice(start, start + len(chunk))
-        relevant = ((held_caps[None, :, :] & related[sl, None, :]) != 0).any(axis=2) \
-            | ((sme_sectors[None, :, :] & buyer_sectors[sl, None, :]) != 0).any(axis=2)
-        in_reach = relevant & np.where(np.isnan(km), True, km <= limit)   # no location: not ruled out, as the search
-        needs_capability = np.array([bool(r["capabilities"]) for r in chunk])[:, None]
-        capability_ok = ~needs_capability | ((held_caps[None, :, :] & accepted[sl, None, :]) != 0).any(axis=2) \
-            | ((made[None, :, :] & needed_products[sl, None, :]) != 0).any(axis=2)
-        missing = mandatory[sl, None, :] & ~held_std[None, :, :]
-        n_missing = np.bitwise_count(missing).sum(axis=2)
-        for r, s in zip(*np.nonzero(in_reach & capability_ok & (n_missing == 0))):
-            eligible[s].add(start + r)
-        for r, s in zip(*np.nonzero(in_reach & capability_ok & (n_missing == 1))):
-            away[s][("standard", standards.ids[standards.only_member(missing[r, s])])].add(start + r)
-        for r, s in zip(*np.nonzero(in_reach & ~capability_ok & (n_missing == 0))):
-            away[s][("capability", _closest(chunk[r]["capabilities"], smes[s]["capabilities"], hierarchy))].add(
-                start + r)
-    return eligible, away
+    def in_reach(r) -> np.ndarray:
+        """Within the request's distance (an SME or request without a location is not ruled out, as in
+        the search)."""
+        if r["latitude"] is None or r["longitude"] is None or r["max_distance_km"] is None:
+            return np.ones(n, dtype=bool)
+        key = (r["latitude"], r["longitude"], r["max_distance_km"])
+        if key not in within:
+            where = key[:2]
+            if where not in closeness:
+                r_lat, r_lon = np.radians(where[0]), np.radians(where[1])
+                closeness[where] = (ux * (np.cos(r_lat) * np.cos(r_lon)) + uy * (np.cos(r_lat) * np.sin(r_lon))
+                                    + uz * np.sin(r_lat))
+            within[key] = ~located | (closeness[where] >= np.cos(min(key[2] / EARTH_KM, np.pi)))
+        return within[key]
 
+    memo: dict = {}
 
-def _closest(needed: list[str], held: list[str], hierarchy: Hierarchy) -> str:
-    """The needed capability most related to what the SME holds (a sibling first), ties by id."""
-    return max(sorted(needed), key=lambda c: max((hierarchy.credit(c, h) for h in held), default=0.0))
+    def relevant(needed: tuple, buyer_sectors: tuple) -> np.ndarray:
+        """Holds a capability of the family of one needed, or shares a sector with the buyer."""
+        key = ("relevant", needed, buyer_sectors)
+        if key not in memo:
+            near = [h for h in held if any(hierarchy.credit(c, h) > 0 or hierarchy.credit(h, c) > 0 for c in needed)]
+            memo[key] = capabilities.any_of(near) | sectors.any_of(buyer_sectors)
+        return memo[key]
+
+    def capability_ok(needed: tuple, made: tuple) -> np.ndarray:
+        """Holds a needed capability at least in its general form, or makes a needed product."""
+        key = ("ok", needed, made)
+        if key not in memo:
+            if not needed:
+                memo[key] = np.ones(n, dtype=bool)
+            else:
+                counts = [h for h in held if any(hierarchy.credit(c, h) >= GENERAL for c in needed)]
+                memo[key] = capabilities.any_of(counts) | products.any_of(made)
+        return memo[key]
+
+    def related(capability: str) -> np.ndarray:
+        """Holds something the capability earns part credit from (a sibling)."""
+        key = ("related", capability)
+        if key not in memo:
+            memo[key] = capabilities.any_of([h for h in held if hierarchy.credit(capability, h) > 0])
+        return memo[key]
+
+    def add(item, mask, k, buyer_masks):
+        count = opened.get(item)
+        if count is None:
+            count = opened[item] = np.zeros(n, dtype=np.int32)
+            requests_of[item] = []
+        count += mask
+        requests_of[item].append(k)
+        seen = buyer_masks.get(item)
+        buyer_masks[item] = mask if seen is None else seen | mask
+
+    def close_buyer(buyer_masks):
+        for item, mask in buyer_masks.items():
+            if item not in buyers:
+                buyers[item] = np.zeros(n, dtype=np.int32)
+            buyers[item] += mask
+        buyer_masks.clear()
+
+    order = sorted(range(len(requests)), key=lambda k: (requests[k]["buyer"], k))
+    buyer_masks: dict = {}
+    current = None
+    for k in order:
+        r = requests[k]
+        if r["buyer"] != current:
+            close_buyer(buyer_masks)
+            current = r["buyer"]
+        needed = tuple(sorted(r["capabilities"]))
+        reach = in_reach(r) & relevant(needed, tuple(sorted(r.get("buyer_sectors") or ())))
+        if not reach.any():
+            continue
+        ok = capability_ok(needed, tuple(sorted(r["products"])))
+        mandatory = sorted(set(r["standards"]))
+        have = [standards[x] for x in mandatory]
+        all_held = np.logical_and.reduce(have) if have else np.ones(n, dtype=bool)
+        eligible |= reach & ok & all_held
+        reach_ok = reach & ok
+        for j, x in enumerate(mandatory):
+            others = np.logical_and.reduce([h for i, h in enumerate(have) if i != j]) if len(have) > 1 else True
+            mask = reach_ok & others & ~have[j]
+            if mask.any():
+                add(("standard", x), mask, k, buyer_masks)
+        lacking = reach & ~ok & all_held
+        if needed and lacking.any():
+            # the needed capability closest to what the SME holds: one it holds a relative of (the first
+            # by id), else the first by id
+            left = lacking
+            for c in needed:
+                mask = left & related(c)
+                if mask.any():
+                    add(("capability", c), mask, k, buyer_masks)
+                    left = left & ~mask
+            if left.any():
+                add(("capability", needed[0]), left, k, buyer_masks)
+    close_buyer(buyer_masks)
+    items = sorted(opened, key=lambda item: (item[0] == "standard", item[1]))
+    return ProgrammeCounts(eligible, items, opened, buyers, {i: sorted(set(v)) for i, v in requests_of.items()})
 
 
 class ProgrammeService:
@@ -134,39 +214,47 @@ class ProgrammeService:
         if commune is not None and not smes and not self.repo.commune_known(commune):
             raise NotFound(f"no enterprise in commune '{commune}'")
         requests = self.repo.fdi_demand()
-        eligible, away = one_item_away(smes, requests, self.matching.hierarchy())
+        counts = programme_counts(smes, requests, self.matching.hierarchy())
         names = catalogue_names(catalogues)
-        linked_now = sum(1 for e in eligible if e)
-        per_item: dict = defaultdict(lambda: {"smes": 0, "newly_linked": 0, "requests": set(), "buyers": set()})
-        shortlist = []
-        for s, items in enumerate(away):
-            for item, opened in items.items():
-                new = opened - eligible[s]
-                if not new:
-                    continue
-                entry = per_item[item]
-                entry["smes"] += 1
-                entry["newly_linked"] += not eligible[s]
-                entry["requests"] |= new
-                entry["buyers"] |= {requests[k]["buyer"] for k in new}
-            if not eligible[s] and items:
-                item, opened = max(items.items(), key=lambda kv: (
-                    len(kv[1]), len({requests[k]["buyer"] for k in kv[1]}), kv[0][0] == "standard", kv[0][1]))
-                shortlist.append({
-                    "sme": {k: smes[s][k] for k in ("id", "name", "commune", "zone")},
-                    "item": {"type": item[0], "id": item[1], "name": names[item]},
-                    "requests": len(opened), "buyers": len({requests[k]["buyer"] for k in opened}),
-                    "items_one_away": len(items)})
-        items = [{"type": t, "id": i, "name": names[(t, i)], "smes": v["smes"],
-                  "smes_newly_linked": v["newly_linked"], "fdi_requests": len(v["requests"]),
-                  "fdi_buyers": len(v["buyers"])} for (t, i), v in per_item.items()]
+        buyer_of = [r["buyer"] for r in requests]
+        items = []
+        for item in counts.items:
+            reached = counts.opened[item] > 0
+            opened = counts.requests[item]
+            items.append({"type": item[0], "id": item[1], "name": names[item], "smes": int(reached.sum()),
+                          "smes_newly_linked": int((reached & ~counts.eligible).sum()), "fdi_requests": len(opened),
+                          "fdi_buyers": len({buyer_of[k] for k in opened})})
         items.sort(key=lambda x: (-x["smes_newly_linked"], -x["smes"], -x["fdi_requests"], x["type"], x["id"]))
-        shortlist.sort(key=lambda x: (-x["requests"], -x["buyers"], x["sme"]["id"]))
+        shortlist = _shortlist(smes, counts)
+        details = self.repo.details([x["sme"] for x in shortlist[:limit]])
+        shown = [{**x, "sme": {f: details[x["sme"]].get(f) for f in ("id", "name", "commune", "zone")},
+                  "item": {"type": x["item"][0], "id": x["item"][1], "name": names[x["item"]]}}
+                 for x in shortlist[:limit]]
         return {"scope": {"sector": sector, "commune": commune, "zone": zone},
                 "smes": len(smes), "open_fdi_requests": len(requests),
-                "fdi_buyers": len({r["buyer"] for r in requests}),
-                "smes_linked_now": linked_now, "smes_one_item_away": len(shortlist),
-                "items": items[:limit], "shortlist": shortlist[:limit]}
+                "fdi_buyers": len(set(buyer_of)),
+                "smes_linked_now": int(counts.eligible.sum()),
+                "smes_one_item_away": len(shortlist),
+                "items": items[:limit], "shortlist": shown}
+
+
+def _shortlist(smes: list[dict], counts: ProgrammeCounts) -> list[dict]:
+    """SMEs not eligible for any request but one item away from some, most requests first: each with the
+    item that opens the most requests (then the most buyers, a standard before a capability, the last id)."""
+    if not counts.items:
+        return []
+    opened = np.vstack([counts.opened[i] for i in counts.items])          # items x SMEs
+    buyers = np.vstack([counts.buyers[i] for i in counts.items])
+    # counts.items is sorted by (is a standard, id): the row index breaks the remaining ties
+    key = (opened.astype(np.int64) * (buyers.max() + 1) + buyers) * len(counts.items) \
+        + np.arange(len(counts.items))[:, None]
+    best = key.argmax(axis=0)
+    away = (opened > 0).sum(axis=0)
+    out = [{"sme": smes[k]["id"], "item": counts.items[best[k]], "requests": int(opened[best[k], k]),
+            "buyers": int(buyers[best[k], k]), "items_one_away": int(away[k])}
+           for k in np.flatnonzero(~counts.eligible & (away > 0))]
+    out.sort(key=lambda x: (-x["requests"], -x["buyers"], x["sme"]))
+    return out
 
 
 def csv_name(view: dict, part: str) -> str:
