@@ -210,6 +210,7 @@ def dump_point(folder: Path, point: int, apps, heldout_rows: list) -> None:
     np.savez_compressed(folder / f"heldout_{point}.npz",
                         request=np.concatenate([[k] * len(r["ids"]) for k, r in enumerate(heldout_rows)]),
                         ids=np.concatenate([r["ids"] for r in heldout_rows]),
+                        buyers=np.concatenate([[r["need"]["buyer"]] * len(r["ids"]) for r in heldout_rows]),
                         X=np.vstack([np.array(r["X"], dtype=float) for r in heldout_rows]),
                         grades=np.concatenate([r["grades"] for r in heldout_rows]))
 

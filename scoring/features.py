@@ -218,12 +218,6 @@ def _pair_values(request: dict, candidate: dict, hierarchy: Hierarchy, today_yea
     """The features of one pair but the buyer's history and the rule's score (filled in by the batch)."""
     matches = capability_matches(request, candidate, hierarchy)
     capability_coverage = (sum(c for c, _ in matches.values()) / len(matches)) if matches else 1.0
-    standards = request.get("standards") or []
-    valid = set(candidate.get("valid_standards") or ())
-    mandatory = [s["id"] for s in standards if s.get("mandatory")]
-    preferred = [s["id"] for s in standards if not s.get("mandatory")]
-    mandatory_held = sum(1 for s in mandatory if s in valid)
-    preferred_held = sum(1 for s in preferred if s in valid)
     volume = request.get("monthly_volume")
     if volume:
         capacities = [candidate["capabilities"].get(via) for credit, via in matches.values() if credit >= GENERAL]
@@ -242,9 +236,7 @@ def _pair_values(request: dict, candidate: dict, hierarchy: Hierarchy, today_yea
     origin = (buyer.get("home_country") or "").upper()
     values = np.array([
         capability_coverage,
-        mandatory_held / len(mandatory) if mandatory else 1.0,
-        preferred_held / len(preferred) if preferred else 1.0,
-        float(len(mandatory) - mandatory_held),
+        *_standard_values(request, candidate),
         text_similarity(request.get("text"), candidate.get("description_text")),
         proximity,
         capacity_fit,
@@ -269,17 +261,34 @@ def _pair_values(request: dict, candidate: dict, hierarchy: Hierarchy, today_yea
     return values
 
 
+_STANDARD_COLUMNS = [FEATURES.index(f) for f in ("mandatory_coverage", "preferred_coverage", "missing_mandatory")]
+
+
+def _standard_values(request: dict, candidate: dict) -> tuple[float, float, float]:
+    """mandatory_coverage, preferred_coverage, missing_mandatory."""
+    standards = request.get("standards") or []
+    valid = candidate.get("valid_standards") or ()
+    mandatory = [s["id"] for s in standards if s.get("mandatory")]
+    preferred = [s["id"] for s in standards if not s.get("mandatory")]
+    mandatory_held = sum(1 for s in mandatory if s in valid)
+    preferred_held = sum(1 for s in preferred if s in valid)
+    return (mandatory_held / len(mandatory) if mandatory else 1.0,
+            preferred_held / len(preferred) if preferred else 1.0, float(len(mandatory) - mandatory_held))
+
+
 def rule_score(values: np.ndarray) -> float:
     """The rule's score of one feature vector (in FEATURES order), in [0, 1]."""
     return float(np.clip(values @ _RULE_VECTOR, 0.0, 1.0))
 
 
-def with_buyer(request: dict, buyer: dict | None, before: str | None = None) -> dict:
+def with_buyer(request: dict, buyer: dict | None, before: str | None = None,
+               history: BuyerHistory | None = None) -> dict:
     """The request with what the features need of its buyer: kind, home country, employees, and its
-    history (``buyer["history"]``) as it stood before ``before`` (an ISO date; None: all of it)."""
+    history (``buyer["history"]``) as it stood before ``before`` (an ISO date; None: all of it), or
+    ``history`` when the caller has built it (one buyer's many requests share it)."""
     buyer = buyer or {}
     return {**request, "buyer_profile": {k: buyer.get(k) for k in ("kind", "home_country", "employees")},
-            "buyer_history": BuyerHistory.of(buyer.get("history"), before)}
+            "buyer_history": history if history is not None else BuyerHistory.of(buyer.get("history"), before)}
 
 
 _HISTORY_COLUMNS = [FEATURES.index("buyer_history_rate"), FEATURES.index("buyer_history_support")]
@@ -294,11 +303,32 @@ def without_history(X: np.ndarray) -> np.ndarray:
 
 def feature_matrix(request: dict, candidates: list[dict], hierarchy: Hierarchy, today_year: int) -> np.ndarray:
     """The feature rows (in FEATURES order) of a request's candidates."""
-    if not candidates:
+    return feature_rows([(request, c) for c in candidates], hierarchy, today_year)
+
+
+def feature_rows(pairs: list[tuple[dict, dict]], hierarchy: Hierarchy, today_year: int,
+                 standards_changed_from: np.ndarray | None = None) -> np.ndarray:
+    """One feature row per (request, candidate) pair, the requests free to differ (one SME against many
+    requests): the buyer's history answers once for all candidates of each history.
+
+    ``standards_changed_from``: the rows of the same pairs before the candidates' standards changed (and
+    nothing else): only what depends on standards is computed again."""
+    if not pairs:
         return np.zeros((0, len(FEATURES)))
-    X = np.vstack([_pair_values(request, c, hierarchy, today_year) for c in candidates])
-    rate, support = (request.get("buyer_history") or NO_HISTORY).answers(candidates)
-    X[:, _HISTORY_COLUMNS[0]], X[:, _HISTORY_COLUMNS[1]] = rate, support
+    if standards_changed_from is not None:
+        X = np.array(standards_changed_from, dtype=float, copy=True)
+        X[:, _STANDARD_COLUMNS] = [_standard_values(r, c) for r, c in pairs]
+    else:
+        X = np.vstack([_pair_values(r, c, hierarchy, today_year) for r, c in pairs])
+    by_history: dict[int, tuple[BuyerHistory, list[int]]] = {}
+    for k, (r, _) in enumerate(pairs):
+        history = r.get("buyer_history") or NO_HISTORY
+        by_history.setdefault(id(history), (history, []))[1].append(k)
+    for history, rows in by_history.values():
+        if history is NO_HISTORY or not len(history.total):
+            continue        # the rows hold the no-history values already
+        rate, support = history.answers([pairs[k][1] for k in rows])
+        X[rows, _HISTORY_COLUMNS[0]], X[rows, _HISTORY_COLUMNS[1]] = rate, support
     X[:, -1] = np.clip(X @ _RULE_VECTOR, 0.0, 1.0)
     return X
 

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from scoring.evaluation import ranking_metrics, time_split
-from scoring.features import (FEATURES, HISTORY_PRIOR, Hierarchy, feature_matrix, missing_items, pair_features,
+from scoring.features import (FEATURES, HISTORY_PRIOR, BuyerHistory, Hierarchy, feature_matrix, missing_items, pair_features,
                               text_similarity, with_buyer)
 from scoring.model import (BASELINE_VERSION, ModelStore, Scorer, UntrustedModel, baseline_scores, calibration, fit,
                            new_model, raw_scores)
@@ -246,3 +246,26 @@ def test_bootstrap_learner_beats_the_rule_based_baseline():
     learned = ranking_metrics(data["groups"][test], data["y"][test], raw_scores(model, data["X"][test]))
     rule = ranking_metrics(data["groups"][test], data["y"][test], baseline_scores(data["X"][test]))
     assert learned["ndcg@10"] > rule["ndcg@10"] and learned["map"] > rule["map"]
+
+
+def test_rows_of_many_requests_and_standards_changed_agree_with_one_request_at_a_time():
+    """feature_rows (one SME against many requests, as readiness asks) gives each request's own rows, and
+    recomputing only what depends on standards gives the rows of a full recomputation."""
+    from scoring.features import feature_rows
+    history = [{"supplier": "a", "label": 1, "on": "2026-01-05", "traits": ["c:cnc-milling", "s:iso-14001"]},
+               {"supplier": "b", "label": 0, "on": "2026-01-06", "traits": ["c:welding"]}]
+    shared = BuyerHistory.of(history)
+    requests = [with_buyer(REQUEST, {"kind": "fdi", "home_country": "JP"}, history=shared),
+                with_buyer({**REQUEST, "standards": [{"id": "iso-14001", "mandatory": True}]}, {"kind": "large"},
+                           history=shared),
+                with_buyer({**REQUEST, "monthly_volume": None}, {"history": history}),
+                with_buyer(REQUEST, None)]
+    suppliers = [candidate(), candidate(id="s2", valid_standards=[]), candidate(id="s3"), candidate(id="s4")]
+    pairs = list(zip(requests, suppliers))
+    base = feature_rows(pairs, TREE, 2026)
+    for k, (r, c) in enumerate(pairs):
+        assert np.allclose(base[k], feature_matrix(r, [c], TREE, 2026)[0])
+    certified = [(r, {**c, "valid_standards": [*c["valid_standards"], "iso-14001"]}) for r, c in pairs]
+    changed = feature_rows(certified, TREE, 2026, standards_changed_from=base)
+    assert np.allclose(changed, feature_rows(certified, TREE, 2026))
+    assert not np.allclose(changed, base)

@@ -47,7 +47,7 @@ class LearningService:
             return None
         hierarchy = Hierarchy(self.matches.capability_tree())
         today = date.today()
-        X_parts, y, groups, times, weights, suppliers = [], [], [], [], [], []
+        X_parts, y, groups, times, weights, suppliers, buyers = [], [], [], [], [], [], []
         by_context = defaultdict(list)
         for o in outcomes:
             by_context[(o["request"] or f"buyer:{o['buyer']}", o["buyer"])].append(o)
@@ -74,6 +74,7 @@ class LearningService:
                                               hierarchy, today.year))
                 y.extend(o["label"] for o in day_rows)
                 suppliers.extend(o["supplier"] for o in day_rows)
+                buyers.extend(buyer_id for _ in day_rows)
                 weights.extend(position_weight(o.get("shown_rank")) for o in day_rows)
                 groups.extend(f"{context}@{day}" for _ in day_rows)
                 times.extend(day for _ in day_rows)
@@ -81,7 +82,8 @@ class LearningService:
             return None
         return {"X": np.vstack(X_parts), "y": np.array(y, dtype=int), "groups": np.array(groups),
                 "times": np.array(times), "weights": np.array(weights, dtype=float),
-                "suppliers": np.array(suppliers, dtype=object), "source": f"recorded outcomes ({len(outcomes)})"}
+                "suppliers": np.array(suppliers, dtype=object), "buyers": np.array(buyers, dtype=object),
+                "source": f"recorded outcomes ({len(outcomes)})"}
 
     def dataset(self, use_bootstrap: bool = True, bootstrap_requests: int = 400) -> dict:
         """Recorded outcomes (``real``) and, if asked, the bootstrap set, with each row's weight: a recorded
@@ -97,12 +99,12 @@ class LearningService:
             boot = bootstrap_dataset(n_requests=bootstrap_requests)
             n = len(boot["y"])
             parts.append({**boot, "groups": np.array([f"bootstrap:{g}" for g in boot["groups"]]),
-                          "suppliers": np.full(n, None, dtype=object),
+                          "suppliers": np.full(n, None, dtype=object), "buyers": np.full(n, None, dtype=object),
                           "weights": np.full(n, (FADE_ROWS - n_real) / n), "real": np.zeros(n, dtype=bool)})
         if not parts:
             raise InvalidInput("no labelled outcomes to learn from", {"bootstrap": ["enable it or record outcomes"]})
         joined = {k: np.concatenate([p[k] for p in parts])
-                  for k in ("y", "groups", "times", "weights", "real", "suppliers")}
+                  for k in ("y", "groups", "times", "weights", "real", "suppliers", "buyers")}
         return {"X": np.vstack([p["X"] for p in parts]), **joined, "sources": [p["source"] for p in parts],
                 "recorded_rows": n_real}
 

@@ -4,11 +4,9 @@ from __future__ import annotations
 import statistics
 from datetime import date, timedelta
 
-import numpy as np
-
 from scoring.explain import explanations_for, reason_text
-from scoring.features import (FEATURES, FULL, GENERAL, Hierarchy, capability_matches, feature_matrix,
-                             pair_features, with_buyer)
+from scoring.features import (FULL, GENERAL, NO_HISTORY, BuyerHistory, Hierarchy, capability_matches,
+                             feature_matrix, feature_rows, with_buyer)
 from scoring.model import ModelStore
 
 from ..errors import InvalidInput, NotFound
@@ -213,13 +211,24 @@ class ReadinessService:
         sme = self._sme(sme_id, today)
         hierarchy = self.matching.hierarchy()
         requests = self._in_reach(sme, hierarchy)
-        histories = self.matching.matches.buyer_histories([r["buyer"] for r in requests])
-        requests = [with_buyer(r, {**r["buyer_profile"], "history": histories.get(r["buyer"])}) for r in requests]
+        histories = {b: BuyerHistory.of(h) for b, h in
+                     self.matching.matches.buyer_histories([r["buyer"] for r in requests]).items()}
+        requests = [with_buyer(r, r["buyer_profile"], history=histories.get(r["buyer"], NO_HISTORY)) for r in requests]
         scorer = self.store.active()
         # a cutoff stored under another model is being recomputed in the background: its places are unknown
         cutoffs = [r.get("cutoff_score") if r.get("cutoff_model") == scorer.version else None for r in requests]
         base_inputs = self._as_candidate(sme, requests, today)
-        base_scores = scorer.scores(feature_matrix_rows(requests, base_inputs, hierarchy, today.year))
+        base_rows = feature_rows(list(zip(requests, base_inputs)), hierarchy, today.year)
+        base_scores = scorer.scores(base_rows)
+
+        def rows_with(closed: list[tuple[str, str]], ks: list[int]):
+            """Feature rows of requests ``ks`` as if the SME held ``closed`` as well."""
+            inputs = [base_inputs[k] for k in ks]
+            for item in closed:
+                inputs = [self._adding(i, sme, item) for i in inputs]
+            only_standards = all(t == "standard" for t, _ in closed)
+            return feature_rows([(requests[k], i) for k, i in zip(ks, inputs)], hierarchy, today.year,
+                                standards_changed_from=base_rows[ks] if only_standards else None)
         blocked = [self.blocking(r, i, hierarchy) for r, i in zip(requests, base_inputs)]
         blockers = {b for bs in blocked for b in bs}
         candidates = sorted(blockers | {("standard", s["id"]) for r in requests for s in r["standards"]
@@ -239,11 +248,7 @@ class ReadinessService:
             ``known``: scores with ``closed`` already worked out, by request index."""
             known = known or {}
             rest = [k for k in unlocked if k not in known]
-            inputs = [base_inputs[k] for k in rest]
-            for item in closed:
-                inputs = [self._adding(i, sme, item) for i in inputs]
-            scored = dict(zip(rest, scorer.scores(feature_matrix_rows([requests[k] for k in rest], inputs, hierarchy,
-                                                                      today.year)))) if rest else {}
+            scored = dict(zip(rest, scorer.scores(rows_with(closed, rest)))) if rest else {}
             scores = [known[k] if k in known else scored[k] for k in unlocked]
             buyers = {requests[k]["buyer"]: requests[k]["buyer_kind"] for k in unlocked}
             return {"requests": len(unlocked), "buyers": len(buyers),
@@ -255,15 +260,18 @@ class ReadinessService:
                     "expected_good_outcomes": round(float(sum(scores)), 2),
                     "request_ids": [requests[k]["id"] for k in unlocked]}
 
+        asking: dict[tuple[str, str], list[int]] = {}      # item -> the requests that ask for it
+        for k, r in enumerate(requests):
+            for item in {("standard", s["id"]) for s in r["standards"]} | {("capability", c) for c in
+                                                                            r.get("capabilities") or []}:
+                asking.setdefault(item, []).append(k)
         items = []
         for item in candidates:
-            unlocked = [k for k, bs in enumerate(blocked) if self._unblocked_by(bs, item)]
-            touched = [k for k, r in enumerate(requests) if _needs(r, item)]
+            unlocked = [k for k, bs in enumerate(blocked) if bs and self._unblocked_by(bs, item)]
+            touched = asking.get(item, [])
             if not touched:
                 continue
-            inputs = [self._adding(base_inputs[k], sme, item) for k in touched]
-            new_scores = scorer.scores(feature_matrix_rows([requests[k] for k in touched], inputs, hierarchy,
-                                                           today.year))
+            new_scores = scorer.scores(rows_with([item], touched))
             unlocks = opened([item], unlocked, dict(zip(touched, new_scores)))
             meta = standards.get(item[1], {}) if item[0] == "standard" else {}
             entry = {
@@ -367,19 +375,6 @@ class ReadinessService:
                     names[("sector", s)] for s in sme["sectors"]]}, "horizon_days": horizon_days,
                 "certificates_to_renew": self._renewals(sme, today, horizon_days),
                 "priorities": self.priorities(sme_id), "sector_gaps": sectors, "peers": self.peers(sme_id)}
-
-
-def feature_matrix_rows(targets: list[dict], inputs: list[dict], hierarchy: Hierarchy, year: int) -> np.ndarray:
-    """One feature row per (target, inputs) pair: each target is its own request."""
-    if not targets:
-        return np.zeros((0, len(FEATURES)))
-    return np.vstack([pair_features(t, i, hierarchy, year) for t, i in zip(targets, inputs)])
-
-
-def _needs(request: dict, item: tuple[str, str]) -> bool:
-    if item[0] == "standard":
-        return any(s["id"] == item[1] for s in request["standards"])
-    return item[1] in (request.get("capabilities") or [])
 
 
 def _sme_summary(sme: dict) -> dict:
