@@ -1,8 +1,8 @@
 """Pair features of (sourcing request, candidate supplier): plain Python and numpy.
 
 A request is a dict: capabilities (ids), standards [{id, mandatory}], products (HS codes), latitude,
-longitude, max_distance_km, monthly_volume, text, and buyer_profile {kind, home_country, employees}
-(``with_buyer``). A candidate is a dict as the match repository returns it: capabilities {id: capacity},
+longitude, max_distance_km, monthly_volume, text, and buyer_profile {kind, home_country, employees,
+sector_isic, standing} (``with_buyer``). A candidate is a dict as the match repository returns it: capabilities {id: capacity},
 valid_standards, expired_standards, products, distance_km, founded, export_share, description_text (the
 folded description, never the name), large_fdi_customers, same_sector_buyers, shared_customers,
 supplies_buyer, outcomes_positive, outcomes_negative.
@@ -43,6 +43,11 @@ FEATURES = (
     "buyer_northeast_asia",
     "buyer_western",
     "buyer_size",
+    # categories (the model splits on them as such): the buyer's home country and its sector's ISIC division
+    "buyer_country",
+    "buyer_sector",
+    # share of the buyer's standing mandatory standards the supplier holds valid (a request states only some)
+    "standing_coverage",
     # how this buyer answered suppliers like this one (graph similarity of capabilities, standards and
     # products to the suppliers it followed up or contracted, and to those it turned down), shrunk
     "buyer_history_rate",
@@ -60,7 +65,9 @@ _RULE_VECTOR = np.array([RULE_WEIGHTS.get(name, 0.0) for name in FEATURES])
 # What can only help, and what can only hurt, whatever else holds: the learned model is held to these
 # directions (a missing mandatory standard never raises a score; more coverage never lowers one).
 MONOTONE = {"rule_score": 1, "capability_coverage": 1, "mandatory_coverage": 1, "preferred_coverage": 1, "missing_mandatory": -1,
-            "proximity": 1, "capacity_fit": 1, "product_match": 1, "text_similarity": 1}
+            "proximity": 1, "capacity_fit": 1, "product_match": 1, "text_similarity": 1, "standing_coverage": 1}
+# Features that name a category, not an amount (their codes are labels: see country_code, isic_division).
+CATEGORICAL = frozenset({"buyer_country", "buyer_sector"})
 
 # Origin groups of FDI buyers (home country, ISO 3166 alpha-2).
 NORTHEAST_ASIA = frozenset({"JP", "KR", "CN", "TW", "HK"})
@@ -114,6 +121,21 @@ class Hierarchy:
         if self.parent.get(held) is not None and self.parent.get(held) == self.parent.get(needed):
             return SIBLING
         return 0.0
+
+
+def country_code(alpha2: str | None) -> float:
+    """An ISO 3166 alpha-2 country as a stable category code (0: none or not a code)."""
+    code = (alpha2 or "").strip().upper()
+    if len(code) != 2 or not code.isalpha() or not code.isascii():
+        return 0.0
+    return float((ord(code[0]) - 64) * 32 + ord(code[1]) - 64)
+
+
+def isic_division(isic: str | None) -> float:
+    """The ISIC (VSIC) division of an activity code, its first two digits, as a category code (0: none;
+    divisions start at 01)."""
+    digits = (isic or "").strip()[:2]
+    return float(digits) if len(digits) == 2 and digits.isdigit() else 0.0
 
 
 def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -229,6 +251,7 @@ def _pair_values(request: dict, candidate: dict, hierarchy: Hierarchy, today_yea
     proximity = math.exp(-distance / PROXIMITY_KM) if distance is not None else 0.0
     founded = candidate.get("founded")
     years = max(0, today_year - founded) if founded else 0
+    mandatory_coverage, preferred_coverage, missing_mandatory, standing_coverage = _standard_values(request, candidate)
     positive, negative = candidate.get("outcomes_positive", 0), candidate.get("outcomes_negative", 0)
     products = request.get("products") or []
     made = set(candidate.get("products") or ())
@@ -236,7 +259,7 @@ def _pair_values(request: dict, candidate: dict, hierarchy: Hierarchy, today_yea
     origin = (buyer.get("home_country") or "").upper()
     values = np.array([
         capability_coverage,
-        *_standard_values(request, candidate),
+        mandatory_coverage, preferred_coverage, missing_mandatory,
         text_similarity(request.get("text"), candidate.get("description_text")),
         proximity,
         capacity_fit,
@@ -254,6 +277,9 @@ def _pair_values(request: dict, candidate: dict, hierarchy: Hierarchy, today_yea
         1.0 if origin in NORTHEAST_ASIA else 0.0,
         1.0 if origin in WESTERN else 0.0,
         math.log1p(buyer.get("employees") or 0),
+        country_code(origin),
+        isic_division(buyer.get("sector_isic")),
+        standing_coverage,
         0.5,
         0.0,
         0.0,
@@ -261,24 +287,36 @@ def _pair_values(request: dict, candidate: dict, hierarchy: Hierarchy, today_yea
     return values
 
 
-_STANDARD_COLUMNS = [FEATURES.index(f) for f in ("mandatory_coverage", "preferred_coverage", "missing_mandatory")]
+_STANDARD_COLUMNS = [FEATURES.index(f) for f in ("mandatory_coverage", "preferred_coverage", "missing_mandatory",
+                                                   "standing_coverage")]
 
 
-def _standard_values(request: dict, candidate: dict) -> tuple[float, float, float]:
-    """mandatory_coverage, preferred_coverage, missing_mandatory."""
+def _coverage(wanted, valid) -> float:
+    return sum(1 for s in wanted if s in valid) / len(wanted) if wanted else 1.0
+
+
+def _standard_values(request: dict, candidate: dict) -> tuple[float, float, float, float]:
+    """mandatory_coverage, preferred_coverage, missing_mandatory, standing_coverage."""
     standards = request.get("standards") or []
     valid = candidate.get("valid_standards") or ()
     mandatory = [s["id"] for s in standards if s.get("mandatory")]
     preferred = [s["id"] for s in standards if not s.get("mandatory")]
     mandatory_held = sum(1 for s in mandatory if s in valid)
     preferred_held = sum(1 for s in preferred if s in valid)
+    standing = (request.get("buyer_profile") or {}).get("standing") or ()
     return (mandatory_held / len(mandatory) if mandatory else 1.0,
-            preferred_held / len(preferred) if preferred else 1.0, float(len(mandatory) - mandatory_held))
+            preferred_held / len(preferred) if preferred else 1.0, float(len(mandatory) - mandatory_held),
+            _coverage(standing, valid))
 
 
 def rule_score(values: np.ndarray) -> float:
     """The rule's score of one feature vector (in FEATURES order), in [0, 1]."""
     return float(np.clip(values @ _RULE_VECTOR, 0.0, 1.0))
+
+
+# What the features read of a buyer: kind, home country, employees, its sector's ISIC code and the ids of
+# the standards it requires of every supplier (its standing mandatory requirements).
+BUYER_PROFILE = ("kind", "home_country", "employees", "sector_isic", "standing")
 
 
 def with_buyer(request: dict, buyer: dict | None, before: str | None = None,
@@ -287,7 +325,7 @@ def with_buyer(request: dict, buyer: dict | None, before: str | None = None,
     history (``buyer["history"]``) as it stood before ``before`` (an ISO date; None: all of it), or
     ``history`` when the caller has built it (one buyer's many requests share it)."""
     buyer = buyer or {}
-    return {**request, "buyer_profile": {k: buyer.get(k) for k in ("kind", "home_country", "employees")},
+    return {**request, "buyer_profile": {k: buyer.get(k) for k in BUYER_PROFILE},
             "buyer_history": history if history is not None else BuyerHistory.of(buyer.get("history"), before)}
 
 

@@ -17,7 +17,7 @@ from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.isotonic import IsotonicRegression
 from threadpoolctl import threadpool_limits
 
-from .features import FEATURES, MONOTONE, RULE_WEIGHTS
+from .features import CATEGORICAL, FEATURES, MONOTONE, RULE_WEIGHTS
 
 BASELINE_VERSION = "rule-based-baseline"
 BASELINE_WEIGHTS = RULE_WEIGHTS
@@ -33,6 +33,8 @@ TRUSTED_TYPES = {
     "numpy.ndarray", "numpy.dtype", "numpy.float64", "numpy.int64", "numpy.random.mtrand.RandomState",
     "builtins.tuple", "builtins.list", "builtins.dict", "builtins.str", "builtins.int", "builtins.float",
     "builtins.bool", "builtins.NoneType", "builtins.slice", "numpy.core.multiarray._reconstruct",
+    # the categorical features' encoder validates its input with sklearn's own check_array (a partial of it)
+    "functools.partial", "sklearn.utils.validation.check_array",
 }
 
 
@@ -47,12 +49,13 @@ def baseline_scores(X: np.ndarray) -> np.ndarray:
 
 
 def new_model() -> HistGradientBoostingClassifier:
-    """Gradient-boosted trees: they learn how buyers differ (interactions of buyer and supplier features)
-    and are held to the directions of ``MONOTONE`` (more coverage never hurts, a missing mandatory
-    standard never helps)."""
+    """Gradient-boosted trees: they learn how buyers differ (interactions of buyer and supplier features,
+    the buyer's country and sector split as categories) and are held to the directions of ``MONOTONE``
+    (more coverage never hurts, a missing mandatory standard never helps)."""
     return HistGradientBoostingClassifier(
         max_iter=200, learning_rate=0.08, max_leaf_nodes=15, min_samples_leaf=30, l2_regularization=1.0,
-        monotonic_cst=[MONOTONE.get(name, 0) for name in FEATURES], early_stopping=False, random_state=0)
+        monotonic_cst=[MONOTONE.get(name, 0) for name in FEATURES],
+        categorical_features=[name in CATEGORICAL for name in FEATURES], early_stopping=False, random_state=0)
 
 
 def fit(model, X: np.ndarray, y: np.ndarray, weights: np.ndarray | None = None):

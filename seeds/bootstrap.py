@@ -45,6 +45,7 @@ def bootstrap_dataset(n_enterprises: int = 3000, n_requests: int = 400, seed: in
     by_sector: dict[str, list[dict]] = {}
     for s in suppliers.values():
         by_sector.setdefault(s["sector"], []).append(s)
+    isic_of = {sector_id: isic for sector_id, _, isic in cat.SECTORS}
     X_parts, y_parts, groups, times = [], [], [], []
     span = (REFERENCE_DAY - BOOTSTRAP_START).days
     for g in range(n_requests):
@@ -54,7 +55,9 @@ def bootstrap_dataset(n_enterprises: int = 3000, n_requests: int = 400, seed: in
         request = with_buyer({"capabilities": caps[:rng.randint(1, len(caps))],
                               "standards": requirements.get(buyer["id"], []),
                               "monthly_volume": float(rng.choice([500, 2000, 5000, 20000])),
-                              "text": " ".join(c.replace("-", " ") for c in caps)}, buyer["props"])
+                              "text": " ".join(c.replace("-", " ") for c in caps)},
+                             {**buyer["props"], "sector_isic": isic_of.get(sector),
+                              "standing": sorted(r["id"] for r in requirements.get(buyer["id"], []) if r["mandatory"])})
         pool = [s for s in by_sector.get(sector, []) if s["id"] != buyer["id"]]
         if len(pool) < 5:
             continue

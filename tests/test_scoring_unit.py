@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from scoring.evaluation import ranking_metrics, time_split
-from scoring.features import (FEATURES, HISTORY_PRIOR, BuyerHistory, Hierarchy, feature_matrix, missing_items, pair_features,
+from scoring.features import (CATEGORICAL, FEATURES, HISTORY_PRIOR, BuyerHistory, Hierarchy, feature_matrix, missing_items, pair_features,
                               text_similarity, with_buyer)
 from scoring.model import (BASELINE_VERSION, ModelStore, Scorer, UntrustedModel, baseline_scores, calibration, fit,
                            new_model, raw_scores)
@@ -99,9 +99,17 @@ def test_missing_items_say_why():
                         "related": "machining", "note": "has the related 'machining'"}]
 
 
+def _random_rows(rng, n):
+    """Feature rows at random, the categories as a few codes."""
+    X = rng.random((n, len(FEATURES)))
+    for name in CATEGORICAL:
+        X[:, FEATURES.index(name)] = rng.integers(0, 4, n)
+    return X
+
+
 def _training_data(n=600, seed=0):
     rng = np.random.default_rng(seed)
-    X = rng.random((n, len(FEATURES)))
+    X = _random_rows(rng, n)
     y = (X[:, 1] + 0.5 * X[:, 5] + 0.2 * rng.random(n) > 0.9).astype(int)
     return X, y
 
@@ -132,7 +140,7 @@ def test_the_model_respects_what_must_be_monotone():
     """Whatever it learnt, a missing mandatory standard never raises a score and more coverage never
     lowers one, here on data where the naive pattern points the other way."""
     rng = np.random.default_rng(1)
-    X = rng.random((3000, len(FEATURES)))
+    X = _random_rows(rng, 3000)
     i_cov, i_missing = FEATURES.index("mandatory_coverage"), FEATURES.index("missing_mandatory")
     X[:, i_missing] = rng.integers(0, 3, 3000)
     y = ((X[:, i_missing] > 0) ^ (rng.random(3000) < 0.2)).astype(int)       # missing looks "good" here
@@ -150,7 +158,7 @@ def test_the_model_respects_what_must_be_monotone():
 
 def test_calibrated_scores_match_observed_rates():
     rng = np.random.default_rng(2)
-    X = rng.random((6000, len(FEATURES)))
+    X = _random_rows(rng, 6000)
     p = 1 / (1 + np.exp(-(4 * X[:, 0] - 2)))
     y = (rng.random(6000) < p).astype(int)
     model = fit(new_model(), X[:3000], y[:3000])
@@ -269,3 +277,18 @@ def test_rows_of_many_requests_and_standards_changed_agree_with_one_request_at_a
     changed = feature_rows(certified, TREE, 2026, standards_changed_from=base)
     assert np.allclose(changed, feature_rows(certified, TREE, 2026))
     assert not np.allclose(changed, base)
+
+
+def test_the_buyers_country_sector_and_standing_requirements_are_features():
+    from scoring.features import country_code, isic_division
+    assert country_code("jp") == country_code("JP") != country_code("KR") and country_code("KR") > 0
+    assert country_code(None) == country_code("") == country_code("J1") == country_code("JPN") == 0.0
+    assert isic_division("2930") == 29.0 and isic_division("1079") == 10.0 and isic_division(None) == 0.0
+    buyer = {"kind": "fdi", "home_country": "JP", "employees": 800, "sector_isic": "2930",
+             "standing": ["iatf-16949", "iso-9001"]}
+    f = features(with_buyer(REQUEST, buyer), candidate())          # holds ISO 9001, its IATF 16949 expired
+    assert (f["buyer_country"], f["buyer_sector"], f["standing_coverage"]) == (country_code("JP"), 29.0, 0.5)
+    assert features(with_buyer(REQUEST, {**buyer, "standing": []}), candidate())["standing_coverage"] == 1.0
+    # the rule ignores them (its weights are elsewhere) and a domestic buyer has no country
+    assert features(with_buyer(REQUEST, {"kind": "large"}), candidate())["buyer_country"] == 0.0
+    assert np.isfinite(pair_features(with_buyer(REQUEST, buyer), candidate(), TREE, 2026)).all()

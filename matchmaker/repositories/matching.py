@@ -32,6 +32,14 @@ BUYER_HISTORY = f"""COLLECT {{
     ORDER BY o.occurred_on DESC LIMIT {HISTORY_LIMIT} }}"""
 
 
+# What the features read of a buyer ``b`` (``scoring.features.BUYER_PROFILE``), as map entries: its sector's
+# ISIC code (the lowest, should it have several) and the standards it requires of every supplier. Its own
+# variables (bs, br, bt) stay clear of the queries it is placed in.
+BUYER_PROFILE = """kind: b.kind, home_country: b.home_country, employees: b.employees,
+    sector_isic: COLLECT { MATCH (b)-[:IN_SECTOR]->(bs:Sector) RETURN bs.isic ORDER BY bs.isic LIMIT 1 }[0],
+    standing: COLLECT { MATCH (b)-[br:REQUIRES]->(bt:Standard) WHERE br.mandatory RETURN bt.id ORDER BY bt.id }"""
+
+
 def candidate_query(need: dict, pool: int, today: date) -> tuple[str, dict] | None:
     """The Cypher and parameters of the best ``pool`` candidates by a cheap pre-score (None: no source).
 
@@ -103,7 +111,7 @@ class MatchRepository:
         """What the features need of a buyer: profile, plant, sectors, requirements, and its history."""
         def work(tx):
             record = tx.run(
-                "MATCH (b:Enterprise {id: $id}) RETURN b {.id, .name, .kind, .home_country, .employees, "
+                f"MATCH (b:Enterprise {{id: $id}}) RETURN b {{.id, .name, {BUYER_PROFILE}, "
                 "latitude: b.location.latitude, longitude: b.location.longitude, "
                 "sectors: [(b)-[:IN_SECTOR]->(s) | s.id], "
                 "requirements: [(b)-[r:REQUIRES]->(s:Standard) | {id: s.id, mandatory: r.mandatory}], "

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from .matching import _VALID, BUYER_HISTORY
+from .matching import _VALID, BUYER_HISTORY, BUYER_PROFILE
 
 
 class ReadinessRepository:
@@ -33,7 +33,7 @@ class ReadinessRepository:
         def work(tx):
             record = tx.run(f"""
                 MATCH (b:Enterprise {{id: $id}})
-                RETURN b {{.id, .name, .kind, .home_country, .employees,
+                RETURN b {{.id, .name, {BUYER_PROFILE},
                     latitude: b.location.latitude, longitude: b.location.longitude,
                     sectors: [(b)-[:IN_SECTOR]->(s) | s.id],
                     standards: [(b)-[r:REQUIRES]->(s:Standard) | {{id: s.id, mandatory: r.mandatory}}],
@@ -89,7 +89,7 @@ class ReadinessRepository:
                 RETURN r {.id, .title, .text, .monthly_volume, .max_distance_km, .cutoff_score, .cutoff_model,
                           latitude: r.location.latitude, longitude: r.location.longitude,
                           buyer: b.id, buyer_name: b.name, buyer_kind: b.kind,
-                          buyer_profile: b {.kind, .home_country, .employees},
+                          buyer_profile: b {""" + BUYER_PROFILE + """},
                           buyer_sectors: [(b)-[:IN_SECTOR]->(s) | s.id],
                           capabilities: [(r)-[:NEEDS]->(c:Capability) | c.id],
                           products: [(r)-[:NEEDS]->(p:Product) | p.hs],
