@@ -319,6 +319,23 @@ def keys_create(role, tenant, label):
     click.echo(key)
 
 
+@keys.command("examples")
+def keys_examples():
+    """A buyer and an SME of the graph to try keys with (the demo's, after `matchmaker seed`), and the
+    commands that issue their keys."""
+    from .repositories.keys import KeyRepository
+    found = KeyRepository(_graph()).example_tenants()
+    if found["buyer"] is None:
+        _fail("no FDI buyer with open requests in this graph: load the demo with `matchmaker seed`")
+    click.echo(f"buyer: {found['buyer']['name']} ({found['buyer']['open']} open requests)")
+    click.echo(f"  matchmaker keys create --role buyer --tenant {found['buyer']['id']}")
+    if found["sme"]:
+        click.echo(f"SME that could supply it: {found['sme']['name']}")
+        click.echo(f"  matchmaker keys create --role sme --tenant {found['sme']['id']}")
+    click.echo("an organiser (any id of its own):")
+    click.echo("  matchmaker keys create --role organiser --tenant hanoi-ipa")
+
+
 @keys.command("list")
 def keys_list():
     """Every key with its role, tenant, label and whether it is revoked (never the key itself)."""

@@ -101,6 +101,13 @@ def client_as(app, graph):
     return make
 
 
+def tenant_firm(admin_client, enterprise_id: str, kind: str = "sme") -> None:
+    """A minimal enterprise of this kind, for a buyer's or an SME's key to act for."""
+    response = admin_client.post("/enterprises", json={"id": enterprise_id, "name": f"Firm {enterprise_id}",
+                                                       "kind": kind, "sectors": "mechanical"})
+    assert response.status_code in (200, 201), response.get_json()
+
+
 @pytest.fixture
 def client(client_as):
     """An admin's client: the tests of behaviour; access rules have their own tests."""

@@ -11,6 +11,7 @@ import re
 from datetime import datetime, timedelta, timezone
 
 import pytest
+from conftest import tenant_firm
 
 HANOI = timezone(timedelta(hours=7))
 B1, B2, S1, S2 = "0500000001", "0500000002", "0500000003", "0500000004"   # enterprise ids (tax codes)
@@ -157,8 +158,9 @@ def test_every_endpoint_of_the_api_is_in_the_rules_or_public(app):
 
 def test_keys_are_stored_hashed_and_revocation_is_immediate(app, graph, client_as):
     from matchmaker.services.access import KeyService
+    tenant_firm(client_as("admin"), S1, "sme")
     keys = KeyService(graph)
-    record, key = keys.issue("sme", "S1", label="owner's phone")
+    record, key = keys.issue("sme", S1, label="owner's phone")
     stored = graph.read(lambda tx: tx.run("MATCH (k:ApiKey {id: $id}) RETURN properties(k) AS k",
                                           id=record["id"]).single()["k"])
     assert key.split("_")[-1] not in str(stored) and len(stored["hash"]) == 64
@@ -174,12 +176,19 @@ def test_keys_are_stored_hashed_and_revocation_is_immediate(app, graph, client_a
     assert [k for k in keys.list() if k["id"] == record["id"]][0]["revoked_at"]
 
 
-def test_admin_manages_keys_from_the_command_line(neo4j_settings, graph, app, monkeypatch):
+def test_admin_manages_keys_from_the_command_line(neo4j_settings, graph, app, client_as, monkeypatch):
     from click.testing import CliRunner
 
     from matchmaker.cli import main
     monkeypatch.setenv("NEO4J_URI", neo4j_settings.uri)
     runner = CliRunner()
+    # a buyer's or an SME's key acts for an enterprise of that kind: another is refused, in one line
+    refused = runner.invoke(main, ["keys", "create", "--role", "sme", "--tenant", S1])
+    assert refused.exit_code == 1 and f"'{S1}' is no enterprise" in refused.output, refused.output
+    tenant_firm(client_as("admin"), S1, "sme")
+    refused = runner.invoke(main, ["keys", "create", "--role", "buyer", "--tenant", S1])
+    assert refused.exit_code == 1 and f"'{S1}' is an SME enterprise" in refused.output, refused.output
+    assert "Traceback" not in refused.output
     created = runner.invoke(main, ["keys", "create", "--role", "sme", "--tenant", S1, "--label", "An Phat owner"])
     assert created.exit_code == 0, created.output
     key = created.stdout.strip().splitlines()[-1]
@@ -214,3 +223,19 @@ def test_the_command_line_finds_the_local_server_by_its_port_alone(neo4j_setting
     down = CliRunner().invoke(main, ["keys", "list"])
     assert down.exit_code == 1 and "cannot reach Neo4j at bolt://127.0.0.1:1" in down.output
     assert "Traceback" not in down.output
+
+
+def test_the_command_line_names_firms_of_the_demo_to_try_keys_with(neo4j_settings, demo, monkeypatch):
+    """`keys examples` (which ./dev serve prints) names a buyer and an SME of the graph; their keys are issued."""
+    from click.testing import CliRunner
+
+    from matchmaker.cli import main
+    monkeypatch.setenv("NEO4J_URI", neo4j_settings.uri)
+    runner = CliRunner()
+    shown = runner.invoke(main, ["keys", "examples"])
+    assert shown.exit_code == 0, shown.output
+    commands = [line.strip() for line in shown.output.splitlines() if line.strip().startswith("matchmaker keys")]
+    assert [c.split()[4] for c in commands] == ["buyer", "sme", "organiser"]
+    for command in commands:
+        created = runner.invoke(main, command.split()[1:])
+        assert created.exit_code == 0, created.output

@@ -1,14 +1,17 @@
 """Page sign-in and language over the real graph (the browser journeys come with the pages)."""
 import re
 
+from conftest import tenant_firm
+
 
 def csrf_of(browser, path="/app/signin"):
     """The form token of the browser's page session, read from a page as a person's browser would."""
     return re.search(r'name="csrf" value="([^"]+)"', browser.get(path).get_data(as_text=True)).group(1)
 
 
-def test_pages_need_a_signed_in_key_and_respect_revocation(app, graph):
+def test_pages_need_a_signed_in_key_and_respect_revocation(app, graph, client):
     from matchmaker.services.access import KeyService
+    tenant_firm(client, "0100000042", "sme")
     keys = KeyService(graph)
     record, key = keys.issue("sme", "0100000042")
     browser = app.test_client()
@@ -46,8 +49,9 @@ def test_only_pages_of_this_site_come_after_sign_in_or_a_language_switch(app):
     assert browser.get("/app/lang/en?next=/app/search%3Frun%3D1").headers["Location"].endswith("/app/search?run=1")
 
 
-def test_the_page_session_keeps_no_key_and_odd_tokens_are_refused(app, graph):
+def test_the_page_session_keeps_no_key_and_odd_tokens_are_refused(app, graph, client):
     from matchmaker.services.access import KeyService
+    tenant_firm(client, "0100000001", "fdi")
     _, key = KeyService(graph).issue("buyer", "0100000001")
     browser = app.test_client()
     assert browser.post("/app/signin", data={"key": key, "csrf": csrf_of(browser)}).status_code == 302

@@ -13,6 +13,29 @@ class KeyRepository:
             "CREATE (k:ApiKey {id: $id, hash: $hash, role: $role, tenant: $tenant, label: $label, "
             "created_at: $created_at})", **key).consume())
 
+    def enterprise_kind(self, enterprise_id: str) -> str | None:
+        """The kind ('sme', 'large', 'fdi') of an enterprise, or None when there is none with that id."""
+        return self.graph.read(lambda tx: tx.run(
+            "OPTIONAL MATCH (e:Enterprise {id: $id}) RETURN e.kind AS kind", id=enterprise_id).single()["kind"])
+
+    def example_tenants(self) -> dict[str, dict | None]:
+        """Enterprises to try keys with: the FDI buyer with the most open requests, and an SME holding a
+        capability its requests need (fewest employees first: the kind the programme helps), by id on ties."""
+        def work(tx):
+            buyer = tx.run("""
+                MATCH (b:Enterprise {kind: 'fdi'})-[:POSTED]->(r:SourcingRequest {status: 'open'})
+                WITH b, count(r) AS open ORDER BY open DESC, b.id LIMIT 1
+                RETURN b {.id, .name, open: open} AS b""").single()
+            if buyer is None:
+                return {"buyer": None, "sme": None}
+            sme = tx.run("""
+                MATCH (:Enterprise {id: $buyer})-[:POSTED]->(:SourcingRequest {status: 'open'})-[:NEEDS]->(c:Capability)
+                      <-[:HAS_CAPABILITY]-(e:SME)
+                WITH DISTINCT e ORDER BY e.employees, e.id LIMIT 1
+                RETURN e {.id, .name} AS e""", buyer=buyer["b"]["id"]).single()
+            return {"buyer": buyer["b"], "sme": sme["e"] if sme else None}
+        return self.graph.read(work)
+
     def find(self, key_id: str) -> dict | None:
         """The key with its hash, or None."""
         def work(tx):

@@ -20,6 +20,9 @@ from ..errors import Forbidden, InvalidInput, NotFound
 from ..repositories.keys import KeyRepository
 
 ROLES = ("admin", "organiser", "buyer", "sme")
+# The kinds of enterprise a key of a role may act for (an organiser's tenant is its own organisation's id).
+TENANT_KINDS = {"buyer": ("large", "fdi"), "sme": ("sme",)}
+_KIND_WORDS = {"large": "a large", "fdi": "an FDI", "sme": "an SME"}
 _TOKEN = re.compile(r"^mmk_([0-9a-f]{16})_([A-Za-z0-9_-]{43})$")
 
 
@@ -48,6 +51,13 @@ class KeyService:
             raise InvalidInput(f"unknown role {role!r}", {"role": [f"one of {', '.join(ROLES)}"]})
         if role != "admin" and not tenant:
             raise InvalidInput(f"a {role} key needs a tenant", {"tenant": ["the enterprise or organisation id"]})
+        if role in TENANT_KINDS:
+            kind = self.keys.enterprise_kind(tenant)
+            if kind not in TENANT_KINDS[role]:
+                found = f"is {_KIND_WORDS.get(kind, kind)} enterprise" if kind else "is no enterprise"
+                wanted = " or ".join(_KIND_WORDS[k] for k in TENANT_KINDS[role])
+                raise InvalidInput(f"a {role} key acts for {wanted} enterprise; '{tenant}' {found}",
+                                   {"tenant": [f"'{tenant}' {found}"]})
         key_id, secret = secrets.token_hex(8), secrets.token_urlsafe(32)
         record = {"id": key_id, "hash": _digest(secret), "role": role,
                   "tenant": tenant if role != "admin" else None, "label": label, "created_at": now_iso()}
