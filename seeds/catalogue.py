@@ -53,6 +53,22 @@ SECTORS = [
     ("packaging", "Packaging and printing", "1702"),
 ]
 
+# Other names files use for a sector (brands' supplier lists, business registers): an import reads them as
+# the sector; any name not here, nor a sector's id or name, is a row error.
+SECTOR_ALIASES = {
+    "automotive": ["Automotive", "Auto parts", "Motorcycle parts"],
+    "electronics": ["Electronics", "Electrical", "Electrical equipment"],
+    "mechanical": ["Mechanical", "Metal products", "Fabricated metal", "Machinery"],
+    "garments": ["Apparel", "Garments", "Textiles", "Home Textiles", "Clothing"],
+    "footwear": ["Footwear", "Leather", "Leather goods"],
+    "food": ["Food", "Food processing", "Food and beverage"],
+    "medical": ["Health", "Healthcare", "Medical", "Medical devices"],
+    "wood": ["Wood", "Furniture", "Wood products"],
+    "handicrafts": ["Handicrafts", "Ceramics", "Crafts"],
+    "plastics": ["Plastics", "Rubber", "Plastic products"],
+    "packaging": ["Packaging", "Printing", "Paper"],
+}
+
 # What each sector's buyers ask of suppliers: (standard, mandatory?)
 SECTOR_REQUIREMENTS = {
     "automotive": [("iso-9001", True), ("iatf-16949", True), ("apqp-ppap", True), ("imds", True),

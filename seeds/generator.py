@@ -91,7 +91,8 @@ def catalogue_rows() -> DemoData:
     data = DemoData()
     data.standards = [{"id": i, "name": n, "kind": k, "effort": e, "scope": s, "search_text": fold(f"{i} {n}"),
                        **effort_row(i)} for i, n, k, e, s in cat.STANDARDS]
-    data.sectors = [{"id": i, "name": n, "isic": isic, "search_text": fold(n)} for i, n, isic in cat.SECTORS]
+    data.sectors = [{"id": i, "name": n, "isic": isic, "search_text": fold(n), "aliases": cat.SECTOR_ALIASES.get(i, [])}
+                    for i, n, isic in cat.SECTORS]
     data.capabilities = [{"id": i, "name": n, "parent": p, "isic": isic, "unit": u, "search_text": fold(n)}
                          for i, n, p, isic, u in cat.CAPABILITIES]
     data.zones = [{"id": i, "name": n, "kind": k, "commune": c, "latitude": lat, "longitude": lon,

@@ -116,3 +116,22 @@ def test_real_facility_lists_lose_no_row_and_flag_cross_list_duplicates(catalogu
     # Flagged for review, never merged: both records are still there.
     assert catalogue.read(lambda tx: tx.run(
         "MATCH (e:Enterprise) WHERE e.name_key = 'phi' RETURN count(e) AS n").single()["n"]) == 2
+
+
+def test_a_sector_is_one_of_the_catalogue_and_a_row_reports_all_its_problems_at_once(client, catalogue):
+    """A sector by id, name or another name files use for it (Apparel: garments); an unknown one is a row
+    error, never a new sector; a row with several problems names them all."""
+    csv_text = ("id,name,kind,sectors,zone,employees,export_share\n"
+                "0700000001,Alias Firm,sme,Apparel,,10,\n"
+                "0700000002,Named Firm,sme,Food processing; mechanical,,10,\n"
+                "0700000003,Bad Firm,sme,Dragons,nowhere-park,many,lots\n")
+    report = post_file(client, "enterprises", "sectors.csv", csv_text).get_json()
+    assert (report["created"], report["rejected"]) == (2, 1)
+    # the field checks come first, each failing field named (the catalogue's are checked once they pass)
+    assert sorted(e["field"] for e in report["errors"] if e["line"] == 4) == ["employees", "export_share"], report["errors"]
+    assert client.get("/enterprises/0700000001").get_json()["sectors"] == ["garments"]
+    assert sorted(client.get("/enterprises/0700000002").get_json()["sectors"]) == ["food", "mechanical"]
+    assert "dragons" not in {s["id"] for s in client.get("/sectors").get_json()["items"]}
+    # the catalogue's own problems are all reported for a row that passed the field checks
+    report = post_file(client, "enterprises", "s2.csv", "id,name,sectors,zone\n0700000004,X,Dragons,nowhere-park\n").get_json()
+    assert sorted(e["field"] for e in report["errors"]) == ["sectors", "zone"] and report["rejected"] == 1

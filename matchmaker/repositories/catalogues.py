@@ -20,7 +20,8 @@ class CatalogueRepository:
     def upsert_sectors(self, rows: list[dict]) -> None:
         self.graph.write(lambda tx: tx.run(
             "UNWIND $rows AS row MERGE (s:Sector {id: row.id}) "
-            "SET s.name = row.name, s.isic = row.isic, s.search_text = row.search_text", rows=rows).consume())
+            "SET s.name = row.name, s.isic = row.isic, s.search_text = row.search_text, "
+            "s.aliases = coalesce(row.aliases, [])", rows=rows).consume())
 
     def upsert_capabilities(self, rows: list[dict]) -> None:
         def work(tx):
@@ -93,7 +94,7 @@ class CatalogueRepository:
 
     def list_sectors(self) -> list[dict]:
         return self.graph.read(lambda tx: [r["s"] for r in tx.run(
-            "MATCH (s:Sector) RETURN s {.id, .name, .isic, "
+            "MATCH (s:Sector) RETURN s {.id, .name, .isic, aliases: coalesce(s.aliases, []), "
             "requirements: [(s)-[r:REQUIRES]->(st:Standard) | {standard: st.id, mandatory: r.mandatory}]} AS s "
             "ORDER BY s.id")])
 

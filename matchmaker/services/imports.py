@@ -8,6 +8,8 @@ from typing import Callable
 
 from marshmallow import ValidationError
 
+from scoring.text import slug
+
 from ..errors import InvalidInput
 from ..importing.duplicates import duplicate_verdict
 from ..importing.records import UnreadableFile, decode, guess_format, read_records
@@ -37,10 +39,12 @@ class ImportReport:
     # enterprise id -> (its first row in the file, a digest of that row's record)
     seen: dict[str, tuple[int, bytes]] = field(default_factory=dict, repr=False)
 
-    def reject(self, line: int, field_name: str | None, reason: str) -> None:
+    def reject(self, line: int, field_name: str | None, reason: str, *more: tuple[str | None, str]) -> None:
+        """A row not stored, with every problem found in it (field, reason)."""
         self.rejected += 1
-        if len(self.errors) < MAX_LISTED_ERRORS:
-            self.errors.append({"line": line, "field": field_name, "reason": reason})
+        for name, why in ((field_name, reason), *more):
+            if len(self.errors) < MAX_LISTED_ERRORS:
+                self.errors.append({"line": line, "field": name, "reason": why})
 
     def repeat(self, line: int, first: int) -> None:
         """A row that says again what an earlier row of the file said: counted once, reported, not stored twice."""
@@ -108,9 +112,8 @@ class ImportService:
             try:
                 valid.append((line, schema.load(apply_mapping(record, mapping))))
             except ValidationError as err:
-                for field_name, reason in first_errors(err.messages):
-                    report.reject(line, field_name, reason)
-                    break
+                problems = first_errors(err.messages)
+                report.reject(line, *problems[0], *problems[1:])
         if not valid:
             return
         if kind == "enterprises":
@@ -123,6 +126,12 @@ class ImportService:
         # Records with the same enterprise code are one enterprise, whatever id the file gives.
         by_code = self.enterprises.ids_by_code([r["props"]["code"] for _, r in rows if r["props"].get("code")])
         known_zones = self.catalogues.zone_ids() if any(r["zone"] for _, r in rows) else set()
+        # a sector by its id, name or an alias; any other is a row error, never a new sector
+        sector_of = {}
+        if any(r["sectors"] for _, r in rows):
+            for sector in self.catalogues.list_sectors():
+                for name in (sector["id"], sector["name"], *sector["aliases"]):
+                    sector_of[slug(name)] = sector["id"]
         known_associations = self.catalogues.existing(
             "Association", sorted({a for _, r in rows for a in (r["associations"] or [])}))
         accepted = []
@@ -132,12 +141,16 @@ class ImportService:
                 record["id"] = by_code[code]
             if self._seen_before(report, line, record, code, row.get("id")):
                 continue
+            problems = [("sectors", f"unknown sector '{s['name']}'; see GET /sectors")
+                        for s in record["sectors"] or [] if s["id"] not in sector_of]
+            if record["sectors"]:
+                record["sectors"] = [{"id": sector_of[s["id"]]} for s in record["sectors"] if s["id"] in sector_of]
             if record["zone"] and record["zone"] not in known_zones:
-                report.reject(line, "zone", f"unknown zone '{record['zone']}'; see GET /zones")
-                continue
-            unknown = [a for a in (record["associations"] or []) if a not in known_associations]
-            if unknown:
-                report.reject(line, "associations", f"unknown association '{unknown[0]}'")
+                problems.append(("zone", f"unknown zone '{record['zone']}'; see GET /zones"))
+            problems += [("associations", f"unknown association '{a}'")
+                         for a in record["associations"] or [] if a not in known_associations]
+            if problems:
+                report.reject(line, *problems[0], *problems[1:])
                 continue
             accepted.append(record)
         if not accepted:
@@ -184,19 +197,18 @@ class ImportService:
                  if catalogue else set())
         accepted = []
         for line, row in valid:
-            missing = None
+            problems = []
             for f in refs:
                 resolved = row[f] if row[f] in existing else by_code.get(row[f])
                 if resolved is None:
-                    missing = f
-                    break
-                row[f] = resolved
-            if missing:
-                report.reject(line, missing, f"unknown enterprise '{row[missing]}' (by id or enterprise code)")
-                continue
+                    problems.append((f, f"unknown enterprise '{row[f]}' (by id or enterprise code)"))
+                else:
+                    row[f] = resolved
             if catalogue and row[catalogue[0]] not in known:
                 listing = {"capability": "/capabilities", "standard": "/standards"}[catalogue[0]]
-                report.reject(line, catalogue[0], f"unknown {catalogue[0]} '{row[catalogue[0]]}'; see GET {listing}")
+                problems.append((catalogue[0], f"unknown {catalogue[0]} '{row[catalogue[0]]}'; see GET {listing}"))
+            if problems:
+                report.reject(line, *problems[0], *problems[1:])
                 continue
             accepted.append(row)
         if not accepted:
