@@ -1,6 +1,6 @@
 """What a request body may be, checked before anything parses it: its size, sent with a length or in chunks,
-the nesting depth of JSON, and that a JSON body is JSON (400 with the line and column, not a generic
-page). A body over the limit is refused whole (413), never cut and half-used.
+the nesting depth of JSON, that a JSON body is JSON (400 with the line and column, not a generic
+page), and that an endpoint reading JSON is sent JSON (415 otherwise). A body over the limit is refused whole (413), never cut and half-used.
 (Uploaded files are parsed by the importer, which refuses a file nested too deeply on its own.)"""
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import re
 import numpy as np
 from flask import current_app, request
 
-from .errors import InvalidInput, MalformedBody, payload_too_large
+from .errors import InvalidInput, MalformedBody, UnsupportedMediaType, payload_too_large
 
 FILE_BODIES = {"imports.import_file"}     # endpoints whose JSON body is a file to import
 MAX_JSON_DEPTH = 32          # deeper than any body of this API needs; deep enough for any real file
@@ -33,6 +33,15 @@ def _is_json(mimetype: str | None) -> bool:
                                             "application/jsonlines") or mimetype.endswith("+json"))
 
 
+def _reads_json(endpoint: str | None) -> bool:
+    """Whether the endpoint's documented arguments for this method include a JSON body (flask-smorest's
+    own record)."""
+    view = current_app.view_functions.get(endpoint) if endpoint else None
+    view = getattr(getattr(view, "view_class", None), request.method.lower(), view)     # a MethodView's handler
+    arguments = (getattr(view, "_apidoc", None) or {}).get("arguments") or {}
+    return any(p.get("in") == "json" for p in arguments.get("parameters", []))
+
+
 def guard_body() -> None:
     """Before every request with a body: read it whole (so a chunked body is measured too), refuse it when
     larger than the limit, and refuse JSON nested deeper than ``MAX_JSON_DEPTH``."""
@@ -44,6 +53,10 @@ def guard_body() -> None:
     data = request.get_data(cache=True)
     if len(data) > limit:
         raise payload_too_large(limit)
+    if data.strip() and not _is_json(request.mimetype) and _reads_json(request.endpoint):
+        sent = request.mimetype or "no Content-Type"
+        raise UnsupportedMediaType(f"this endpoint reads a JSON body; it was sent as {sent}: send it with "
+                                   f"Content-Type: application/json", {"Content-Type": [f"{sent}, not application/json"]})
     if _is_json(request.mimetype):
         depth = json_depth(data)
         if depth > MAX_JSON_DEPTH:

@@ -24,6 +24,12 @@ class MalformedBody(DomainError):
     code = "malformed_body"
 
 
+class UnsupportedMediaType(DomainError):
+    """A body of a kind the endpoint does not read (text where JSON is expected)."""
+    status = 415
+    code = "unsupported_media_type"
+
+
 class Unauthenticated(DomainError):
     status = 401
     code = "unauthenticated"

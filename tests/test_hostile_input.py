@@ -5,6 +5,7 @@ import io
 import json
 
 import pytest
+from conftest import tenant_firm
 
 from matchmaker.bodies import MAX_JSON_DEPTH, json_depth
 
@@ -50,6 +51,7 @@ def test_malformed_json_gets_400_saying_where(client, catalogue):
 
 def test_deeply_nested_json_is_refused_before_parsing(client, client_as, catalogue):
     deep = "[" * 1000 + "]" * 1000
+    tenant_firm(client, "0900000002", "fdi")
     buyer = client_as("buyer", "0900000002")
     for caller, path in ((client, "/enterprises"), (buyer, "/matches/search"), (client, "/sourcing-requests"),
                          (client, "/events"), (client, "/imports/enterprises")):
@@ -153,3 +155,19 @@ def test_a_firm_cannot_reclassify_itself(client, client_as, catalogue):
     assert unknown.status_code == 422 and "verified" in unknown.get_json()["error"]["fields"]
     assert client.get("/enterprises/0900000031").get_json()["kind"] == "sme"
     assert client.patch("/enterprises/0900000031", json={"kind": "large"}).get_json()["kind"] == "large"   # admin may
+
+
+def test_a_json_endpoint_sent_another_kind_of_body_gets_415_saying_so(client, catalogue):
+    """JSON sent as text (or with no Content-Type) is refused with 415 naming what was sent, rather than read
+    as an empty body ("buyer: missing"); an upload endpoint still takes its file."""
+    assert client.post("/enterprises", json={"code": "0900000004", "name": "Kept"}).status_code == 201
+    body = json.dumps({"name": "Lost"})
+    for content_type in ("text/plain", None, "application/x-www-form-urlencoded"):
+        response = client.patch("/enterprises/0900000004", data=body, content_type=content_type)
+        assert response.status_code == 415, (content_type, response.get_data()[:300])
+        error = response.get_json()["error"]
+        assert error["code"] == "unsupported_media_type" and "application/json" in error["message"]
+        assert error["fields"]["Content-Type"], error
+    assert client.get("/enterprises/0900000004").get_json()["name"] == "Kept"     # nothing lost
+    upload = client.post("/imports/enterprises", data="id,name\n0900000005,Uploaded\n", content_type="text/csv")
+    assert upload.status_code == 200 and upload.get_json()["created"] == 1
