@@ -176,13 +176,19 @@ class MatchRepository:
             if base is None:
                 return None
             base = _inputs(base["e"])
+            # one buyer's requests mostly share its plant: each distinct target is read once
+            keys = [(t.get("buyer"), tuple(t.get("sectors") or ()), t.get("latitude"), t.get("longitude"))
+                    for t in targets]
+            distinct = list(dict.fromkeys(keys))
             result = tx.run(f"""
                 MATCH (e:Enterprise {{id: $id}})
                 WITH e, [(e)-[:SUPPLIES]->(b) | b] AS customers
                 UNWIND $targets AS t
                 RETURN {{{_target_fields(distance, "t.buyer", "t.sectors")}}} AS fields
-                """, id=supplier_id, targets=targets)
-            return [{**base, **record["fields"]} for record in result]
+                """, id=supplier_id, targets=[{"buyer": k[0], "sectors": list(k[1]), "latitude": k[2],
+                                               "longitude": k[3]} for k in distinct])
+            fields = dict(zip(distinct, (record["fields"] for record in result)))
+            return [{**base, **fields[k]} for k in keys]
         return self.graph.read(work)
 
 

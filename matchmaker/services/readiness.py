@@ -49,15 +49,12 @@ class ReadinessService:
     def _adding(candidate: dict, sme: dict, add: tuple[str, str]) -> dict:
         """The candidate as if it held one more standard (a valid certificate) or capability (at the SME's
         median declared capacity)."""
-        capabilities = dict(candidate["capabilities"])
-        valid, expired = set(candidate["valid_standards"]), set(candidate["expired_standards"])
         if add[0] == "standard":
-            valid.add(add[1])
-            expired.discard(add[1])
-        else:
-            known = [c for c in sme["capabilities"].values() if c]
-            capabilities[add[1]] = statistics.median(known) if known else None
-        return {**candidate, "capabilities": capabilities, "valid_standards": valid, "expired_standards": expired}
+            return {**candidate, "valid_standards": {*candidate["valid_standards"], add[1]},
+                    "expired_standards": set(candidate["expired_standards"]) - {add[1]}}
+        known = [c for c in sme["capabilities"].values() if c]
+        return {**candidate, "capabilities": {**candidate["capabilities"],
+                                              add[1]: statistics.median(known) if known else None}}
 
     @staticmethod
     def blocking(target: dict, inputs: dict, hierarchy: Hierarchy) -> set[tuple[str, str]]:
