@@ -2,10 +2,10 @@
 
 A request is a dict: capabilities (ids), standards [{id, mandatory}], products (HS codes), latitude,
 longitude, max_distance_km, monthly_volume, text, and buyer_profile {kind, home_country, employees,
-sector_isic, standing} (``with_buyer``). A candidate is a dict as the match repository returns it: capabilities {id: capacity},
-valid_standards, expired_standards, products, distance_km, founded, export_share, description_text (the
-folded description, never the name), large_fdi_customers, same_sector_buyers, shared_customers,
-supplies_buyer, outcomes_positive, outcomes_negative.
+sector_isic, standing} (``with_buyer``). A candidate is a dict as the match repository returns it:
+capabilities {id: capacity}, valid_standards, expired_standards, products, distance_km, founded,
+export_share, description_text (the folded description, never the name), large_fdi_customers,
+same_sector_buyers, shared_customers, supplies_buyer, outcomes_positive, outcomes_negative.
 
 The buyer's own history (``BuyerHistory``, attached by ``with_buyer``) gives two features for a whole batch
 of candidates at once: how well the buyer answered suppliers like this one, and how much that rests on.
@@ -344,31 +344,76 @@ def feature_matrix(request: dict, candidates: list[dict], hierarchy: Hierarchy, 
     return feature_rows([(request, c) for c in candidates], hierarchy, today_year)
 
 
-def feature_rows(pairs: list[tuple[dict, dict]], hierarchy: Hierarchy, today_year: int,
-                 standards_changed_from: np.ndarray | None = None) -> np.ndarray:
+def feature_rows(pairs: list[tuple[dict, dict]], hierarchy: Hierarchy, today_year: int) -> np.ndarray:
     """One feature row per (request, candidate) pair, the requests free to differ (one SME against many
-    requests): the buyer's history answers once for all candidates of each history.
-
-    ``standards_changed_from``: the rows of the same pairs before the candidates' standards changed (and
-    nothing else): only what depends on standards is computed again."""
+    requests): the buyer's history answers once for all candidates of each history."""
     if not pairs:
         return np.zeros((0, len(FEATURES)))
-    if standards_changed_from is not None:
-        X = np.array(standards_changed_from, dtype=float, copy=True)
-        X[:, _STANDARD_COLUMNS] = [_standard_values(r, c) for r, c in pairs]
-    else:
-        X = np.vstack([_pair_values(r, c, hierarchy, today_year) for r, c in pairs])
-    by_history: dict[int, tuple[BuyerHistory, list[int]]] = {}
-    for k, (r, _) in enumerate(pairs):
-        history = r.get("buyer_history") or NO_HISTORY
-        by_history.setdefault(id(history), (history, []))[1].append(k)
-    for history, rows in by_history.values():
-        if history is NO_HISTORY or not len(history.total):
-            continue        # the rows hold the no-history values already
-        rate, support = history.answers([pairs[k][1] for k in rows])
-        X[rows, _HISTORY_COLUMNS[0]], X[rows, _HISTORY_COLUMNS[1]] = rate, support
-    X[:, -1] = np.clip(X @ _RULE_VECTOR, 0.0, 1.0)
+    X = np.vstack([_pair_values(r, c, hierarchy, today_year) for r, c in pairs])
+    _history_and_rule(X, pairs)
     return X
+
+
+def _history_and_rule(X: np.ndarray, pairs: list[tuple[dict, dict]], rows: list[int] | None = None) -> None:
+    """Fill in the buyer-history columns (of ``rows``, default all) and every row's rule score, in place."""
+    by_history: dict[int, tuple[BuyerHistory, list[int]]] = {}
+    for k in range(len(pairs)) if rows is None else rows:
+        history = pairs[k][0].get("buyer_history") or NO_HISTORY
+        by_history.setdefault(id(history), (history, []))[1].append(k)
+    for history, ks in by_history.values():
+        if history is NO_HISTORY or not len(history.total):
+            X[ks, _HISTORY_COLUMNS[0]], X[ks, _HISTORY_COLUMNS[1]] = 0.5, 0.0
+            continue
+        rate, support = history.answers([pairs[k][1] for k in ks])
+        X[ks, _HISTORY_COLUMNS[0]], X[ks, _HISTORY_COLUMNS[1]] = rate, support
+    X[:, -1] = np.clip(X @ _RULE_VECTOR, 0.0, 1.0)
+
+
+class StandardsClosed:
+    """For a batch of (request, candidate) pairs and their feature rows: the rows as if every candidate held
+    some more standards valid (and nothing else changed), without computing the rows again: what each
+    standard adds to the coverage columns is indexed once; only rows whose buyer has a history (whose
+    similarity to the candidate changes) are recomputed there."""
+
+    def __init__(self, pairs: list[tuple[dict, dict]], rows: np.ndarray):
+        self.pairs, self.rows = pairs, rows
+        n = len(pairs)
+        self.sizes = np.ones((n, 3))        # mandatory, preferred, standing: how many each row asks for
+        self.where: dict[str, tuple[list, list, list]] = {}
+        self.with_history = []
+        for k, (request, candidate) in enumerate(pairs):
+            valid = set(candidate.get("valid_standards") or ())
+            standards = request.get("standards") or []
+            asked = ([s["id"] for s in standards if s.get("mandatory")],
+                     [s["id"] for s in standards if not s.get("mandatory")],
+                     list((request.get("buyer_profile") or {}).get("standing") or ()))
+            for part, ids in enumerate(asked):
+                self.sizes[k, part] = max(1, len(ids))
+                for standard in ids:
+                    if standard not in valid:
+                        self.where.setdefault(standard, ([], [], []))[part].append(k)
+            history = request.get("buyer_history")
+            if history is not None and history is not NO_HISTORY and len(history.total):
+                self.with_history.append(k)
+
+    def rows_with(self, standards: list[str]) -> np.ndarray:
+        X = self.rows.copy()
+        for standard in dict.fromkeys(standards):
+            mandatory, preferred, standing = self.where.get(standard, ([], [], []))
+            X[mandatory, _STANDARD_COLUMNS[0]] += 1.0 / self.sizes[mandatory, 0]
+            X[mandatory, _STANDARD_COLUMNS[2]] -= 1.0
+            X[preferred, _STANDARD_COLUMNS[1]] += 1.0 / self.sizes[preferred, 1]
+            X[standing, _STANDARD_COLUMNS[3]] += 1.0 / self.sizes[standing, 2]
+        if self.with_history:
+            pairs = list(self.pairs)
+            for k in self.with_history:
+                request, candidate = pairs[k]
+                pairs[k] = (request, {**candidate, "valid_standards": {*(candidate.get("valid_standards") or ()),
+                                                                       *standards}})
+            _history_and_rule(X, pairs, self.with_history)
+        else:
+            X[:, -1] = np.clip(X @ _RULE_VECTOR, 0.0, 1.0)
+        return X
 
 
 def missing_items(request: dict, candidate: dict, hierarchy: Hierarchy) -> list[dict]:

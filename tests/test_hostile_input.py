@@ -1,7 +1,6 @@
 """Hostile and broken bodies, as seen from outside: none gets a 500, none loses or garbles stored data."""
 from __future__ import annotations
 
-import io
 import json
 
 import pytest

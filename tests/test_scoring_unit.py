@@ -258,8 +258,8 @@ def test_bootstrap_learner_beats_the_rule_based_baseline():
 
 def test_rows_of_many_requests_and_standards_changed_agree_with_one_request_at_a_time():
     """feature_rows (one SME against many requests, as readiness asks) gives each request's own rows, and
-    recomputing only what depends on standards gives the rows of a full recomputation."""
-    from scoring.features import feature_rows
+    closing standards by the index of what each changes gives the rows of a full recomputation."""
+    from scoring.features import StandardsClosed, feature_rows
     history = [{"supplier": "a", "label": 1, "on": "2026-01-05", "traits": ["c:cnc-milling", "s:iso-14001"]},
                {"supplier": "b", "label": 0, "on": "2026-01-06", "traits": ["c:welding"]}]
     shared = BuyerHistory.of(history)
@@ -267,16 +267,20 @@ def test_rows_of_many_requests_and_standards_changed_agree_with_one_request_at_a
                 with_buyer({**REQUEST, "standards": [{"id": "iso-14001", "mandatory": True}]}, {"kind": "large"},
                            history=shared),
                 with_buyer({**REQUEST, "monthly_volume": None}, {"history": history}),
-                with_buyer(REQUEST, None)]
-    suppliers = [candidate(), candidate(id="s2", valid_standards=[]), candidate(id="s3"), candidate(id="s4")]
+                with_buyer(REQUEST, None),
+                with_buyer({**REQUEST, "standards": []}, {"kind": "fdi", "standing": ["iso-14001", "iso-9001"]})]
+    suppliers = [candidate(), candidate(id="s2", valid_standards=[]), candidate(id="s3"), candidate(id="s4"),
+                 candidate(id="s5")]
     pairs = list(zip(requests, suppliers))
     base = feature_rows(pairs, TREE, 2026)
     for k, (r, c) in enumerate(pairs):
         assert np.allclose(base[k], feature_matrix(r, [c], TREE, 2026)[0])
-    certified = [(r, {**c, "valid_standards": [*c["valid_standards"], "iso-14001"]}) for r, c in pairs]
-    changed = feature_rows(certified, TREE, 2026, standards_changed_from=base)
-    assert np.allclose(changed, feature_rows(certified, TREE, 2026))
-    assert not np.allclose(changed, base)
+    closing = StandardsClosed(pairs, base)
+    for added in (["iso-14001"], ["iso-14001", "iatf-16949"], ["iso-9001"]):
+        certified = [(r, {**c, "valid_standards": [*c["valid_standards"], *added]}) for r, c in pairs]
+        assert np.allclose(closing.rows_with(added), feature_rows(certified, TREE, 2026)), added
+    assert not np.allclose(closing.rows_with(["iso-14001"]), base)
+    assert np.array_equal(closing.rows, base)          # the base rows are left as they were
 
 
 def test_the_buyers_country_sector_and_standing_requirements_are_features():

@@ -187,8 +187,9 @@ class MatchRepository:
                 RETURN {{{_target_fields(distance, "t.buyer", "t.sectors")}}} AS fields
                 """, id=supplier_id, targets=[{"buyer": k[0], "sectors": list(k[1]), "latitude": k[2],
                                                "longitude": k[3]} for k in distinct])
-            fields = dict(zip(distinct, (record["fields"] for record in result)))
-            return [{**base, **fields[k]} for k in keys]
+            # one dict per distinct target, shared by its requests (callers read these, never change them)
+            seen = {k: {**base, **record["fields"]} for k, record in zip(distinct, result)}
+            return [seen[k] for k in keys]
         return self.graph.read(work)
 
 

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 from scoring.explain import explanations_for, reason_text
 from scoring.features import (FULL, GENERAL, NO_HISTORY, BuyerHistory, Hierarchy, capability_matches,
-                             feature_matrix, feature_rows, with_buyer)
+                             StandardsClosed, feature_matrix, feature_rows, with_buyer)
 from scoring.model import ModelStore
 
 from ..errors import InvalidInput, NotFound
@@ -218,14 +218,16 @@ class ReadinessService:
         base_rows = feature_rows(list(zip(requests, base_inputs)), hierarchy, today.year)
         base_scores = scorer.scores(base_rows)
 
+        closing_standards = StandardsClosed(list(zip(requests, base_inputs)), base_rows)
+
         def rows_with(closed: list[tuple[str, str]], ks: list[int]):
             """Feature rows of requests ``ks`` as if the SME held ``closed`` as well."""
+            if all(t == "standard" for t, _ in closed):
+                return closing_standards.rows_with([i for _, i in closed])[ks]
             inputs = [base_inputs[k] for k in ks]
             for item in closed:
                 inputs = [self._adding(i, sme, item) for i in inputs]
-            only_standards = all(t == "standard" for t, _ in closed)
-            return feature_rows([(requests[k], i) for k, i in zip(ks, inputs)], hierarchy, today.year,
-                                standards_changed_from=base_rows[ks] if only_standards else None)
+            return feature_rows([(requests[k], i) for k, i in zip(ks, inputs)], hierarchy, today.year)
         blocked = [self.blocking(r, i, hierarchy) for r, i in zip(requests, base_inputs)]
         blockers = {b for bs in blocked for b in bs}
         candidates = sorted(blockers | {("standard", s["id"]) for r in requests for s in r["standards"]
@@ -259,12 +261,18 @@ class ReadinessService:
 
         asking: dict[tuple[str, str], list[int]] = {}      # item -> the requests that ask for it
         for k, r in enumerate(requests):
-            for item in {("standard", s["id"]) for s in r["standards"]} | {("capability", c) for c in
-                                                                            r.get("capabilities") or []}:
+            standing = r["buyer_profile"].get("standing") or ()
+            for item in ({("standard", s["id"]) for s in r["standards"]} | {("standard", s) for s in standing}
+                         | {("capability", c) for c in r.get("capabilities") or []}):
                 asking.setdefault(item, []).append(k)
+        opens: dict[tuple[str, str], list[int]] = {}       # item -> the requests closing it alone lets the SME in
+        for k, bs in enumerate(blocked):
+            for item in bs:
+                if self._unblocked_by(bs, item):
+                    opens.setdefault(item, []).append(k)
         items = []
         for item in candidates:
-            unlocked = [k for k, bs in enumerate(blocked) if bs and self._unblocked_by(bs, item)]
+            unlocked = opens.get(item, [])
             touched = asking.get(item, [])
             if not touched:
                 continue
