@@ -50,8 +50,16 @@ class Plan:
 
 def doors_of(blocked: list[set[Item]]) -> list[Door]:
     """A door for each request the SME is kept out of (blocked[k]: what keeps it out of request k)."""
-    return [Door(k, frozenset(i for t, i in b if t == "standard"), frozenset(i for t, i in b if t == "capability"))
-            for k, b in enumerate(blocked) if b]
+    split: dict[frozenset, tuple[frozenset, frozenset]] = {}     # many requests are kept out by the same items
+    doors = []
+    for k, b in enumerate(blocked):
+        if b:
+            key = frozenset(b)
+            if key not in split:
+                split[key] = (frozenset(i for t, i in b if t == "standard"),
+                              frozenset(i for t, i in b if t == "capability"))
+            doors.append(Door(k, *split[key]))
+    return doors
 
 
 def with_prerequisites(items: list[Item], effort: dict[Item, Effort], held: set[str]) -> list[Item] | None:
