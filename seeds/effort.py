@@ -74,13 +74,56 @@ EFFORT = {
 }
 
 
+# The same words for a Vietnamese reader (pages show the reader's language).
+SOURCES_VI = {
+    "iaf-md5": "IAF MD 5:2019: số ngày đánh giá cho doanh nghiệp 26-45 lao động x 8-15 triệu đồng mỗi ngày chuyên gia "
+               "(đơn giá: ước tính của chúng tôi)",
+    "9001council": "9001council.org: doanh nghiệp nhỏ và vừa ở Đông Nam Á mất trung bình khoảng 3,5 tháng để áp dụng "
+                   "ISO 9001",
+    "iatf-rules": "Quy tắc IATF, phiên bản 5: do khách hàng yêu cầu, cần một chu kỳ đánh giá nội bộ đầy đủ và xem xét "
+                  "của lãnh đạo trước, dựa trên ISO 9001:2015",
+    "scheme": "quy tắc chứng nhận do chủ sở hữu chương trình công bố",
+    "estimate": "ước tính của chúng tôi theo tương tự (sẽ thay bằng báo giá)",
+}
+CERTIFIERS_VI = {
+    ACCREDITED_BODY: "tổ chức chứng nhận được công nhận cho tiêu chuẩn này (BoA tại Việt Nam, hoặc thành viên IAF)",
+    "an IATF-recognised certification body": "tổ chức chứng nhận được IATF thừa nhận",
+    "the buyer itself (part submission warrant), no certification body":
+        "chính bên mua (bản cam kết nộp mẫu PSW), không qua tổ chức chứng nhận",
+    "self-reported in IMDS (free for suppliers), accepted by the buyer":
+        "tự khai trên IMDS (miễn phí cho nhà cung cấp), bên mua chấp nhận",
+    "a supplier declaration backed by SVHC test reports of an ISO/IEC 17025 laboratory":
+        "tuyên bố của nhà cung cấp kèm báo cáo thử nghiệm SVHC của phòng thí nghiệm ISO/IEC 17025",
+    "a supplier declaration backed by IEC 62321 test reports of an ISO/IEC 17025 laboratory":
+        "tuyên bố của nhà cung cấp kèm báo cáo thử nghiệm IEC 62321 của phòng thí nghiệm ISO/IEC 17025",
+    "an RBA-approved audit firm (VAP audit)": "tổ chức đánh giá được RBA phê duyệt (đánh giá VAP)",
+    "an FSSC-licensed certification body": "tổ chức chứng nhận được FSSC cấp phép",
+    "a BRCGS-approved certification body": "tổ chức chứng nhận được BRCGS phê duyệt",
+    "an IFS-approved certification body": "tổ chức chứng nhận được IFS phê duyệt",
+    "an SQFI-licensed certification body": "tổ chức chứng nhận được SQFI cấp phép",
+    "a GLOBALG.A.P.-approved certification body": "tổ chức chứng nhận được GLOBALG.A.P. phê duyệt",
+    "an amfori-approved audit company": "công ty đánh giá được amfori phê duyệt",
+    "a WRAP-accredited monitoring firm": "tổ chức giám sát được WRAP công nhận",
+    "a Sedex-affiliated audit company": "công ty đánh giá liên kết với Sedex",
+    "a SAAS-accredited certification body": "tổ chức chứng nhận được SAAS công nhận",
+    "an OEKO-TEX institute (tests per article)": "viện thành viên OEKO-TEX (thử nghiệm theo từng sản phẩm)",
+    "a GOTS-approved certification body": "tổ chức chứng nhận được GOTS phê duyệt",
+    "a Textile Exchange-approved certification body": "tổ chức chứng nhận được Textile Exchange phê duyệt",
+    "a self-assessment, verified by an approved verifier": "tự đánh giá, được bên thẩm tra được phê duyệt xác minh",
+    "an FSC-accredited certification body (ASI)": "tổ chức chứng nhận được FSC công nhận (qua ASI)",
+    "a PEFC-notified certification body": "tổ chức chứng nhận được PEFC thông báo",
+}
+
+
 def effort_row(standard_id: str) -> dict:
     """The effort properties of one standard as the graph keeps them (None where the catalogue has none)."""
     found = EFFORT.get(standard_id)
     if found is None:
-        return {"months_min": None, "months_max": None, "months_source": None, "cost_min_mvnd": None,
-                "cost_max_mvnd": None, "cost_source": None, "certifier": None, "prerequisites": []}
+        return {"months_min": None, "months_max": None, "months_source": None, "months_source_vi": None,
+                "cost_min_mvnd": None, "cost_max_mvnd": None, "cost_source": None, "cost_source_vi": None,
+                "certifier": None, "certifier_vi": None, "prerequisites": []}
     (m_lo, m_hi, m_src), (c_lo, c_hi, c_src), certifier, prerequisites = found
     return {"months_min": m_lo, "months_max": m_hi, "months_source": SOURCES[m_src],
-            "cost_min_mvnd": c_lo, "cost_max_mvnd": c_hi, "cost_source": SOURCES[c_src],
-            "certifier": certifier, "prerequisites": list(prerequisites)}
+            "months_source_vi": SOURCES_VI[m_src], "cost_min_mvnd": c_lo, "cost_max_mvnd": c_hi,
+            "cost_source": SOURCES[c_src], "cost_source_vi": SOURCES_VI[c_src], "certifier": certifier,
+            "certifier_vi": CERTIFIERS_VI[certifier], "prerequisites": list(prerequisites)}

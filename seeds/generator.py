@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from . import catalogue as cat
-from .hanoi import COMMUNES, ZONES
+from .hanoi import COMMUNES, ZONE_NAMES_VI, ZONES
 
 HANOI_OPERATING_ENTERPRISES = 223_580
 DEMO_ENTERPRISES = 3_000
@@ -95,8 +95,9 @@ def catalogue_rows() -> DemoData:
                     for i, n, isic in cat.SECTORS]
     data.capabilities = [{"id": i, "name": n, "parent": p, "isic": isic, "unit": u, "search_text": fold(n)}
                          for i, n, p, isic, u in cat.CAPABILITIES]
-    data.zones = [{"id": i, "name": n, "kind": k, "commune": c, "latitude": lat, "longitude": lon,
-                   "sectors": sectors, "search_text": fold(n)} for i, n, k, c, lat, lon, sectors in ZONES]
+    data.zones = [{"id": i, "name": n, "name_vi": ZONE_NAMES_VI.get(i), "kind": k, "commune": c, "latitude": lat,
+                   "longitude": lon, "sectors": sectors, "search_text": fold(f"{n} {ZONE_NAMES_VI.get(i, '')}")}
+                  for i, n, k, c, lat, lon, sectors in ZONES]
     data.associations = [{"id": i, "name": n} for i, n in cat.ASSOCIATIONS]
     data.products = [{"hs": hs, "name": n, "sector": s} for hs, n, s in _PRODUCTS]
     data.sector_requirements = [{"sector": s, "standard": st, "mandatory": m}

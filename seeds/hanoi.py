@@ -59,6 +59,36 @@ ZONES = [
      20.7834, 105.7913, ["handicrafts"]),
 ]
 
+# Each zone's name as Vietnamese readers know it (the names above are the English ones).
+ZONE_NAMES_VI = {
+    "thang-long-ip": "Khu công nghiệp Thăng Long",
+    "noi-bai-ip": "Khu công nghiệp Nội Bài",
+    "quang-minh-ip": "Khu công nghiệp Quang Minh",
+    "bac-thang-long-ip": "Khu công nghiệp Bắc Thăng Long",
+    "nam-thang-long-ip": "Khu công nghiệp Nam Thăng Long",
+    "phu-nghia-ip": "Khu công nghiệp Phú Nghĩa",
+    "thach-that-quoc-oai-ip": "Khu công nghiệp Thạch Thất - Quốc Oai",
+    "hoa-lac-htp": "Khu công nghệ cao Hòa Lạc",
+    "soc-son-ip": "Khu công nghiệp Sóc Sơn",
+    "ngoc-hoi-cluster": "Cụm công nghiệp Ngọc Hồi",
+    "phu-thi-cluster": "Cụm công nghiệp Phú Thị",
+    "phung-xa-cluster": "Cụm công nghiệp cơ khí Phùng Xá",
+    "binh-phu-cluster": "Cụm công nghiệp Bình Phú",
+    "ha-binh-phuong-cluster": "Cụm công nghiệp Hà Bình Phương",
+    "quat-dong-cluster": "Cụm công nghiệp Quất Động",
+    "nguyen-khe-cluster": "Cụm công nghiệp Nguyên Khê",
+    "thanh-oai-cluster": "Cụm công nghiệp Thanh Oai",
+    "son-dong-village": "Làng nghề điêu khắc gỗ Sơn Đồng",
+    "bat-trang-village": "Làng gốm Bát Tràng",
+    "van-phuc-village": "Làng lụa Vạn Phúc",
+    "phu-vinh-village": "Làng mây tre đan Phú Vinh",
+    "chang-son-village": "Làng quạt và đồ gỗ Chàng Sơn",
+    "ha-thai-village": "Làng sơn mài Hạ Thái",
+    "trieu-khuc-village": "Làng dệt Triều Khúc",
+    "la-phu-village": "Làng dệt kim La Phù",
+    "quang-phu-cau-village": "Làng hương và tăm tre Quảng Phú Cầu",
+}
+
 # Wards and communes (post-2025 names) with centroids, for firms outside zones
 COMMUNES = [
     ("Cau Giay", 21.0362, 105.7906), ("Ha Dong", 20.9714, 105.7788), ("Hoang Mai", 20.9745, 105.8633),

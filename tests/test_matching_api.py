@@ -2,6 +2,7 @@
 from datetime import date, timedelta
 
 import pytest
+from conftest import tenant_firm
 
 from matchmaker.repositories.enterprises import EnterpriseRepository
 
@@ -197,7 +198,8 @@ def test_training_needs_both_kinds_of_outcome(client, market):
     assert response.status_code == 422
 
 
-def test_admin_endpoints_need_an_admin_key(client_as):
+def test_admin_endpoints_need_an_admin_key(client_as, catalogue):
     assert client_as(None).post("/model/rollback").status_code == 401
+    tenant_firm(client_as("admin"), "0200000000", "fdi")
     assert client_as("buyer", "0200000000").post("/model/rollback").status_code == 403
     assert client_as("admin").post("/model/rollback").status_code == 422  # allowed; nothing to roll back to

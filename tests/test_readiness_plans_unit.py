@@ -133,3 +133,16 @@ def test_the_programme_says_eligible_and_one_item_away_exactly_as_readiness_bloc
         assert {s: int(v) for s, v in enumerate(counts.buyers[item]) if v} == \
             {s: len({requests[k]["buyer"] for k in ks}) for s, ks in per_sme.items()}
         assert counts.requests[item] == sorted(set().union(*per_sme.values()))
+
+
+def test_who_certifies_the_sources_and_the_zones_have_vietnamese_words():
+    """What the readiness and programme pages show a Vietnamese reader comes in Vietnamese: who certifies
+    each standard, where its figures come from, and each zone's name."""
+    from seeds.effort import EFFORT, effort_row
+    from seeds.hanoi import ZONE_NAMES_VI, ZONES
+    for standard_id in EFFORT:
+        row = effort_row(standard_id)
+        for key in ("certifier", "months_source", "cost_source"):
+            assert row[f"{key}_vi"] and row[f"{key}_vi"] != row[key], (standard_id, key)
+    assert set(ZONE_NAMES_VI) == {z[0] for z in ZONES}
+    assert all(name != english for (zone_id, english, *_), name in ((z, ZONE_NAMES_VI[z[0]]) for z in ZONES))

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import solved, wait_for
+from conftest import solved, tenant_firm, wait_for
 
 HANOI = timezone(timedelta(hours=7))
 
@@ -203,6 +203,7 @@ def test_bad_input_and_other_events_jobs(client, client_as, small):
         misplaced = getattr(client, method)(f"/events/{other}/schedule-jobs/{job['id']}")
         assert misplaced.status_code == 404 and misplaced.get_json()["error"]["code"] == "not_found"
     # another organiser sees neither the event nor its job; a buyer may not ask
+    tenant_firm(client, "0500000001", "fdi")
     o2, buyer = client_as("organiser", "O2"), client_as("buyer", "0500000001")
     assert o2.get(job["links"]["self"]).status_code == 404 and o2.delete(job["links"]["self"]).status_code == 404
     assert buyer.get(job["links"]["self"]).status_code == 403

@@ -2,7 +2,7 @@
 ./dev test). Screenshots are kept in tests/artifacts/ (not committed)."""
 import pytest
 
-from conftest import ARTIFACTS, serving
+from conftest import ARTIFACTS, serving, tenant_firm
 
 
 @pytest.fixture
@@ -20,8 +20,9 @@ def page(chromium):
 
 @pytest.mark.parametrize("lang,expected", [("vi", "Đăng nhập với vai trò doanh nghiệp 0100000042"),
                                            ("en", "Signed in as SME 0100000042")])
-def test_sign_in_in_each_language(site, page, graph, lang, expected):
+def test_sign_in_in_each_language(site, page, graph, client, lang, expected):
     from matchmaker.services.access import KeyService
+    tenant_firm(client, "0100000042", "sme")
     _, key = KeyService(graph).issue("sme", "0100000042")
     page.goto(f"{site}/app/lang/{lang}?next=/app/")
     assert "/app/signin" in page.url                     # not signed in yet

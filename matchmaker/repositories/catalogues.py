@@ -15,7 +15,8 @@ class CatalogueRepository:
             "s.search_text = row.search_text, s.months_min = row.months_min, s.months_max = row.months_max, "
             "s.months_source = row.months_source, s.cost_min_mvnd = row.cost_min_mvnd, "
             "s.cost_max_mvnd = row.cost_max_mvnd, s.cost_source = row.cost_source, s.certifier = row.certifier, "
-            "s.prerequisites = coalesce(row.prerequisites, [])", rows=rows).consume())
+            "s.months_source_vi = row.months_source_vi, s.cost_source_vi = row.cost_source_vi, "
+            "s.certifier_vi = row.certifier_vi, s.prerequisites = coalesce(row.prerequisites, [])", rows=rows).consume())
 
     def upsert_sectors(self, rows: list[dict]) -> None:
         self.graph.write(lambda tx: tx.run(
@@ -37,7 +38,7 @@ class CatalogueRepository:
     def upsert_zones(self, rows: list[dict]) -> None:
         def work(tx):
             tx.run("UNWIND $rows AS row MERGE (z:Zone {id: row.id}) "
-                   "SET z.name = row.name, z.kind = row.kind, z.commune = row.commune, "
+                   "SET z.name = row.name, z.name_vi = row.name_vi, z.kind = row.kind, z.commune = row.commune, "
                    "z.location = point({latitude: row.latitude, longitude: row.longitude}), "
                    "z.search_text = row.search_text", rows=rows).consume()
             tx.run("UNWIND $rows AS row MATCH (z:Zone {id: row.id}) "
@@ -101,7 +102,7 @@ class CatalogueRepository:
     def list_zones(self, kind: str | None) -> list[dict]:
         return self.graph.read(lambda tx: [r["z"] for r in tx.run(
             "MATCH (z:Zone) WHERE $kind IS NULL OR z.kind = $kind "
-            "RETURN z {.id, .name, .kind, .commune, latitude: z.location.latitude, longitude: z.location.longitude, "
+            "RETURN z {.id, .name, .name_vi, .kind, .commune, latitude: z.location.latitude, longitude: z.location.longitude, "
             "sectors: [(z)-[:HOSTS_SECTOR]->(s) | s.id], "
             "enterprises: COUNT { (z)<-[:LOCATED_IN]-(:Enterprise) }} AS z ORDER BY z.id", kind=kind)])
 

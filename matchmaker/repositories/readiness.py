@@ -67,7 +67,8 @@ class ReadinessRepository:
     def standards(self) -> dict[str, dict]:
         return self.graph.read(lambda tx: {r["s"]["id"]: r["s"] for r in tx.run(
             "MATCH (s:Standard) RETURN s {.id, .name, .kind, .effort, .months_min, .months_max, .months_source, "
-            ".cost_min_mvnd, .cost_max_mvnd, .cost_source, .certifier, .prerequisites} AS s")})
+            ".cost_min_mvnd, .cost_max_mvnd, .cost_source, .certifier, .prerequisites, .months_source_vi, "
+            ".cost_source_vi, .certifier_vi} AS s")})
 
     def open_requests_near(self, relevant: list[str], sectors: list[str], latitude, longitude) -> list[dict]:
         """Open requests an SME could serve: needing a related capability or posted by a buyer of its

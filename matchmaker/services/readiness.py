@@ -20,6 +20,8 @@ from .plans import Effort, doors_of, plans
 CAPABILITY_EFFORT = {"related": ("medium", 3, 6), "new": ("high", 6, 12)}
 CAPABILITY_EFFORT_SOURCE = ("our estimate: tooling and operator training for a process related to one already run, "
                             "a new line otherwise (to be replaced by the programme's own figures)")
+CAPABILITY_EFFORT_SOURCE_VI = ("ước tính của chúng tôi: khuôn, dụng cụ và đào tạo thợ cho một công đoạn gần với công "
+                               "đoạn đang làm, nếu không thì một dây chuyền mới (sẽ thay bằng số liệu của chương trình)")
 
 
 class ReadinessService:
@@ -340,12 +342,14 @@ class ReadinessService:
             return {"class": meta.get("effort"), "months": (meta["months_min"] + meta["months_max"]) / 2,
                     "prerequisites": [p for p in meta.get("prerequisites") or []],
                     **{k: meta.get(k) for k in ("months_min", "months_max", "months_source", "cost_min_mvnd",
-                                                "cost_max_mvnd", "cost_source", "certifier")}}
+                                                "cost_max_mvnd", "cost_source", "certifier", "months_source_vi",
+                                                "cost_source_vi", "certifier_vi")}}
         related = any(hierarchy.credit(item[1], held) > 0 or hierarchy.credit(held, item[1]) > 0
                       for held in sme["capabilities"])
         effort_class, low, high = CAPABILITY_EFFORT["related" if related else "new"]
         return {"class": effort_class, "months_min": low, "months_max": high, "months": (low + high) / 2,
-                "months_source": CAPABILITY_EFFORT_SOURCE, "cost_min_mvnd": None, "cost_max_mvnd": None,
+                "months_source": CAPABILITY_EFFORT_SOURCE, "months_source_vi": CAPABILITY_EFFORT_SOURCE_VI,
+                "cost_min_mvnd": None, "cost_max_mvnd": None,
                 "cost_source": None, "certifier": None, "prerequisites": [], "builds_on_related": related}
 
     def target_buyers(self, sectors: list[str], limit: int = 40) -> list[dict]:
