@@ -88,6 +88,9 @@ class Graph:
     def __init__(self, settings: Neo4jSettings, read_timeout: float | None = None):
         self.settings = settings
         self.read_timeout = read_timeout     # seconds a read may run (None: the server's limit)
+        # small facts of this graph's catalogue kept for a while by the services (time read, value), by name;
+        # kept here, not in a module-wide table, so that they live and die with this graph's connection
+        self.facts: dict[str, tuple[float, object]] = {}
         self._driver: Driver | None = None
         self._bookmarks = None
         self._pid: int | None = None

@@ -123,7 +123,7 @@ class ModelStore:
 
     def __init__(self, folder: str | os.PathLike):
         self.folder = Path(folder)
-        self._cache: tuple[str, Scorer] | None = None
+        self._cache: tuple[tuple, Scorer] | None = None
 
     def versions(self) -> list[dict]:
         if not self.folder.exists():
@@ -192,14 +192,20 @@ class ModelStore:
         version = self.current_version()
         if version is None:
             return BASELINE
-        if self._cache is None or self._cache[0] != version:
+        # a version is known by its name and when its file was written (a folder restored or rebuilt may
+        # hold another v0001)
+        try:
+            stamp = (version, (self.folder / f"{version}.skops").stat().st_mtime_ns)
+        except OSError:
+            stamp = (version, None)
+        if self._cache is None or self._cache[0] != stamp:
             meta_path = self.folder / f"{version}.json"
             meta = json.loads(meta_path.read_text()) if meta_path.exists() else {}
             if meta.get("features") not in (None, list(FEATURES)):
                 logging.getLogger(__name__).warning(
                     "model %s was trained on other features; the rule-based baseline ranks until "
                     "`matchmaker model train` makes a new version", version)
-                self._cache = (version, BASELINE)
+                self._cache = (stamp, BASELINE)
             else:
-                self._cache = (version, self.load(version))
+                self._cache = (stamp, self.load(version))
         return self._cache[1]

@@ -24,7 +24,6 @@ from .access import Principal, require_owner
 POOL = 300  # candidates pre-selected in the graph by a cheap score, then ranked by the model
 TOP_N = 10  # "would you rank in the top 10": the cutoff each request stores
 _CACHE_TTL = 60.0
-_cache: dict[tuple[int, str], tuple[float, object]] = {}
 _CUTOFF_CHUNK = 500     # cutoffs stored per write while ranking many requests
 
 
@@ -240,12 +239,11 @@ class MatchService:
 
     def _cached(self, name: str, load):
         """Small catalogue facts, refreshed every minute per process."""
-        key = (id(self.graph), name)
-        cached = _cache.get(key)
+        cached = self.graph.facts.get(name)
         if cached and time.monotonic() - cached[0] < _CACHE_TTL:
             return cached[1]
         value = load()
-        _cache[key] = (time.monotonic(), value)
+        self.graph.facts[name] = (time.monotonic(), value)
         return value
 
     # -- outcomes ------------------------------------------------------------------------------
