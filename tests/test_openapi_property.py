@@ -48,7 +48,7 @@ def test_no_server_error_and_documented_shapes(label, app, keys):
         run()
 
 
-def state_machine(app, graph, key, calls=None):
+def state_machine(app, graph, key, calls=None, failures=None):
     """The document's state machine calling as ``key``; each sequence starts from the state as it was: the
     graph's nodes, relationships and their properties, and the model versions on disk (a sequence that
     found other state than the one before it would draw other steps, and Hypothesis calls that flaky)."""
@@ -74,7 +74,13 @@ def state_machine(app, graph, key, calls=None):
             return response
 
         def validate_response(self, response, case, additional_checks=None, **kwargs):
-            case.validate_response(response, checks=CHECKS)
+            try:
+                case.validate_response(response, checks=CHECKS)
+            except Exception as err:
+                if failures is not None:     # said when the run fails, even if Hypothesis then cannot replay it
+                    failures.append(f"{case.method} {case.formatted_path} {case.query or ''} -> "
+                                    f"{response.status_code} {response.text[:300]!r}: {err!r:.300}")
+                raise
 
         def teardown(self):
             def restore(tx):
@@ -94,12 +100,15 @@ def state_machine(app, graph, key, calls=None):
 
 @pytest.mark.parametrize("role", sorted(ROLES))
 def test_stateful_sequences_as_each_role(role, app, graph, keys):
-    calls = []
+    calls, failures = [], []
     # (the admin's sequences are where links get followed; 50 of them, since which steps a seeded run takes
     # shifts with every operation the document gains, and 25 were once too few to take a link)
-    state_machine(app, graph, keys[role], calls).run(settings=settings(
-        max_examples=50 if role == "admin" else 10, stateful_step_count=6, deadline=None, derandomize=True,
-        suppress_health_check=list(HealthCheck), database=None))
+    try:
+        state_machine(app, graph, keys[role], calls, failures).run(settings=settings(
+            max_examples=50 if role == "admin" else 10, stateful_step_count=6, deadline=None, derandomize=True,
+            suppress_health_check=list(HealthCheck), database=None))
+    except Exception as err:
+        raise AssertionError("the first failing calls:\n" + "\n".join(failures[:5])) from err
     # the links were followed: something created was then used by its new id (which resources a run
     # creates varies; a buyer's or an SME's generated bodies rarely name its own firm, so their runs
     # mostly probe refusals)
