@@ -50,8 +50,9 @@ def test_no_server_error_and_documented_shapes(label, app, keys):
 
 def state_machine(app, graph, key, calls=None, failures=None):
     """The document's state machine calling as ``key``; each sequence starts from the state as it was: the
-    graph's nodes, relationships and their properties, and the model versions on disk (a sequence that
-    found other state than the one before it would draw other steps, and Hypothesis calls that flaky)."""
+    graph's nodes, relationships and their properties, the catalogue facts the app keeps, and the model
+    versions on disk (a sequence that found other state than the one before it would draw other steps, and
+    Hypothesis calls that flaky)."""
     schema = schemathesis.openapi.from_wsgi("/openapi.json", app)
     baseline = graph.read(lambda tx: tx.run(
         "MATCH (n) RETURN collect({id: elementId(n), props: properties(n)}) AS nodes, "
@@ -91,6 +92,7 @@ def state_machine(app, graph, key, calls=None, failures=None):
                 tx.run("UNWIND $rels AS was MATCH ()-[r]->() WHERE elementId(r) = was.id SET r = was.props",
                        rels=baseline["rels"]).consume()
             graph.write(restore)
+            app.extensions["graph"].facts.clear()     # the catalogue facts the app read meanwhile, too
             shutil.rmtree(models, ignore_errors=True)
             if saved_models.exists():
                 shutil.copytree(saved_models, models)
