@@ -217,7 +217,10 @@ def main() -> None:
         count = enterprise_count(graph)
     models = model_dir()
     if not (models / "CURRENT").exists():
-        subprocess.run([sys.executable, "-m", "matchmaker.cli", "model", "train"], check=True, cwd=ROOT)
+        # the figure is for the learned scorer (trees, the costlier path), not the rule a fresh graph falls back to
+        subprocess.run([sys.executable, "-m", "matchmaker.cli", "model", "train", "--force"], check=True, cwd=ROOT)
+    from scoring.model import ModelStore
+    scorer_name = ModelStore(str(models)).active().version
 
     with served(models):
         needs = requests_for(graph, args.requests)
@@ -263,7 +266,7 @@ def main() -> None:
         "split_in_process": _stage_figures(stages),
         "slowest_requests": sorted(({k: (round(v, 1) if isinstance(v, float) else v) for k, v in r.items()}
                                     for r in stages), key=lambda r: -r["total_ms"])[:5],
-        "target_p95_ms": 150, "cores": os.cpu_count(),
+        "scorer": scorer_name, "target_p95_ms": 150, "cores": os.cpu_count(),
     }
     publish("matches", figures)
 
