@@ -137,6 +137,16 @@ MIGRATIONS: tuple[Migration, ...] = (
     # What the search filters on, kept on each firm (graph_schema/projection.py): one property read per
     # candidate instead of a walk over its relationships. Written by every later write of them.
     Migration(11, "search projection on enterprises", (REFRESH_ALL, OFFER_INDEX)),
+    # Catalogue entries and zones carry their name in English and in Vietnamese (name_en, name_vi), so that
+    # an entry added later brings both and the pages read them from the graph; the single name becomes
+    # name_en. The catalogue's full-text index covers both names.
+    Migration(12, "catalogue names in both languages", (
+        "MATCH (n) WHERE (n:Capability OR n:Standard OR n:Sector OR n:Zone) AND n.name IS NOT NULL "
+        "SET n.name_en = coalesce(n.name_en, n.name) REMOVE n.name",
+        "DROP INDEX catalogue_text IF EXISTS",
+        "CREATE FULLTEXT INDEX catalogue_names IF NOT EXISTS FOR (n:Capability|Standard|Sector|Zone) "
+        "ON EACH [n.name_en, n.name_vi, n.search_text]",
+    )),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version

@@ -10,14 +10,14 @@ Nodes
       the name; full-text index enterprise_description), source, updated_at;
       the search projection kept from its links (graph_schema/projection.py): capability_ids,
       certified_ids / certified_until (yyyymmdd), product_codes, offer_text (full-text index enterprise_offer)
-  (:Capability) id, name, parent via (:Capability)-[:PART_OF]->(:Capability), isic (VSIC/ISIC code)
+  (:Capability) id, name_en, name_vi, parent via (:Capability)-[:PART_OF]->(:Capability), isic (VSIC/ISIC code)
   (:Product)    hs (HS code, unique), name
-  (:Standard)   id, name, kind ('certificate' | 'declaration'), scope, effort ('low'|'medium'|'high'),
+  (:Standard)   id, name_en, name_vi, kind ('certificate' | 'declaration'), scope, effort ('low'|'medium'|'high'),
       months_min / months_max / months_source, cost_min_mvnd / cost_max_mvnd (million VND) / cost_source,
       certifier (who certifies or accepts it), prerequisites (ids of standards to hold first); from
       seeds/effort.py, each figure with its source
-  (:Sector)     id, name, isic
-  (:Zone)       id, name, kind ('industrial_park' | 'cluster' | 'craft_village' | 'hi_tech_park'),
+  (:Sector)     id, name_en, name_vi, isic, aliases
+  (:Zone)       id, name_en, name_vi, kind ('industrial_park' | 'cluster' | 'craft_village' | 'hi_tech_park'),
                 commune, location
   (:Association) id, name
   (:SourcingRequest) id (made by the service, not guessable), reference and ref_key (the buyer's own
@@ -58,7 +58,6 @@ Relationships
 # Ids and references a caller may give: letters, digits and . _ ~ : - (safe in a URL path), 1-64 long.
 ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._~:-]{0,63}$"
 
-ENTERPRISE = "Enterprise"
 KIND_LABELS = {"sme": "SME", "large": "LargeEnterprise", "fdi": "FDIFirm"}
 ENTERPRISE_KINDS = tuple(KIND_LABELS)
 ZONE_KINDS = ("industrial_park", "hi_tech_park", "cluster", "craft_village", "commune")
@@ -68,6 +67,10 @@ CATALOGUE_LABELS = {"capabilities": "Capability", "standards": "Standard", "sect
                     "associations": "Association"}
 
 REQUEST_STATUSES = ("open", "closed")
-# Outcomes of a buyer-supplier meeting or contact; the label is the scorer's training signal.
-OUTCOME_LABELS = {"follow_up": 1, "nda": 1, "sample_order": 1, "contract": 1, "no_interest": 0,
-                  "held": None, "no_show": None}
+# Outcomes of a buyer-supplier meeting or contact, in the order a page offers them; the label is the
+# scorer's training signal (1 went well, 0 did not, None no signal).
+OUTCOME_LABELS = {"held": None, "no_show": None, "no_interest": 0, "follow_up": 1, "nda": 1, "sample_order": 1,
+                  "contract": 1}
+OUTCOMES = tuple(OUTCOME_LABELS)
+# Who may call: admin (everything), organiser (its events), buyer (its requests), sme (its own profile).
+ROLES = ("admin", "organiser", "buyer", "sme")

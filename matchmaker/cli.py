@@ -135,12 +135,19 @@ def schema_status():
 @click.option("--enterprises", "n", default=None, type=int, help="number of enterprises (default: demo size)")
 @click.option("--full", is_flag=True, help="Hanoi scale: 223,580 operating enterprises")
 @click.option("--seed", default=7, show_default=True, help="random seed; the same seed gives the same data")
-def seed(n, full, seed):
+@click.option("--catalogues-only", is_flag=True,
+              help="load or refresh the catalogues alone (names in both languages, effort figures); no firms")
+def seed(n, full, seed, catalogues_only):
     """Generate and load the Hanoi demo data (idempotent)."""
     from tqdm import tqdm
 
-    from seeds.generator import DEMO_ENTERPRISES, HANOI_OPERATING_ENTERPRISES, generate
+    from seeds.generator import DEMO_ENTERPRISES, HANOI_OPERATING_ENTERPRISES, catalogue_rows, generate
     from seeds.load import load
+    if catalogues_only:
+        graph = _graph()
+        click.echo(json.dumps(load(graph, catalogue_rows())))
+        graph.close()
+        return
     n = HANOI_OPERATING_ENTERPRISES if full else (n or DEMO_ENTERPRISES)
     click.echo(f"generating {n:,} enterprises (seed {seed}) ...")
     data = generate(n, seed)

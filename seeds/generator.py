@@ -89,13 +89,14 @@ def catalogue_rows() -> DemoData:
 
     from .effort import effort_row
     data = DemoData()
-    data.standards = [{"id": i, "name": n, "kind": k, "effort": e, "scope": s, "search_text": fold(f"{i} {n}"),
-                       **effort_row(i)} for i, n, k, e, s in cat.STANDARDS]
-    data.sectors = [{"id": i, "name": n, "isic": isic, "search_text": fold(n), "aliases": cat.SECTOR_ALIASES.get(i, [])}
-                    for i, n, isic in cat.SECTORS]
-    data.capabilities = [{"id": i, "name": n, "parent": p, "isic": isic, "unit": u, "search_text": fold(n)}
-                         for i, n, p, isic, u in cat.CAPABILITIES]
-    data.zones = [{"id": i, "name": n, "name_vi": ZONE_NAMES_VI.get(i), "kind": k, "commune": c, "latitude": lat,
+    vi = cat.NAMES_VI
+    data.standards = [{"id": i, "name_en": n, "name_vi": vi[i], "kind": k, "effort": e, "scope": s,
+                       "search_text": fold(f"{i} {n} {vi[i]}"), **effort_row(i)} for i, n, k, e, s in cat.STANDARDS]
+    data.sectors = [{"id": i, "name_en": n, "name_vi": vi[i], "isic": isic, "search_text": fold(f"{n} {vi[i]}"),
+                     "aliases": cat.SECTOR_ALIASES.get(i, [])} for i, n, isic in cat.SECTORS]
+    data.capabilities = [{"id": i, "name_en": n, "name_vi": vi[i], "parent": p, "isic": isic, "unit": u,
+                          "search_text": fold(f"{n} {vi[i]}")} for i, n, p, isic, u in cat.CAPABILITIES]
+    data.zones = [{"id": i, "name_en": n, "name_vi": ZONE_NAMES_VI.get(i), "kind": k, "commune": c, "latitude": lat,
                    "longitude": lon, "sectors": sectors, "search_text": fold(f"{n} {ZONE_NAMES_VI.get(i, '')}")}
                   for i, n, k, c, lat, lon, sectors in ZONES]
     data.associations = [{"id": i, "name": n} for i, n in cat.ASSOCIATIONS]

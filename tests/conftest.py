@@ -37,6 +37,28 @@ def local_server():
         server.stop(echo=lambda msg: None)
 
 
+@pytest.fixture(autouse=True)
+def responses_lose_nothing(monkeypatch):
+    """Every documented response schema shows all a service returned: a field the schema does not declare
+    would vanish from the answer without a word, so the test that met it fails. (Nested schemas are checked
+    by their own dump; a schema's ``not_shown`` names what it keeps from callers on purpose.)"""
+    import marshmallow
+    dump, dropped = marshmallow.Schema.dump, set()
+
+    def checked(self, obj, *, many=None):
+        out = dump(self, obj, many=many)
+        name = type(self).__name__
+        if type(self).__module__ == "matchmaker.api.schemas" and name.endswith(("Out", "Page")):
+            read = {f.attribute or key for key, f in self.dump_fields.items()} | set(getattr(self, "not_shown", ()))
+            for item in (obj if (many if many is not None else self.many) else [obj]):
+                if isinstance(item, dict):
+                    dropped.update(f"{name}.{key}" for key in item if key not in read)
+        return out
+    monkeypatch.setattr(marshmallow.Schema, "dump", checked)
+    yield
+    assert not dropped, f"response fields the schema does not declare: {sorted(dropped)}"
+
+
 @pytest.fixture(scope="session")
 def neo4j_settings(local_server):
     """Bolt settings of the test server: MATCHMAKER_TEST_NEO4J_URI, else the local server on port 7688."""

@@ -135,3 +135,24 @@ def test_a_sector_is_one_of_the_catalogue_and_a_row_reports_all_its_problems_at_
     # the catalogue's own problems are all reported for a row that passed the field checks
     report = post_file(client, "enterprises", "s2.csv", "id,name,sectors,zone\n0700000004,X,Dragons,nowhere-park\n").get_json()
     assert sorted(e["field"] for e in report["errors"]) == ["sectors", "zone"] and report["rejected"] == 1
+
+
+def test_catalogue_entries_by_their_vietnamese_or_english_names(client, catalogue):
+    """A Vietnamese file names sectors, capabilities and standards in Vietnamese (with or without
+    accents), an English one in English: both land on the catalogue's ids, which carry both names."""
+    csv_text = "id,name,kind,sectors\n0700000011,Cơ khí Việt,sme,Cơ khí và sản phẩm kim loại\n"
+    assert post_file(client, "enterprises", "vi.csv", csv_text).get_json()["created"] == 1
+    caps = ("enterprise,capability,capacity\n0700000011,Phay CNC,5000\n0700000011,Tien CNC,3000\n"
+            "0700000011,Sheet metal stamping,1000\n0700000011,Bay lượn,1\n")
+    report = post_file(client, "capabilities", "caps.csv", caps).get_json()
+    assert (report["created"], report["rejected"]) == (3, 1) and report["errors"][0]["line"] == 5
+    certs = "enterprise,standard,expires\n0700000011,ISO 9001 Quản lý chất lượng,2030-01-01\n"
+    assert post_file(client, "certifications", "certs.csv", certs).get_json()["created"] == 1
+    firm = client.get("/enterprises/0700000011").get_json()
+    assert firm["sectors"] == ["mechanical"]
+    held = {c["capability"]: c for c in firm["capabilities"]}
+    assert set(held) == {"cnc-milling", "cnc-turning", "stamping"}
+    assert (held["cnc-milling"]["name_en"], held["cnc-milling"]["name_vi"]) == ("CNC milling", "Phay CNC")
+    assert firm["certifications"][0]["standard"] == "iso-9001"
+    standards = {s["id"]: s for s in client.get("/standards").get_json()["items"]}
+    assert standards["iatf-16949"]["name_vi"].startswith("IATF 16949") and "iso-9001" in standards["iatf-16949"]["prerequisites"]

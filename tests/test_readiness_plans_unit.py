@@ -55,7 +55,9 @@ def test_a_capability_door_opens_with_the_cheaper_of_its_capabilities():
 
 def test_every_standard_of_the_catalogue_has_its_effort_with_sources():
     assert set(EFFORT) == {s[0] for s in cat.STANDARDS}
+    from graph_schema.model import EFFORT_CLASSES, STANDARD_KINDS
     for standard_id, _, kind, effort_class, _ in cat.STANDARDS:
+        assert kind in STANDARD_KINDS and effort_class in EFFORT_CLASSES, standard_id
         row = effort_row(standard_id)
         assert 0 < row["months_min"] <= row["months_max"] and 0 < row["cost_min_mvnd"] <= row["cost_max_mvnd"]
         assert row["months_source"] and row["cost_source"] and row["certifier"]
@@ -146,3 +148,29 @@ def test_who_certifies_the_sources_and_the_zones_have_vietnamese_words():
             assert row[f"{key}_vi"] and row[f"{key}_vi"] != row[key], (standard_id, key)
     assert set(ZONE_NAMES_VI) == {z[0] for z in ZONES}
     assert all(name != english for (zone_id, english, *_), name in ((z, ZONE_NAMES_VI[z[0]]) for z in ZONES))
+
+
+def test_every_catalogue_entry_carries_its_name_in_both_languages():
+    """Sectors, capabilities, standards and zones reach the graph with name_en and name_vi, and the
+    pages pick the reader's (falling back to the other language, never to nothing)."""
+    from matchmaker.web.i18n import Wording
+    from seeds.generator import catalogue_rows
+    data = catalogue_rows()
+    for kind in ("sectors", "capabilities", "standards", "zones"):
+        for row in getattr(data, kind):
+            assert row["name_en"] and row["name_vi"] and row["name_en"] != row["name_vi"], (kind, row["id"])
+            assert "name" not in row
+
+    class Catalogues:
+        def list_capabilities(self):
+            return [{"id": "new-process", "name_en": "New process", "name_vi": None},
+                    {"id": "cnc-milling", "name_en": "CNC milling", "name_vi": "Phay CNC"}]
+
+        def list_standards(self):
+            return []
+
+        def list_sectors(self):
+            return []
+    vi, en = Wording("vi", Catalogues()), Wording("en", Catalogues())
+    assert (vi.name("cnc-milling"), en.name("cnc-milling")) == ("Phay CNC", "CNC milling")
+    assert vi.name("new-process") == "New process" and vi.name("unknown") == "unknown"

@@ -87,10 +87,10 @@ def test_the_migration_fills_in_the_projection_of_a_graph_written_before_it(clie
     # As a graph of schema version 10 held it: the relationships, no projection.
     catalogue.write(lambda tx: tx.run(
         "MATCH (e:Enterprise) REMOVE e.capability_ids, e.certified_ids, e.certified_until, e.product_codes, "
-        "e.offer_text WITH count(*) AS n MATCH (m:SchemaMigration {version: 11}) DELETE m").consume())
+        "e.offer_text WITH count(*) AS n MATCH (m:SchemaMigration) WHERE m.version >= 11 DELETE m").consume())
     assert stale(catalogue) == [supplier]
     assert found(client)[0] == set()
-    assert apply_migrations(session_graph.driver) == [11]
+    assert apply_migrations(session_graph.driver)[0] == 11
     assert stale(catalogue) == []
     assert found(client)[0] == {supplier}
 

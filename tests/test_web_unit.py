@@ -75,13 +75,14 @@ def test_every_wording_the_pages_use_exists():
 class _Catalogues:
     """The three catalogue lists Wording reads, as plain data."""
     def list_capabilities(self):
-        return [{"id": "cnc-milling", "name": "CNC milling"}, {"id": "machining", "name": "Machining"}]
+        return [{"id": "cnc-milling", "name_en": "CNC milling", "name_vi": "Phay CNC"},
+                {"id": "machining", "name_en": "Machining", "name_vi": "Gia công cơ khí"}]
 
     def list_standards(self):
-        return [{"id": "iso-9001", "name": "ISO 9001 Quality management"}]
+        return [{"id": "iso-9001", "name_en": "ISO 9001 Quality management", "name_vi": "ISO 9001 Quản lý chất lượng"}]
 
     def list_sectors(self):
-        return [{"id": "mechanical", "name": "Mechanical engineering"}]
+        return [{"id": "mechanical", "name_en": "Mechanical engineering", "name_vi": "Cơ khí và sản phẩm kim loại"}]
 
 
 def test_explanations_and_missing_items_in_each_language():

@@ -2,36 +2,36 @@
 from flask_smorest import Blueprint
 
 from . import graph
-from .schemas import ZoneArgs
-from ..repositories.catalogues import CatalogueRepository
+from .schemas import CapabilitiesOut, SectorsOut, StandardsOut, ZoneArgs, ZonesOut
+from ..services.catalogues import CatalogueService
 
 blp = Blueprint("catalogues", __name__, description="Capabilities, standards, sectors and zones")
 
 
 @blp.route("/capabilities")
-@blp.response(200)
+@blp.response(200, CapabilitiesOut)
 def capabilities():
-    """Capabilities with their parent in the process hierarchy."""
-    return {"items": CatalogueRepository(graph()).list_capabilities()}
+    """Capabilities with their parent in the process hierarchy, named in English and Vietnamese."""
+    return {"items": CatalogueService(graph()).list_capabilities()}
 
 
 @blp.route("/standards")
-@blp.response(200)
+@blp.response(200, StandardsOut)
 def standards():
-    """Standards (certificates and declarations) with the sectors that require them."""
-    return {"items": CatalogueRepository(graph()).list_standards()}
+    """Standards (certificates and declarations): what it takes to obtain one and the sectors that require it."""
+    return {"items": CatalogueService(graph()).list_standards()}
 
 
 @blp.route("/sectors")
-@blp.response(200)
+@blp.response(200, SectorsOut)
 def sectors():
     """Sectors with the standards their buyers ask for."""
-    return {"items": CatalogueRepository(graph()).list_sectors()}
+    return {"items": CatalogueService(graph()).list_sectors()}
 
 
 @blp.route("/zones")
 @blp.arguments(ZoneArgs, location="query")
-@blp.response(200)
+@blp.response(200, ZonesOut)
 def zones(args):
     """Industrial parks, clusters and craft villages with their location and number of firms."""
-    return {"items": CatalogueRepository(graph()).list_zones(args.get("kind"))}
+    return {"items": CatalogueService(graph()).zones(args.get("kind"))}

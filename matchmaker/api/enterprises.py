@@ -3,7 +3,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from . import caller, graph, require_role
-from .schemas import DuplicateArgs, EnterpriseIn, EnterpriseOut, EnterprisePatch, EnterprisePage, EnterpriseQueryArgs
+from .schemas import DuplicateArgs, DuplicatesOut, EnterpriseIn, EnterpriseOut, EnterprisePatch, EnterprisePage, EnterpriseQueryArgs
 from ..services.enterprises import EnterpriseService
 
 blp = Blueprint("enterprises", __name__, url_prefix="/enterprises",
@@ -29,7 +29,7 @@ class Enterprises(MethodView):
 @blp.route("/duplicates")
 class Duplicates(MethodView):
     @blp.arguments(DuplicateArgs, location="query")
-    @blp.response(200)
+    @blp.response(200, DuplicatesOut)
     def get(self, args):
         """Pairs of records flagged as probably one firm, for review (never merged automatically). Admin."""
         require_role(caller())

@@ -4,21 +4,22 @@ from neo4j.exceptions import DriverError, Neo4jError
 
 from graph_schema import LATEST_VERSION
 from . import graph
+from .schemas import HealthOut, ReadyOut
 from ..repositories.catalogues import HealthRepository
 
 blp = Blueprint("health", __name__, description="Liveness and readiness")
 
 
 @blp.route("/health")
-@blp.response(200)
+@blp.response(200, HealthOut)
 def health():
     """The process is up."""
     return {"status": "ok"}
 
 
 @blp.route("/ready")
-@blp.response(200)
-@blp.alt_response(503, description="Neo4j unreachable or the schema not applied")
+@blp.response(200, ReadyOut)
+@blp.alt_response(503, schema=ReadyOut, description="Neo4j unreachable or the schema not applied")
 def ready():
     """Neo4j is reachable and the graph schema is at the version this code expects."""
     body = {"neo4j": "unreachable", "schema_version": None, "expected_schema_version": LATEST_VERSION}

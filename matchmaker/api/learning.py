@@ -2,7 +2,7 @@
 from flask_smorest import Blueprint
 
 from . import caller, graph, job_queue, model_store, require_role
-from .schemas import ActivateIn, TrainArgs
+from .schemas import ActivateIn, ModelOut, ModelVersionOut, TrainArgs
 from ..services.learning import LearningService
 
 blp = Blueprint("model", __name__, url_prefix="/model", description="The learned supplier scorer")
@@ -13,7 +13,7 @@ def _service():
 
 
 @blp.route("", methods=["GET"])
-@blp.response(200)
+@blp.response(200, ModelOut)
 def model():
     """The active model with its training data summary, features, scikit-learn version and metrics."""
     return _service().model_info()
@@ -21,7 +21,7 @@ def model():
 
 @blp.route("/train", methods=["POST"])
 @blp.arguments(TrainArgs, location="query")
-@blp.response(201)
+@blp.response(201, ModelVersionOut)
 def train(args):
     """Train a new version from recorded outcomes (plus the bootstrap set); it is activated only if it beats
     the active version and the rule on held-out outcomes, or with force (admin)."""
@@ -30,7 +30,7 @@ def train(args):
 
 
 @blp.route("/rollback", methods=["POST"])
-@blp.response(200)
+@blp.response(200, ModelOut)
 def rollback():
     """Activate the version before the active one (admin)."""
     require_role(caller())
@@ -39,7 +39,7 @@ def rollback():
 
 @blp.route("/activate", methods=["POST"])
 @blp.arguments(ActivateIn)
-@blp.response(200)
+@blp.response(200, ModelOut)
 def activate(data):
     """Activate a given version (admin)."""
     require_role(caller())

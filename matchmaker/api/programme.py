@@ -3,7 +3,7 @@ and which SMEs are one item away."""
 from flask_smorest import Blueprint
 
 from . import caller, graph, model_store, require_role
-from .schemas import ProgrammeArgs
+from .schemas import ProgrammeArgs, ProgrammeOut
 from ..downloads import csv_download
 from ..services.matching import MatchService
 from ..services.programme import ProgrammeService, as_csv, csv_name
@@ -13,7 +13,7 @@ blp = Blueprint("programme", __name__, url_prefix="/programme", description="The
 
 @blp.route("")
 @blp.arguments(ProgrammeArgs, location="query")
-@blp.response(200)
+@blp.response(200, ProgrammeOut)
 def programme(args):
     """Across the SMEs of a sector, commune or zone: standards and capabilities by SMEs they would newly
     link to open FDI requests, and the SMEs one item away from eligibility (as JSON, or CSV)."""

@@ -1,7 +1,8 @@
 """Schemas at the edge of the API: query arguments, request bodies and documented responses."""
 from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, post_load, validate, validates_schema
 
-from graph_schema.model import ENTERPRISE_KINDS, ZONE_KINDS
+from graph_schema.model import (EFFORT_CLASSES, ENTERPRISE_KINDS, OUTCOMES, REQUEST_STATUSES, STANDARD_KINDS,
+                                 ZONE_KINDS)
 from ..importing.rows import EnterpriseRow, IMPORT_KINDS, Identifier
 from ..importing.records import ENCODINGS, FORMATS
 from ..numbering import SlotNumber, TableNumber
@@ -46,14 +47,16 @@ class EnterprisePatch(EnterpriseIn):
 
 class CapabilityHeld(Schema):
     capability = fields.String()
-    name = fields.String()
+    name_en = fields.String(allow_none=True)
+    name_vi = fields.String(allow_none=True)
     capacity = fields.Float(allow_none=True)
     unit = fields.String(allow_none=True)
 
 
 class CertificationHeld(Schema):
     standard = fields.String()
-    name = fields.String()
+    name_en = fields.String(allow_none=True)
+    name_vi = fields.String(allow_none=True)
     number = fields.String(allow_none=True)
     issuer = fields.String(allow_none=True)
     issued = fields.String(allow_none=True)
@@ -141,6 +144,67 @@ class ZoneArgs(Schema):
     kind = fields.String(validate=validate.OneOf(ZONE_KINDS))
 
 
+class _Named(Schema):
+    id = fields.String(required=True)
+    name_en = fields.String(allow_none=True, metadata={"description": "the name in English"})
+    name_vi = fields.String(allow_none=True, metadata={"description": "the name in Vietnamese"})
+
+
+class CapabilityOut(_Named):
+    parent = fields.String(allow_none=True, metadata={"description": "the broader process it is part of"})
+    isic = fields.String(allow_none=True)
+    unit = fields.String(allow_none=True, metadata={"description": "the unit of a supplier's capacity"})
+
+
+class SectorAsks(Schema):
+    sector = fields.String()
+    mandatory = fields.Boolean()
+
+
+class StandardOut(_Named):
+    kind = fields.String(validate=validate.OneOf(STANDARD_KINDS))
+    scope = fields.String(allow_none=True)
+    effort = fields.String(allow_none=True, validate=validate.OneOf(EFFORT_CLASSES), metadata={"description": "effort class"})
+    months_min = fields.Float(allow_none=True)
+    months_max = fields.Float(allow_none=True)
+    cost_min_mvnd = fields.Float(allow_none=True, metadata={"description": "million VND"})
+    cost_max_mvnd = fields.Float(allow_none=True, metadata={"description": "million VND"})
+    certifier = fields.String(allow_none=True, metadata={"description": "who certifies or accepts it"})
+    prerequisites = fields.List(fields.String(), metadata={"description": "standards to hold first"})
+    required_by_sectors = fields.List(fields.Nested(SectorAsks))
+
+
+class StandardAsked(Schema):
+    standard = fields.String()
+    mandatory = fields.Boolean()
+
+
+class SectorOut(_Named):
+    isic = fields.String(allow_none=True)
+    aliases = fields.List(fields.String(), metadata={"description": "other names an import may use"})
+    requirements = fields.List(fields.Nested(StandardAsked))
+
+
+class ZoneOut(_Named):
+    kind = fields.String()
+    commune = fields.String(allow_none=True)
+    latitude = fields.Float(allow_none=True)
+    longitude = fields.Float(allow_none=True)
+    sectors = fields.List(fields.String())
+    enterprises = fields.Integer(metadata={"description": "enterprises located in it"})
+
+
+def _items(schema: type[Schema], name: str) -> type[Schema]:
+    """A response of the form {"items": [...]}."""
+    return Schema.from_dict({"items": fields.List(fields.Nested(schema), required=True)}, name=name)
+
+
+CapabilitiesOut = _items(CapabilityOut, "CapabilitiesOut")
+StandardsOut = _items(StandardOut, "StandardsOut")
+SectorsOut = _items(SectorOut, "SectorsOut")
+ZonesOut = _items(ZoneOut, "ZonesOut")
+
+
 class StandardNeed(Schema):
     id = fields.String(required=True)
     mandatory = fields.Boolean(load_default=False)
@@ -176,7 +240,7 @@ class SourcingRequestIn(SourcingNeed):
         "description": "optional, your own reference for the request (unique among your requests): retrying a "
                        "create with the same reference and body is safe. The id is made by the service."})
     buyer = fields.String(required=True)
-    status = fields.String(validate=validate.OneOf(["open", "closed"]), load_default="open")
+    status = fields.String(validate=validate.OneOf(REQUEST_STATUSES), load_default="open")
 
 
 class SourcingRequestPatch(SourcingNeed):
@@ -184,12 +248,12 @@ class SourcingRequestPatch(SourcingNeed):
         unknown = RAISE     # a misspelt field (max_distance) would otherwise change nothing, silently
 
     buyer = fields.String()
-    status = fields.String(validate=validate.OneOf(["open", "closed"]))
+    status = fields.String(validate=validate.OneOf(REQUEST_STATUSES))
 
 
 class RequestListArgs(PageArgs):
     buyer = fields.String()
-    status = fields.String(validate=validate.OneOf(["open", "closed"]))
+    status = fields.String(validate=validate.OneOf(REQUEST_STATUSES))
 
 
 class MatchOptions(PageArgs):
@@ -219,8 +283,7 @@ class OutcomeIn(Schema):
     buyer = fields.String(required=True)
     supplier = fields.String(required=True)
     request = fields.String(load_default=None)
-    outcome = fields.String(required=True, validate=validate.OneOf(
-        ["held", "no_show", "no_interest", "follow_up", "nda", "sample_order", "contract"]))
+    outcome = fields.String(required=True, validate=validate.OneOf(OUTCOMES))
     occurred_on = fields.Date(required=True)
     note = fields.String(validate=validate.Length(max=2000), load_default=None)
     shown_rank = fields.Integer(load_default=None, validate=validate.Range(min=1, max=10_000), metadata={
@@ -382,8 +445,7 @@ class AgendaArgs(Schema):
 
 
 class MeetingOutcomeIn(Schema):
-    outcome = fields.String(required=True, validate=validate.OneOf(
-        ["held", "no_show", "no_interest", "follow_up", "nda", "sample_order", "contract"]))
+    outcome = fields.String(required=True, validate=validate.OneOf(OUTCOMES))
     note = fields.String(load_default=None, validate=validate.Length(max=2000))
 
 
@@ -503,6 +565,8 @@ _BREAKS = ("breaks in the participants' days (runs of idle slots between a parti
 
 
 class ScheduleOut(Schema):
+    not_shown = ("calendar",)   # the sequence numbers of the calendar files sent, kept for the next ones
+
     status = fields.String(metadata={"description": "optimal, or feasible (valid, not proven best)"})
     value = fields.Integer(metadata={"description": _VALUE})
     value_bound = fields.Integer(allow_none=True, metadata={"description": "a proven upper bound of the value"})
@@ -584,6 +648,7 @@ class AgendaMeetingOut(Schema):
     table_name = fields.String(allow_none=True)
     with_ = fields.String(data_key="with", attribute="with")
     with_name = fields.String(allow_none=True)
+    sequence = fields.Integer(metadata={"description": "the revision of this meeting's calendar entry (iCalendar SEQUENCE)"})
 
 
 class AgendaEventOut(Schema):
@@ -676,12 +741,384 @@ class ComparisonOut(ChangesOut):
 
 
 class VersionDetailOut(VersionOut):
+    not_shown = ("calendar",)   # as in ScheduleOut
+
+    value_bound = fields.Integer(allow_none=True, metadata={"description": "a proven upper bound of the value"})
+    breaks_bound = fields.Integer(allow_none=True, metadata={"description": "a proven lower bound of the breaks"})
+    max_breaks = fields.Integer(allow_none=True, metadata={"description": "the most breaks one participant has"})
+    gap = fields.Float(allow_none=True, metadata={"description": "(breaks - breaks_bound) / breaks"})
+    seconds = fields.Float(allow_none=True)
+    solved_at = fields.String(allow_none=True)
+    breaks_by_participant = fields.Dict(keys=fields.String(), values=fields.Integer())
     placements = fields.List(fields.Nested(PlacementOut))
     unmet = fields.List(fields.Nested(UnmetOut))
     changes = fields.Nested(ChangesOut, allow_none=True, metadata={"description": "what made this version"})
     comparison = fields.Nested(ComparisonOut, metadata={
         "description": "from this version to the current one: meetings moved, added and dropped, and the breaks "
                        "and value of each"})
+
+
+# -- responses: health, duplicates, sourcing, matches, outcomes, the model, readiness, the programme ------
+class HealthOut(Schema):
+    status = fields.String(required=True)
+
+
+class ReadyOut(Schema):
+    status = fields.String(required=True, metadata={"description": "ready, unavailable or schema_not_applied"})
+    neo4j = fields.String(metadata={"description": "ok or unreachable"})
+    schema_version = fields.Integer(allow_none=True)
+    expected_schema_version = fields.Integer()
+    detail = fields.String()
+
+
+class DuplicatePairOut(Schema):
+    a = fields.Dict(metadata={"description": "one record: id, code, name, address"})
+    b = fields.Dict(metadata={"description": "the other record"})
+    score = fields.Float(allow_none=True)
+    reason = fields.String(allow_none=True)
+    status = fields.String(allow_none=True)
+    flagged_at = fields.String(allow_none=True)
+
+
+class DuplicatesOut(Schema):
+    items = fields.List(fields.Nested(DuplicatePairOut), required=True)
+    page = fields.Integer()
+    per_page = fields.Integer()
+
+
+class SourcingRequestOut(Schema):
+    id = fields.String(required=True)
+    reference = fields.String(allow_none=True)
+    buyer = fields.String(allow_none=True)
+    title = fields.String(allow_none=True)
+    text = fields.String(allow_none=True)
+    capabilities = fields.List(fields.String())
+    products = fields.List(fields.String())
+    standards = fields.List(fields.Nested(StandardNeed))
+    latitude = fields.Float(allow_none=True)
+    longitude = fields.Float(allow_none=True)
+    max_distance_km = fields.Float(allow_none=True)
+    monthly_volume = fields.Float(allow_none=True)
+    status = fields.String(validate=validate.OneOf(REQUEST_STATUSES))
+    created_at = fields.String(allow_none=True)
+    updated_at = fields.String(allow_none=True)
+
+
+class SourcingRequestPage(Schema):
+    items = fields.List(fields.Nested(SourcingRequestOut), required=True)
+    total = fields.Integer()
+    page = fields.Integer()
+    per_page = fields.Integer()
+
+
+class SupplierOut(Schema):
+    id = fields.String(required=True)
+    name = fields.String(allow_none=True)
+    kind = fields.String(allow_none=True)
+    commune = fields.String(allow_none=True)
+    employees = fields.Integer(allow_none=True)
+    founded = fields.Integer(allow_none=True)
+    distance_km = fields.Float(allow_none=True)
+    latitude = fields.Float(allow_none=True)
+    longitude = fields.Float(allow_none=True)
+
+
+class ExplanationOut(Schema):
+    """Why a supplier ranks where it does: a wording key and its values (the pages word it per language)."""
+    reason = fields.String(required=True)
+    capabilities = fields.List(fields.String())
+    standards = fields.List(fields.String())
+    share = fields.Float()
+    km = fields.Float()
+    years = fields.Integer()
+    count = fields.Integer()
+    positive = fields.Integer()
+    total = fields.Integer()
+
+
+class MissingOut(Schema):
+    """What a supplier lacks for the need, most blocking first."""
+    type = fields.String(required=True, metadata={"description": "standard, capability or capacity"})
+    id = fields.String(required=True)
+    mandatory = fields.Boolean()
+    reason = fields.String(metadata={"description": "not_held, expired, related or capacity"})
+    note = fields.String()
+    related = fields.String(allow_none=True, metadata={"description": "the related capability it holds"})
+    capacity = fields.Float()
+    volume = fields.Float()
+
+
+class MatchOut(Schema):
+    rank = fields.Integer(required=True)
+    score = fields.Float(required=True, metadata={"description": "calibrated: the share of such contacts that went well"})
+    supplier = fields.Nested(SupplierOut, required=True)
+    reasons = fields.List(fields.String())
+    explanations = fields.List(fields.Nested(ExplanationOut))
+    missing = fields.List(fields.Nested(MissingOut))
+    features = fields.Dict(keys=fields.String(), values=fields.Float())
+
+
+class MatchFilters(Schema):
+    hard_mandatory = fields.Boolean()
+    hard_distance = fields.Boolean()
+    kinds = fields.List(fields.String())
+
+
+class MatchesOut(Schema):
+    request = fields.String(allow_none=True, metadata={"description": "the request's id, or ad-hoc"})
+    model_version = fields.String()
+    items = fields.List(fields.Nested(MatchOut), required=True)
+    page = fields.Integer()
+    per_page = fields.Integer()
+    total = fields.Integer(metadata={"description": "ranked suppliers (at most the pool)"})
+    candidates_passing_filters = fields.Integer()
+    pool = fields.Integer()
+    filters = fields.Nested(MatchFilters)
+    took_ms = fields.Float()
+
+
+class OutcomeOut(Schema):
+    id = fields.String(required=True)
+    result = fields.String(required=True, metadata={"description": "created, updated or unchanged"})
+    label = fields.Integer(allow_none=True, metadata={"description": "1 went well, 0 did not, null no signal"})
+
+
+class ModelVersionOut(Schema):
+    version = fields.String(required=True)
+    created_at = fields.String(allow_none=True)
+    activated = fields.Boolean()
+    decision = fields.String(allow_none=True)
+    estimator = fields.String(allow_none=True)
+    features = fields.List(fields.String())
+    sklearn_version = fields.String(allow_none=True)
+    training = fields.Dict(metadata={"description": "rows, sources, held-out rows, time range"})
+    metrics = fields.Dict(metadata={"description": "held-out NDCG@10, MAP and ROC AUC of the model, the rule and "
+                                                   "random order; the paired gain over the rule"})
+    calibration = fields.Dict(allow_none=True)
+    reference = fields.List(fields.Float(), allow_none=True)
+
+
+class ModelOut(Schema):
+    active = fields.String(required=True)
+    model = fields.Nested(ModelVersionOut, allow_none=True)
+    versions = fields.List(fields.Nested(ModelVersionOut))
+
+
+class SmeSummary(Schema):
+    id = fields.String(required=True)
+    name = fields.String(allow_none=True)
+    kind = fields.String(allow_none=True)
+    commune = fields.String(allow_none=True)
+    employees = fields.Integer(allow_none=True)
+    zone = fields.String(allow_none=True)
+    sectors = fields.List(fields.String())
+    sector_names = fields.List(fields.String())
+
+
+class TargetOut(Schema):
+    type = fields.String(required=True, metadata={"description": "buyer, request or sector"})
+    id = fields.String(required=True)
+    name = fields.String(allow_none=True)
+    kind = fields.String(allow_none=True)
+    buyer = fields.String(allow_none=True, metadata={"description": "a request's buyer"})
+
+
+class ItemNamed(Schema):
+    type = fields.String()
+    id = fields.String(required=True)
+    name = fields.String(allow_none=True, metadata={"description": "in English; the pages name it in the reader's language"})
+
+
+class StandardGap(ItemNamed):
+    mandatory = fields.Boolean()
+    expires = fields.String(allow_none=True)
+    expired_on = fields.String(allow_none=True)
+    days_left = fields.Integer(allow_none=True)
+    number = fields.String(allow_none=True)
+
+
+class StandardGaps(Schema):
+    missing_mandatory = fields.List(fields.Nested(StandardGap))
+    missing_preferred = fields.List(fields.Nested(StandardGap))
+    expired = fields.List(fields.Nested(StandardGap))
+    expiring = fields.List(fields.Nested(StandardGap))
+    met = fields.List(fields.Nested(StandardGap))
+
+
+class CapabilityGap(ItemNamed):
+    has_related = fields.String(allow_none=True)
+    credit = fields.Float()
+
+
+class CapabilityGaps(Schema):
+    missing = fields.List(fields.Nested(CapabilityGap))
+    partial = fields.List(fields.Nested(CapabilityGap))
+    met = fields.List(fields.Nested(CapabilityGap))
+
+
+class ReadinessScore(Schema):
+    eligible = fields.Boolean()
+    score = fields.Float(allow_none=True)
+    score_once_closed = fields.Float(allow_none=True)
+    model_version = fields.String(allow_none=True)
+    blocking = fields.List(fields.Nested(ItemNamed))
+    reasons = fields.List(fields.String())
+    explanations = fields.List(fields.Nested(ExplanationOut))
+
+
+class RenewalOut(Schema):
+    standard = fields.String(required=True)
+    name = fields.String(allow_none=True)
+    number = fields.String(allow_none=True)
+    issuer = fields.String(allow_none=True)
+    expires = fields.String()
+    days_left = fields.Integer()
+    expired = fields.Boolean()
+    required_by_target = fields.Boolean()
+
+
+class GapsOut(Schema):
+    sme = fields.Nested(SmeSummary, required=True)
+    target = fields.Nested(TargetOut)
+    horizon_days = fields.Integer()
+    standards = fields.Nested(StandardGaps)
+    capabilities = fields.Nested(CapabilityGaps)
+    readiness = fields.Nested(ReadinessScore)
+    certificates_to_renew = fields.List(fields.Nested(RenewalOut))
+
+
+class PrerequisiteOut(Schema):
+    id = fields.String(required=True)
+    name = fields.String(allow_none=True)
+    held = fields.Boolean(metadata={"description": "whether the SME holds it already"})
+
+
+class EffortOut(Schema):
+    """What it takes to close an item, each figure with its source."""
+    effort_class = fields.String(data_key="class", attribute="class", allow_none=True,
+                                 validate=validate.OneOf(EFFORT_CLASSES))
+    months_min = fields.Float(allow_none=True)
+    months_max = fields.Float(allow_none=True)
+    months = fields.Float(allow_none=True)
+    months_source = fields.String(allow_none=True)
+    months_source_vi = fields.String(allow_none=True)
+    cost_min_mvnd = fields.Float(allow_none=True, metadata={"description": "million VND"})
+    cost_max_mvnd = fields.Float(allow_none=True)
+    cost_source = fields.String(allow_none=True)
+    cost_source_vi = fields.String(allow_none=True)
+    certifier = fields.String(allow_none=True)
+    certifier_vi = fields.String(allow_none=True)
+    prerequisites = fields.List(fields.Nested(PrerequisiteOut), metadata={"description": "standards to hold first"})
+    builds_on_related = fields.Boolean(allow_none=True)
+
+
+class UnlocksOut(Schema):
+    requests = fields.Integer()
+    buyers = fields.Integer()
+    fdi_buyers = fields.Integer()
+    large_buyers = fields.Integer()
+    top10 = fields.Integer()
+    top10_pending = fields.Integer(metadata={"description": "requests whose top 10 is not ranked yet"})
+    expected_good_outcomes = fields.Float()
+    request_ids = fields.List(fields.String())
+
+
+class PriorityOut(ItemNamed):
+    kind = fields.String(allow_none=True)
+    blocker = fields.Boolean()
+    blocks_requests = fields.Integer()
+    needed_by_requests = fields.Integer()
+    unlocks = fields.Nested(UnlocksOut)
+    mean_score_gain = fields.Float(allow_none=True)
+    doors_per_month = fields.Float(allow_none=True)
+    effort = fields.Nested(EffortOut)
+    message = fields.String()
+
+
+class PlanStep(ItemNamed):
+    months_min = fields.Float(allow_none=True)
+    months_max = fields.Float(allow_none=True)
+
+
+class PlanOut(Schema):
+    steps = fields.List(fields.Nested(PlanStep))
+    unlocks = fields.Nested(UnlocksOut)
+    months_min = fields.Float(allow_none=True)
+    months_max = fields.Float(allow_none=True)
+    doors_per_month = fields.Float(allow_none=True)
+
+
+class PrioritiesOut(Schema):
+    sme = fields.Nested(SmeSummary, required=True)
+    model_version = fields.String(allow_none=True)
+    open_requests_considered = fields.Integer()
+    eligible_now = fields.Integer()
+    cutoffs_pending = fields.Integer()
+    items = fields.List(fields.Nested(PriorityOut), required=True)
+    plans = fields.List(fields.Nested(PlanOut))
+
+
+class PeerShare(ItemNamed):
+    held = fields.Boolean()
+    peers_holding = fields.Integer()
+    share = fields.Float()
+
+
+class PeersOut(Schema):
+    sme = fields.Nested(SmeSummary, required=True)
+    peers = fields.Integer()
+    peer_definition = fields.String()
+    standards = fields.List(fields.Nested(PeerShare))
+    capabilities = fields.List(fields.Nested(PeerShare))
+
+
+class ReadinessReportOut(Schema):
+    sme = fields.Nested(SmeSummary, required=True)
+    generated_on = fields.String()
+    horizon_days = fields.Integer()
+    certificates_to_renew = fields.List(fields.Nested(RenewalOut))
+    sector_gaps = fields.List(fields.Nested(GapsOut))
+    priorities = fields.Nested(PrioritiesOut)
+    peers = fields.Nested(PeersOut)
+
+
+class ProgrammeScope(Schema):
+    sector = fields.String(allow_none=True)
+    commune = fields.String(allow_none=True)
+    zone = fields.String(allow_none=True)
+
+
+class ProgrammeItem(ItemNamed):
+    smes = fields.Integer(metadata={"description": "SMEs of the scope that would be eligible for a request it opens"})
+    smes_newly_linked = fields.Integer(metadata={"description": "of them, those eligible for no FDI request now"})
+    fdi_requests = fields.Integer()
+    fdi_buyers = fields.Integer()
+
+
+class ShortlistSme(Schema):
+    id = fields.String(required=True)
+    name = fields.String(allow_none=True)
+    commune = fields.String(allow_none=True)
+    zone = fields.String(allow_none=True)
+
+
+class ShortlistEntry(Schema):
+    sme = fields.Nested(ShortlistSme, required=True)
+    item = fields.Nested(ItemNamed, required=True)
+    requests = fields.Integer()
+    buyers = fields.Integer()
+    items_one_away = fields.Integer()
+
+
+class ProgrammeOut(Schema):
+    scope = fields.Nested(ProgrammeScope)
+    smes = fields.Integer()
+    open_fdi_requests = fields.Integer()
+    fdi_buyers = fields.Integer()
+    smes_linked_now = fields.Integer()
+    smes_one_item_away = fields.Integer()
+    items = fields.List(fields.Nested(ProgrammeItem), required=True)
+    shortlist = fields.List(fields.Nested(ShortlistEntry))
 
 
 class ErrorDetail(Schema):

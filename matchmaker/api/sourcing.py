@@ -4,8 +4,8 @@ from flask_smorest import Blueprint
 
 from . import caller, graph, model_store, require_role, require_tenant
 from ..errors import Forbidden
-from .schemas import (AdHocSearch, MatchOptions, OutcomeIn, RequestListArgs, SourcingRequestIn,
-                      SourcingRequestPatch)
+from .schemas import (AdHocSearch, MatchOptions, MatchesOut, OutcomeIn, OutcomeOut, RequestListArgs,
+                      SourcingRequestIn, SourcingRequestOut, SourcingRequestPage, SourcingRequestPatch)
 from ..services.matching import MatchService
 
 blp = Blueprint("sourcing", __name__, description="Supplier search for procurement teams")
@@ -26,7 +26,7 @@ def _as_owner(request_id: str) -> MatchService:
 @blp.route("/sourcing-requests")
 class SourcingRequests(MethodView):
     @blp.arguments(RequestListArgs, location="query")
-    @blp.response(200)
+    @blp.response(200, SourcingRequestPage)
     def get(self, args):
         """Sourcing requests, newest first, optionally of one buyer or status (a buyer sees its own)."""
         principal = caller()
@@ -39,8 +39,9 @@ class SourcingRequests(MethodView):
         return _service().list_requests(buyer, args.get("status"), args["page"], args["per_page"])
 
     @blp.arguments(SourcingRequestIn)
-    @blp.response(201)
-    @blp.alt_response(200, description="a retry of the same record: nothing new")
+    @blp.response(201, SourcingRequestOut)
+    @blp.alt_response(200, schema=SourcingRequestOut, description="a retry of the same record: nothing new",
+                      success=True)
     def post(self, data):
         """Record a buyer's need under a new id (201); a retry with the same `reference` and body returns 200."""
         require_tenant(caller(), data["buyer"], "buyer")
@@ -50,13 +51,13 @@ class SourcingRequests(MethodView):
 
 @blp.route("/sourcing-requests/<string:request_id>")
 class SourcingRequest(MethodView):
-    @blp.response(200)
+    @blp.response(200, SourcingRequestOut)
     def get(self, request_id):
         """One sourcing request."""
         return _service().get_request(request_id, caller())
 
     @blp.arguments(SourcingRequestPatch(partial=True))
-    @blp.response(200)
+    @blp.response(200, SourcingRequestOut)
     def patch(self, data, request_id):
         """Change a request's needs or status (its buyer cannot change)."""
         return _as_owner(request_id).update_request(request_id, data)
@@ -69,7 +70,7 @@ class SourcingRequest(MethodView):
 
 @blp.route("/sourcing-requests/<string:request_id>/matches")
 @blp.arguments(MatchOptions, location="query")
-@blp.response(200)
+@blp.response(200, MatchesOut)
 def matches(options, request_id):
     """Ranked suppliers for a request with score, reasons, missing items and the model version."""
     return _as_owner(request_id).matches_for(request_id, options)
@@ -77,7 +78,7 @@ def matches(options, request_id):
 
 @blp.route("/matches/search", methods=["POST"])
 @blp.arguments(AdHocSearch)
-@blp.response(200)
+@blp.response(200, MatchesOut)
 def search(data):
     """Ad-hoc supplier search with the same parameters as a sourcing request."""
     principal = caller()
@@ -91,8 +92,9 @@ def search(data):
 
 @blp.route("/outcomes", methods=["POST"])
 @blp.arguments(OutcomeIn)
-@blp.response(201)
-@blp.alt_response(200, description="a retry of the same record: nothing new")
+@blp.response(201, OutcomeOut)
+@blp.alt_response(200, schema=OutcomeOut, description="a retry of the same record, or a change: nothing new",
+                  success=True)
 def record_outcome(data):
     """Record what came of a buyer-supplier contact; the scorer learns from these. Safe to retry.
 

@@ -11,7 +11,7 @@ class CatalogueRepository:
     def upsert_standards(self, rows: list[dict]) -> None:
         self.graph.write(lambda tx: tx.run(
             "UNWIND $rows AS row MERGE (s:Standard {id: row.id}) "
-            "SET s.name = row.name, s.kind = row.kind, s.effort = row.effort, s.scope = row.scope, "
+            "SET s.name_en = row.name_en, s.name_vi = row.name_vi, s.kind = row.kind, s.effort = row.effort, s.scope = row.scope, "
             "s.search_text = row.search_text, s.months_min = row.months_min, s.months_max = row.months_max, "
             "s.months_source = row.months_source, s.cost_min_mvnd = row.cost_min_mvnd, "
             "s.cost_max_mvnd = row.cost_max_mvnd, s.cost_source = row.cost_source, s.certifier = row.certifier, "
@@ -21,13 +21,13 @@ class CatalogueRepository:
     def upsert_sectors(self, rows: list[dict]) -> None:
         self.graph.write(lambda tx: tx.run(
             "UNWIND $rows AS row MERGE (s:Sector {id: row.id}) "
-            "SET s.name = row.name, s.isic = row.isic, s.search_text = row.search_text, "
+            "SET s.name_en = row.name_en, s.name_vi = row.name_vi, s.isic = row.isic, s.search_text = row.search_text, "
             "s.aliases = coalesce(row.aliases, [])", rows=rows).consume())
 
     def upsert_capabilities(self, rows: list[dict]) -> None:
         def work(tx):
             tx.run("UNWIND $rows AS row MERGE (c:Capability {id: row.id}) "
-                   "SET c.name = row.name, c.isic = row.isic, c.unit = row.unit, c.search_text = row.search_text",
+                   "SET c.name_en = row.name_en, c.name_vi = row.name_vi, c.isic = row.isic, c.unit = row.unit, c.search_text = row.search_text",
                    rows=rows).consume()
             tx.run("UNWIND $rows AS row MATCH (c:Capability {id: row.id}) "
                    "OPTIONAL MATCH (c)-[old:PART_OF]->(p) WHERE p.id <> coalesce(row.parent, '') DELETE old "
@@ -38,7 +38,7 @@ class CatalogueRepository:
     def upsert_zones(self, rows: list[dict]) -> None:
         def work(tx):
             tx.run("UNWIND $rows AS row MERGE (z:Zone {id: row.id}) "
-                   "SET z.name = row.name, z.name_vi = row.name_vi, z.kind = row.kind, z.commune = row.commune, "
+                   "SET z.name_en = row.name_en, z.name_vi = row.name_vi, z.kind = row.kind, z.commune = row.commune, "
                    "z.location = point({latitude: row.latitude, longitude: row.longitude}), "
                    "z.search_text = row.search_text", rows=rows).consume()
             tx.run("UNWIND $rows AS row MATCH (z:Zone {id: row.id}) "
@@ -84,25 +84,26 @@ class CatalogueRepository:
     # -- reads ---------------------------------------------------------------------------------
     def list_capabilities(self) -> list[dict]:
         return self.graph.read(lambda tx: [r["c"] for r in tx.run(
-            "MATCH (c:Capability) RETURN c {.id, .name, .isic, .unit, "
+            "MATCH (c:Capability) RETURN c {.id, .name_en, .name_vi, .isic, .unit, "
             "parent: head([(c)-[:PART_OF]->(p) | p.id])} AS c ORDER BY c.id")])
 
     def list_standards(self) -> list[dict]:
         return self.graph.read(lambda tx: [r["s"] for r in tx.run(
-            "MATCH (s:Standard) RETURN s {.id, .name, .kind, .effort, .scope, "
+            "MATCH (s:Standard) RETURN s {.id, .name_en, .name_vi, .kind, .effort, .scope, .months_min, .months_max, "
+            ".cost_min_mvnd, .cost_max_mvnd, .certifier, prerequisites: coalesce(s.prerequisites, []), "
             "required_by_sectors: [(sec:Sector)-[r:REQUIRES]->(s) | {sector: sec.id, mandatory: r.mandatory}]} AS s "
             "ORDER BY s.id")])
 
     def list_sectors(self) -> list[dict]:
         return self.graph.read(lambda tx: [r["s"] for r in tx.run(
-            "MATCH (s:Sector) RETURN s {.id, .name, .isic, aliases: coalesce(s.aliases, []), "
+            "MATCH (s:Sector) RETURN s {.id, .name_en, .name_vi, .isic, aliases: coalesce(s.aliases, []), "
             "requirements: [(s)-[r:REQUIRES]->(st:Standard) | {standard: st.id, mandatory: r.mandatory}]} AS s "
             "ORDER BY s.id")])
 
     def list_zones(self, kind: str | None) -> list[dict]:
         return self.graph.read(lambda tx: [r["z"] for r in tx.run(
             "MATCH (z:Zone) WHERE $kind IS NULL OR z.kind = $kind "
-            "RETURN z {.id, .name, .name_vi, .kind, .commune, latitude: z.location.latitude, longitude: z.location.longitude, "
+            "RETURN z {.id, .name_en, .name_vi, .kind, .commune, latitude: z.location.latitude, longitude: z.location.longitude, "
             "sectors: [(z)-[:HOSTS_SECTOR]->(s) | s.id], "
             "enterprises: COUNT { (z)<-[:LOCATED_IN]-(:Enterprise) }} AS z ORDER BY z.id", kind=kind)])
 
@@ -115,11 +116,11 @@ class CatalogueRepository:
             f"UNWIND $ids AS id MATCH (n:{label} {{id: id}}) RETURN n.id AS id", ids=ids)})
 
     def names(self) -> dict[tuple[str, str], str]:
-        """The name of every capability, standard and sector, by (type, id)."""
+        """The English name of every capability, standard and sector, by (type, id)."""
         record = self.graph.read(lambda tx: tx.run(
-            "RETURN COLLECT { MATCH (c:Capability) RETURN [c.id, c.name] } AS capability, "
-            "COLLECT { MATCH (s:Standard) RETURN [s.id, s.name] } AS standard, "
-            "COLLECT { MATCH (s:Sector) RETURN [s.id, s.name] } AS sector").single().data())
+            "RETURN COLLECT { MATCH (c:Capability) RETURN [c.id, c.name_en] } AS capability, "
+            "COLLECT { MATCH (s:Standard) RETURN [s.id, s.name_en] } AS standard, "
+            "COLLECT { MATCH (s:Sector) RETURN [s.id, s.name_en] } AS sector").single().data())
         return {(kind, i): name for kind, pairs in record.items() for i, name in pairs}
 
     def known_ids(self) -> dict[str, set[str]]:

@@ -22,8 +22,8 @@ e {.id, .code, .name, .description, .kind, .home_country, .employees, .founded, 
    sectors: [(e)-[:IN_SECTOR]->(s) | s.id],
    zone: head([(e)-[:LOCATED_IN]->(z) | z.id]),
    associations: [(e)-[:MEMBER_OF]->(a) | a.id],
-   capabilities: [(e)-[h:HAS_CAPABILITY]->(c) | {capability: c.id, name: c.name, capacity: h.capacity, unit: h.unit}],
-   certifications: [(e)-[x:CERTIFIED]->(st) | {standard: st.id, name: st.name, number: x.number, issuer: x.issuer,
+   capabilities: [(e)-[h:HAS_CAPABILITY]->(c) | {capability: c.id, name_en: c.name_en, name_vi: c.name_vi, capacity: h.capacity, unit: h.unit}],
+   certifications: [(e)-[x:CERTIFIED]->(st) | {standard: st.id, name_en: st.name_en, name_vi: st.name_vi, number: x.number, issuer: x.issuer,
                      issued: toString(x.issued), expires: toString(x.expires),
                      valid: x.expires IS NULL OR x.expires >= date($today)}]}
 """
@@ -72,7 +72,7 @@ def _upsert_rows(tx, rows: list[dict], now: str) -> dict:
             DELETE r
             WITH DISTINCT e, row
             UNWIND row.sectors AS sector
-            MERGE (s:Sector {id: sector.id}) ON CREATE SET s.name = sector.name
+            MATCH (s:Sector {id: sector.id})
             MERGE (e)-[:IN_SECTOR]->(s)
         }
         CALL (e, row) {

@@ -21,7 +21,7 @@ class ReadinessRepository:
                     sectors: [(e)-[:IN_SECTOR]->(s) | s.id],
                     zone: head([(e)-[:LOCATED_IN]->(z) | z.id]),
                     capabilities: [(e)-[h:HAS_CAPABILITY]->(c) | [c.id, h.capacity]],
-                    certificates: [(e)-[x:CERTIFIED]->(s) | {{standard: s.id, name: s.name, number: x.number,
+                    certificates: [(e)-[x:CERTIFIED]->(s) | {{standard: s.id, name: s.name_en, number: x.number,
                                     issuer: x.issuer, expires: x.expires, valid: {_VALID}}}],
                     products: [(e)-[:MAKES]->(p) | p.hs]
                 }} AS e""", id=sme_id, today=today.isoformat()).single()
@@ -57,7 +57,7 @@ class ReadinessRepository:
         def work(tx):
             record = tx.run("""
                 MATCH (s:Sector {id: $id})
-                RETURN s {.id, .name,
+                RETURN s {.id, .name_en, .name_vi,
                     standards: [(s)-[r:REQUIRES]->(st:Standard) | {id: st.id, mandatory: r.mandatory}],
                     capabilities: [(s)-[:USES]->(c:Capability) | c.id]} AS s
                 """, id=sector_id).single()
@@ -66,7 +66,7 @@ class ReadinessRepository:
 
     def standards(self) -> dict[str, dict]:
         return self.graph.read(lambda tx: {r["s"]["id"]: r["s"] for r in tx.run(
-            "MATCH (s:Standard) RETURN s {.id, .name, .kind, .effort, .months_min, .months_max, .months_source, "
+            "MATCH (s:Standard) RETURN s {.id, .name_en, .name_vi, .kind, .effort, .months_min, .months_max, .months_source, "
             ".cost_min_mvnd, .cost_max_mvnd, .cost_source, .certifier, .prerequisites, .months_source_vi, "
             ".cost_source_vi, .certifier_vi} AS s")})
 

@@ -15,11 +15,12 @@ import re
 import secrets
 from dataclasses import dataclass
 
+from graph_schema.model import ROLES
+
 from . import now_iso
 from ..errors import Forbidden, InvalidInput, NotFound
 from ..repositories.keys import KeyRepository
 
-ROLES = ("admin", "organiser", "buyer", "sme")
 # The kinds of enterprise a key of a role may act for (an organiser's tenant is its own organisation's id).
 TENANT_KINDS = {"buyer": ("large", "fdi"), "sme": ("sme",)}
 _KIND_WORDS = {"large": "a large", "fdi": "an FDI", "sme": "an SME"}

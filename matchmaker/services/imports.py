@@ -126,12 +126,8 @@ class ImportService:
         # Records with the same enterprise code are one enterprise, whatever id the file gives.
         by_code = self.enterprises.ids_by_code([r["props"]["code"] for _, r in rows if r["props"].get("code")])
         known_zones = self.catalogues.zone_ids() if any(r["zone"] for _, r in rows) else set()
-        # a sector by its id, name or an alias; any other is a row error, never a new sector
-        sector_of = {}
-        if any(r["sectors"] for _, r in rows):
-            for sector in self.catalogues.list_sectors():
-                for name in (sector["id"], sector["name"], *sector["aliases"]):
-                    sector_of[slug(name)] = sector["id"]
+        # a sector by its id, a name in either language or an alias; any other is a row error, never a new sector
+        sector_of = _by_name(self.catalogues.list_sectors()) if any(r["sectors"] for _, r in rows) else {}
         known_associations = self.catalogues.existing(
             "Association", sorted({a for _, r in rows for a in (r["associations"] or [])}))
         accepted = []
@@ -193,8 +189,9 @@ class ImportService:
         by_code = self.enterprises.ids_by_code([w for w in wanted if w not in existing])
         catalogue = {"capabilities": ("capability", "Capability"),
                      "certifications": ("standard", "Standard")}.get(kind)
-        known = (self.catalogues.existing(catalogue[1], sorted({row[catalogue[0]] for _, row in valid}))
-                 if catalogue else set())
+        # a capability or a standard by its id or its name in either language
+        known = (_by_name(self.catalogues.list_capabilities() if kind == "capabilities"
+                          else self.catalogues.list_standards()) if catalogue else {})
         accepted = []
         for line, row in valid:
             problems = []
@@ -204,9 +201,11 @@ class ImportService:
                     problems.append((f, f"unknown enterprise '{row[f]}' (by id or enterprise code)"))
                 else:
                     row[f] = resolved
-            if catalogue and row[catalogue[0]] not in known:
+            if catalogue and slug(row[catalogue[0]]) not in known:
                 listing = {"capability": "/capabilities", "standard": "/standards"}[catalogue[0]]
                 problems.append((catalogue[0], f"unknown {catalogue[0]} '{row[catalogue[0]]}'; see GET {listing}"))
+            elif catalogue:
+                row[catalogue[0]] = known[slug(row[catalogue[0]])]
             if problems:
                 report.reject(line, *problems[0], *problems[1:])
                 continue
@@ -217,3 +216,14 @@ class ImportService:
                   "certifications": self.enterprises.set_certifications,
                   "supply-links": self.enterprises.set_supply_links}[kind]
         report.add(writer(accepted))
+
+
+def _by_name(entries: list[dict]) -> dict[str, str]:
+    """Catalogue ids by every way a file may write them: the id, the English or the Vietnamese name, an
+    alias (compared as slugs, so case, accents and punctuation do not matter)."""
+    ids = {}
+    for entry in entries:
+        for name in (entry["id"], entry.get("name_en"), entry.get("name_vi"), *entry.get("aliases", [])):
+            if name:
+                ids.setdefault(slug(name), entry["id"])
+    return ids

@@ -161,7 +161,7 @@ class ReadinessService:
                 "capabilities": [c for c in sector["capabilities"] if c in sme["capabilities"]][:1] or
                 sector["capabilities"][:3], "products": [], "text": None, "monthly_volume": None,
                 "latitude": sme.get("latitude"), "longitude": sme.get("longitude"),
-                "summary": {"type": "sector", "id": target_id, "name": sector["name"]}}
+                "summary": {"type": "sector", "id": target_id, "name": sector["name_en"]}}
 
     @staticmethod
     def _standard_status(sme: dict, target: dict, today: date, horizon_days: int) -> dict:

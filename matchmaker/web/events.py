@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from flask import flash, jsonify, make_response, redirect, render_template, request, url_for
 from marshmallow import ValidationError
 
+from graph_schema.model import OUTCOMES
 from scoring.text import fold
 
 from ..api import job_service
@@ -25,7 +26,6 @@ from . import _graph, load_form, principal, web
 SCHEDULE_TIME_LIMIT = int(ScheduleArgs().fields["time_limit"].validators[0].max)   # a job: as long as the API allows
 
 PAGE_TIME_LIMIT = 90        # seconds: a page waits for a change's re-solve; a web worker's timeout is 120 s
-OUTCOMES = ("held", "no_show", "no_interest", "follow_up", "nda", "sample_order", "contract")
 CHANGES = ("no_show", "cancel_participant", "cancel_meeting", "table_lost")
 _COLUMNS = {  # spreadsheet columns (folded) -> the API's field, in English and Vietnamese
     "id": "id", "ma": "id", "code": "id", "name": "name", "ten": "name", "role": "role", "vai_tro": "role",

@@ -492,45 +492,6 @@ class Formats:
         return format_time(value, "short", tzinfo=value.tzinfo, locale=self.locale)
 
 
-# Vietnamese names of the catalogue (the graph holds the English ones).
-CATALOGUE_VI = {
-    "automotive": "Linh kiện ô tô, xe máy", "electronics": "Điện tử và linh kiện điện",
-    "mechanical": "Cơ khí và sản phẩm kim loại", "garments": "Dệt may", "footwear": "Da giày",
-    "food": "Chế biến thực phẩm", "medical": "Thiết bị và vật tư y tế", "wood": "Gỗ và nội thất",
-    "handicrafts": "Thủ công mỹ nghệ (gốm, mây tre, sơn mài, lụa)", "plastics": "Sản phẩm nhựa và cao su",
-    "packaging": "Bao bì và in ấn",
-    "machining": "Gia công cơ khí", "cnc-milling": "Phay CNC", "cnc-turning": "Tiện CNC",
-    "aluminium-machining": "Gia công chi tiết nhôm", "grinding": "Mài chính xác", "metal-forming": "Tạo hình kim loại",
-    "stamping": "Dập tấm kim loại", "die-casting": "Đúc áp lực", "aluminium-die-casting": "Đúc áp lực nhôm",
-    "forging": "Rèn", "welding": "Hàn và gia công kết cấu", "surface-treatment": "Xử lý bề mặt",
-    "anodising": "Anod hóa", "electroplating": "Mạ điện", "powder-coating": "Sơn tĩnh điện",
-    "heat-treatment": "Nhiệt luyện", "mould-making": "Chế tạo khuôn mẫu", "plastics-processing": "Gia công nhựa",
-    "injection-moulding": "Ép phun nhựa", "extrusion": "Đùn nhựa", "rubber-moulding": "Đúc cao su",
-    "electronics-assembly": "Lắp ráp điện tử", "smt-assembly": "Lắp ráp SMT bo mạch",
-    "wire-harness": "Bó dây và cáp điện", "coil-winding": "Quấn cuộn dây và biến áp", "textiles": "Dệt may",
-    "cut-and-sew": "Cắt may", "embroidery": "Thêu", "textile-printing": "In vải", "dyeing": "Nhuộm và hoàn tất",
-    "silk-weaving": "Dệt lụa", "leather-goods": "Đồ da và mũ giày", "food-processing": "Chế biến thực phẩm",
-    "meat-processing": "Chế biến thịt", "bakery": "Bánh kẹo", "beverage": "Đóng chai đồ uống",
-    "woodworking": "Chế biến gỗ", "furniture": "Sản xuất đồ nội thất", "wood-carving": "Chạm khắc gỗ và sơn mài",
-    "ceramics": "Tạo hình và tráng men gốm", "rattan-weaving": "Đan mây tre", "packaging-production": "Sản xuất bao bì",
-    "carton-boxes": "Thùng carton sóng", "offset-printing": "In offset", "medical-assembly": "Lắp ráp thiết bị y tế",
-    "cleanroom-moulding": "Ép khuôn phòng sạch", "inspection": "Dịch vụ kiểm tra và đo lường",
-    "iso-9001": "ISO 9001 Quản lý chất lượng", "iso-14001": "ISO 14001 Quản lý môi trường",
-    "iso-45001": "ISO 45001 An toàn và sức khỏe nghề nghiệp", "iso-50001": "ISO 50001 Quản lý năng lượng",
-    "iatf-16949": "IATF 16949 Quản lý chất lượng ngành ô tô", "apqp-ppap": "APQP / PPAP phê duyệt linh kiện sản xuất",
-    "imds": "IMDS báo cáo dữ liệu vật liệu", "reach": "Tuyên bố REACH (EU)", "rohs": "Tuyên bố tuân thủ RoHS",
-    "rba": "Đánh giá xã hội RBA", "iso-13485": "ISO 13485 Quản lý chất lượng thiết bị y tế",
-    "haccp": "HACCP an toàn thực phẩm", "fssc-22000": "FSSC 22000 an toàn thực phẩm (GFSI)",
-    "brcgs": "BRCGS an toàn thực phẩm (GFSI)", "ifs-food": "IFS Food (GFSI)", "sqf": "SQF an toàn thực phẩm (GFSI)",
-    "globalgap": "GLOBALG.A.P. thực hành nông nghiệp tốt", "amfori-bsci": "Đánh giá xã hội amfori BSCI",
-    "wrap": "WRAP sản xuất có trách nhiệm", "smeta": "Đánh giá thương mại có đạo đức SMETA (Sedex)",
-    "sa8000": "SA8000 trách nhiệm xã hội", "oeko-tex": "OEKO-TEX Standard 100", "gots": "GOTS dệt may hữu cơ",
-    "grs": "GRS tiêu chuẩn tái chế toàn cầu", "higg-index": "Tự đánh giá Higg Index (FEM/FSLM)",
-    "fsc-coc": "FSC chuỗi hành trình sản phẩm", "pefc-coc": "PEFC chuỗi hành trình sản phẩm",
-    "iso-27001": "ISO/IEC 27001 An toàn thông tin",
-}
-
-
 class Wording:
     """Catalogue names and explanations in one language, over the catalogues (anything with
     list_capabilities, list_standards and list_sectors)."""
@@ -541,14 +502,17 @@ class Wording:
         self.capabilities = catalogues.list_capabilities()
         self.standards = catalogues.list_standards()
         self.sectors = catalogues.list_sectors()
-        self._names = {x["id"]: x["name"] for x in self.capabilities + self.standards + self.sectors}
+        self._names = {x["id"]: self.label(x) for x in self.capabilities + self.standards + self.sectors}
+
+    def label(self, entry: dict) -> str:
+        """A catalogue entry's (or zone's) name in the reader's language, else in the other one, else its id."""
+        other = "en" if self.lang == "vi" else "vi"
+        return entry.get(f"name_{self.lang}") or entry.get(f"name_{other}") or entry["id"]
 
     def name(self, item_id: str | None) -> str:
         """A capability, standard or sector in the reader's language (its id when unknown)."""
         if item_id is None:
             return ""
-        if self.lang == "vi" and item_id in CATALOGUE_VI:
-            return CATALOGUE_VI[item_id]
         return self._names.get(item_id, item_id)
 
     def table(self, name: str | None, index: int) -> str:

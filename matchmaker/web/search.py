@@ -64,7 +64,7 @@ def _plant(choice: str, buyer: str | None, args) -> dict:
         zone = next((z for z in CatalogueService(_graph()).zones() if z["id"] == choice), None)
         if zone is None:
             raise InvalidInput("unknown plant location", {"plant": [f"no zone '{choice}'"]})
-        return {"latitude": zone["latitude"], "longitude": zone["longitude"], "label": zone["name"]}
+        return {"latitude": zone["latitude"], "longitude": zone["longitude"], "label": zone["name_en"], "zone": zone}
     return {}
 
 
