@@ -36,14 +36,18 @@ def create_app(settings: Settings | None = None) -> Flask:
     api = _Api(app)
     from .api import authenticate
     from .bodies import guard_body
-    app.before_request(authenticate)
     app.before_request(guard_body)
     api.spec.components.security_scheme("apiKey", {"type": "http", "scheme": "bearer"})
     api.spec.options["security"] = [{"apiKey": []}]
     _serve_swagger_assets(app)
     from .api import catalogues, enterprises, events, health, imports, learning, programme, readiness, sourcing
+    # Open to anyone: liveness, readiness and the public catalogues (and the API's description); every other
+    # API blueprint asks for a key. The pages (blueprint web) keep their own session sign-in.
+    public = (health, catalogues)
     for module in (health, enterprises, catalogues, imports, sourcing, learning, readiness, events, programme):
         api.register_blueprint(module.blp)
+        if module not in public:     # this app's hooks of that blueprint (the blueprint is shared by apps)
+            app.before_request_funcs.setdefault(module.blp.name, []).append(authenticate)
     from .api import document_links
     document_links(api.spec)
     from .web import web

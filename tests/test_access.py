@@ -135,14 +135,23 @@ def _shape(body: dict) -> dict:
     return error
 
 
+# What anyone may read without a key: liveness, readiness, the catalogues and the API's description.
+PUBLIC = {"health.health", "health.ready", "catalogues.capabilities", "catalogues.sectors", "catalogues.standards",
+          "catalogues.zones", "api-docs.openapi_json", "api-docs.openapi_swagger_ui", "swagger_assets", "static"}
+
+
 def test_every_endpoint_of_the_api_is_in_the_rules_or_public(app):
-    from matchmaker.api import PUBLIC_ENDPOINTS
+    from matchmaker.api import authenticate
+    keyed = {name for name, hooks in app.before_request_funcs.items() if authenticate in hooks}
+    unkeyed = {r.endpoint for r in app.url_map.iter_rules()
+               if r.endpoint.split(".")[0] not in keyed and not r.endpoint.startswith("web.")}
+    assert unkeyed == PUBLIC      # a new blueprint is keyed unless it is named public in create_app
     covered = {(method, path.split("?")[0]) for method, path, *_ in RULES}
     concrete = {"enterprise_id": S1, "request_id": "r1", "sme_id": S1, "event_id": "ev1", "kind": "enterprises",
                 "participant_id": "s1", "meeting_id": "b1~s1", "job_id": "j1"}
     missing = []
     for rule in app.url_map.iter_rules():
-        if rule.endpoint in PUBLIC_ENDPOINTS or rule.endpoint.startswith("web."):
+        if rule.endpoint in PUBLIC or rule.endpoint.startswith("web."):
             continue    # pages sign in with a session; tests/test_web_pages.py covers them
         path = rule.rule
         for name, value in concrete.items():
@@ -240,3 +249,17 @@ def test_the_command_line_names_firms_of_the_demo_to_try_keys_with(neo4j_setting
     for command in commands:
         created = runner.invoke(main, command.split()[1:])
         assert created.exit_code == 0, created.output
+
+
+def test_every_action_of_the_policy_is_decided_somewhere_and_only_there():
+    """One policy: each action of POLICY is asked for by some view or service, and nothing outside
+    services/access.py compares roles to decide."""
+    from pathlib import Path
+
+    from matchmaker.services.access import POLICY
+    source = {p: p.read_text() for p in (Path(__file__).resolve().parents[1] / "matchmaker").rglob("*.py")}
+    code = "\n".join(text for path, text in source.items() if path.name != "access.py" or path.parent.name != "services")
+    assert [a for a in POLICY if f'"{a}"' not in code] == []
+    deciding = [str(p) for p, text in source.items()
+                if re.search(r"\.role (?:==|in|not in) \(?['\"]", text) and p.name != "access.py"]
+    assert deciding == [], deciding

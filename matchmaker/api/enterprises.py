@@ -2,7 +2,7 @@
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from . import caller, graph, require_role
+from . import authorize, caller, graph
 from .schemas import DuplicateArgs, DuplicatesOut, EnterpriseIn, EnterpriseOut, EnterprisePatch, EnterprisePage, EnterpriseQueryArgs
 from ..services.enterprises import EnterpriseService
 
@@ -22,7 +22,7 @@ class Enterprises(MethodView):
     @blp.response(201, EnterpriseOut)
     def post(self, data):
         """Create an enterprise (409 when its id or enterprise code exists). Admin."""
-        require_role(caller())
+        authorize(caller(), "manage enterprises")
         return EnterpriseService(graph()).create(data)
 
 
@@ -32,7 +32,7 @@ class Duplicates(MethodView):
     @blp.response(200, DuplicatesOut)
     def get(self, args):
         """Pairs of records flagged as probably one firm, for review (never merged automatically). Admin."""
-        require_role(caller())
+        authorize(caller(), "manage enterprises")
         items = EnterpriseService(graph()).duplicates(args.get("status"), args["page"], args["per_page"])
         return {"items": items, "page": args["page"], "per_page": args["per_page"]}
 
@@ -55,5 +55,5 @@ class Enterprise(MethodView):
     @blp.response(204)
     def delete(self, enterprise_id):
         """Delete an enterprise and its links. Admin."""
-        require_role(caller())
+        authorize(caller(), "manage enterprises")
         EnterpriseService(graph()).delete(enterprise_id)

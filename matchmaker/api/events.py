@@ -6,7 +6,7 @@ from flask import make_response, render_template, url_for
 from flask_smorest import Blueprint
 
 from ..downloads import attachment
-from . import caller, graph, job_service, model_store, require_role
+from . import authorize, caller, graph, job_service, model_store
 from .schemas import (AgendaArgs, AgendaOut, ChangeIn, ErrorResponse, EventIn, EventOut, MeetingOutcomeIn, MeetingOutcomeOut,
                       MeetingRequestsIn, ParticipantsIn, ScheduleArgs, ScheduleJobOut, ScheduleOut, SuggestionArgs,
                       SuggestionDecision, SuggestionsOut, SummaryOut, TablesOut, VersionDetailOut, VersionsOut)
@@ -46,7 +46,7 @@ def _as_organiser_or_party(event_id: str, participant_ids: list[str]) -> EventSe
 def create_event(data):
     """Create an event with its time slots (in sessions) and tables (organiser; it owns the event)."""
     principal = caller()
-    require_role(principal, "organiser")
+    authorize(principal, "create an event")
     event, created = _service().create(data, organiser=principal.tenant)
     return event, 201 if created else 200
 

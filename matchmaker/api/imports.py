@@ -4,7 +4,7 @@ import json
 from flask import request
 from flask_smorest import Blueprint
 
-from . import caller, graph, require_role
+from . import authorize, caller, graph
 from .schemas import ImportArgs, ImportReportOut
 from ..errors import InvalidInput
 from ..importing.rows import IMPORT_KINDS
@@ -22,7 +22,7 @@ _CONTENT_TYPES = {"text/csv": "csv", "application/json": "json", "application/x-
 @blp.response(200, ImportReportOut)
 def import_file(args, kind):
     """Import a file (multipart field `file`, or the raw body with its content type). Safe to retry. Admin."""
-    require_role(caller())
+    authorize(caller(), "manage enterprises")
     if kind not in IMPORT_KINDS:
         raise InvalidInput(f"unknown import kind '{kind}'", {"kind": [f"must be one of {', '.join(IMPORT_KINDS)}"]})
     upload = request.files.get("file")

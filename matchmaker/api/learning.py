@@ -1,7 +1,7 @@
 """The scorer's model: which version ranks, training, rollback."""
 from flask_smorest import Blueprint
 
-from . import caller, graph, job_queue, model_store, require_role
+from . import authorize, caller, graph, job_queue, model_store
 from .schemas import ActivateIn, ModelOut, ModelVersionOut, TrainArgs
 from ..services.learning import LearningService
 
@@ -25,7 +25,7 @@ def model():
 def train(args):
     """Train a new version from recorded outcomes (plus the bootstrap set); it is activated only if it beats
     the active version and the rule on held-out outcomes, or with force (admin)."""
-    require_role(caller())
+    authorize(caller(), "manage the model")
     return _service().train(use_bootstrap=args["bootstrap"], force=args["force"]), 201
 
 
@@ -33,7 +33,7 @@ def train(args):
 @blp.response(200, ModelOut)
 def rollback():
     """Activate the version before the active one (admin)."""
-    require_role(caller())
+    authorize(caller(), "manage the model")
     return _service().rollback()
 
 
@@ -42,5 +42,5 @@ def rollback():
 @blp.response(200, ModelOut)
 def activate(data):
     """Activate a given version (admin)."""
-    require_role(caller())
+    authorize(caller(), "manage the model")
     return _service().activate(data["version"])

@@ -2,7 +2,7 @@
 and which SMEs are one item away."""
 from flask_smorest import Blueprint
 
-from . import caller, graph, model_store, require_role
+from . import authorize, caller, graph, model_store
 from .schemas import ProgrammeArgs, ProgrammeOut
 from ..downloads import csv_download
 from ..services.matching import MatchService
@@ -17,7 +17,7 @@ blp = Blueprint("programme", __name__, url_prefix="/programme", description="The
 def programme(args):
     """Across the SMEs of a sector, commune or zone: standards and capabilities by SMEs they would newly
     link to open FDI requests, and the SMEs one item away from eligibility (as JSON, or CSV)."""
-    require_role(caller())
+    authorize(caller(), "see the programme")
     view = ProgrammeService(graph(), MatchService(graph(), model_store())).view(
         sector=args.get("sector"), commune=args.get("commune"), zone=args.get("zone"), limit=args["limit"])
     if args["format"] == "csv":

@@ -2,7 +2,7 @@
 from flask import make_response, render_template
 from flask_smorest import Blueprint
 
-from . import caller, graph, model_store, require_tenant
+from . import authorize, caller, graph, model_store
 from .schemas import GapArgs, GapsOut, PeersOut, PrioritiesOut, PriorityArgs, ReadinessReportOut, ReportArgs
 from ..services.readiness import ReadinessService
 
@@ -11,7 +11,7 @@ blp = Blueprint("readiness", __name__, url_prefix="/smes", description="What an 
 
 def _service(sme_id: str):
     """The service, once the caller is shown to be this SME (or an admin): gaps are private."""
-    require_tenant(caller(), sme_id, "sme")
+    authorize(caller(), "see an SME's readiness", sme_id)
     return ReadinessService(graph(), model_store())
 
 

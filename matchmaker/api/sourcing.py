@@ -2,8 +2,7 @@
 from flask.views import MethodView
 from flask_smorest import Blueprint
 
-from . import caller, graph, model_store, require_role, require_tenant
-from ..errors import Forbidden
+from . import authorize, caller, graph, model_store
 from .schemas import (AdHocSearch, MatchOptions, MatchesOut, OutcomeIn, OutcomeOut, RequestListArgs,
                       SourcingRequestIn, SourcingRequestOut, SourcingRequestPage, SourcingRequestPatch)
 from ..services.matching import MatchService
@@ -30,12 +29,12 @@ class SourcingRequests(MethodView):
     def get(self, args):
         """Sourcing requests, newest first, optionally of one buyer or status (a buyer sees its own)."""
         principal = caller()
-        require_role(principal, "buyer")
         buyer = args.get("buyer")
-        if not principal.is_admin:
-            if buyer not in (None, principal.tenant):
-                raise Forbidden("a buyer sees only its own requests", {"buyer": ["another buyer's"]})
-            buyer = principal.tenant
+        if buyer is not None:
+            authorize(principal, "list a buyer's sourcing requests", buyer)
+        else:
+            authorize(principal, "list sourcing requests")
+            buyer = None if principal.is_admin else principal.tenant
         return _service().list_requests(buyer, args.get("status"), args["page"], args["per_page"])
 
     @blp.arguments(SourcingRequestIn)
@@ -44,7 +43,7 @@ class SourcingRequests(MethodView):
                       success=True)
     def post(self, data):
         """Record a buyer's need under a new id (201); a retry with the same `reference` and body returns 200."""
-        require_tenant(caller(), data["buyer"], "buyer")
+        authorize(caller(), "post a sourcing request", data["buyer"])
         request, created = _service().create_request(data)
         return request, 201 if created else 200
 
@@ -83,9 +82,9 @@ def search(data):
     """Ad-hoc supplier search with the same parameters as a sourcing request."""
     principal = caller()
     if data.get("buyer"):
-        require_tenant(principal, data["buyer"], "buyer")
+        authorize(principal, "search suppliers for a buyer", data["buyer"])
     else:
-        require_role(principal, "buyer")
+        authorize(principal, "search suppliers")
     options = data.pop("options")
     return _service().search(data, options)
 
@@ -101,6 +100,6 @@ def record_outcome(data):
     Without `id`, a new outcome (or, on a retry, the one stored for the same buyer, supplier, request and
     day); with `id`, a change to one of the caller's outcomes (another buyer's answers 404)."""
     principal = caller()
-    require_tenant(principal, data["buyer"], "buyer")
+    authorize(principal, "record an outcome", data["buyer"])
     result = _service().record_outcome(data, principal)
     return result, 201 if result["result"] == "created" else 200

@@ -97,29 +97,64 @@ class KeyService:
         return Principal(key["id"], key["role"], key.get("tenant"))
 
 
-def require_role(principal: Principal, *roles: str) -> None:
-    """Admins pass; others must hold one of ``roles``."""
-    if principal.is_admin or principal.role in roles:
+# -- the one access policy: what each role may do ----------------------------------------------------
+_ALL = "all"          # any caller of the rule's roles
+_TENANT = "tenant"    # only for what is the caller's own: another's is refused (403)
+_PRIVATE = "private"  # only what is the caller's own: another's answers as unknown (404), so ids cannot be probed
+
+
+@dataclass(frozen=True)
+class Rule:
+    roles: tuple[str, ...]       # who may, besides an admin
+    scope: str = _ALL
+
+
+# Every decision of the API, the pages and the services is one of these, in the users' words.
+POLICY: dict[str, Rule] = {
+    "manage enterprises": Rule(()),                              # create, delete, import, review duplicates
+    "edit an enterprise profile": Rule(("buyer", "sme"), _TENANT),
+    "list sourcing requests": Rule(("buyer",)),
+    "list a buyer's sourcing requests": Rule(("buyer",), _TENANT),
+    "post a sourcing request": Rule(("buyer",), _TENANT),
+    "use a sourcing request": Rule(("buyer",), _PRIVATE),        # read, change, delete, rank
+    "search suppliers": Rule(("buyer",)),
+    "search suppliers for a buyer": Rule(("buyer",), _TENANT),   # also the buyer's shortlist
+    "record an outcome": Rule(("buyer",), _TENANT),
+    "manage the model": Rule(()),
+    "see readiness": Rule(("sme",)),
+    "see an SME's readiness": Rule(("sme",), _TENANT),
+    "see the programme": Rule(()),
+    "create an event": Rule(("organiser",)),
+    "run an event": Rule(("organiser",), _PRIVATE),
+    "take part in an event": Rule(("buyer", "sme"), _PRIVATE),   # agendas, requests, outcomes of one's own
+}
+
+
+def authorize(principal: Principal, action: str, owners: str | list | set | None = None,
+              not_found: NotFound | None = None) -> None:
+    """Whether ``principal`` may do ``action`` (a key of POLICY), on what ``owners`` own: returns, or raises
+    Forbidden (or ``not_found`` for what is private to another)."""
+    rule = POLICY[action]
+    if not (principal.is_admin or principal.role in rule.roles):
+        raise Forbidden(f"a {principal.role} key cannot {action}",
+                        {"role": [f"needs {' or '.join(('admin',) + rule.roles)}"]})
+    if principal.is_admin or rule.scope == _ALL:
         return
-    raise Forbidden(f"a {principal.role} key cannot do this", {"role": [f"needs {' or '.join(('admin',) + roles)}"]})
-
-
-def require_tenant(principal: Principal, owners: str | list | set | None, *roles: str) -> None:
-    """Admins pass; others must hold one of ``roles`` and be (one of) the owners."""
-    require_role(principal, *roles)
-    if principal.is_admin:
+    if principal.tenant in _owned(owners):
         return
-    if principal.tenant not in _owned(owners):
-        raise Forbidden("this belongs to another tenant", {"tenant": [f"{principal.tenant} is not its owner"]})
+    if rule.scope == _PRIVATE:
+        raise not_found or NotFound("no such resource")
+    raise Forbidden("this belongs to another tenant", {"tenant": [f"{principal.tenant} is not its owner"]})
 
 
-def require_owner(principal: Principal, owners: str | list | set | None, not_found: NotFound, *roles: str) -> None:
-    """Like ``require_tenant`` for what is private to its owner (a sourcing request, an event, an outcome):
-    another tenant gets ``not_found``, exactly the answer for an id that does not exist, so that ids
-    cannot be probed. A caller of a role that may never see such things still gets 403."""
-    require_role(principal, *roles)
-    if not principal.is_admin and principal.tenant not in _owned(owners):
-        raise not_found
+def may(principal: Principal, action: str) -> bool:
+    """Whether ``principal``'s role may do ``action`` at all (what it owns is checked by ``authorize``)."""
+    return principal.is_admin or principal.role in POLICY[action].roles
+
+
+def acts_as(principal: Principal, action: str) -> bool:
+    """Whether ``principal`` does ``action`` as one of the rule's own roles (for what it owns), not as an admin."""
+    return not principal.is_admin and principal.role in POLICY[action].roles
 
 
 def _owned(owners) -> set:

@@ -10,7 +10,7 @@ from ..importing.rows import enterprise_record
 from ..repositories.catalogues import CatalogueRepository
 from ..repositories.enterprises import EnterpriseRepository
 from . import now_iso
-from .access import Principal, require_tenant
+from .access import Principal, authorize
 
 SORTS = ("name", "employees", "-employees", "founded", "distance", "relevance")
 # What only an admin may change: who the firm is (id, enterprise code), and its kind and home country,
@@ -62,7 +62,7 @@ class EnterpriseService:
 
     def update(self, enterprise_id: str, data: dict, principal: Principal) -> dict:
         """Change the given fields; a firm changing its own profile may not touch ``ADMIN_ONLY_FIELDS``."""
-        require_tenant(principal, enterprise_id, "buyer", "sme")
+        authorize(principal, "edit an enterprise profile", enterprise_id)
         refused = [f for f in ADMIN_ONLY_FIELDS if f in data]
         if refused and not principal.is_admin:
             raise Forbidden("only an admin may change these fields", {f: ["only an admin may change it"] for f in refused})

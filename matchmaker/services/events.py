@@ -15,7 +15,7 @@ from ..repositories.enterprises import EnterpriseRepository
 from ..repositories.events import EventRepository
 from ..repositories.sourcing import SourcingRepository
 from . import new_id, now_iso
-from .access import Principal, require_owner, require_role
+from .access import Principal, acts_as, authorize
 
 ACTIVE_REQUESTS = ("open", "accepted")
 
@@ -70,18 +70,16 @@ class EventService:
     def check_organiser(self, principal: Principal, event_id: str) -> None:
         """The event's organiser or an admin may go on; another organiser's event answers as unknown (404),
         a buyer or SME key gets 403 whatever the id."""
-        require_role(principal, "organiser")
-        require_owner(principal, self.organiser_of(event_id), _no_event(event_id), "organiser")
+        authorize(principal, "run an event", self.organiser_of(event_id), _no_event(event_id))
 
     def check_organiser_or_party(self, principal: Principal, event_id: str, participant_ids: list[str]) -> None:
         """The organiser, an admin, or a buyer or SME that one of the participants represents; anyone else
         is told the event or participant does not exist."""
-        if principal.role in ("buyer", "sme"):      # an unknown event and a stranger's get one answer
-            require_owner(principal, self.enterprises_of(event_id, participant_ids),
-                          NotFound(f"no participant '{', '.join(participant_ids)}' in event '{event_id}'"),
-                          "buyer", "sme")
+        if acts_as(principal, "take part in an event"):   # an unknown event and a stranger's get one answer
+            authorize(principal, "take part in an event", self.enterprises_of(event_id, participant_ids),
+                      NotFound(f"no participant '{', '.join(participant_ids)}' in event '{event_id}'"))
         else:
-            require_owner(principal, self.organiser_of(event_id), _no_event(event_id), "organiser")
+            authorize(principal, "run an event", self.organiser_of(event_id), _no_event(event_id))
 
     def enterprises_of(self, event_id: str, participant_ids: list[str]) -> set[str]:
         """The enterprises that the given participants represent."""
@@ -90,13 +88,13 @@ class EventService:
     def check_may_decide(self, principal: Principal, event_id: str, request_id: str) -> None:
         """The organiser, an admin, or either party of the meeting request may accept or decline it."""
         no_request = NotFound(f"no request '{request_id}' in event '{event_id}'")
-        if principal.role not in ("buyer", "sme"):
+        if not acts_as(principal, "take part in an event"):
             self.check_organiser(principal, event_id)
         parties = self.repo.request_parties(event_id, request_id)
         if not parties:
             raise no_request
-        if principal.role in ("buyer", "sme"):     # an unknown request and a stranger's get one answer
-            require_owner(principal, self.enterprises_of(event_id, parties), no_request, "buyer", "sme")
+        if acts_as(principal, "take part in an event"):   # an unknown request and a stranger's get one answer
+            authorize(principal, "take part in an event", self.enterprises_of(event_id, parties), no_request)
 
     def get(self, event_id: str) -> dict:
         event = self.repo.get(event_id)

@@ -19,7 +19,7 @@ from ..repositories.catalogues import CatalogueRepository
 from ..repositories.matching import MatchRepository
 from ..repositories.sourcing import SourcingRepository
 from . import new_id, now_iso
-from .access import Principal, require_owner
+from .access import Principal, authorize
 
 POOL = 300  # candidates pre-selected in the graph by a cheap score, then ranked by the model
 TOP_N = 10  # "would you rank in the top 10": the cutoff each request stores
@@ -66,7 +66,7 @@ class MatchService:
         if request is None:
             raise not_found
         if principal is not None:
-            require_owner(principal, request["buyer"], not_found, "buyer")
+            authorize(principal, "use a sourcing request", request["buyer"], not_found)
         return request
 
     def list_requests(self, buyer, status, page, per_page) -> dict:

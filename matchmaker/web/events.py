@@ -19,7 +19,7 @@ from ..errors import Conflict, DomainError, InvalidInput, flatten_messages
 from ..numbering import shown as number_of
 from ..numbering import stored
 from ..importing.sheets import read_rows
-from ..services.access import require_role
+from ..services.access import authorize
 from ..services.events import EventService
 from . import _graph, load_form, principal, web
 
@@ -115,7 +115,7 @@ def _by_line(err: DomainError) -> DomainError:
 def events():
     """The organiser's events, and a new one from the form."""
     p = principal()
-    require_role(p, "organiser")
+    authorize(p, "create an event")
     service = EventService(_graph())
     errors, form = {}, request.form
     if request.method == "POST":

@@ -6,7 +6,7 @@ from flask import render_template, request
 
 from ..api.schemas import ProgrammeArgs
 from ..downloads import csv_download
-from ..services.access import require_role
+from ..services.access import authorize
 from ..services.catalogues import CatalogueService
 from ..services.matching import MatchService
 from ..services.programme import ProgrammeService, as_csv, csv_name
@@ -15,7 +15,7 @@ from . import _graph, _model_store, load_form, principal, web
 
 @web.route("/programme")
 def programme():
-    require_role(principal())
+    authorize(principal(), "see the programme")
     args = load_form(ProgrammeArgs(), {k: request.args.get(k) for k in ("sector", "zone", "commune", "limit",
                                                                          "format", "part")})
     scope = {k: args.get(k) for k in ("sector", "zone", "commune")}

@@ -6,7 +6,7 @@ from flask import redirect, render_template, request, url_for
 
 from ..api.schemas import GapArgs, ReportArgs
 from ..errors import InvalidInput
-from ..services.access import require_role, require_tenant
+from ..services.access import acts_as, authorize
 from ..services.enterprises import EnterpriseService
 from ..services.readiness import ReadinessService
 from . import _graph, _model_store, load_form, principal, web
@@ -14,7 +14,7 @@ from . import _graph, _model_store, load_form, principal, web
 
 def _service(sme_id: str) -> ReadinessService:
     """The service, once the person is shown to be this SME (or an admin): gaps are private."""
-    require_tenant(principal(), sme_id, "sme")
+    authorize(principal(), "see an SME's readiness", sme_id)
     return ReadinessService(_graph(), _model_store())
 
 
@@ -22,8 +22,8 @@ def _service(sme_id: str) -> ReadinessService:
 def readiness_home():
     """An SME goes to its own page; an admin finds the SME first."""
     p = principal()
-    require_role(p, "sme")
-    if p.role == "sme":
+    authorize(p, "see readiness")
+    if acts_as(p, "see an SME's readiness"):
         return redirect(url_for("web.readiness_page", sme_id=p.tenant))
     q = (request.args.get("q") or "").strip()
     found = EnterpriseService(_graph()).list({"q": q, "kind": "sme", "per_page": 50}) if q else None

@@ -12,7 +12,7 @@ from ..api.schemas import AdHocSearch, EnterpriseQueryArgs
 from ..downloads import attachment
 from ..errors import InvalidInput, NotFound
 from ..services.catalogues import CatalogueService
-from ..services.access import require_role, require_tenant
+from ..services.access import acts_as, authorize, may
 from ..services.enterprises import EnterpriseService
 from ..services.matching import MatchService
 from ..services.shortlists import ShortlistService
@@ -26,7 +26,7 @@ EXPORT_ROWS = 200       # the API's largest page
 def _buyer() -> str | None:
     """The buyer the search and shortlist act for: a buyer's own firm; an admin names one (or none)."""
     p = principal()
-    if p.role == "buyer":
+    if acts_as(p, "search suppliers for a buyer"):
         return p.tenant
     return (request.values.get("buyer") or "").strip() or None
 
@@ -70,9 +70,9 @@ def _plant(choice: str, buyer: str | None, args) -> dict:
 
 def _authorised_search(need: dict) -> dict:
     if need.get("buyer"):
-        require_tenant(principal(), need["buyer"], "buyer")
+        authorize(principal(), "search suppliers for a buyer", need["buyer"])
     else:
-        require_role(principal(), "buyer")
+        authorize(principal(), "search suppliers")
     options = need.pop("options")
     return MatchService(_graph(), _model_store()).search(need, options)
 
@@ -131,7 +131,7 @@ def _inert(cell):
 @web.route("/search")
 def search():
     """The sourcing need; with ``run``, the ranked suppliers, their map and the shortlist buttons."""
-    require_role(principal(), "buyer")
+    authorize(principal(), "search suppliers")
     zones = CatalogueService(_graph()).zones("industrial_park")
     result, plant, shortlisted, errors = None, {}, set(), {}
     if request.args.get("run"):
@@ -153,7 +153,7 @@ def search():
 @web.route("/search.csv")
 def search_csv():
     """The ranked list of the same search as a CSV file (up to 200 suppliers)."""
-    require_role(principal(), "buyer")
+    authorize(principal(), "search suppliers")
     args = request.args.copy()
     args["page"], args["per_page"] = "1", str(EXPORT_ROWS)
     need, _ = _need_from(args)
@@ -183,7 +183,7 @@ def suppliers():
 def supplier(enterprise_id):
     """A firm's public profile: capabilities, certificates and where it is."""
     firm = EnterpriseService(_graph()).get(enterprise_id)
-    buyer = _buyer() if principal().role in ("buyer", "admin") else None
+    buyer = _buyer() if may(principal(), "search suppliers") else None
     on_list = bool(buyer) and enterprise_id in ShortlistService(_graph()).holds(buyer, [enterprise_id])
     return render_template("web/supplier.html", firm=firm, buyer=buyer, on_list=on_list)
 
@@ -192,7 +192,7 @@ def _shortlist_owner() -> str:
     buyer = _buyer()
     if not buyer:
         raise InvalidInput("a shortlist belongs to a buyer", {"buyer": ["give the buyer's enterprise id"]})
-    require_tenant(principal(), buyer, "buyer")
+    authorize(principal(), "search suppliers for a buyer", buyer)
     return buyer
 
 
