@@ -17,6 +17,13 @@ else:
     control_socket_disable = True
 
 
+def post_worker_init(worker):
+    """Warm the worker (connections, model, catalogue, query plans) before it takes its first request."""
+    from matchmaker.warmup import warm
+    from wsgi import app
+    worker.log.info("warm-up of worker %s: %s", worker.pid, warm(app))
+
+
 def worker_exit(server, worker):
     """Close the worker's Neo4j driver on shutdown."""
     try:
