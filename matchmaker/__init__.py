@@ -60,7 +60,7 @@ def create_app(settings: Settings | None = None) -> Flask:
 
 class _Api(Api):
     """flask-smorest, documenting errors in the API's one error shape."""
-    from .api.schemas import ErrorResponse as ERROR_SCHEMA
+    from .schemas import ErrorResponse as ERROR_SCHEMA
 
 
 def _serve_swagger_assets(app: Flask) -> None:

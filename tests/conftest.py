@@ -48,7 +48,7 @@ def responses_lose_nothing(monkeypatch):
     def checked(self, obj, *, many=None):
         out = dump(self, obj, many=many)
         name = type(self).__name__
-        if type(self).__module__ == "matchmaker.api.schemas" and name.endswith(("Out", "Page")):
+        if type(self).__module__ == "matchmaker.schemas" and name.endswith(("Out", "Page")):
             read = {f.attribute or key for key, f in self.dump_fields.items()} | set(getattr(self, "not_shown", ()))
             for item in (obj if (many if many is not None else self.many) else [obj]):
                 if isinstance(item, dict):

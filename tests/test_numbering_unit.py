@@ -2,7 +2,7 @@
 import pytest
 from marshmallow import ValidationError
 
-from matchmaker.api.schemas import ChangeIn, EventOut, ParticipantIn, PlacementOut
+from matchmaker.schemas import ChangeIn, EventOut, ParticipantIn, PlacementOut
 from matchmaker.numbering import shown, shown_in_text, stored
 
 

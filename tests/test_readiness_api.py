@@ -152,7 +152,7 @@ def test_a_plan_puts_the_standard_an_item_presupposes_first(client, world):
 def test_reads_never_write_and_a_new_model_ranks_again_in_the_background(app, client, world, graph, start_worker):
     """A GET leaves the stored cutoffs as they are; cutoffs ranked under another model count as pending
     until the worker's job ranks them again."""
-    from matchmaker.api import job_queue
+    from matchmaker.context import job_queue
 
     def stored():
         return graph.read(lambda tx: sorted(tuple(r) for r in tx.run(

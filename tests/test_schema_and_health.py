@@ -96,3 +96,22 @@ def test_service_runs_over_a_neo4j_routing_uri(neo4j_settings, graph, client_as,
         assert client.get("/enterprises/0800000001").get_json()["name"] == "Routed"
     finally:
         app.extensions["graph"].close()
+
+
+def test_a_worker_warms_up_on_the_demo_and_never_fails_for_want_of_a_graph(app, graph, tmp_path):
+    """The warm-up runs a search and an SME's readiness on a graph with firms; on a graph it cannot reach it
+    stops at the first call, within the retry window, and returns instead of raising."""
+    import time
+
+    from matchmaker import create_app
+    from matchmaker.config import Neo4jSettings, Settings
+    from matchmaker.warmup import warm
+    from seeds.generator import generate
+    from seeds.load import load
+    load(graph, generate(300, seed=3))
+    assert list(warm(app)) == ["text folding", "graph connection", "key check", "model", "examples", "search",
+                               "readiness"]
+    down = create_app(Settings(neo4j=Neo4jSettings(uri="bolt://127.0.0.1:1", retry_seconds=1.0),
+                               model_dir=str(tmp_path / "models")))
+    started = time.monotonic()
+    assert list(warm(down)) == ["text folding"] and time.monotonic() - started < 10

@@ -145,7 +145,7 @@ def test_spreadsheet_rows_in_csv_and_xlsx_read_the_same():
     assert request_row({"tu": "a", "den": "b", "uu_tien": 2.0, "fixed_slot": "4", "after": "a~c; a~d"}) == \
         {"from": "a", "to": "b", "priority": "2", "fixed_slot": 4, "after": ["a~c", "a~d"]}
     # numbers as people write them; the API's schema takes them the same way (and keeps 0-based within)
-    from matchmaker.api.schemas import MeetingRequestIn, ParticipantIn
+    from matchmaker.schemas import MeetingRequestIn, ParticipantIn
     row = participant_row(read_rows("p.CSV", csv_text.encode())[0])
     assert ParticipantIn().load(row)["forbidden_slots"] == [0, 2] and ParticipantIn().load(row)["hosted_table"] == 1
     assert MeetingRequestIn().load({"from": "a", "to": "b", "fixed_slot": 4})["fixed_slot"] == 3

@@ -1,34 +1,11 @@
-"""HTTP layer: blueprints and marshmallow schemas; views stay thin and call services."""
+"""The API's HTTP layer: blueprints (schemas in matchmaker/schemas.py); views stay thin and call services."""
 import re
 
-from flask import current_app, g, request
+from flask import g, request
 
+from ..context import graph, job_queue, job_service, model_store  # noqa: F401 (the views' accessors)
 from ..errors import Unauthenticated
 from ..services.access import KeyService, Principal, authorize  # noqa: F401
-
-
-
-def graph():
-    """The process's Graph (driver holder), bound to the app in the factory."""
-    return current_app.extensions["graph"]
-
-
-def model_store():
-    return current_app.extensions["model_store"]
-
-
-def job_queue():
-    """The app's queue of background jobs (made on first use: only what enqueues needs the file)."""
-    queue = current_app.extensions.get("jobs")
-    if queue is None:
-        from ..jobs import JobQueue
-        queue = current_app.extensions["jobs"] = JobQueue(current_app.extensions["settings"].jobs)
-    return queue
-
-
-def job_service():
-    from ..services.schedule_jobs import ScheduleJobService
-    return ScheduleJobService(graph(), job_queue(), current_app.extensions["settings"].jobs)
 
 
 def authenticate() -> None:

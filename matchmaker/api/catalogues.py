@@ -2,7 +2,7 @@
 from flask_smorest import Blueprint
 
 from . import graph
-from .schemas import CapabilitiesOut, SectorsOut, StandardsOut, ZoneArgs, ZonesOut
+from ..schemas import CapabilitiesOut, SectorsOut, StandardsOut, ZoneArgs, ZonesOut
 from ..services.catalogues import CatalogueService
 
 blp = Blueprint("catalogues", __name__, description="Capabilities, standards, sectors and zones")

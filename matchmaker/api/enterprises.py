@@ -3,7 +3,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from . import authorize, caller, graph
-from .schemas import DuplicateArgs, DuplicatesOut, EnterpriseIn, EnterpriseOut, EnterprisePatch, EnterprisePage, EnterpriseQueryArgs
+from ..schemas import DuplicateArgs, DuplicatesOut, EnterpriseIn, EnterpriseOut, EnterprisePatch, EnterprisePage, EnterpriseQueryArgs
 from ..services.enterprises import EnterpriseService
 
 blp = Blueprint("enterprises", __name__, url_prefix="/enterprises",

@@ -7,7 +7,7 @@ from flask_smorest import Blueprint
 
 from ..downloads import attachment
 from . import authorize, caller, graph, job_service, model_store
-from .schemas import (AgendaArgs, AgendaOut, ChangeIn, ErrorResponse, EventIn, EventOut, MeetingOutcomeIn, MeetingOutcomeOut,
+from ..schemas import (AgendaArgs, AgendaOut, ChangeIn, ErrorResponse, EventIn, EventOut, MeetingOutcomeIn, MeetingOutcomeOut,
                       MeetingRequestsIn, ParticipantsIn, ScheduleArgs, ScheduleJobOut, ScheduleOut, SuggestionArgs,
                       SuggestionDecision, SuggestionsOut, SummaryOut, TablesOut, VersionDetailOut, VersionsOut)
 from ..services.events import EventService

@@ -4,7 +4,7 @@ from neo4j.exceptions import DriverError, Neo4jError
 
 from graph_schema import LATEST_VERSION
 from . import graph
-from .schemas import HealthOut, ReadyOut
+from ..schemas import HealthOut, ReadyOut
 from ..repositories.catalogues import HealthRepository
 
 blp = Blueprint("health", __name__, description="Liveness and readiness")

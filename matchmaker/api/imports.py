@@ -5,7 +5,7 @@ from flask import request
 from flask_smorest import Blueprint
 
 from . import authorize, caller, graph
-from .schemas import ImportArgs, ImportReportOut
+from ..schemas import ImportArgs, ImportReportOut
 from ..errors import InvalidInput
 from ..importing.rows import IMPORT_KINDS
 from ..services.imports import ImportService

@@ -2,7 +2,7 @@
 from flask_smorest import Blueprint
 
 from . import authorize, caller, graph, job_queue, model_store
-from .schemas import ActivateIn, ModelOut, ModelVersionOut, TrainArgs
+from ..schemas import ActivateIn, ModelOut, ModelVersionOut, TrainArgs
 from ..services.learning import LearningService
 
 blp = Blueprint("model", __name__, url_prefix="/model", description="The learned supplier scorer")

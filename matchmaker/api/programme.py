@@ -3,7 +3,7 @@ and which SMEs are one item away."""
 from flask_smorest import Blueprint
 
 from . import authorize, caller, graph, model_store
-from .schemas import ProgrammeArgs, ProgrammeOut
+from ..schemas import ProgrammeArgs, ProgrammeOut
 from ..downloads import csv_download
 from ..services.matching import MatchService
 from ..services.programme import ProgrammeService, as_csv, csv_name

@@ -3,7 +3,7 @@ from flask import make_response, render_template
 from flask_smorest import Blueprint
 
 from . import authorize, caller, graph, model_store
-from .schemas import GapArgs, GapsOut, PeersOut, PrioritiesOut, PriorityArgs, ReadinessReportOut, ReportArgs
+from ..schemas import GapArgs, GapsOut, PeersOut, PrioritiesOut, PriorityArgs, ReadinessReportOut, ReportArgs
 from ..services.readiness import ReadinessService
 
 blp = Blueprint("readiness", __name__, url_prefix="/smes", description="What an SME still lacks")

@@ -3,7 +3,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from . import authorize, caller, graph, model_store
-from .schemas import (AdHocSearch, MatchOptions, MatchesOut, OutcomeIn, OutcomeOut, RequestListArgs,
+from ..schemas import (AdHocSearch, MatchOptions, MatchesOut, OutcomeIn, OutcomeOut, RequestListArgs,
                       SourcingRequestIn, SourcingRequestOut, SourcingRequestPage, SourcingRequestPatch)
 from ..services.matching import MatchService
 

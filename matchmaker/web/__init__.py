@@ -27,12 +27,12 @@ PUBLIC_PAGES = {"web.signin", "web.language"}
 
 
 def _graph():
-    from ..api import graph
+    from ..context import graph
     return graph()
 
 
 def _model_store():
-    from ..api import model_store
+    from ..context import model_store
     return model_store()
 
 

@@ -12,8 +12,8 @@ from marshmallow import ValidationError
 from graph_schema.model import OUTCOMES
 from scoring.text import fold
 
-from ..api import job_service
-from ..api.schemas import ChangeIn, EventIn, MeetingOutcomeIn, MeetingRequestIn, ParticipantIn, ScheduleArgs, ScheduleJobOut
+from ..context import job_service
+from ..schemas import ChangeIn, EventIn, MeetingOutcomeIn, MeetingRequestIn, ParticipantIn, ScheduleArgs, ScheduleJobOut
 from ..downloads import attachment
 from ..errors import Conflict, DomainError, InvalidInput, flatten_messages
 from ..numbering import shown as number_of

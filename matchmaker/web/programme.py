@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import render_template, request
 
-from ..api.schemas import ProgrammeArgs
+from ..schemas import ProgrammeArgs
 from ..downloads import csv_download
 from ..services.access import authorize
 from ..services.catalogues import CatalogueService

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import redirect, render_template, request, url_for
 
-from ..api.schemas import GapArgs, ReportArgs
+from ..schemas import GapArgs, ReportArgs
 from ..errors import InvalidInput
 from ..services.access import acts_as, authorize
 from ..services.enterprises import EnterpriseService

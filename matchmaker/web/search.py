@@ -8,7 +8,7 @@ import math
 
 from flask import Response, redirect, render_template, request, url_for
 
-from ..api.schemas import AdHocSearch, EnterpriseQueryArgs
+from ..schemas import AdHocSearch, EnterpriseQueryArgs
 from ..downloads import attachment
 from ..errors import InvalidInput, NotFound
 from ..services.catalogues import CatalogueService

@@ -1,12 +1,13 @@
-"""Schemas at the edge of the API: query arguments, request bodies and documented responses."""
+"""Schemas at the edge, for the API and the pages alike: query arguments, request bodies (and forms) and
+documented responses."""
 from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, post_load, validate, validates_schema
 
 from graph_schema.model import (EFFORT_CLASSES, ENTERPRISE_KINDS, OUTCOMES, REQUEST_STATUSES, STANDARD_KINDS,
                                  ZONE_KINDS)
-from ..importing.rows import EnterpriseRow, IMPORT_KINDS, Identifier
-from ..importing.records import ENCODINGS, FORMATS
-from ..numbering import SlotNumber, TableNumber
-from ..services.enterprises import SORTS
+from .importing.rows import EnterpriseRow, IMPORT_KINDS, Identifier
+from .importing.records import ENCODINGS, FORMATS
+from .numbering import SlotNumber, TableNumber
+from .services.enterprises import SORTS
 
 
 class PageArgs(Schema):
