@@ -15,7 +15,7 @@ import numpy as np
 import sklearn
 from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.isotonic import IsotonicRegression
-from threadpoolctl import threadpool_limits
+from threadpoolctl import ThreadpoolController
 
 from .features import CATEGORICAL, FEATURES, MONOTONE, RULE_WEIGHTS
 
@@ -58,13 +58,25 @@ def new_model() -> HistGradientBoostingClassifier:
         categorical_features=[name in CATEGORICAL for name in FEATURES], early_stopping=False, random_state=0)
 
 
+_CONTROLLERS: dict[int, ThreadpoolController] = {}
+
+
+def _one_thread():
+    """One OpenMP thread for the trees: its threads fight the web workers and each other, and one is faster
+    here. The controller is made once per process (finding the loaded libraries took ~6 ms a call)."""
+    controller = _CONTROLLERS.get(os.getpid())
+    if controller is None:
+        controller = _CONTROLLERS[os.getpid()] = ThreadpoolController()
+    return controller.limit(limits=1)
+
+
 def fit(model, X: np.ndarray, y: np.ndarray, weights: np.ndarray | None = None):
-    with threadpool_limits(1):   # OpenMP threads fight the web workers and each other: one is faster here
+    with _one_thread():
         return model.fit(X, y, sample_weight=weights)
 
 
 def raw_scores(model, X: np.ndarray) -> np.ndarray:
-    with threadpool_limits(1):
+    with _one_thread():
         return model.predict_proba(X)[:, 1]
 
 
@@ -98,9 +110,10 @@ class Scorer:
         # ties broken by the raw score, so that equal calibrated steps keep the model's order
         return np.interp(raw, knots["x"], knots["y"]) + 1e-6 * raw
 
-    def contributions(self, X: np.ndarray) -> np.ndarray:
+    def contributions(self, X: np.ndarray, scores: np.ndarray | None = None) -> np.ndarray:
         """How much each feature moves each score: the score minus the score with that feature set to its
-        typical value (from the training data). True of the model that scored, whatever its kind."""
+        typical value (from the training data). True of the model that scored, whatever its kind.
+        ``scores``: the rows' own scores when the caller has them (one pass of the trees fewer)."""
         if self.model is None:
             weights = np.array([BASELINE_WEIGHTS.get(name, 0.0) for name in FEATURES])
             return (X - 0.5) * weights
@@ -109,7 +122,7 @@ class Scorer:
         swapped = np.repeat(X, k, axis=0)
         rows = np.arange(n * k)
         swapped[rows, np.tile(np.arange(k), n)] = np.tile(reference, n)
-        base = self.scores(X)
+        base = self.scores(X) if scores is None else scores
         return base[:, None] - self.scores(swapped).reshape(n, k)
 
 

@@ -180,6 +180,7 @@ def test_reasons_are_true_of_the_model():
     swapped = X[:5].copy()
     swapped[:, i] = reference[i]
     np.testing.assert_allclose(parts[:, i], scorer.scores(X[:5]) - scorer.scores(swapped))
+    np.testing.assert_allclose(scorer.contributions(X[:5], scorer.scores(X[:5])), parts)   # scores given: the same
 
 
 def test_versions_and_rollback(tmp_path):

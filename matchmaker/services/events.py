@@ -209,7 +209,8 @@ class EventService:
             if not pairs:
                 continue
             X = feature_matrix(need, [i for _, i in pairs], hierarchy, today.year)
-            scores, parts = scorer.scores(X), scorer.contributions(X)
+            scores = scorer.scores(X)
+            parts = scorer.contributions(X, scores)
             ranked = sorted(range(len(pairs)), key=lambda k: (-scores[k], pairs[k][0]["id"]))
             for k in ranked:
                 supplier = pairs[k][0]

@@ -188,7 +188,7 @@ class MatchService:
             order = [i for i in order if scores[i] >= options["min_score"]]
         page, per_page = options.get("page", 1), options.get("per_page", 20)
         window = order[(page - 1) * per_page: page * per_page]
-        parts = dict(zip(window, scorer.contributions(X[window]))) if window else {}   # for the page only
+        parts = dict(zip(window, scorer.contributions(X[window], scores[window]))) if window else {}  # the page only
         items = []
         for rank, i in enumerate(window, start=(page - 1) * per_page + 1):
             c = candidates[i]
