@@ -182,7 +182,7 @@ def test_top10_uses_the_stored_cutoff(client, world, graph):
 
 
 def test_ranking_from_the_command_line_several_at_once_stores_what_one_at_a_time_does(
-        app, world, graph, neo4j_settings, monkeypatch):
+        app, client, world, graph, neo4j_settings, monkeypatch):
     from click.testing import CliRunner
 
     from matchmaker.cli import main
@@ -200,6 +200,10 @@ def test_ranking_from_the_command_line_several_at_once_stores_what_one_at_a_time
     ranked = runner.invoke(main, ["requests", "rank", "--workers", "4"])
     assert ranked.exit_code == 0 and f"ranked {len(one_at_a_time)} open requests" in ranked.output, ranked.output
     assert stored() == one_at_a_time and all(model and score is not None for model, score in one_at_a_time.values())
+    # a cutoff is the 10th score of the list the buyer sees (0.0 with fewer than 10)
+    for request_id, (_, score) in one_at_a_time.items():
+        items = client.get(f"/sourcing-requests/{request_id}/matches?per_page=10").get_json()["items"]
+        assert score == (items[-1]["score"] if len(items) == 10 else 0.0), request_id
 
 
 def test_peers(client, world):

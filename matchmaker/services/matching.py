@@ -6,6 +6,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import nullcontext
 from datetime import date
 
+import numpy as np
 from neo4j.exceptions import ConstraintError
 
 from graph_schema.model import OUTCOME_LABELS
@@ -131,13 +132,20 @@ class MatchService:
                     else self.requests.open_requests())
         version = self.store.active().version
         stored: dict[str, float] = {}
+        buyers: dict[str, dict] = {}     # each buyer's context read once for all its requests
+
+        def rank_one(request: dict) -> float:
+            buyer = request.get("buyer")
+            if buyer and buyer not in buyers:
+                buyers[buyer] = self.matches.buyer_context(buyer)
+            return self.cutoff(request, buyers.get(buyer))
         # One at a time stays in the caller's thread (a web request's retry window is the request's own).
         with ThreadPoolExecutor(max_workers=workers) if workers > 1 else nullcontext() as pool:
             rank = pool.map if pool else map
             for start in range(0, len(requests), _CUTOFF_CHUNK):
-                chunk = requests[start:start + _CUTOFF_CHUNK]
+                chunk = sorted(requests[start:start + _CUTOFF_CHUNK], key=lambda r: r.get("buyer") or "")
                 rows = []
-                for request, score in zip(chunk, rank(self.cutoff, chunk)):
+                for request, score in zip(chunk, rank(rank_one, chunk)):
                     rows.append({"id": request["id"], "model": version, "score": score})
                     if progress:
                         progress(1)
@@ -156,10 +164,11 @@ class MatchService:
             self.refresh_cutoffs(stale)
             done += len(stale)
 
-    def cutoff(self, request: dict) -> float:
-        """The score a supplier needs to enter the request's top 10 (0.0 when fewer than 10 qualify)."""
-        items = self.match(request, {"per_page": TOP_N})["items"]
-        return items[-1]["score"] if len(items) == TOP_N else 0.0
+    def cutoff(self, request: dict, buyer: dict | None = None) -> float:
+        """The score a supplier needs to enter the request's top 10 (0.0 when fewer than 10 qualify): the 10th
+        score of the ranking ``match`` shows, without its page (explanations, missing items)."""
+        scores = self._scored(request, {"per_page": TOP_N}, buyer)[-1]
+        return round(float(np.partition(scores, -TOP_N)[-TOP_N]), 4) if len(scores) >= TOP_N else 0.0
 
     # -- matching ------------------------------------------------------------------------------
     def matches_for(self, request_id: str, options: dict) -> dict:
@@ -169,9 +178,8 @@ class MatchService:
         request, buyer = self._checked_with_buyer({**data, "id": "ad-hoc"})
         return self.match(request, options, buyer)
 
-    def match(self, request: dict, options: dict, buyer: dict | None = None) -> dict:
-        """The request's ranked suppliers; ``buyer``: its buyer's context when the caller has read it."""
-        started = time.perf_counter()
+    def _scored(self, request: dict, options: dict, buyer: dict | None):
+        """The pooled candidates of a request with their features and scores under the active scorer."""
         hierarchy = self.hierarchy()
         today = date.today()
         if buyer is None and request.get("buyer"):
@@ -181,7 +189,13 @@ class MatchService:
         candidates, passed = self.matches.candidates(need, POOL, today)
         scorer = self.store.active()
         X = feature_matrix(request, candidates, hierarchy, today.year)
-        scores = scorer.scores(X)
+        return request, need, candidates, passed, scorer, X, scorer.scores(X)
+
+    def match(self, request: dict, options: dict, buyer: dict | None = None) -> dict:
+        """The request's ranked suppliers; ``buyer``: its buyer's context when the caller has read it."""
+        started = time.perf_counter()
+        hierarchy = self.hierarchy()
+        request, need, candidates, passed, scorer, X, scores = self._scored(request, options, buyer)
         # 9 places keep the model's own order inside a calibrated step (scoring.model adds 1e-6 x raw score)
         order = sorted(range(len(candidates)), key=lambda i: (-round(float(scores[i]), 9), candidates[i]["id"]))
         if options.get("min_score"):
