@@ -856,7 +856,8 @@ class MatchOut(Schema):
     reasons = fields.List(fields.String())
     explanations = fields.List(fields.Nested(ExplanationOut))
     missing = fields.List(fields.Nested(MissingOut))
-    features = fields.Dict(keys=fields.String(), values=fields.Float())
+    features = fields.Dict(metadata={"description": "the feature values the scorer saw, by name (numbers)",
+                                     "additionalProperties": {"type": "number"}})
 
 
 class MatchFilters(Schema):

@@ -7,7 +7,7 @@ import json
 import logging
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -18,6 +18,7 @@ from sklearn.isotonic import IsotonicRegression
 from threadpoolctl import ThreadpoolController
 
 from .features import CATEGORICAL, FEATURES, MONOTONE, RULE_WEIGHTS
+from .trees import CompiledTrees
 
 BASELINE_VERSION = "rule-based-baseline"
 BASELINE_WEIGHTS = RULE_WEIGHTS
@@ -58,6 +59,9 @@ def new_model() -> HistGradientBoostingClassifier:
         categorical_features=[name in CATEGORICAL for name in FEATURES], early_stopping=False, random_state=0)
 
 
+# Below this many rows the trees are evaluated by scoring.trees (bit for bit scikit-learn's answer, measured
+# 0.3 ms a row against 2.2 ms a call); from it on scikit-learn's own loop is the faster (benchmarks/README).
+_COMPILED_BELOW = 128
 _CONTROLLERS: dict[int, ThreadpoolController] = {}
 
 
@@ -95,13 +99,21 @@ class Scorer:
     version: str
     model: HistGradientBoostingClassifier | None = None
     meta: dict | None = None
+    _trees: CompiledTrees | None = field(default=None, init=False, repr=False, compare=False)
 
     def scores(self, X: np.ndarray) -> np.ndarray:
         if len(X) == 0:
             return np.zeros(0)
         if self.model is None:
             return baseline_scores(X)
+        if len(X) < _COMPILED_BELOW:     # the same numbers; scikit-learn's fixed cost per call is the larger
+            return self._calibrated(self._compiled().proba(X))
         return self._calibrated(raw_scores(self.model, X))
+
+    def _compiled(self) -> CompiledTrees:
+        if self._trees is None:
+            self._trees = CompiledTrees(self.model)
+        return self._trees
 
     def _calibrated(self, raw: np.ndarray) -> np.ndarray:
         knots = (self.meta or {}).get("calibration")

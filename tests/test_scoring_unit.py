@@ -297,3 +297,25 @@ def test_the_buyers_country_sector_and_standing_requirements_are_features():
     # the rule ignores them (its weights are elsewhere) and a domestic buyer has no country
     assert features(with_buyer(REQUEST, {"kind": "large"}), candidate())["buyer_country"] == 0.0
     assert np.isfinite(pair_features(with_buyer(REQUEST, buyer), candidate(), TREE, 2026)).all()
+
+
+def test_the_compiled_trees_give_scikit_learns_probabilities_bit_for_bit():
+    """scoring.trees evaluates the fitted trees with numpy: for numbers, missing values, known, unknown and
+    negative categories, the very probabilities of predict_proba (so that which one scored never shows)."""
+    from scoring.features import CATEGORICAL
+    from scoring.model import Scorer, fit, new_model, raw_scores
+    from scoring.trees import CompiledTrees
+    rng = np.random.default_rng(5)
+    country = sorted(CATEGORICAL)[0]
+    X = rng.random((3000, len(FEATURES)))
+    for name in CATEGORICAL:
+        X[:, FEATURES.index(name)] = rng.choice([4.0, 25.0, 370.0, 840.0], len(X))
+    y = (X[:, 0] + 0.3 * (X[:, FEATURES.index(country)] == 370.0) + rng.normal(0, 0.2, len(X)) > 0.8).astype(int)
+    model = fit(new_model(), X, y)
+    probe = rng.random((500, len(FEATURES)))
+    for name in CATEGORICAL:
+        probe[:, FEATURES.index(name)] = rng.choice([4.0, 25.0, 370.0, 999.0, -1.0, np.nan], len(probe))
+    probe[rng.random(probe.shape) < 0.05] = np.nan
+    assert np.array_equal(CompiledTrees(model).proba(probe), raw_scores(model, probe))
+    scorer = Scorer("v", model)
+    assert np.array_equal(np.concatenate([scorer.scores(probe[:100]), scorer.scores(probe[100:])]), scorer.scores(probe))
