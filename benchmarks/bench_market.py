@@ -189,13 +189,8 @@ def evaluate(args, driver, clients, heldout, point, posteriors, dump=None):
 def candidate_features(client, request_id: str) -> list:
     """(supplier id, feature vector in FEATURES order) of every candidate of a request, as the API shows them."""
     from scoring.features import FEATURES
-    out, page = [], 1
-    while True:
-        body = mk._json(client.get(f"/sourcing-requests/{request_id}/matches?per_page=200&page={page}"), 200)
-        out += [(i["supplier"]["id"], [i["features"][f] for f in FEATURES]) for i in body["items"]]
-        if len(body["items"]) < 200:
-            return out
-        page += 1
+    return [(i["supplier"]["id"], [i["features"][f] for f in FEATURES])
+            for body in mk.matched_pages(client, request_id) for i in body["items"]]
 
 
 def dump_point(folder: Path, point: int, apps, heldout_rows: list) -> None:

@@ -405,6 +405,19 @@ class ApiError(RuntimeError):
     pass
 
 
+def matched_pages(client, request_id: str, depth: int | None = None):
+    """The pages of a request's ranked suppliers as the API shows them (up to 200 a page), best first, down to
+    ``depth`` suppliers (all of them when None)."""
+    per_page, page, seen = min(200, depth or 200), 1, 0
+    while True:
+        body = _json(client.get(f"/sourcing-requests/{request_id}/matches?per_page={per_page}&page={page}"), 200)
+        yield body
+        seen += len(body["items"])
+        if len(body["items"]) < per_page or seen >= body.get("total", 0) or (depth and seen >= depth):
+            return
+        page += 1
+
+
 def _json(response, *ok):
     if response.status_code not in ok:
         raise ApiError(f"{response.request.method} {response.request.path} -> {response.status_code}: "
@@ -474,16 +487,8 @@ class MarketDriver:
     @staticmethod
     def ranking(client, request_id: str, depth: int = 50) -> tuple[list, dict]:
         """Supplier ids best first down to ``depth`` (pages of up to 200), and the first page's body."""
-        ids, page, first = [], 1, None
-        while len(ids) < depth:
-            per_page = min(200, depth)
-            body = _json(client.get(f"/sourcing-requests/{request_id}/matches?per_page={per_page}&page={page}"), 200)
-            first = first or body
-            ids += [item["supplier"]["id"] for item in body["items"]]
-            if len(body["items"]) < per_page or len(ids) >= body.get("total", 0):
-                break
-            page += 1
-        return ids[:depth], first
+        pages = list(matched_pages(client, request_id, depth))
+        return [item["supplier"]["id"] for body in pages for item in body["items"]][:depth], pages[0]
 
     def contact(self, client, request_id: str, need: dict, ranked: list, day: date, limit: int | None = None,
                 top: int = 10, lower: int = 5, depth: int = 50) -> list:

@@ -295,15 +295,19 @@ def _coverage(wanted, valid) -> float:
     return sum(1 for s in wanted if s in valid) / len(wanted) if wanted else 1.0
 
 
+def _asked_standards(request: dict) -> tuple[list[str], list[str], list[str]]:
+    """The standards a request asks for: mandatory, preferred, and its buyer's standing requirements."""
+    standards = request.get("standards") or []
+    return ([s["id"] for s in standards if s.get("mandatory")], [s["id"] for s in standards if not s.get("mandatory")],
+            list((request.get("buyer_profile") or {}).get("standing") or ()))
+
+
 def _standard_values(request: dict, candidate: dict) -> tuple[float, float, float, float]:
     """mandatory_coverage, preferred_coverage, missing_mandatory, standing_coverage."""
-    standards = request.get("standards") or []
     valid = candidate.get("valid_standards") or ()
-    mandatory = [s["id"] for s in standards if s.get("mandatory")]
-    preferred = [s["id"] for s in standards if not s.get("mandatory")]
+    mandatory, preferred, standing = _asked_standards(request)
     mandatory_held = sum(1 for s in mandatory if s in valid)
     preferred_held = sum(1 for s in preferred if s in valid)
-    standing = (request.get("buyer_profile") or {}).get("standing") or ()
     return (mandatory_held / len(mandatory) if mandatory else 1.0,
             preferred_held / len(preferred) if preferred else 1.0, float(len(mandatory) - mandatory_held),
             _coverage(standing, valid))
@@ -383,11 +387,7 @@ class StandardsClosed:
         self.with_history = []
         for k, (request, candidate) in enumerate(pairs):
             valid = set(candidate.get("valid_standards") or ())
-            standards = request.get("standards") or []
-            asked = ([s["id"] for s in standards if s.get("mandatory")],
-                     [s["id"] for s in standards if not s.get("mandatory")],
-                     list((request.get("buyer_profile") or {}).get("standing") or ()))
-            for part, ids in enumerate(asked):
+            for part, ids in enumerate(_asked_standards(request)):
                 self.sizes[k, part] = max(1, len(ids))
                 for standard in ids:
                     if standard not in valid:
