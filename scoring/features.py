@@ -313,11 +313,6 @@ def _standard_values(request: dict, candidate: dict) -> tuple[float, float, floa
             _coverage(standing, valid))
 
 
-def rule_score(values: np.ndarray) -> float:
-    """The rule's score of one feature vector (in FEATURES order), in [0, 1]."""
-    return float(np.clip(values @ _RULE_VECTOR, 0.0, 1.0))
-
-
 # What the features read of a buyer: kind, home country, employees, its sector's ISIC code and the ids of
 # the standards it requires of every supplier (its standing mandatory requirements).
 BUYER_PROFILE = ("kind", "home_country", "employees", "sector_isic", "standing")

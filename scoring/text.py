@@ -16,13 +16,6 @@ from functools import cache, lru_cache
 _SPECIAL = str.maketrans({"đ": "d", "Đ": "D", "ø": "o", "Ø": "O", "ß": "ss", "ł": "l", "Ł": "L"})
 _NON_WORD = re.compile(r"[^0-9a-z]+")
 
-# Legal-form words that say nothing about which firm it is (English and Vietnamese, folded).
-LEGAL_FORM_WORDS = frozenset("""
-co company corp corporation ltd limited llc inc jsc plc pte pvt sdn bhd gmbh sa srl de cv sas spa bv
-joint stock jointstock group holdings holding international intl the and of
-cong ty tnhh cp co phan trach nhiem huu han mtv mot thanh vien doanh nghiep tu nhan hop tac xa dntn htx
-""".split())
-
 
 @cache
 def _without_combining() -> dict[int, None]:

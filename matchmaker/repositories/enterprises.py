@@ -10,11 +10,6 @@ from scoring.text import BLOCKING_KEY_PROPS, blocking_keys, fold
 
 from ..errors import Conflict
 
-# The properties an enterprise can carry; anything else in a row is ignored.
-ENTERPRISE_PROPS = ("code", "name", "name_folded", "name_key", *BLOCKING_KEY_PROPS, "search_text", "description",
-                    "description_text", "kind", "home_country", "employees", "founded", "revenue_band",
-                    "export_share", "address", "commune", "country", "source")
-
 _PROJECTION = """
 e {.id, .code, .name, .description, .kind, .home_country, .employees, .founded, .revenue_band,
    .export_share, .address, .commune, .country, .source, .updated_at,

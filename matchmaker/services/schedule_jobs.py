@@ -26,7 +26,6 @@ from . import new_id, now_iso
 from .events import EventService
 
 log = logging.getLogger(__name__)
-FINISHED = ("done", "failed", "cancelled")
 KEEP_FINISHED = 10          # finished jobs kept per event
 MAX_POINTS = 240            # progress points kept per job (older ones thinned)
 
