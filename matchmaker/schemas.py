@@ -10,6 +10,14 @@ from .numbering import SlotNumber, TableNumber
 from .services.enterprises import SORTS
 
 
+def _not_after_tomorrow(day) -> bool:
+    """What happened cannot be dated later than tomorrow (a caller's day may be ahead of the server's)."""
+    import datetime
+    if day > datetime.date.today() + datetime.timedelta(days=1):
+        raise ValidationError(f"{day.isoformat()} has not come yet")
+    return True
+
+
 class PageArgs(Schema):
     class Meta:
         unknown = EXCLUDE
@@ -285,7 +293,8 @@ class OutcomeIn(Schema):
     supplier = fields.String(required=True)
     request = fields.String(load_default=None)
     outcome = fields.String(required=True, validate=validate.OneOf(OUTCOMES))
-    occurred_on = fields.Date(required=True)
+    occurred_on = fields.Date(required=True, validate=lambda day: _not_after_tomorrow(day), metadata={
+        "description": "the day of the contact (not a day to come: at most tomorrow, for time zones)"})
     note = fields.String(validate=validate.Length(max=2000), load_default=None)
     shown_rank = fields.Integer(load_default=None, validate=validate.Range(min=1, max=10_000), metadata={
         "description": "the rank at which the supplier was shown when the buyer chose to contact it (from "
@@ -1021,7 +1030,8 @@ class UnlocksOut(Schema):
     large_buyers = fields.Integer()
     top10 = fields.Integer()
     top10_pending = fields.Integer(metadata={"description": "requests whose top 10 is not ranked yet"})
-    expected_good_outcomes = fields.Float()
+    expected_good_outcomes = fields.Float(allow_none=True, metadata={
+        "description": "the sum of the calibrated scores where the SME would enter the top 10 (null while the rule ranks)"})
     request_ids = fields.List(fields.String())
 
 

@@ -75,11 +75,11 @@ def explanations_for(request: dict, c: dict, x: np.ndarray, parts: np.ndarray) -
     return [by_feature[FEATURES[i]] for i in ranked if parts[i] > 0 and by_feature.get(FEATURES[i])][:3]
 
 
-def reason_text(explanation: dict) -> str:
-    """One explanation in plain English."""
+def reason_text(explanation: dict, capability_name=None) -> str:
+    """One explanation in plain English; ``capability_name``: a capability's name by its id (else the id)."""
     values = {k: v for k, v in explanation.items() if k != "reason"}
     if "capabilities" in values:
-        values["capabilities"] = ", ".join(values["capabilities"])[:80]
+        values["capabilities"] = ", ".join(map(capability_name or str, values["capabilities"]))[:80]
     if "standards" in values:
         values["standards"] = ", ".join(standard_short_name(s) for s in values["standards"])
     return REASON_TEXT[explanation["reason"]].format(**values)

@@ -101,6 +101,11 @@ class Scorer:
     meta: dict | None = None
     _trees: CompiledTrees | None = field(default=None, init=False, repr=False, compare=False)
 
+    @property
+    def calibrated(self) -> bool:
+        """Whether a score is a rate: about that share of such contacts went well (the rule's is not)."""
+        return self.model is not None and len(((self.meta or {}).get("calibration") or {}).get("x") or []) >= 2
+
     def scores(self, X: np.ndarray) -> np.ndarray:
         if len(X) == 0:
             return np.zeros(0)

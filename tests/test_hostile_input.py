@@ -170,3 +170,19 @@ def test_a_json_endpoint_sent_another_kind_of_body_gets_415_saying_so(client, ca
     assert client.get("/enterprises/0900000004").get_json()["name"] == "Kept"     # nothing lost
     upload = client.post("/imports/enterprises", data="id,name\n0900000005,Uploaded\n", content_type="text/csv")
     assert upload.status_code == 200 and upload.get_json()["created"] == 1
+
+
+def test_an_upload_in_another_field_and_an_outcome_dated_ahead_are_refused_saying_why(client, catalogue):
+    """A multipart upload whose file is not in the field 'file' is told so (naming the field it used); an
+    outcome dated after tomorrow is refused: it has not happened."""
+    import io
+    from datetime import date, timedelta
+    response = client.post("/imports/capabilities", content_type="multipart/form-data",
+                           data={"upload": (io.BytesIO(b"enterprise,capability\n"), "caps.csv")})
+    assert response.status_code == 422
+    error = response.get_json()["error"]
+    assert "'file'" in error["message"] and "'upload'" in error["fields"]["file"][0], error
+    body = {"buyer": "0100000001", "supplier": "0100000002", "outcome": "contract",
+            "occurred_on": (date.today() + timedelta(days=30)).isoformat()}
+    response = client.post("/outcomes", json=body)
+    assert response.status_code == 422 and "occurred_on" in response.get_json()["error"]["fields"]

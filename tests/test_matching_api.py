@@ -108,6 +108,9 @@ def test_matches_rank_by_construction_with_reasons_and_missing_items(client, mar
                                    "note": "has the related 'machining'"}]
     assert {"reason": "holds_mandatory", "standards": ["iatf-16949", "iso-9001"]} in first["explanations"]
     assert len(first["explanations"]) == len(first["reasons"])
+    # reasons name capabilities as people do, never by id
+    covers = [r for r in (reason for item in body["items"] for reason in item["reasons"]) if "capabilities (" in r]
+    assert covers and all("cnc-milling" not in r and "CNC milling" in r for r in covers), covers
     assert body["items"][1]["score"] == body["items"][2]["score"]  # a tie, broken by id
 
     soft = ranked(client.get(f"/sourcing-requests/{rid}/matches?hard_mandatory=false&hard_distance=false"))

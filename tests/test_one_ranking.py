@@ -73,3 +73,14 @@ def test_search_readiness_and_training_see_the_same_supplier(client, market, gra
         for name in ("capability_coverage", "mandatory_coverage", "proximity", "capacity_fit", "text_similarity",
                      "large_fdi_customers", "supplies_buyer", "buyer_fdi", "buyer_northeast_asia", "buyer_size"):
             assert shown["features"][name] == pytest.approx(row[name], abs=1e-4), name
+
+
+def test_good_outcomes_are_expected_only_where_a_calibrated_score_enters_the_top_10(client, market):
+    """With a learned (calibrated) model, an item's expected good outcomes are a sum of rates over the top-10
+    places it opens: never more than those places, and a number (with the rule it is not claimed)."""
+    body = client.get(f"/smes/{SMES[3]}/priorities").get_json()
+    assert body["model_version"] == "v0001"
+    iso = next(i for i in body["items"] if i["id"] == "iso-9001")
+    unlocks = iso["unlocks"]
+    assert unlocks["requests"] == 1 and unlocks["expected_good_outcomes"] is not None
+    assert 0 <= unlocks["expected_good_outcomes"] <= unlocks["top10"]

@@ -26,6 +26,10 @@ def import_file(args, kind):
     if kind not in IMPORT_KINDS:
         raise InvalidInput(f"unknown import kind '{kind}'", {"kind": [f"must be one of {', '.join(IMPORT_KINDS)}"]})
     upload = request.files.get("file")
+    if upload is None and request.mimetype == "multipart/form-data":
+        others = sorted(request.files) or sorted(request.form)
+        raise InvalidInput("a multipart upload carries the file in its field 'file'",
+                           {"file": ["missing" + (f"; this form has {', '.join(repr(o) for o in others)}" if others else "")]})
     if upload is not None:
         data, filename = upload.read(), upload.filename
     else:

@@ -11,6 +11,9 @@ class Names(dict):
     def __missing__(self, key):
         return key[1]
 
+    def capability(self, capability_id: str) -> str:
+        return self[("capability", capability_id)]
+
 
 def catalogue_names(catalogues: CatalogueRepository) -> Names:
     return Names(catalogues.names())

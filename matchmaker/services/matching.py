@@ -21,6 +21,7 @@ from ..repositories.matching import MatchRepository
 from ..repositories.sourcing import SourcingRepository
 from . import new_id, now_iso
 from .access import Principal, authorize
+from .catalogues import catalogue_names
 
 POOL = 300  # candidates pre-selected in the graph by a cheap score, then ranked by the model
 TOP_N = 10  # "would you rank in the top 10": the cutoff each request stores
@@ -195,6 +196,7 @@ class MatchService:
         """The request's ranked suppliers; ``buyer``: its buyer's context when the caller has read it."""
         started = time.perf_counter()
         hierarchy = self.hierarchy()
+        names = self._cached("names", lambda: catalogue_names(self.catalogues))
         request, need, candidates, passed, scorer, X, scores = self._scored(request, options, buyer)
         # 9 places keep the model's own order inside a calibrated step (scoring.model adds 1e-6 x raw score)
         order = sorted(range(len(candidates)), key=lambda i: (-round(float(scores[i]), 9), candidates[i]["id"]))
@@ -212,7 +214,7 @@ class MatchService:
                 "supplier": {k: c.get(k) for k in ("id", "name", "kind", "commune", "employees", "founded")}
                 | {"distance_km": None if c.get("distance_km") is None else round(c["distance_km"], 1),
                    "latitude": c.get("latitude"), "longitude": c.get("longitude")},
-                "reasons": [reason_text(e) for e in explained],
+                "reasons": [reason_text(e, names.capability) for e in explained],
                 "explanations": explained,
                 "missing": missing_items(request, c, hierarchy),
                 "features": {name: round(float(v), 4) for name, v in zip(FEATURES, X[i])},

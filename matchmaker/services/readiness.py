@@ -125,7 +125,7 @@ class ReadinessService:
                 "score": round(score, 4), "model_version": scorer.version, "eligible": not blocked,
                 "score_once_closed": None if once_closed is None else round(once_closed, 4),
                 "blocking": [{"type": t, "id": i, "name": names[(t, i)]} for t, i in sorted(blocked)],
-                "reasons": [reason_text(e) for e in explained], "explanations": explained,
+                "reasons": [reason_text(e, self._names().capability) for e in explained], "explanations": explained,
             },
             "standards": standards, "capabilities": capabilities,
             "certificates_to_renew": self._renewals(sme, today, horizon_days, target),
@@ -252,13 +252,15 @@ class ReadinessService:
             scored = dict(zip(rest, scorer.scores(rows_with(closed, rest)))) if rest else {}
             scores = [known[k] if k in known else scored[k] for k in unlocked]
             buyers = {requests[k]["buyer"]: requests[k]["buyer_kind"] for k in unlocked}
+            # buyers contact the top of their list: a good outcome is expected only where the SME would be in
+            # the top 10, and only a calibrated score says how likely one is there (the rule's says nothing)
+            top = [score for k, score in zip(unlocked, scores) if cutoffs[k] is not None and score >= cutoffs[k]]
             return {"requests": len(unlocked), "buyers": len(buyers),
                     "fdi_buyers": sum(1 for kind in buyers.values() if kind == "fdi"),
                     "large_buyers": sum(1 for kind in buyers.values() if kind == "large"),
-                    "top10": sum(1 for k, score in zip(unlocked, scores)
-                                 if cutoffs[k] is not None and score >= cutoffs[k]),
+                    "top10": len(top),
                     "top10_pending": sum(1 for k in unlocked if cutoffs[k] is None),
-                    "expected_good_outcomes": round(float(sum(scores)), 2),
+                    "expected_good_outcomes": round(float(sum(top)), 2) if scorer.calibrated else None,
                     "request_ids": [requests[k]["id"] for k in unlocked]}
 
         asking: dict[tuple[str, str], list[int]] = {}      # item -> the requests that ask for it
@@ -295,7 +297,7 @@ class ReadinessService:
             items.append(entry)
         first = sorted((e for e in items if e["blocker"]),
                        key=lambda e: (-e["unlocks"]["requests"], -e["doors_per_month"], -e["blocks_requests"],
-                                      -e["unlocks"]["expected_good_outcomes"], e["type"], e["id"]))
+                                      -(e["unlocks"]["expected_good_outcomes"] or 0.0), e["type"], e["id"]))
         # beyond the blockers, only what raises the score the buyers see (a food standard for a harness maker does not)
         rest = sorted((e for e in items if not e["blocker"] and e["mean_score_gain"] > 0),
                       key=lambda e: (-e["mean_score_gain"], -e["needed_by_requests"], e["type"], e["id"]))

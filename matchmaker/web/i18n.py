@@ -253,6 +253,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "ready.blocker": {"vi": "đang chặn {n} yêu cầu", "en": "keeps you out of {n} requests",
                       "en_one": "keeps you out of {n} request"},
     "ready.expected": {"vi": "Kết quả tốt dự kiến", "en": "Good outcomes to expect"},
+    "ready.expected_unknown": {"vi": "Chỉ ước tính được khi mô hình đã học từ kết quả thực tế đang được dùng",
+                               "en": "Known once a model learnt from recorded outcomes is in use"},
     "ready.months": {"vi": "{lo}–{hi} tháng", "en": "{lo}–{hi} months"},
     "ready.cost": {"vi": "{lo}–{hi} triệu đồng", "en": "VND {lo}–{hi} million"},
     "ready.certifier": {"vi": "Đơn vị chứng nhận", "en": "Who certifies"},
