@@ -153,6 +153,7 @@ def test_catalogue_entries_by_their_vietnamese_or_english_names(client, catalogu
     held = {c["capability"]: c for c in firm["capabilities"]}
     assert set(held) == {"cnc-milling", "cnc-turning", "stamping"}
     assert (held["cnc-milling"]["name_en"], held["cnc-milling"]["name_vi"]) == ("CNC milling", "Phay CNC")
+    assert held["cnc-milling"]["unit"] == "pcs/month"    # no unit in the file: the catalogue's
     assert firm["certifications"][0]["standard"] == "iso-9001"
     standards = {s["id"]: s for s in client.get("/standards").get_json()["items"]}
     assert standards["iatf-16949"]["name_vi"].startswith("IATF 16949") and "iso-9001" in standards["iatf-16949"]["prerequisites"]

@@ -16,6 +16,7 @@ def _service():
 @blp.response(200, ModelOut)
 def model():
     """The active model with its training data summary, features, scikit-learn version and metrics."""
+    authorize(caller(), "see the model")
     return _service().model_info()
 
 

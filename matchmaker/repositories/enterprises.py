@@ -147,6 +147,7 @@ class EnterpriseRepository:
                 UNWIND $rows AS row
                 MATCH (e:Enterprise {id: row.enterprise}), (c:Capability {id: row.capability})
                 OPTIONAL MATCH (e)-[old:HAS_CAPABILITY]->(c)
+                WITH e, c, old, row {.*, unit: coalesce(row.unit, c.unit)} AS row  // a capacity without a unit is in the catalogue's
                 WITH row, e, c, CASE WHEN old IS NULL THEN 'created'
                      WHEN old.capacity IS NULL AND row.capacity IS NOT NULL OR old.capacity <> row.capacity
                        OR coalesce(old.unit, '') <> coalesce(row.unit, '') THEN 'updated'

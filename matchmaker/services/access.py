@@ -120,6 +120,7 @@ POLICY: dict[str, Rule] = {
     "search suppliers": Rule(("buyer",)),
     "search suppliers for a buyer": Rule(("buyer",), _TENANT),   # also the buyer's shortlist
     "record an outcome": Rule(("buyer",), _TENANT),
+    "see the model": Rule(("organiser", "buyer", "sme")),        # which version ranks, and how it was judged
     "manage the model": Rule(()),
     "see readiness": Rule(("sme",)),
     "see an SME's readiness": Rule(("sme",), _TENANT),
