@@ -17,6 +17,7 @@ def warm(app) -> dict[str, float]:
     """Run the warm-up steps in order; returns each step's seconds (those that ran)."""
     from scoring.text import fold
 
+    from .repositories.catalogues import HealthRepository
     from .repositories.keys import KeyRepository
     from .services.catalogues import CatalogueService
     from .services.matching import MatchService
@@ -41,7 +42,7 @@ def warm(app) -> dict[str, float]:
 
     steps = [
         ("text folding", lambda: fold("Công ty Đồng Tâm")),
-        ("graph connection", lambda: graph.read(lambda tx: tx.run("RETURN 1").consume())),
+        ("graph connection", HealthRepository(graph).schema_version),
         ("key check", lambda: KeyRepository(graph).find("0" * 16)),
         ("model", store.active),
         ("examples", lambda: examples.update(KeyRepository(graph).example_tenants())),
