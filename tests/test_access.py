@@ -249,6 +249,18 @@ def test_the_command_line_names_firms_of_the_demo_to_try_keys_with(neo4j_setting
     for command in commands:
         created = runner.invoke(main, command.split()[1:])
         assert created.exit_code == 0, created.output
+    # the SME named has peers to compare with on its readiness page
+    from datetime import date
+
+    from matchmaker.config import Neo4jSettings
+    from matchmaker.db import Graph
+    from matchmaker.repositories.readiness import ReadinessRepository
+    sme = next(c.split()[-1] for c in commands if c.split()[4] == "sme")
+    graph = Graph(Neo4jSettings(uri=neo4j_settings.uri))
+    try:
+        assert ReadinessRepository(graph).peer_shares(sme, date.today())["peers"] >= 3
+    finally:
+        graph.close()
 
 
 def test_every_action_of_the_policy_is_decided_somewhere_and_only_there():

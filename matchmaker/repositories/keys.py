@@ -1,6 +1,8 @@
 """API keys: only a hash of each secret is stored."""
 from __future__ import annotations
 
+from .readiness import PEERS
+
 _KEY = "k {.id, .role, .tenant, .label, .created_at, .revoked_at}"
 
 
@@ -28,11 +30,18 @@ class KeyRepository:
                 RETURN b {.id, .name, open: open} AS b""").single()
             if buyer is None:
                 return {"buyer": None, "sme": None}
-            sme = tx.run("""
-                MATCH (:Enterprise {id: $buyer})-[:POSTED]->(:SourcingRequest {status: 'open'})-[:NEEDS]->(c:Capability)
+            # of the smallest 50 such SMEs, the first with three peers or more (else the smallest), so that the
+            # readiness page a new user opens has peers to compare with
+            sme = tx.run(f"""
+                MATCH (:Enterprise {{id: $buyer}})-[:POSTED]->(:SourcingRequest {{status: 'open'}})-[:NEEDS]->(c:Capability)
                       <-[:HAS_CAPABILITY]-(e:SME)
-                WITH DISTINCT e ORDER BY e.employees, e.id LIMIT 1
-                RETURN e {.id, .name} AS e""", buyer=buyer["b"]["id"]).single()
+                WITH DISTINCT e ORDER BY e.employees, e.id LIMIT 50
+                WITH collect(e) AS smallest
+                UNWIND range(0, size(smallest) - 1) AS rank
+                WITH smallest[rank] AS e, rank
+                CALL (e) {{ {PEERS} RETURN count(p) AS peers }}
+                WITH e, rank, peers ORDER BY peers >= 3 DESC, rank LIMIT 1
+                RETURN e {{.id, .name}} AS e""", buyer=buyer["b"]["id"]).single()
             return {"buyer": buyer["b"], "sme": sme["e"] if sme else None}
         return self.graph.read(work)
 

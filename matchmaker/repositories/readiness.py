@@ -6,6 +6,19 @@ from datetime import date
 from .matching import _VALID, BUYER_HISTORY, BUYER_PROFILE
 
 
+# The peers p of an SME e: SMEs of one of its sectors, in its commune or zone, of similar size (half to
+# twice its employees); one row per peer. Used by the peer shares and by the example firm `keys examples` picks.
+PEERS = """
+WITH e, [(e)-[:IN_SECTOR]->(s) | s.id] AS sectors, head([(e)-[:LOCATED_IN]->(z) | z]) AS zone,
+     coalesce(e.employees, 0) AS size
+MATCH (s:Sector)<-[:IN_SECTOR]-(p:SME)
+WHERE s.id IN sectors AND p <> e
+  AND (p.commune = e.commune OR (zone IS NOT NULL AND EXISTS { (p)-[:LOCATED_IN]->(zone) }))
+  AND (size = 0 OR (p.employees >= size / 2.0 AND p.employees <= size * 2.0))
+WITH DISTINCT e, p
+"""
+
+
 class ReadinessRepository:
     def __init__(self, graph):
         self.graph = graph
@@ -113,13 +126,7 @@ class ReadinessRepository:
         def work(tx):
             record = tx.run(f"""
                 MATCH (e:Enterprise {{id: $id}})
-                WITH e, [(e)-[:IN_SECTOR]->(s) | s.id] AS sectors, head([(e)-[:LOCATED_IN]->(z) | z]) AS zone,
-                     coalesce(e.employees, 0) AS size
-                MATCH (s:Sector)<-[:IN_SECTOR]-(p:SME)
-                WHERE s.id IN sectors AND p <> e
-                  AND (p.commune = e.commune OR (zone IS NOT NULL AND EXISTS {{ (p)-[:LOCATED_IN]->(zone) }}))
-                  AND (size = 0 OR (p.employees >= size / 2.0 AND p.employees <= size * 2.0))
-                WITH DISTINCT p
+                {PEERS}
                 WITH collect(p) AS peers
                 CALL (peers) {{
                     UNWIND peers AS p
