@@ -574,13 +574,11 @@ _BREAKS = ("breaks in the participants' days (runs of idle slots between a parti
            "added up: the summary's breaks, counted the same way")
 
 
-class ScheduleOut(Schema):
+class _ScheduleFigures(Schema):
+    """What a schedule (the current one, or a version of it) holds beside its value and breaks."""
     not_shown = ("calendar",)   # the sequence numbers of the calendar files sent, kept for the next ones
 
-    status = fields.String(metadata={"description": "optimal, or feasible (valid, not proven best)"})
-    value = fields.Integer(metadata={"description": _VALUE})
     value_bound = fields.Integer(allow_none=True, metadata={"description": "a proven upper bound of the value"})
-    breaks = fields.Integer(allow_none=True, metadata={"description": _BREAKS})
     breaks_bound = fields.Integer(allow_none=True, metadata={"description": "a proven lower bound of the breaks"})
     max_breaks = fields.Integer(allow_none=True, metadata={"description": "the most breaks one participant has"})
     gap = fields.Float(allow_none=True, metadata={"description": "(breaks - breaks_bound) / breaks"})
@@ -589,6 +587,12 @@ class ScheduleOut(Schema):
     placements = fields.List(fields.Nested(PlacementOut))
     unmet = fields.List(fields.Nested(UnmetOut))
     breaks_by_participant = fields.Dict(keys=fields.String(), values=fields.Integer())
+
+
+class ScheduleOut(_ScheduleFigures):
+    status = fields.String(metadata={"description": "optimal, or feasible (valid, not proven best)"})
+    value = fields.Integer(metadata={"description": _VALUE})
+    breaks = fields.Integer(allow_none=True, metadata={"description": _BREAKS})
     cause = fields.String(allow_none=True, metadata={"description": "scheduled, change or rollback"})
     rolled_back_to = fields.Integer(allow_none=True)
     version = fields.Integer(allow_none=True, metadata={"description": "the schedule version this is"})
@@ -750,18 +754,7 @@ class ComparisonOut(ChangesOut):
     met_after = fields.Integer()
 
 
-class VersionDetailOut(VersionOut):
-    not_shown = ("calendar",)   # as in ScheduleOut
-
-    value_bound = fields.Integer(allow_none=True, metadata={"description": "a proven upper bound of the value"})
-    breaks_bound = fields.Integer(allow_none=True, metadata={"description": "a proven lower bound of the breaks"})
-    max_breaks = fields.Integer(allow_none=True, metadata={"description": "the most breaks one participant has"})
-    gap = fields.Float(allow_none=True, metadata={"description": "(breaks - breaks_bound) / breaks"})
-    seconds = fields.Float(allow_none=True)
-    solved_at = fields.String(allow_none=True)
-    breaks_by_participant = fields.Dict(keys=fields.String(), values=fields.Integer())
-    placements = fields.List(fields.Nested(PlacementOut))
-    unmet = fields.List(fields.Nested(UnmetOut))
+class VersionDetailOut(VersionOut, _ScheduleFigures):
     changes = fields.Nested(ChangesOut, allow_none=True, metadata={"description": "what made this version"})
     comparison = fields.Nested(ComparisonOut, metadata={
         "description": "from this version to the current one: meetings moved, added and dropped, and the breaks "

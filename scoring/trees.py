@@ -54,10 +54,9 @@ class CompiledTrees:
         self.cat_row[cat_nodes] = np.arange(len(cat_nodes))
         self.left_cats = np.array(cat_sets) if cat_sets else np.zeros((1, _CATEGORIES), dtype=bool)
         n_features = int(model.n_features_in_)
-        self.known_cats = np.zeros((n_features, _CATEGORIES), dtype=bool)
-        if known is not None and len(known):
-            for feature in range(n_features):
-                self.known_cats[feature] = _bits(known[f_idx_map[feature]]) if feature < len(f_idx_map) else False
+        # per feature: the categories seen in training (f_idx_map gives each feature its row of ``known``)
+        self.known_cats = (np.array([_bits(known[row]) for row in f_idx_map]) if known is not None and len(known)
+                           else np.zeros((n_features, _CATEGORIES), dtype=bool))
         self.baseline = float(np.asarray(model._baseline_prediction).ravel()[0])
         self.depth = int(allnodes["depth"].max()) + 1
         # scikit-learn's own preprocessing of plain arrays: the categorical columns first, each category as

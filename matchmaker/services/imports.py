@@ -187,11 +187,10 @@ class ImportService:
         wanted = sorted({row[f] for _, row in valid for f in refs})
         existing = self.enterprises.existing_ids(wanted)
         by_code = self.enterprises.ids_by_code([w for w in wanted if w not in existing])
-        catalogue = {"capabilities": ("capability", "Capability"),
-                     "certifications": ("standard", "Standard")}.get(kind)
         # a capability or a standard by its id or its name in either language
-        known = (_by_name(self.catalogues.list_capabilities() if kind == "capabilities"
-                          else self.catalogues.list_standards()) if catalogue else {})
+        catalogue = {"capabilities": ("capability", self.catalogues.list_capabilities),
+                     "certifications": ("standard", self.catalogues.list_standards)}.get(kind)
+        known = _by_name(catalogue[1]()) if catalogue else {}
         accepted = []
         for line, row in valid:
             problems = []

@@ -21,7 +21,7 @@ from ..repositories.matching import MatchRepository
 from ..repositories.sourcing import SourcingRepository
 from . import new_id, now_iso
 from .access import Principal, authorize
-from .catalogues import catalogue_names
+from .catalogues import Names, catalogue_names
 
 POOL = 300  # candidates pre-selected in the graph by a cheap score, then ranked by the model
 TOP_N = 10  # "would you rank in the top 10": the cutoff each request stores
@@ -196,7 +196,7 @@ class MatchService:
         """The request's ranked suppliers; ``buyer``: its buyer's context when the caller has read it."""
         started = time.perf_counter()
         hierarchy = self.hierarchy()
-        names = self._cached("names", lambda: catalogue_names(self.catalogues))
+        names = self.names()
         request, need, candidates, passed, scorer, X, scores = self._scored(request, options, buyer)
         # 9 places keep the model's own order inside a calibrated step (scoring.model adds 1e-6 x raw score)
         order = sorted(range(len(candidates)), key=lambda i: (-round(float(scores[i]), 9), candidates[i]["id"]))
@@ -249,6 +249,10 @@ class MatchService:
             "kinds": options.get("kinds") or ["sme"],
         }
         return need
+
+    def names(self) -> Names:
+        """Names of standards, capabilities and sectors, by (type, id)."""
+        return self._cached("names", lambda: catalogue_names(self.catalogues))
 
     def hierarchy(self) -> Hierarchy:
         return self._cached("tree", lambda: Hierarchy(self.matches.capability_tree()))

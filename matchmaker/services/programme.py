@@ -28,7 +28,6 @@ from scoring.features import GENERAL, Hierarchy
 
 from ..errors import NotFound
 from ..repositories.programme import ProgrammeRepository
-from .catalogues import catalogue_names
 
 EARTH_KM = 6371.0088
 
@@ -215,7 +214,7 @@ class ProgrammeService:
             raise NotFound(f"no enterprise in commune '{commune}'")
         requests = self.repo.fdi_demand()
         counts = programme_counts(smes, requests, self.matching.hierarchy())
-        names = catalogue_names(catalogues)
+        names = self.matching.names()
         buyer_of = [r["buyer"] for r in requests]
         items = []
         for item in counts.items:

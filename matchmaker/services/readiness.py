@@ -11,7 +11,7 @@ from scoring.model import ModelStore
 
 from ..errors import InvalidInput, NotFound
 from ..repositories.readiness import ReadinessRepository
-from .catalogues import Names, catalogue_names
+from .catalogues import Names
 from .matching import MatchService
 from .plans import Effort, doors_of, plans
 
@@ -29,7 +29,6 @@ class ReadinessService:
         self.repo = ReadinessRepository(graph)
         self.matching = MatchService(graph, store)
         self.store = store
-        self._catalogue_names = None
 
     # -- inputs --------------------------------------------------------------------------------
     def _sme(self, sme_id: str, today: date) -> dict:
@@ -132,10 +131,8 @@ class ReadinessService:
         }
 
     def _names(self) -> Names:
-        """Names of standards, capabilities and sectors, by (type, id); read once per service."""
-        if self._catalogue_names is None:
-            self._catalogue_names = catalogue_names(self.matching.catalogues)
-        return self._catalogue_names
+        """Names of standards, capabilities and sectors, by (type, id), as the search names them."""
+        return self.matching.names()
 
     def _target(self, kind: str, target_id: str, sme: dict) -> dict:
         if kind == "request":
