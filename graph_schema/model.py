@@ -63,6 +63,7 @@ ENTERPRISE_KINDS = tuple(KIND_LABELS)
 ZONE_KINDS = ("industrial_park", "hi_tech_park", "cluster", "craft_village", "commune")
 STANDARD_KINDS = ("certificate", "declaration")
 EFFORT_CLASSES = ("low", "medium", "high")
+LANGUAGES = ("vi", "en")        # catalogue entries carry name_vi and name_en; pages and reports speak both
 CATALOGUE_LABELS = {"capabilities": "Capability", "standards": "Standard", "sectors": "Sector", "zones": "Zone",
                     "associations": "Association"}
 

@@ -2,7 +2,7 @@
 documented responses."""
 from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, post_load, validate, validates_schema
 
-from graph_schema.model import (EFFORT_CLASSES, ENTERPRISE_KINDS, OUTCOMES, REQUEST_STATUSES, STANDARD_KINDS,
+from graph_schema.model import (EFFORT_CLASSES, ENTERPRISE_KINDS, LANGUAGES, OUTCOMES, REQUEST_STATUSES, STANDARD_KINDS,
                                  ZONE_KINDS)
 from .importing.rows import EnterpriseRow, IMPORT_KINDS, Identifier
 from .importing.records import ENCODINGS, FORMATS
@@ -343,6 +343,8 @@ class ProgrammeArgs(Schema):
 class ReportArgs(Schema):
     horizon_days = fields.Integer(load_default=90, validate=validate.Range(min=0, max=3650))
     format = fields.String(load_default="json", validate=validate.OneOf(["json", "html"]))
+    lang = fields.String(load_default=None, validate=validate.OneOf(LANGUAGES), metadata={
+        "description": "language of the printable report (format=html); default: the Accept-Language header's"})
 
 
 class SlotIn(Schema):
@@ -1008,6 +1010,10 @@ class EffortOut(Schema):
     months_source_vi = fields.String(allow_none=True)
     cost_min_mvnd = fields.Float(allow_none=True, metadata={"description": "million VND"})
     cost_max_mvnd = fields.Float(allow_none=True)
+    cost_staff = fields.Integer(allow_none=True, metadata={
+        "description": "the staff the cost is worked out for (a site audit's days grow with it); null: the "
+                       "catalogue's quote for 26-45 staff, or a cost that does not depend on size"})
+    cost_audit_days = fields.Float(allow_none=True, metadata={"description": "IAF MD 5 initial audit days for that staff"})
     cost_source = fields.String(allow_none=True)
     cost_source_vi = fields.String(allow_none=True)
     certifier = fields.String(allow_none=True)

@@ -3,7 +3,10 @@ what must come first. Every figure names its source.
 
 Months run from the decision to start to the certificate or accepted declaration in hand (building the
 system, records of it working, audits). Cost is in million VND for a manufacturing SME of about 26-45
-staff: the certification or test fees plus typical outside help, not the staff's own time.
+staff: the certification or test fees plus typical outside help, not the staff's own time. Where a site
+audit certifies (``AUDITED``), the audit time grows with the staff, so readiness scales the cost to the
+SME's own staff by the audit days of IAF MD 5 (matchmaker/services/plans.py); declarations, test
+reports and the buyer's own approval cost what they cost whatever the size.
 
 Sources, as cited by key below:
 - ``iaf-md5``: IAF MD 5:2019 (audit time for QMS/EMS/OHSMS certification): about 4-5 auditor-days for the
@@ -23,7 +26,8 @@ Sources, as cited by key below:
 from __future__ import annotations
 
 SOURCES = {
-    "iaf-md5": "IAF MD 5:2019 audit days for 26-45 staff x VND 8-15 million per auditor-day (day rate: our estimate)",
+    "iaf-md5": "IAF MD 5:2019 audit days (4 for 26-45 staff, scaled to the firm's staff) x VND 8-15 million per "
+               "auditor-day (day rate: our estimate)",
     "9001council": "9001council.org: SMEs in Southeast Asia took about 3.5 months on average to implement ISO 9001",
     "iatf-rules": "IATF Rules 5th edition: customer-requested, a full internal audit cycle and management review "
                   "first, builds on ISO 9001:2015",
@@ -76,8 +80,8 @@ EFFORT = {
 
 # The same words for a Vietnamese reader (pages show the reader's language).
 SOURCES_VI = {
-    "iaf-md5": "IAF MD 5:2019: số ngày đánh giá cho doanh nghiệp 26-45 lao động x 8-15 triệu đồng mỗi ngày chuyên gia "
-               "(đơn giá: ước tính của chúng tôi)",
+    "iaf-md5": "IAF MD 5:2019: số ngày đánh giá (4 ngày cho 26-45 lao động, quy đổi theo số lao động của doanh nghiệp) "
+               "x 8-15 triệu đồng mỗi ngày chuyên gia (đơn giá: ước tính của chúng tôi)",
     "9001council": "9001council.org: doanh nghiệp nhỏ và vừa ở Đông Nam Á mất trung bình khoảng 3,5 tháng để áp dụng "
                    "ISO 9001",
     "iatf-rules": "Quy tắc IATF, phiên bản 5: do khách hàng yêu cầu, cần một chu kỳ đánh giá nội bộ đầy đủ và xem xét "
@@ -115,15 +119,22 @@ CERTIFIERS_VI = {
 }
 
 
+# Standards certified by an audit of the site, whose audit time (and so cost) grows with the staff audited.
+AUDITED = frozenset(k for k, (_, _, certifier, _) in EFFORT.items()
+                    if not certifier.startswith(("a supplier declaration", "self-", "the buyer itself",
+                                                 "a self-assessment", "an OEKO-TEX institute")))
+
+
 def effort_row(standard_id: str) -> dict:
     """The effort properties of one standard as the graph keeps them (None where the catalogue has none)."""
     found = EFFORT.get(standard_id)
     if found is None:
         return {"months_min": None, "months_max": None, "months_source": None, "months_source_vi": None,
                 "cost_min_mvnd": None, "cost_max_mvnd": None, "cost_source": None, "cost_source_vi": None,
-                "certifier": None, "certifier_vi": None, "prerequisites": []}
+                "certifier": None, "certifier_vi": None, "prerequisites": [], "cost_scales_with_staff": False}
     (m_lo, m_hi, m_src), (c_lo, c_hi, c_src), certifier, prerequisites = found
     return {"months_min": m_lo, "months_max": m_hi, "months_source": SOURCES[m_src],
             "months_source_vi": SOURCES_VI[m_src], "cost_min_mvnd": c_lo, "cost_max_mvnd": c_hi,
             "cost_source": SOURCES[c_src], "cost_source_vi": SOURCES_VI[c_src], "certifier": certifier,
-            "certifier_vi": CERTIFIERS_VI[certifier], "prerequisites": list(prerequisites)}
+            "certifier_vi": CERTIFIERS_VI[certifier], "prerequisites": list(prerequisites),
+            "cost_scales_with_staff": standard_id in AUDITED}

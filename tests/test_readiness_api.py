@@ -1,4 +1,5 @@
 """Readiness reports over small graphs where the right answer is known by construction."""
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -222,14 +223,37 @@ def test_report_as_json_and_printable_html(client, world):
     assert body["priorities"]["items"][0]["id"] == "iso-14001"
     assert body["certificates_to_renew"][0]["standard"] == "iatf-16949"
     assert body["sector_gaps"][0]["target"]["id"] == "automotive"
-    page = client.get("/smes/0300000001/readiness?format=html")
-    assert page.status_code == 200 and page.mimetype == "text/html"
+    page = client.get("/smes/0300000001/readiness?format=html&lang=en")
+    assert page.status_code == 200 and page.mimetype == "text/html" and page.headers["Content-Language"] == "en"
     html = page.get_data(as_text=True)
-    assert "Minh An CNC" in html and "would make you eligible for 3 open requests" in html
-    assert "4-8 months" in html and "then <strong>RoHS" in html
+    assert "Minh An CNC" in html and "4–8 months" in html and "then <strong>RoHS" in html
+    assert "VND 50–150 million for 40 staff (4 audit days)" in html
     # names, not ids: the sector, the missing standards, the peers' capabilities
-    assert "Automotive and motorcycle parts" in html and "CNC milling" in html and "apqp-ppap" not in html
+    shown = re.sub(r"<[^>]+>", " ", html)
+    assert "Automotive and motorcycle parts" in shown and "CNC milling" in shown and "apqp-ppap" not in shown
+    # the same report in the reader's language: the query's, else the Accept-Language header's
+    for vi in (client.get("/smes/0300000001/readiness?format=html&lang=vi"),
+               client.get("/smes/0300000001/readiness?format=html", headers={"Accept-Language": "vi-VN,vi;q=0.9"})):
+        html = vi.get_data(as_text=True)
+        assert vi.headers["Content-Language"] == "vi" and '<html lang="vi">' in html
+        assert "Linh kiện ô tô, xe máy" in html and "4–8 tháng" in html and "rồi <strong>" in html
+        assert "cho 40 lao động (4 ngày đánh giá)" in html and "months" not in re.sub(r"<[^>]+>", " ", html)
+    assert client.get("/smes/0300000001/readiness?format=html&lang=fr").status_code == 422
     assert client.get("/smes/0300000001/readiness?format=pdf").status_code == 422
+
+
+def test_a_site_audit_is_priced_for_the_sme_s_own_staff(client, world):
+    def effort_of(standard):
+        items = client.get("/smes/0300000001/priorities").get_json()["items"]
+        return next(i["effort"] for i in items if i["id"] == standard)
+    big = effort_of("iso-14001")        # 40 staff: the catalogue's quote (26-45 staff, 4 audit days)
+    assert (big["cost_min_mvnd"], big["cost_max_mvnd"], big["cost_staff"], big["cost_audit_days"]) == (50, 150, 40, 4)
+    rohs = effort_of("rohs")            # a declaration with test reports: the same whatever the size
+    assert rohs["cost_staff"] is None
+    assert client.patch("/enterprises/0300000001", json={"employees": 8}).status_code == 200
+    small = effort_of("iso-14001")      # 8 staff: 2 audit days
+    assert (small["cost_min_mvnd"], small["cost_max_mvnd"], small["cost_staff"], small["cost_audit_days"]) == (25, 75, 8, 2)
+    assert (effort_of("rohs")["cost_min_mvnd"], effort_of("rohs")["cost_max_mvnd"]) == (rohs["cost_min_mvnd"], rohs["cost_max_mvnd"])
 
 
 def test_the_programme_view_links_smes_to_fdi_demand(client, world, catalogue):

@@ -67,6 +67,21 @@ def test_every_standard_of_the_catalogue_has_its_effort_with_sources():
         assert effort_class != "high" or row["months_max"] >= 12, standard_id
 
 
+def test_a_site_audit_costs_by_the_staff_audited_and_a_declaration_does_not():
+    from matchmaker.services.plans import AUDIT_DAYS, audit_days, cost_for_staff
+    from seeds.effort import AUDITED
+    assert audit_days(1) == 1.5 and audit_days(45) == 4 and audit_days(46) == 5 and audit_days(200) == 9
+    assert audit_days(50_000) == AUDIT_DAYS[-1][1]
+    days = [audit_days(n) for n in range(1, 3000)]
+    assert days == sorted(days)                         # more staff never audit in fewer days
+    assert cost_for_staff(40, 120, 30) == (40, 120, 4)  # the catalogue's quote is for 26-45 staff
+    assert cost_for_staff(40, 120, 8) == (20, 60, 2)
+    assert cost_for_staff(40, 120, None) == (40, 120, None) and cost_for_staff(40, 120, 0) == (40, 120, None)
+    assert {"iso-9001", "iatf-16949", "amfori-bsci", "haccp"} <= AUDITED
+    assert not {"reach", "rohs", "imds", "apqp-ppap", "higg-index"} & AUDITED
+    assert effort_row("iso-9001")["cost_scales_with_staff"] and not effort_row("reach")["cost_scales_with_staff"]
+
+
 def test_the_programme_says_eligible_and_one_item_away_exactly_as_readiness_blocks():
     """On random SMEs and requests: a request counts when readiness would look at it (a related capability
     or a buyer of the SME's sector, within its distance); eligible when readiness finds nothing blocking;

@@ -1,10 +1,12 @@
 """SME readiness: gaps against a target, which gap to close first, peers, the printable report."""
-from flask import make_response, render_template
+from flask import make_response, render_template, request
 from flask_smorest import Blueprint
 
 from . import authorize, caller, graph, model_store
 from ..schemas import GapArgs, GapsOut, PeersOut, PrioritiesOut, PriorityArgs, ReadinessReportOut, ReportArgs
+from ..services.catalogues import CatalogueService
 from ..services.readiness import ReadinessService
+from ..web.i18n import LANGUAGES, Formats, Wording, language_of, t
 
 blp = Blueprint("readiness", __name__, url_prefix="/smes", description="What an SME still lacks")
 
@@ -46,6 +48,9 @@ def report(args, sme_id):
     """The whole readiness report, as JSON or as a printable page to hand to an advisor."""
     body = _service(sme_id).report(sme_id, horizon_days=args["horizon_days"])
     if args["format"] == "html":
-        return make_response(render_template("readiness.html", report=body), 200,
-                             {"Content-Type": "text/html; charset=utf-8"})
+        lang = language_of(args["lang"] or request.accept_languages.best_match(LANGUAGES))
+        page = render_template("web/readiness_print.html", report=body, lang=lang, fmt=Formats(lang),
+                               t=lambda key, **values: t(key, lang, **values),
+                               words=Wording(lang, CatalogueService(graph())))
+        return make_response(page, 200, {"Content-Type": "text/html; charset=utf-8", "Content-Language": lang})
     return body

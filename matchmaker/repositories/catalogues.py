@@ -16,7 +16,8 @@ class CatalogueRepository:
             "s.months_source = row.months_source, s.cost_min_mvnd = row.cost_min_mvnd, "
             "s.cost_max_mvnd = row.cost_max_mvnd, s.cost_source = row.cost_source, s.certifier = row.certifier, "
             "s.months_source_vi = row.months_source_vi, s.cost_source_vi = row.cost_source_vi, "
-            "s.certifier_vi = row.certifier_vi, s.prerequisites = coalesce(row.prerequisites, [])", rows=rows).consume())
+            "s.certifier_vi = row.certifier_vi, s.cost_scales_with_staff = coalesce(row.cost_scales_with_staff, false), "
+            "s.prerequisites = coalesce(row.prerequisites, [])", rows=rows).consume())
 
     def upsert_sectors(self, rows: list[dict]) -> None:
         self.graph.write(lambda tx: tx.run(

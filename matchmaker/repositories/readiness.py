@@ -81,7 +81,7 @@ class ReadinessRepository:
         return self.graph.read(lambda tx: {r["s"]["id"]: r["s"] for r in tx.run(
             "MATCH (s:Standard) RETURN s {.id, .name_en, .name_vi, .kind, .effort, .months_min, .months_max, .months_source, "
             ".cost_min_mvnd, .cost_max_mvnd, .cost_source, .certifier, .prerequisites, .months_source_vi, "
-            ".cost_source_vi, .certifier_vi} AS s")})
+            ".cost_source_vi, .certifier_vi, .cost_scales_with_staff} AS s")})
 
     def open_requests_near(self, relevant: list[str], sectors: list[str], latitude, longitude) -> list[dict]:
         """Open requests an SME could serve: needing a related capability or posted by a buyer of its

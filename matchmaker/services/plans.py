@@ -25,6 +25,33 @@ class Door:
                 and (not self.capabilities or any(("capability", c) in closed for c in self.capabilities)))
 
 
+# IAF MD 5:2019, Table QMS 1: auditor-days of an initial certification audit (stage 1 + 2) by effective
+# staff, as (most staff, days). A site audit's cost grows with it; the catalogue's costs are quoted for
+# 26-45 staff (4 days).
+AUDIT_DAYS = ((5, 1.5), (10, 2), (15, 2.5), (25, 3), (45, 4), (65, 5), (85, 6), (125, 7), (175, 8), (275, 9),
+              (425, 10), (625, 11), (875, 12), (1175, 13), (1550, 14), (2025, 15), (2675, 16), (3450, 17),
+              (4350, 18), (5450, 19), (6800, 20), (8500, 21), (10700, 22))
+QUOTED_AUDIT_DAYS = 4
+
+
+def audit_days(staff: int) -> float:
+    """Initial audit days for ``staff`` effective staff (IAF MD 5 QMS; beyond its table, its last step)."""
+    for most, days in AUDIT_DAYS:
+        if staff <= most:
+            return days
+    return AUDIT_DAYS[-1][1]
+
+
+def cost_for_staff(cost_min: float, cost_max: float, staff: int | None) -> tuple[float, float, float | None]:
+    """A cost quoted for 26-45 staff, for a firm of ``staff`` (its audit days against the quote's); the
+    quote as it is, and no days, when the staff is not known."""
+    if not staff or staff <= 0:
+        return cost_min, cost_max, None
+    days = audit_days(staff)
+    scale = days / QUOTED_AUDIT_DAYS
+    return round(cost_min * scale), round(cost_max * scale), days
+
+
 @dataclass(frozen=True)
 class Effort:
     months_min: float

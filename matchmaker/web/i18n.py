@@ -14,9 +14,9 @@ from scoring.text import fold
 
 from scoring.explain import standard_short_name
 
-from ..numbering import shown
+from graph_schema.model import LANGUAGES
 
-LANGUAGES = ("vi", "en")
+from ..numbering import shown
 _BAND = re.compile(r"^\s*(<)?\s*(\d+(?:\.\d+)?)(?:\s*-\s*(\d+(?:\.\d+)?))?\s*bn\s+([A-Z]{3})\s*$")
 DEFAULT_LANGUAGE = "vi"
 _LOCALES = {"vi": "vi_VN", "en": "en_US"}
@@ -257,6 +257,8 @@ MESSAGES: dict[str, dict[str, str]] = {
                                "en": "Known once a model learnt from recorded outcomes is in use"},
     "ready.months": {"vi": "{lo}–{hi} tháng", "en": "{lo}–{hi} months"},
     "ready.cost": {"vi": "{lo}–{hi} triệu đồng", "en": "VND {lo}–{hi} million"},
+    "ready.staff": {"vi": "{n} lao động", "en": "{n} staff"},
+    "ready.cost_staff": {"vi": "cho {staff} lao động ({days} ngày đánh giá)", "en": "for {staff} staff ({days} audit days)"},
     "ready.certifier": {"vi": "Đơn vị chứng nhận", "en": "Who certifies"},
     "ready.source": {"vi": "Nguồn số liệu", "en": "Source of the figures"},
     "ready.needs_first": {"vi": "cần có trước: {items}", "en": "needs first: {items}"},
