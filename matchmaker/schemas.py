@@ -935,12 +935,22 @@ class ItemNamed(Schema):
     name = fields.String(allow_none=True, metadata={"description": "in English; the pages name it in the reader's language"})
 
 
-class StandardGap(ItemNamed):
-    mandatory = fields.Boolean()
+class _AskedByRequests(Schema):
+    requests_mandatory = fields.Integer(metadata={
+        "description": "a buyer or sector target: how many of its open requests make the standard mandatory"})
+    requests_preferred = fields.Integer(metadata={"description": "... and how many prefer it"})
+
+
+class StandardGap(ItemNamed, _AskedByRequests):
+    mandatory = fields.Boolean(metadata={"description": "in the target's standing terms (a request: its own)"})
     expires = fields.String(allow_none=True)
     expired_on = fields.String(allow_none=True)
     days_left = fields.Integer(allow_none=True)
     number = fields.String(allow_none=True)
+
+
+class StandardAskedOut(ItemNamed, _AskedByRequests):
+    held = fields.Boolean(metadata={"description": "the SME holds it, valid"})
 
 
 class StandardGaps(Schema):
@@ -949,6 +959,9 @@ class StandardGaps(Schema):
     expired = fields.List(fields.Nested(StandardGap))
     expiring = fields.List(fields.Nested(StandardGap))
     met = fields.List(fields.Nested(StandardGap))
+    asked_by_requests = fields.List(fields.Nested(StandardAskedOut), metadata={
+        "description": "a buyer or sector target: standards its open requests ask beyond its standing terms"})
+    open_requests = fields.Integer(metadata={"description": "a buyer or sector target: its open requests"})
 
 
 class CapabilityGap(ItemNamed):

@@ -84,6 +84,11 @@ def test_gap_against_a_buyer(client, world):
     # capabilities its open requests need: CNC milling, met
     assert body["capabilities"]["met"] == [{"id": "cnc-milling", "name": "CNC milling"}]
     assert body["standards"]["missing_mandatory"][0]["name"] == "ISO 14001 Environmental management"
+    # beside its standing terms, what its two open requests (R1, R4) ask: RoHS is beyond those terms
+    assert body["standards"]["open_requests"] == 2
+    assert body["standards"]["missing_mandatory"][0]["requests_mandatory"] == 2
+    assert body["standards"]["asked_by_requests"] == [{"id": "rohs", "name": "RoHS compliance declaration", "held": False,
+                                                       "requests_mandatory": 1, "requests_preferred": 0}]
     # with a horizon of 10 days the IATF certificate is not yet flagged
     body = client.get("/smes/0300000001/gaps?buyer=0300000101&horizon_days=10").get_json()
     assert {s["id"] for s in body["standards"]["met"]} == {"iatf-16949", "iso-9001"}
@@ -96,6 +101,14 @@ def test_gap_against_a_request_and_a_sector(client, world):
     body = client.get("/smes/0300000001/gaps?sector=automotive").get_json()
     assert {s["id"] for s in body["standards"]["missing_mandatory"]} == {"apqp-ppap", "imds"}
     assert body["target"]["type"] == "sector"
+    # one story: the sector's terms prefer ISO 14001, and 5 of its 6 open requests require it (R6 out of reach too)
+    assert body["standards"]["open_requests"] == 6
+    preferred = {s["id"]: s for s in body["standards"]["missing_preferred"]}
+    assert (preferred["iso-14001"]["requests_mandatory"], preferred["iso-14001"]["requests_preferred"]) == (5, 0)
+    assert (preferred["iso-45001"]["requests_mandatory"], preferred["iso-45001"]["requests_preferred"]) == (0, 1)
+    assert [(a["id"], a["requests_mandatory"]) for a in body["standards"]["asked_by_requests"]] == [("rohs", 1)]
+    page = client.get("/smes/0300000001/readiness?format=html&lang=en").get_data(as_text=True)
+    assert "how many of the 6 open sourcing requests require or prefer" in page and "Missing (asked by open requests)" in page
     for query, status in (("", 422), ("?buyer=0300000101&sector=automotive", 422), ("?request=nope", 404),
                           ("?sector=nope", 404), ("?buyer=nope", 404), ("?buyer=0300000101&horizon_days=-1", 422)):
         assert client.get(f"/smes/0300000001/gaps{query}").status_code == status, query

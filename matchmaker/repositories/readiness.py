@@ -19,6 +19,19 @@ WITH DISTINCT e, p
 """
 
 
+def _open_demand(requests: str) -> str:
+    """Two CALLs over the open requests ``requests`` (a fixed pattern binding r) yielding open_requests (how
+    many) and asked ([{id, mandatory, preferred}]: how many of them make each standard mandatory or preferred)."""
+    return f"""
+                CALL (target) {{ MATCH {requests} RETURN count(DISTINCT r) AS open_requests }}
+                CALL (target) {{
+                    MATCH {requests} WITH DISTINCT r
+                    MATCH (r)-[n:NEEDS]->(st:Standard)
+                    WITH st.id AS id, count(CASE WHEN n.mandatory THEN 1 END) AS mandatory, count(*) AS asked
+                    RETURN collect({{id: id, mandatory: mandatory, preferred: asked - mandatory}}) AS asked
+                }}"""
+
+
 class ReadinessRepository:
     def __init__(self, graph):
         self.graph = graph
@@ -46,7 +59,9 @@ class ReadinessRepository:
         def work(tx):
             record = tx.run(f"""
                 MATCH (b:Enterprise {{id: $id}})
-                RETURN b {{.id, .name, {BUYER_PROFILE},
+                WITH b, b AS target
+                {_open_demand("(target)-[:POSTED]->(r:SourcingRequest {status: 'open'})")}
+                RETURN b {{.id, .name, {BUYER_PROFILE}, demand: {{open_requests: open_requests, asked: asked}},
                     latitude: b.location.latitude, longitude: b.location.longitude,
                     sectors: [(b)-[:IN_SECTOR]->(s) | s.id],
                     standards: [(b)-[r:REQUIRES]->(s:Standard) | {{id: s.id, mandatory: r.mandatory}}],
@@ -68,11 +83,13 @@ class ReadinessRepository:
 
     def sector_target(self, sector_id: str) -> dict | None:
         def work(tx):
-            record = tx.run("""
-                MATCH (s:Sector {id: $id})
-                RETURN s {.id, .name_en, .name_vi,
-                    standards: [(s)-[r:REQUIRES]->(st:Standard) | {id: st.id, mandatory: r.mandatory}],
-                    capabilities: [(s)-[:USES]->(c:Capability) | c.id]} AS s
+            record = tx.run(f"""
+                MATCH (s:Sector {{id: $id}})
+                WITH s, s AS target
+                {_open_demand("(target)<-[:IN_SECTOR]-(:Enterprise)-[:POSTED]->(r:SourcingRequest {status: 'open'})")}
+                RETURN s {{.id, .name_en, .name_vi, demand: {{open_requests: open_requests, asked: asked}},
+                    standards: [(s)-[r:REQUIRES]->(st:Standard) | {{id: st.id, mandatory: r.mandatory}}],
+                    capabilities: [(s)-[:USES]->(c:Capability) | c.id]}} AS s
                 """, id=sector_id).single()
             return record["s"] if record else None
         return self.graph.read(work)

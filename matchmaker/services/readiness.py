@@ -109,6 +109,9 @@ class ReadinessService:
         for entries in standards.values():
             for entry in entries:
                 entry["name"] = names[("standard", entry["id"])]
+        demand = target.get("demand")
+        if demand is not None:      # a buyer or a sector: what its open requests ask, beside its standing terms
+            self._with_demand(standards, demand, sme, names)
         capabilities = {"met": [], "partial": [], "missing": []}
         for needed, (credit, via) in capability_matches(target, inputs, hierarchy).items():
             entry = {"id": needed, "name": names[("capability", needed)]}
@@ -130,6 +133,25 @@ class ReadinessService:
             "certificates_to_renew": self._renewals(sme, today, horizon_days, target),
         }
 
+    @staticmethod
+    def _with_demand(standards: dict, demand: dict, sme: dict, names: Names) -> None:
+        """Each standard of the target's standing terms with how many of its open requests make it mandatory
+        or preferred, and (``asked_by_requests``) the standards those requests ask beyond the standing terms:
+        a standard 'preferred' by the sector may still be mandatory in the requests that are open today."""
+        asked = {a["id"]: a for a in demand["asked"]}
+        for entries in standards.values():
+            for entry in entries:
+                counts = asked.get(entry["id"], {})
+                entry["requests_mandatory"] = counts.get("mandatory", 0)
+                entry["requests_preferred"] = counts.get("preferred", 0)
+        standing = {e["id"] for entries in standards.values() for e in entries}
+        standards["asked_by_requests"] = sorted(
+            ({"id": a["id"], "name": names[("standard", a["id"])], "held": a["id"] in sme["valid"],
+              "requests_mandatory": a["mandatory"], "requests_preferred": a["preferred"]}
+             for a in demand["asked"] if a["id"] not in standing),
+            key=lambda e: (-e["requests_mandatory"], -e["requests_preferred"], e["id"]))
+        standards["open_requests"] = demand["open_requests"]
+
     def _names(self) -> Names:
         """Names of standards, capabilities and sectors, by (type, id), as the search names them."""
         return self.matching.names()
@@ -146,7 +168,7 @@ class ReadinessService:
             if buyer is None:
                 raise NotFound(f"no buyer with id '{target_id}'")
             return {**with_buyer({}, buyer), "buyer": target_id, "buyer_sectors": buyer["sectors"],
-                    "standards": buyer["standards"],
+                    "standards": buyer["standards"], "demand": buyer["demand"],
                     "capabilities": buyer["capabilities"], "products": [], "text": None, "monthly_volume": None,
                     "latitude": buyer["latitude"], "longitude": buyer["longitude"],
                     "summary": {"type": "buyer", "id": target_id, "name": buyer["name"], "kind": buyer["kind"]}}
@@ -154,7 +176,7 @@ class ReadinessService:
         if sector is None:
             raise NotFound(f"no sector with id '{target_id}'")
         # A whole sector has no plant: distance is left out by placing the target at the SME.
-        return {"buyer": None, "buyer_sectors": [target_id], "standards": sector["standards"],
+        return {"buyer": None, "buyer_sectors": [target_id], "standards": sector["standards"], "demand": sector["demand"],
                 "capabilities": [c for c in sector["capabilities"] if c in sme["capabilities"]][:1] or
                 sector["capabilities"][:3], "products": [], "text": None, "monthly_volume": None,
                 "latitude": sme.get("latitude"), "longitude": sme.get("longitude"),

@@ -228,6 +228,15 @@ MESSAGES: dict[str, dict[str, str]] = {
     "ready.status": {"vi": "Tình trạng", "en": "Status"},
     "ready.missing_mandatory": {"vi": "Thiếu (bắt buộc)", "en": "Missing (mandatory)"},
     "ready.missing_preferred": {"vi": "Thiếu (ưu tiên)", "en": "Missing (preferred)"},
+    "ready.missing_asked": {"vi": "Thiếu (yêu cầu mở đòi hỏi)", "en": "Missing (asked by open requests)"},
+    "ready.asking_head": {"vi": "Yêu cầu mở: bắt buộc / ưu tiên", "en": "Open requests: required / preferred"},
+    "ready.asking": {"vi": "{m} / {p}", "en": "{m} / {p}"},
+    "ready.demand_note": {"vi": "Trạng thái theo điều kiện thường lệ; cột cuối đếm {n} yêu cầu tìm nguồn cung đang mở "
+                                "bắt buộc hay ưu tiên từng tiêu chuẩn, kể cả tiêu chuẩn ngoài điều kiện thường lệ.",
+                          "en_one": "Status against the standing terms; the last column counts whether the {n} open "
+                                    "sourcing request requires or prefers each standard, those beyond the standing terms included.",
+                          "en": "Status against the standing terms; the last column counts how many of the {n} open sourcing "
+                                "requests require or prefer each standard, those beyond the standing terms included."},
     "ready.expired_on": {"vi": "Hết hạn ngày {date}", "en": "Expired on {date}"},
     "ready.expiring": {"vi": "Hết hạn ngày {date} (còn {days} ngày)", "en": "Expires on {date} ({days} days left)"},
     "ready.met": {"vi": "Đã đáp ứng", "en": "Met"},
