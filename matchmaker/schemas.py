@@ -10,6 +10,28 @@ from .numbering import SlotNumber, TableNumber
 from .services.enterprises import SORTS
 
 
+class Rounded(fields.Float):
+    """A number shown to ``places`` decimals: services return what they computed, the answer rounds it."""
+
+    def __init__(self, places: int, **kwargs):
+        super().__init__(**kwargs)
+        self.places = places
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return None if value is None else round(float(value), self.places)
+
+
+class RoundedValues(fields.Dict):
+    """Numbers by name, each shown to ``places`` decimals."""
+
+    def __init__(self, places: int, **kwargs):
+        super().__init__(**kwargs)
+        self.places = places
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        return None if value is None else {k: round(float(v), self.places) for k, v in value.items()}
+
+
 def _not_after_tomorrow(day) -> bool:
     """What happened cannot be dated later than tomorrow (a caller's day may be ahead of the server's)."""
     import datetime
@@ -583,8 +605,8 @@ class _ScheduleFigures(Schema):
     value_bound = fields.Integer(allow_none=True, metadata={"description": "a proven upper bound of the value"})
     breaks_bound = fields.Integer(allow_none=True, metadata={"description": "a proven lower bound of the breaks"})
     max_breaks = fields.Integer(allow_none=True, metadata={"description": "the most breaks one participant has"})
-    gap = fields.Float(allow_none=True, metadata={"description": "(breaks - breaks_bound) / breaks"})
-    seconds = fields.Float(allow_none=True)
+    gap = Rounded(4, allow_none=True, metadata={"description": "(breaks - breaks_bound) / breaks"})
+    seconds = Rounded(2, allow_none=True)
     solved_at = fields.String(allow_none=True)
     placements = fields.List(fields.Nested(PlacementOut))
     unmet = fields.List(fields.Nested(UnmetOut))
@@ -631,7 +653,7 @@ class SummaryOut(Schema):
     value_bound = fields.Integer(allow_none=True)
     breaks = fields.Integer(metadata={"description": _BREAKS})
     breaks_bound = fields.Integer(allow_none=True)
-    gap = fields.Float(allow_none=True)
+    gap = Rounded(4, allow_none=True)
     max_breaks = fields.Integer()
     participants_with_breaks = fields.Integer()
     unmet = fields.List(fields.Nested(UnmetOut))
@@ -692,7 +714,7 @@ class SuggestionOut(Schema):
     id = fields.String()
     buyer = fields.String()
     supplier = fields.String()
-    score = fields.Float()
+    score = Rounded(4)
     reasons = fields.List(fields.String(), metadata={"description": "up to three reasons, in plain words"})
 
 
@@ -823,7 +845,7 @@ class SupplierOut(Schema):
     commune = fields.String(allow_none=True)
     employees = fields.Integer(allow_none=True)
     founded = fields.Integer(allow_none=True)
-    distance_km = fields.Float(allow_none=True)
+    distance_km = Rounded(1, allow_none=True)
     latitude = fields.Float(allow_none=True)
     longitude = fields.Float(allow_none=True)
 
@@ -855,12 +877,12 @@ class MissingOut(Schema):
 
 class MatchOut(Schema):
     rank = fields.Integer(required=True)
-    score = fields.Float(required=True, metadata={"description": "calibrated: the share of such contacts that went well"})
+    score = Rounded(4, required=True, metadata={"description": "calibrated: the share of such contacts that went well"})
     supplier = fields.Nested(SupplierOut, required=True)
     reasons = fields.List(fields.String())
     explanations = fields.List(fields.Nested(ExplanationOut))
     missing = fields.List(fields.Nested(MissingOut))
-    features = fields.Dict(metadata={"description": "the feature values the scorer saw, by name (numbers)",
+    features = RoundedValues(4, metadata={"description": "the feature values the scorer saw, by name (numbers)",
                                      "additionalProperties": {"type": "number"}})
 
 
@@ -880,7 +902,7 @@ class MatchesOut(Schema):
     candidates_passing_filters = fields.Integer()
     pool = fields.Integer()
     filters = fields.Nested(MatchFilters)
-    took_ms = fields.Float()
+    took_ms = Rounded(1)
 
 
 class OutcomeOut(Schema):
@@ -977,8 +999,8 @@ class CapabilityGaps(Schema):
 
 class ReadinessScore(Schema):
     eligible = fields.Boolean()
-    score = fields.Float(allow_none=True)
-    score_once_closed = fields.Float(allow_none=True)
+    score = Rounded(4, allow_none=True)
+    score_once_closed = Rounded(4, allow_none=True)
     model_version = fields.String(allow_none=True)
     blocking = fields.List(fields.Nested(ItemNamed))
     reasons = fields.List(fields.String())
@@ -1042,7 +1064,7 @@ class UnlocksOut(Schema):
     large_buyers = fields.Integer()
     top10 = fields.Integer()
     top10_pending = fields.Integer(metadata={"description": "requests whose top 10 is not ranked yet"})
-    expected_good_outcomes = fields.Float(allow_none=True, metadata={
+    expected_good_outcomes = Rounded(2, allow_none=True, metadata={
         "description": "the sum of the calibrated scores where the SME would enter the top 10 (null while the rule ranks)"})
     request_ids = fields.List(fields.String())
 
@@ -1053,8 +1075,8 @@ class PriorityOut(ItemNamed):
     blocks_requests = fields.Integer()
     needed_by_requests = fields.Integer()
     unlocks = fields.Nested(UnlocksOut)
-    mean_score_gain = fields.Float(allow_none=True)
-    doors_per_month = fields.Float(allow_none=True)
+    mean_score_gain = Rounded(4, allow_none=True)
+    doors_per_month = Rounded(3, allow_none=True)
     effort = fields.Nested(EffortOut)
     message = fields.String()
 
@@ -1069,7 +1091,7 @@ class PlanOut(Schema):
     unlocks = fields.Nested(UnlocksOut)
     months_min = fields.Float(allow_none=True)
     months_max = fields.Float(allow_none=True)
-    doors_per_month = fields.Float(allow_none=True)
+    doors_per_month = Rounded(3, allow_none=True)
 
 
 class PrioritiesOut(Schema):
@@ -1085,7 +1107,7 @@ class PrioritiesOut(Schema):
 class PeerShare(ItemNamed):
     held = fields.Boolean()
     peers_holding = fields.Integer()
-    share = fields.Float()
+    share = Rounded(3)
 
 
 class PeersOut(Schema):

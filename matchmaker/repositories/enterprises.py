@@ -23,6 +23,13 @@ e {.id, .code, .name, .description, .kind, .home_country, .employees, .founded, 
                      valid: x.expires IS NULL OR x.expires >= date($today)}]}
 """
 
+# Two firms with two different enterprise codes (``duplicate_verdict``: never one firm). Only codes of
+# letters, digits and . _ - are compared here, so that they are the same whether stripped or not, as the
+# verdict compares them; any other pair (a code missing, blank or odd, or the same) goes to the verdict.
+_PLAIN_CODE = "[0-9A-Za-z._-]+"
+_TWO_CODES = "coalesce(e.code =~ $plain_code AND o.code =~ $plain_code AND e.code <> o.code, false)"
+
+
 def _upsert_rows(tx, rows: list[dict], now: str) -> dict:
     """MERGE enterprises by id; returns counts of created, updated and unchanged rows."""
     # Duplicate blocking keys go with the name (a row without a name keeps the stored ones).
@@ -306,7 +313,9 @@ class EnterpriseRepository:
     def duplicate_candidates(self, ids: list[str], radius_m: float, per_key: int = 50) -> list[dict]:
         """For each given enterprise, others sharing its name key or one of its blocking keys
         (``scoring.text.blocking_keys``; at most ``per_key`` per key, by index seek), or within
-        ``radius_m`` metres (point index)."""
+        ``radius_m`` metres (point index); less the pairs of two different enterprise codes, which
+        ``duplicate_verdict`` never flags (dropped after each key's limit, so the pairs it judges are
+        the same): in a register where every firm has its code, nothing near it need leave Neo4j."""
         by_key = "\n                    UNION\n".join(
             f"""                    MATCH (o:Enterprise {{{prop}: e.{prop}}}) WHERE o.id <> e.id RETURN o LIMIT $per_key"""
             for prop in ("name_key", *BLOCKING_KEY_PROPS))
@@ -321,11 +330,13 @@ class EnterpriseRepository:
                     UNION
                     MATCH (o:Enterprise)
                     WHERE e.location IS NOT NULL AND point.distance(o.location, e.location) <= $radius AND o.id <> e.id
+                      AND NOT {_TWO_CODES}
                     RETURN o
                 }}
+                WITH e, o WHERE NOT {_TWO_CODES}
                 RETURN e {{.id, .code, .name, .address, .country, location: e.location}} AS a,
                        o {{.id, .code, .name, .address, .country, location: o.location}} AS b
-                """, ids=ids, radius=radius_m, per_key=per_key)
+                """, ids=ids, radius=radius_m, per_key=per_key, plain_code=_PLAIN_CODE)
             return [{"a": r["a"], "b": r["b"]} for r in result]
         return self.graph.read(work)
 

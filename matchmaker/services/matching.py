@@ -25,6 +25,8 @@ from .catalogues import Names, catalogue_names
 
 POOL = 300  # candidates pre-selected in the graph by a cheap score, then ranked by the model
 TOP_N = 10  # "would you rank in the top 10": the cutoff each request stores
+# A cutoff is the 10th score as the buyers see it (4 places): a supplier whose shown score reaches it is in.
+CUTOFF_PLACES = 4
 _CACHE_TTL = 60.0
 _CUTOFF_CHUNK = 500     # cutoffs stored per write while ranking many requests
 
@@ -169,7 +171,7 @@ class MatchService:
         """The score a supplier needs to enter the request's top 10 (0.0 when fewer than 10 qualify): the 10th
         score of the ranking ``match`` shows, without its page (explanations, missing items)."""
         scores = self._scored(request, {"per_page": TOP_N}, buyer)[-1]
-        return round(float(np.partition(scores, -TOP_N)[-TOP_N]), 4) if len(scores) >= TOP_N else 0.0
+        return round(float(np.partition(scores, -TOP_N)[-TOP_N]), CUTOFF_PLACES) if len(scores) >= TOP_N else 0.0
 
     # -- matching ------------------------------------------------------------------------------
     def matches_for(self, request_id: str, options: dict) -> dict:
@@ -210,21 +212,21 @@ class MatchService:
             c = candidates[i]
             explained = explanations_for(request, c, X[i], parts[i])
             items.append({
-                "rank": rank, "score": round(float(scores[i]), 4),
+                "rank": rank, "score": float(scores[i]),
                 "supplier": {k: c.get(k) for k in ("id", "name", "kind", "commune", "employees", "founded")}
-                | {"distance_km": None if c.get("distance_km") is None else round(c["distance_km"], 1),
+                | {"distance_km": c.get("distance_km"),
                    "latitude": c.get("latitude"), "longitude": c.get("longitude")},
                 "reasons": [reason_text(e, names.capability) for e in explained],
                 "explanations": explained,
                 "missing": missing_items(request, c, hierarchy),
-                "features": {name: round(float(v), 4) for name, v in zip(FEATURES, X[i])},
+                "features": dict(zip(FEATURES, X[i].tolist())),
             })
         return {"request": request.get("id"), "model_version": scorer.version, "items": items,
                 "page": page, "per_page": per_page, "total": len(order), "candidates_passing_filters": passed,
                 "pool": POOL, "filters": {"hard_mandatory": options.get("hard_mandatory", True),
                                           "hard_distance": options.get("hard_distance", True),
                                           "kinds": need["kinds"]},
-                "took_ms": round((time.perf_counter() - started) * 1000, 1)}
+                "took_ms": (time.perf_counter() - started) * 1000}
 
     def need(self, request: dict, buyer: dict | None, options: dict) -> dict:
         """What the candidate query needs of a request (see ``MatchRepository.candidates``)."""

@@ -12,7 +12,7 @@ from scoring.model import ModelStore
 from ..errors import InvalidInput, NotFound
 from ..repositories.readiness import ReadinessRepository
 from .catalogues import Names
-from .matching import MatchService
+from .matching import CUTOFF_PLACES, MatchService
 from .plans import Effort, cost_for_staff, doors_of, plans
 
 # A missing capability: a related process the SME runs already (same family in the capability tree)
@@ -22,6 +22,10 @@ CAPABILITY_EFFORT_SOURCE = ("our estimate: tooling and operator training for a p
                             "a new line otherwise (to be replaced by the programme's own figures)")
 CAPABILITY_EFFORT_SOURCE_VI = ("ước tính của chúng tôi: khuôn, dụng cụ và đào tạo thợ cho một công đoạn gần với công "
                                "đoạn đang làm, nếu không thì một dây chuyền mới (sẽ thay bằng số liệu của chương trình)")
+
+
+# A mean gain under half the last place of a shown score (4 places) is rounding noise, not a gain.
+NO_GAIN = 0.5 * 10 ** -CUTOFF_PLACES
 
 
 class ReadinessService:
@@ -124,8 +128,8 @@ class ReadinessService:
         return {
             "sme": _sme_summary(sme), "target": target["summary"], "horizon_days": horizon_days,
             "readiness": {
-                "score": round(score, 4), "model_version": scorer.version, "eligible": not blocked,
-                "score_once_closed": None if once_closed is None else round(once_closed, 4),
+                "score": score, "model_version": scorer.version, "eligible": not blocked,
+                "score_once_closed": once_closed,
                 "blocking": [{"type": t, "id": i, "name": names[(t, i)]} for t, i in sorted(blocked)],
                 "reasons": [reason_text(e, self._names().capability) for e in explained], "explanations": explained,
             },
@@ -273,13 +277,14 @@ class ReadinessService:
             buyers = {requests[k]["buyer"]: requests[k]["buyer_kind"] for k in unlocked}
             # buyers contact the top of their list: a good outcome is expected only where the SME would be in
             # the top 10, and only a calibrated score says how likely one is there (the rule's says nothing)
-            top = [score for k, score in zip(unlocked, scores) if cutoffs[k] is not None and score >= cutoffs[k]]
+            top = [score for k, score in zip(unlocked, scores)
+                   if cutoffs[k] is not None and round(float(score), CUTOFF_PLACES) >= cutoffs[k]]
             return {"requests": len(unlocked), "buyers": len(buyers),
                     "fdi_buyers": sum(1 for kind in buyers.values() if kind == "fdi"),
                     "large_buyers": sum(1 for kind in buyers.values() if kind == "large"),
                     "top10": len(top),
                     "top10_pending": sum(1 for k in unlocked if cutoffs[k] is None),
-                    "expected_good_outcomes": round(float(sum(top)), 2) if scorer.calibrated else None,
+                    "expected_good_outcomes": float(sum(top)) if scorer.calibrated else None,
                     "request_ids": [requests[k]["id"] for k in unlocked]}
 
         asking: dict[tuple[str, str], list[int]] = {}      # item -> the requests that ask for it
@@ -308,9 +313,8 @@ class ReadinessService:
                 "blocks_requests": sum(1 for bs in blocked if item in bs),
                 "effort": _effort_out(effort[item], names, sme["valid"]),
                 "needed_by_requests": len(touched), "unlocks": unlocks,
-                "doors_per_month": round(len(unlocked) / max(effort[item]["months"], 0.5), 3),
-                "mean_score_gain": round(float(statistics.fmean(new - base_scores[k]
-                                                                for k, new in zip(touched, new_scores))), 4),
+                "doors_per_month": len(unlocked) / max(effort[item]["months"], 0.5),
+                "mean_score_gain": float(statistics.fmean(new - base_scores[k] for k, new in zip(touched, new_scores))),
             }
             entry["message"] = _message(entry)
             items.append(entry)
@@ -318,7 +322,7 @@ class ReadinessService:
                        key=lambda e: (-e["unlocks"]["requests"], -e["doors_per_month"], -e["blocks_requests"],
                                       -(e["unlocks"]["expected_good_outcomes"] or 0.0), e["type"], e["id"]))
         # beyond the blockers, only what raises the score the buyers see (a food standard for a harness maker does not)
-        rest = sorted((e for e in items if not e["blocker"] and e["mean_score_gain"] > 0),
+        rest = sorted((e for e in items if not e["blocker"] and e["mean_score_gain"] >= NO_GAIN),
                       key=lambda e: (-e["mean_score_gain"], -e["needed_by_requests"], e["type"], e["id"]))
         held = set(sme["valid"])
         found = plans(doors_of(blocked), {i: Effort(e["months_min"], e["months_max"], tuple(e["prerequisites"]))
@@ -348,7 +352,7 @@ class ReadinessService:
         return {"steps": [{"type": t, "id": i, "name": names[(t, i)], "months_min": effort[(t, i)]["months_min"],
                            "months_max": effort[(t, i)]["months_max"]} for t, i in plan.steps],
                 "months_min": plan.months_min, "months_max": plan.months_max,
-                "doors_per_month": round(plan.doors_per_month, 3), "unlocks": unlocks}
+                "doors_per_month": plan.doors_per_month, "unlocks": unlocks}
 
     @staticmethod
     def _effort(item: tuple[str, str], sme: dict, standards: dict, hierarchy: Hierarchy) -> dict:
@@ -393,7 +397,7 @@ class ReadinessService:
         names = self._names()
 
         def rows(pairs, held, kind):
-            out = [{"id": i, "name": names[(kind, i)], "share": round(n / total, 3) if total else 0.0,
+            out = [{"id": i, "name": names[(kind, i)], "share": n / total if total else 0.0,
                     "peers_holding": n, "held": i in held} for i, n in pairs if n]
             return sorted(out, key=lambda r: (-r["share"], r["id"]))
         return {"sme": _sme_summary(sme), "peers": total,

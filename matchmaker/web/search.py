@@ -117,8 +117,8 @@ def _csv(filename: str, header: list[str], rows: list[list]) -> Response:
     return Response(out.getvalue(), mimetype="text/csv", headers={"Content-Disposition": attachment(filename)})
 
 
-def _blank_if_none(value):
-    return "" if value is None else value
+def _km(distance_km):
+    return "" if distance_km is None else round(distance_km, 1)
 
 
 def _inert(cell):
@@ -161,9 +161,9 @@ def search_csv():
     words, lang = wording(), wording().lang
     header = [t(f"csv.{c}", lang) for c in ("rank", "score", "id", "name", "kind", "commune", "employees",
                                             "distance", "reasons", "missing")]
-    rows = [[i["rank"], i["score"], i["supplier"]["id"], i["supplier"]["name"],
+    rows = [[i["rank"], round(i["score"], 4), i["supplier"]["id"], i["supplier"]["name"],
              t("kind." + i["supplier"]["kind"], lang), i["supplier"].get("commune") or "",
-             i["supplier"].get("employees") or "", _blank_if_none(i["supplier"].get("distance_km")),
+             i["supplier"].get("employees") or "", _km(i["supplier"].get("distance_km")),
              "; ".join(words.explanation(e) for e in i["explanations"]),
              "; ".join(words.missing(m) for m in i["missing"])] for i in result["items"]]
     return _csv("suppliers.csv", header, rows)
