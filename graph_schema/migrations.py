@@ -42,6 +42,21 @@ def schedule_versions_of_stored_schedules(tx) -> int:
     return len(rows)
 
 
+def upsert_communes(tx, rows: list[dict]) -> None:
+    """Hanoi's wards and communes (:Commune); enterprises whose commune names one without its accents or with a
+    prefix take its official name."""
+    tx.run("UNWIND $rows AS row MERGE (c:Commune {id: row.id}) "
+           "SET c.kind = row.kind, c.name_vi = row.name_vi, c.name_en = row.name_en, c.key = row.key",
+           rows=rows).consume()
+    tx.run("UNWIND $rows AS row MATCH (e:Enterprise) WHERE e.commune IN [row.name_en, row.key] "
+           "SET e.commune = row.name_vi", rows=rows).consume()
+
+
+def _commune_rows() -> list[dict]:
+    from seeds.hanoi import commune_rows
+    return commune_rows()
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "core constraints", (
         "CREATE CONSTRAINT enterprise_id IF NOT EXISTS FOR (e:Enterprise) REQUIRE e.id IS UNIQUE",
@@ -147,6 +162,12 @@ MIGRATIONS: tuple[Migration, ...] = (
         "CREATE FULLTEXT INDEX catalogue_names IF NOT EXISTS FOR (n:Capability|Standard|Sector|Zone) "
         "ON EACH [n.name_en, n.name_vi, n.search_text]",
     )),
+    # Hanoi's wards and communes as a catalogue (:Commune {id: the GSO unit code, kind, name_vi, name_en}); an
+    # enterprise's commune is the name_vi of one of them (seeds/hanoi.py), loaded here so that every graph
+    # of this schema checks communes; a commune written before without accents takes its official name.
+    Migration(13, "wards and communes", (
+        "CREATE CONSTRAINT commune_id IF NOT EXISTS FOR (c:Commune) REQUIRE c.id IS UNIQUE",
+    ), data=lambda tx: upsert_communes(tx, _commune_rows())),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version

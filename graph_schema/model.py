@@ -65,7 +65,8 @@ STANDARD_KINDS = ("certificate", "declaration")
 EFFORT_CLASSES = ("low", "medium", "high")
 LANGUAGES = ("vi", "en")        # catalogue entries carry name_vi and name_en; pages and reports speak both
 CATALOGUE_LABELS = {"capabilities": "Capability", "standards": "Standard", "sectors": "Sector", "zones": "Zone",
-                    "associations": "Association"}
+                    "associations": "Association", "communes": "Commune"}
+COMMUNE_KINDS = ("ward", "commune")     # phường, xã: Hanoi's units since the two-tier reform of 1 July 2025
 
 REQUEST_STATUSES = ("open", "closed")
 # Outcomes of a buyer-supplier meeting or contact, in the order a page offers them; the label is the

@@ -2,8 +2,8 @@
 documented responses."""
 from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, post_load, validate, validates_schema
 
-from graph_schema.model import (EFFORT_CLASSES, ENTERPRISE_KINDS, LANGUAGES, OUTCOMES, REQUEST_STATUSES, STANDARD_KINDS,
-                                 ZONE_KINDS)
+from graph_schema.model import (COMMUNE_KINDS, EFFORT_CLASSES, ENTERPRISE_KINDS, LANGUAGES, OUTCOMES,
+                                 REQUEST_STATUSES, STANDARD_KINDS, ZONE_KINDS)
 from .importing.rows import EnterpriseRow, IMPORT_KINDS, Identifier
 from .importing.records import ENCODINGS, FORMATS
 from .numbering import SlotNumber, TableNumber
@@ -225,6 +225,14 @@ class ZoneOut(_Named):
     enterprises = fields.Integer(metadata={"description": "enterprises located in it"})
 
 
+class CommuneOut(Schema):
+    id = fields.String(required=True, metadata={"description": "the General Statistics Office's unit code"})
+    kind = fields.String(validate=validate.OneOf(COMMUNE_KINDS), metadata={"description": "ward (phường) or commune (xã)"})
+    name_vi = fields.String(metadata={"description": "the official name, as enterprises carry it"})
+    name_en = fields.String(metadata={"description": "the same without accents"})
+    enterprises = fields.Integer(metadata={"description": "enterprises in it"})
+
+
 def _items(schema: type[Schema], name: str) -> type[Schema]:
     """A response of the form {"items": [...]}."""
     return Schema.from_dict({"items": fields.List(fields.Nested(schema), required=True)}, name=name)
@@ -234,6 +242,7 @@ CapabilitiesOut = _items(CapabilityOut, "CapabilitiesOut")
 StandardsOut = _items(StandardOut, "StandardsOut")
 SectorsOut = _items(SectorOut, "SectorsOut")
 ZonesOut = _items(ZoneOut, "ZonesOut")
+CommunesOut = _items(CommuneOut, "CommunesOut")
 
 
 class StandardNeed(Schema):

@@ -321,3 +321,15 @@ def jaccard(a: set, b: set) -> float:
 
 def slug(text: str) -> str:
     return "-".join(tokens(text)) or "unspecified"
+
+
+_COMMUNE_PREFIXES = {"phuong", "xa", "p", "x", "ward", "commune"}
+
+
+def commune_key(text: str | None) -> str:
+    """A ward's or commune's name reduced for comparison: accents, case, punctuation and its prefix
+    ('Phường', 'Xã', 'P.', 'ward') dropped: 'Xã Thiên Lộc' and 'thien loc' give 'thien-loc'."""
+    words = tokens(text)
+    if len(words) > 1 and words[0] in _COMMUNE_PREFIXES:
+        words = words[1:]
+    return "-".join(words)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from . import catalogue as cat
-from .hanoi import COMMUNES, ZONE_NAMES_VI, ZONES
+from .hanoi import COMMUNES, ZONE_NAMES_VI, ZONES, commune_rows
 
 HANOI_OPERATING_ENTERPRISES = 223_580
 DEMO_ENTERPRISES = 3_000
@@ -71,6 +71,7 @@ class DemoData:
     sectors: list[dict] = field(default_factory=list)
     capabilities: list[dict] = field(default_factory=list)
     zones: list[dict] = field(default_factory=list)
+    communes: list[dict] = field(default_factory=list)
     associations: list[dict] = field(default_factory=list)
     products: list[dict] = field(default_factory=list)
     sector_requirements: list[dict] = field(default_factory=list)
@@ -99,6 +100,7 @@ def catalogue_rows() -> DemoData:
     data.zones = [{"id": i, "name_en": n, "name_vi": ZONE_NAMES_VI.get(i), "kind": k, "commune": c, "latitude": lat,
                    "longitude": lon, "sectors": sectors, "search_text": fold(f"{n} {ZONE_NAMES_VI.get(i, '')}")}
                   for i, n, k, c, lat, lon, sectors in ZONES]
+    data.communes = commune_rows()
     data.associations = [{"id": i, "name": n} for i, n in cat.ASSOCIATIONS]
     data.products = [{"hs": hs, "name": n, "sector": s} for hs, n, s in _PRODUCTS]
     data.sector_requirements = [{"sector": s, "standard": st, "mandatory": m}

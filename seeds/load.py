@@ -27,6 +27,7 @@ def load(graph, data: DemoData, progress: Callable[[str, int], None] | None = No
     catalogues.upsert_sectors(data.sectors)
     catalogues.upsert_capabilities(data.capabilities)
     catalogues.upsert_zones(data.zones)
+    catalogues.upsert_communes(data.communes)
     catalogues.upsert_associations(data.associations)
     catalogues.upsert_products(data.products)
     catalogues.set_sector_requirements(data.sector_requirements)

@@ -157,3 +157,36 @@ def test_catalogue_entries_by_their_vietnamese_or_english_names(client, catalogu
     assert firm["certifications"][0]["standard"] == "iso-9001"
     standards = {s["id"]: s for s in client.get("/standards").get_json()["items"]}
     assert standards["iatf-16949"]["name_vi"].startswith("IATF 16949") and "iso-9001" in standards["iatf-16949"]["prerequisites"]
+
+
+def test_a_commune_is_one_of_hanoi_s_however_it_is_written(client, catalogue):
+    """Hanoi's 126 wards and communes since 1 July 2025: a file may write one without accents, with its prefix
+    or by its code, and the firm carries the official name; any other place is a row error for a firm in
+    Vietnam (a pre-2025 ward included), while a firm abroad keeps its locality as written."""
+    csv_text = ("id,name,commune,country\n"
+                "0700000021,Firm A,thien loc,\n"
+                "0700000022,Firm B,Xã Thiên Lộc,VN\n"
+                "0700000023,Firm C,P. Cau Giay,\n"
+                "0700000024,Firm D,00004,\n"
+                "0700000025,Firm E,Dich Vong Hau,\n"
+                "0700000026,Firm F,Ouhai,China\n")
+    report = post_file(client, "enterprises", "communes.csv", csv_text).get_json()
+    assert (report["created"], report["rejected"]) == (5, 1)
+    [error] = report["errors"]
+    assert (error["line"], error["field"]) == (6, "commune") and "Dich Vong Hau" in error["reason"]
+    communes = {i: client.get(f"/enterprises/07000000{i}").get_json()["commune"] for i in (21, 22, 23, 24, 26)}
+    assert communes == {21: "Thiên Lộc", 22: "Thiên Lộc", 23: "Cầu Giấy", 24: "Ba Đình", 26: "Ouhai"}
+    for written in ("Thiên Lộc", "thien-loc", "Xa Thien Loc"):
+        listed = client.get("/enterprises", query_string={"commune": written}).get_json()["items"]
+        assert sorted(e["id"] for e in listed) == ["0700000021", "0700000022"], written
+    # the same rule for a firm written through the API
+    response = client.post("/enterprises", json={"code": "0700000027", "name": "Firm G", "commune": "Nowhere"})
+    assert response.status_code == 422 and "commune" in response.get_json()["error"]["fields"]
+    assert client.patch("/enterprises/0700000021", json={"commune": "phuong ba dinh"}).get_json()["commune"] == "Ba Đình"
+    assert client.patch("/enterprises/0700000021", json={"commune": "Atlantis"}).status_code == 422
+    assert client.get("/enterprises/0700000021").get_json()["commune"] == "Ba Đình"     # nothing lost
+    listed = client.get("/communes").get_json()["items"]
+    assert len(listed) == 126 and sum(c["kind"] == "ward" for c in listed) == 51
+    by_name = {c["name_vi"]: c for c in listed}
+    assert (by_name["Thiên Lộc"]["enterprises"], by_name["Ba Đình"]["enterprises"]) == (1, 2)
+    assert by_name["Thiên Lộc"]["name_en"] == "Thien Loc" and by_name["Ba Đình"]["id"] == "00004"

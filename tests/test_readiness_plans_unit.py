@@ -189,3 +189,4 @@ def test_every_catalogue_entry_carries_its_name_in_both_languages():
     vi, en = Wording("vi", Catalogues()), Wording("en", Catalogues())
     assert (vi.name("cnc-milling"), en.name("cnc-milling")) == ("Phay CNC", "CNC milling")
     assert vi.name("new-process") == "New process" and vi.name("unknown") == "unknown"
+

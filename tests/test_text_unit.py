@@ -16,3 +16,13 @@ def test_name_key_ignores_legal_forms_order_and_spelling_of_the_form():
 def test_slug():
     assert slug("Home Textiles") == "home-textiles"
     assert slug("") == "unspecified"
+
+
+def test_a_commune_is_compared_without_accents_case_punctuation_or_its_prefix():
+    from matchmaker.services.catalogues import Communes
+    from scoring.text import commune_key
+    assert commune_key("Xã Thiên Lộc") == commune_key("thien-loc") == commune_key("P. Thien  Loc") == "thien-loc"
+    assert commune_key("Xa") == "xa"        # a name that is only a prefix word stays itself
+    communes = Communes([{"id": "00004", "kind": "ward", "name_vi": "Ba Đình", "name_en": "Ba Dinh"}])
+    assert {communes.official(w) for w in ("ba dinh", "Phường Ba Đình", "00004", "4")} == {"Ba Đình"}
+    assert communes.official("Ba Vi") is None and communes.official(None) is None

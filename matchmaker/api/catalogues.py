@@ -1,11 +1,12 @@
-"""Catalogues: capabilities (hierarchy), standards (with the sectors that ask for them), sectors, zones."""
+"""Catalogues: capabilities (hierarchy), standards (with the sectors that ask for them), sectors, zones, and
+Hanoi's wards and communes."""
 from flask_smorest import Blueprint
 
 from . import graph
-from ..schemas import CapabilitiesOut, SectorsOut, StandardsOut, ZoneArgs, ZonesOut
+from ..schemas import CapabilitiesOut, CommunesOut, SectorsOut, StandardsOut, ZoneArgs, ZonesOut
 from ..services.catalogues import CatalogueService
 
-blp = Blueprint("catalogues", __name__, description="Capabilities, standards, sectors and zones")
+blp = Blueprint("catalogues", __name__, description="Capabilities, standards, sectors, zones, wards and communes")
 
 
 @blp.route("/capabilities")
@@ -35,3 +36,11 @@ def sectors():
 def zones(args):
     """Industrial parks, clusters and craft villages with their location and number of firms."""
     return {"items": CatalogueService(graph()).zones(args.get("kind"))}
+
+
+@blp.route("/communes")
+@blp.response(200, CommunesOut)
+def communes():
+    """Hanoi's 126 wards and communes since 1 July 2025: what an enterprise's commune may be (in any accents or
+    case, with or without 'Phường'/'Xã', or by code), with the number of enterprises in each."""
+    return {"items": CatalogueService(graph()).list_communes()}

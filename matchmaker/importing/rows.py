@@ -178,6 +178,12 @@ def enterprise_record(row: dict, source: str | None) -> dict:
     }
 
 
+def in_hanoi_terms(record: dict) -> bool:
+    """Whether an enterprise record's commune must be one of Hanoi's wards and communes: the firm is in Vietnam
+    (a commune without a country is taken to be); a firm abroad keeps its locality as written."""
+    return record["props"].get("country") == "VN"
+
+
 class CapabilityRow(_RowSchema):
     enterprise = fields.String(required=True)
     capability = fields.String(required=True)

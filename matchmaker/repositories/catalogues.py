@@ -47,6 +47,12 @@ class CatalogueRepository:
                    "MERGE (z)-[:HOSTS_SECTOR]->(s)", rows=rows).consume()
         self.graph.write(work)
 
+    def upsert_communes(self, rows: list[dict]) -> None:
+        """Wards and communes; an enterprise whose commune was written another way (no accents, a prefix) before
+        the catalogue existed takes the catalogue's name."""
+        from graph_schema.migrations import upsert_communes
+        self.graph.write(upsert_communes, rows)
+
     def upsert_associations(self, rows: list[dict]) -> None:
         self.graph.write(lambda tx: tx.run(
             "UNWIND $rows AS row MERGE (a:Association {id: row.id}) SET a.name = row.name", rows=rows).consume())
@@ -107,6 +113,13 @@ class CatalogueRepository:
             "RETURN z {.id, .name_en, .name_vi, .kind, .commune, latitude: z.location.latitude, longitude: z.location.longitude, "
             "sectors: [(z)-[:HOSTS_SECTOR]->(s) | s.id], "
             "enterprises: COUNT { (z)<-[:LOCATED_IN]-(:Enterprise) }} AS z ORDER BY z.id", kind=kind)])
+
+    def list_communes(self, with_enterprises: bool = False) -> list[dict]:
+        """Wards and communes by code; with the number of enterprises in each if asked (an index count each)."""
+        return self.graph.read(lambda tx: [r["c"] for r in tx.run(
+            "MATCH (c:Commune) RETURN c {.id, .kind, .name_vi, .name_en, "
+            "enterprises: CASE WHEN $counts THEN COUNT { MATCH (e:Enterprise) WHERE e.commune = c.name_vi } END} AS c "
+            "ORDER BY c.id", counts=with_enterprises)])
 
     def existing(self, label: str, ids: list[str]) -> set[str]:
         """Which of ``ids`` exist as nodes of catalogue ``label`` (a fixed label from graph_schema.model)."""

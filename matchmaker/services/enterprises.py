@@ -6,11 +6,12 @@ from datetime import date
 from scoring.text import tokens
 
 from ..errors import Forbidden, InvalidInput, NotFound
-from ..importing.rows import enterprise_record
+from ..importing.rows import enterprise_record, in_hanoi_terms
 from ..repositories.catalogues import CatalogueRepository
 from ..repositories.enterprises import EnterpriseRepository
 from . import now_iso
 from .access import Principal, authorize
+from .catalogues import Communes
 
 SORTS = ("name", "employees", "-employees", "founded", "distance", "relevance")
 # What only an admin may change: who the firm is (id, enterprise code), and its kind and home country,
@@ -26,6 +27,8 @@ class EnterpriseService:
     def list(self, args: dict) -> dict:
         filters = {k: args.get(k) for k in ("kind", "sector", "capability", "standard", "zone", "commune")
                    if args.get(k)}
+        if filters.get("commune"):      # however it is written; a place not in the catalogue finds no firm
+            filters["commune"] = Communes(self.catalogues.list_communes()).official(filters["commune"]) or filters["commune"]
         if args.get("q"):
             words = tokens(args["q"])  # folded to [a-z0-9] words: safe for Lucene's query syntax
             if not words:
@@ -86,6 +89,13 @@ class EnterpriseService:
             raise NotFound(f"no enterprise with id '{enterprise_id}'")
 
     def _check_references(self, record: dict) -> None:
+        written = record["props"].get("commune")
+        if written and in_hanoi_terms(record):
+            communes = Communes(self.catalogues.list_communes())
+            official = communes.official(written)
+            if official is None:
+                raise InvalidInput(communes.unknown(written), {"commune": [communes.unknown(written)]})
+            record["props"]["commune"] = official
         if record["zone"] and record["zone"] not in self.catalogues.zone_ids():
             raise InvalidInput(f"unknown zone '{record['zone']}'", {"zone": ["unknown zone; see GET /zones"]})
         associations = record["associations"] or []

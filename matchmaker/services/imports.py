@@ -13,10 +13,12 @@ from scoring.text import slug
 from ..errors import InvalidInput
 from ..importing.duplicates import duplicate_verdict
 from ..importing.records import UnreadableFile, decode, guess_format, read_records
-from ..importing.rows import IMPORT_KINDS, ROW_SCHEMAS, apply_mapping, enterprise_record, first_errors
+from ..importing.rows import (IMPORT_KINDS, ROW_SCHEMAS, apply_mapping, enterprise_record, first_errors,
+                              in_hanoi_terms)
 from ..repositories.catalogues import CatalogueRepository
 from ..repositories.enterprises import EnterpriseRepository
 from . import now_iso
+from .catalogues import Communes
 
 BATCH_SIZE = 2000
 MAX_LISTED_ERRORS = 1000
@@ -126,6 +128,8 @@ class ImportService:
         # Records with the same enterprise code are one enterprise, whatever id the file gives.
         by_code = self.enterprises.ids_by_code([r["props"]["code"] for _, r in rows if r["props"].get("code")])
         known_zones = self.catalogues.zone_ids() if any(r["zone"] for _, r in rows) else set()
+        communes = (Communes(self.catalogues.list_communes())
+                    if any(r["props"].get("commune") and in_hanoi_terms(r) for _, r in rows) else None)
         # a sector by its id, a name in either language or an alias; any other is a row error, never a new sector
         sector_of = _by_name(self.catalogues.list_sectors()) if any(r["sectors"] for _, r in rows) else {}
         known_associations = self.catalogues.existing(
@@ -143,6 +147,11 @@ class ImportService:
                 record["sectors"] = [{"id": sector_of[s["id"]]} for s in record["sectors"] if s["id"] in sector_of]
             if record["zone"] and record["zone"] not in known_zones:
                 problems.append(("zone", f"unknown zone '{record['zone']}'; see GET /zones"))
+            written = record["props"].get("commune")
+            if written and in_hanoi_terms(record):
+                record["props"]["commune"] = communes.official(written)
+                if record["props"]["commune"] is None:
+                    problems.append(("commune", communes.unknown(written)))
             problems += [("associations", f"unknown association '{a}'")
                          for a in record["associations"] or [] if a not in known_associations]
             if problems:

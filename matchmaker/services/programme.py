@@ -28,6 +28,7 @@ from scoring.features import GENERAL, Hierarchy
 
 from ..errors import NotFound
 from ..repositories.programme import ProgrammeRepository
+from .catalogues import Communes
 
 EARTH_KM = 6371.0088
 
@@ -208,10 +209,13 @@ class ProgrammeService:
         for label, value in (("Sector", sector), ("Zone", zone)):
             if value is not None and not catalogues.existing(label, [value]):
                 raise NotFound(f"no {label.lower()} with id '{value}'")
+        if commune is not None:
+            official = Communes(catalogues.list_communes()).official(commune)
+            if official is None:
+                raise NotFound(f"no ward or commune '{commune}' in Hanoi; see GET /communes")
+            commune = official
         today = date.today()
         smes = self.repo.smes(sector, commune, zone, today)
-        if commune is not None and not smes and not self.repo.commune_known(commune):
-            raise NotFound(f"no enterprise in commune '{commune}'")
         requests = self.repo.fdi_demand()
         counts = programme_counts(smes, requests, self.matching.hierarchy())
         names = self.matching.names()

@@ -22,6 +22,8 @@ def programme():
     view = ProgrammeService(_graph(), MatchService(_graph(), _model_store())).view(**scope, limit=args["limit"])
     if args["format"] == "csv":
         return csv_download(as_csv(view, args["part"]), csv_name(view, args["part"]))
-    zones = CatalogueService(_graph()).zones()
-    return render_template("web/programme.html", view=view, scope=scope, zones=zones,
+    catalogues = CatalogueService(_graph())
+    scope = view["scope"]       # the commune as the catalogue names it, however it was typed
+    return render_template("web/programme.html", view=view, scope=scope, zones=catalogues.zones(),
+                           communes=sorted(catalogues.list_communes(), key=lambda c: c["name_en"]),
                            query={k: v for k, v in scope.items() if v})
