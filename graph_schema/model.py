@@ -60,6 +60,7 @@ ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._~:-]{0,63}$"
 
 KIND_LABELS = {"sme": "SME", "large": "LargeEnterprise", "fdi": "FDIFirm"}
 ENTERPRISE_KINDS = tuple(KIND_LABELS)
+BUYER_KINDS = ("large", "fdi")      # the firms whose supply chains SMEs are linked to
 ZONE_KINDS = ("industrial_park", "hi_tech_park", "cluster", "craft_village", "commune")
 STANDARD_KINDS = ("certificate", "declaration")
 EFFORT_CLASSES = ("low", "medium", "high")

@@ -334,13 +334,27 @@ def keys_examples():
     found = KeyRepository(_graph()).example_tenants()
     if found["buyer"] is None:
         _fail("no FDI buyer with open requests in this graph: load the demo with `matchmaker seed`")
+    command = _command_here()
     click.echo(f"buyer: {found['buyer']['name']} ({found['buyer']['open']} open requests)")
-    click.echo(f"  matchmaker keys create --role buyer --tenant {found['buyer']['id']}")
+    click.echo(f"  {command} keys create --role buyer --tenant {found['buyer']['id']}")
     if found["sme"]:
-        click.echo(f"SME that could supply it: {found['sme']['name']}")
-        click.echo(f"  matchmaker keys create --role sme --tenant {found['sme']['id']}")
+        click.echo(f"SME in its search results: {found['sme']['name']}")
+        click.echo(f"  {command} keys create --role sme --tenant {found['sme']['id']}")
     click.echo("an organiser (any id of its own):")
-    click.echo("  matchmaker keys create --role organiser --tenant hanoi-ipa")
+    click.echo(f"  {command} keys create --role organiser --tenant hanoi-ipa")
+
+
+def _command_here() -> str:
+    """This command as a new shell would run it: its path, and the graph's settings when they are not the default."""
+    import os
+    import shlex
+    import sys
+    settings = [f"{name}={shlex.quote(os.environ[name])}" for name in ("NEO4J_URI", "MATCHMAKER_NEO4J_PORT")
+                if os.environ.get(name)]
+    if os.environ.get("NEO4J_URI") and os.environ.get("MATCHMAKER_NEO4J_PORT"):
+        settings = settings[:1]     # the URI says it all
+    here = os.path.join(os.path.dirname(sys.executable), "matchmaker")
+    return " ".join([*settings, shlex.quote(os.path.relpath(here) if os.path.exists(here) else "matchmaker")])
 
 
 @keys.command("list")

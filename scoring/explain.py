@@ -79,7 +79,7 @@ def reason_text(explanation: dict, capability_name=None) -> str:
     """One explanation in plain English; ``capability_name``: a capability's name by its id (else the id)."""
     values = {k: v for k, v in explanation.items() if k != "reason"}
     if "capabilities" in values:
-        values["capabilities"] = ", ".join(map(capability_name or str, values["capabilities"]))[:80]
+        values["capabilities"] = ", ".join(map(capability_name or str, values["capabilities"]))
     if "standards" in values:
         values["standards"] = ", ".join(standard_short_name(s) for s in values["standards"])
     return REASON_TEXT[explanation["reason"]].format(**values)

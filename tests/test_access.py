@@ -235,8 +235,9 @@ def test_the_command_line_finds_the_local_server_by_its_port_alone(neo4j_setting
     assert "Traceback" not in down.output
 
 
-def test_the_command_line_names_firms_of_the_demo_to_try_keys_with(neo4j_settings, demo, monkeypatch):
-    """`keys examples` (which ./dev serve prints) names a buyer and an SME of the graph; their keys are issued."""
+def test_the_command_line_names_firms_of_the_demo_to_try_keys_with(neo4j_settings, demo, monkeypatch, tmp_path):
+    """`keys examples` (which ./dev serve prints) names a buyer and an SME in its search results, as commands a
+    new shell can run (the graph's address included); their keys are issued."""
     from click.testing import CliRunner
 
     from matchmaker.cli import main
@@ -244,21 +245,28 @@ def test_the_command_line_names_firms_of_the_demo_to_try_keys_with(neo4j_setting
     runner = CliRunner()
     shown = runner.invoke(main, ["keys", "examples"])
     assert shown.exit_code == 0, shown.output
-    commands = [line.strip() for line in shown.output.splitlines() if line.strip().startswith("matchmaker keys")]
-    assert [c.split()[4] for c in commands] == ["buyer", "sme", "organiser"]
+    commands = [line.split() for line in shown.output.splitlines() if " keys create " in line]
+    assert all(c[0] == f"NEO4J_URI={neo4j_settings.uri}" and c[1].endswith("matchmaker") for c in commands)
+    assert [c[5] for c in commands] == ["buyer", "sme", "organiser"]
     for command in commands:
-        created = runner.invoke(main, command.split()[1:])
+        created = runner.invoke(main, command[2:])
         assert created.exit_code == 0, created.output
-    # the SME named has peers to compare with on its readiness page
+    # the SME named has peers to compare with on its readiness page, and is in the buyer's search results
     from datetime import date
 
     from matchmaker.config import Neo4jSettings
     from matchmaker.db import Graph
     from matchmaker.repositories.readiness import ReadinessRepository
-    sme = next(c.split()[-1] for c in commands if c.split()[4] == "sme")
+    from matchmaker.services.matching import MatchService
+    from scoring.model import ModelStore
+    sme, buyer = (next(c[-1] for c in commands if c[5] == role) for role in ("sme", "buyer"))
     graph = Graph(Neo4jSettings(uri=neo4j_settings.uri))
     try:
         assert ReadinessRepository(graph).peer_shares(sme, date.today())["peers"] >= 3
+        requests = graph.read(lambda tx: [r["id"] for r in tx.run(
+            "MATCH (:Enterprise {id: $b})-[:POSTED]->(r:SourcingRequest {status: 'open'}) RETURN r.id AS id", b=buyer)])
+        search = MatchService(graph, ModelStore(tmp_path))
+        assert any(sme in {i["supplier"]["id"] for i in search.matches_for(r, {"per_page": 200})["items"]} for r in requests)
     finally:
         graph.close()
 

@@ -113,6 +113,12 @@ def test_gap_against_a_request_and_a_sector(client, world):
                           ("?sector=nope", 404), ("?buyer=nope", 404), ("?buyer=0300000101&horizon_days=-1", 422)):
         assert client.get(f"/smes/0300000001/gaps{query}").status_code == status, query
     assert client.get("/smes/nobody/gaps?sector=automotive").status_code == 404
+    # a buyer is a large or FDI firm; readiness is an SME's (each refusal names its field)
+    for url, field in (("/smes/0300000001/gaps?buyer=0300000201", "buyer"), ("/smes/0300000001/gaps?buyer=0300000001", "buyer"),
+                       ("/smes/0300000101/gaps?sector=automotive", "sme"), ("/smes/0300000101/priorities", "sme")):
+        response = client.get(url)
+        assert response.status_code == 422 and field in response.get_json()["error"]["fields"], url
+    assert "sector" in client.get("/smes/0300000001/gaps?sector=nope").get_json()["error"]["fields"]
 
 
 def test_which_gap_first_is_the_counterfactual_by_construction(client, world):

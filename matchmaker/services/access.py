@@ -15,14 +15,14 @@ import re
 import secrets
 from dataclasses import dataclass
 
-from graph_schema.model import ROLES
+from graph_schema.model import BUYER_KINDS, ROLES
 
 from . import now_iso
 from ..errors import Forbidden, InvalidInput, NotFound
 from ..repositories.keys import KeyRepository
 
 # The kinds of enterprise a key of a role may act for (an organiser's tenant is its own organisation's id).
-TENANT_KINDS = {"buyer": ("large", "fdi"), "sme": ("sme",)}
+TENANT_KINDS = {"buyer": BUYER_KINDS, "sme": ("sme",)}
 _KIND_WORDS = {"large": "a large", "fdi": "an FDI", "sme": "an SME"}
 _TOKEN = re.compile(r"^mmk_([0-9a-f]{16})_([A-Za-z0-9_-]{43})$")
 

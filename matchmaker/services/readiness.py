@@ -4,6 +4,7 @@ from __future__ import annotations
 import statistics
 from datetime import date, timedelta
 
+from graph_schema.model import BUYER_KINDS
 from scoring.explain import explanations_for, reason_text
 from scoring.features import (FULL, GENERAL, NO_HISTORY, BuyerHistory, Hierarchy, capability_matches,
                              StandardsClosed, feature_matrix, feature_rows, with_buyer)
@@ -38,7 +39,10 @@ class ReadinessService:
     def _sme(self, sme_id: str, today: date) -> dict:
         sme = self.repo.sme(sme_id, today)
         if sme is None:
-            raise NotFound(f"no enterprise with id '{sme_id}'")
+            raise NotFound(f"no enterprise with id '{sme_id}'", {"sme": ["no such enterprise"]})
+        if sme["kind"] != "sme":
+            raise InvalidInput(f"'{sme_id}' is a {sme['kind']} firm: readiness is an SME's view",
+                               {"sme": [f"a {sme['kind']} firm, not an SME"]})
         sme["capabilities"] = {c: capacity for c, capacity in sme["capabilities"]}
         sme["valid"] = {c["standard"] for c in sme["certificates"] if c["valid"]}
         sme["expired"] = {c["standard"] for c in sme["certificates"] if not c["valid"]}
@@ -170,7 +174,10 @@ class ReadinessService:
         if kind == "buyer":
             buyer = self.repo.buyer_target(target_id)
             if buyer is None:
-                raise NotFound(f"no buyer with id '{target_id}'")
+                raise NotFound(f"no buyer with id '{target_id}'", {"buyer": ["no such enterprise"]})
+            if buyer["kind"] not in BUYER_KINDS:
+                raise InvalidInput(f"'{target_id}' is an SME: a buyer is a large or FDI firm",
+                                   {"buyer": ["an SME, not a large or FDI buyer"]})
             return {**with_buyer({}, buyer), "buyer": target_id, "buyer_sectors": buyer["sectors"],
                     "standards": buyer["standards"], "demand": buyer["demand"],
                     "capabilities": buyer["capabilities"], "products": [], "text": None, "monthly_volume": None,
@@ -178,7 +185,7 @@ class ReadinessService:
                     "summary": {"type": "buyer", "id": target_id, "name": buyer["name"], "kind": buyer["kind"]}}
         sector = self.repo.sector_target(target_id)
         if sector is None:
-            raise NotFound(f"no sector with id '{target_id}'")
+            raise NotFound(f"no sector with id '{target_id}'; see GET /sectors", {"sector": ["no such sector"]})
         # A whole sector has no plant: distance is left out by placing the target at the SME.
         return {"buyer": None, "buyer_sectors": [target_id], "standards": sector["standards"], "demand": sector["demand"],
                 "capabilities": [c for c in sector["capabilities"] if c in sme["capabilities"]][:1] or
