@@ -270,7 +270,7 @@ class _Split:
 
     def attach(self, service) -> None:
         self.wrap(service.enterprises, "ids_by_code", "ids_by_code")
-        for method in ("zone_ids", "list_sectors", "existing"):
+        for method in ("zone_ids", "list_sectors", "list_communes", "existing"):
             self.wrap(service.catalogues, method, "catalogues")
         self.wrap(service.enterprises, "upsert_many", "upsert")
         self.wrap(service.enterprises, "duplicate_candidates", "duplicate_candidates")

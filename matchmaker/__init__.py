@@ -34,7 +34,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     app.extensions["model_store"] = ModelStore(settings.model_dir)
 
     api = _Api(app)
-    from .api import authenticate
+    from .api import authenticate, refuse_undeclared_query
     from .bodies import guard_body
     app.before_request(guard_body)
     api.spec.components.security_scheme("apiKey", {"type": "http", "scheme": "bearer"})
@@ -46,8 +46,11 @@ def create_app(settings: Settings | None = None) -> Flask:
     public = (health, catalogues)
     for module in (health, enterprises, catalogues, imports, sourcing, learning, readiness, events, programme):
         api.register_blueprint(module.blp)
-        if module not in public:     # this app's hooks of that blueprint (the blueprint is shared by apps)
-            app.before_request_funcs.setdefault(module.blp.name, []).append(authenticate)
+        # this app's hooks of that blueprint (the blueprint is shared by apps)
+        hooks = app.before_request_funcs.setdefault(module.blp.name, [])
+        if module not in public:
+            hooks.append(authenticate)
+        hooks.append(refuse_undeclared_query)
     from .api import document_links
     document_links(api.spec)
     from .web import web

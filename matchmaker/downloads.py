@@ -10,8 +10,23 @@ def attachment(filename: str) -> str:
     return f"attachment; filename=\"{plain}\"; filename*=UTF-8''{quote(filename, safe='')}"
 
 
-def csv_download(text: str, filename: str):
-    """A CSV file as a download response."""
-    from flask import make_response
-    return make_response(text, 200, {"Content-Type": "text/csv; charset=utf-8",
-                                     "Content-Disposition": attachment(filename)})
+def csv_download(filename: str, header: list[str], rows: list[list]):
+    """A CSV download that Excel opens with Vietnamese letters intact (UTF-8 with a byte-order mark), and in
+    which no cell runs as a formula."""
+    import csv
+    import io
+
+    from flask import Response
+    out = io.StringIO()
+    out.write("\ufeff")
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(header)
+    writer.writerows([[_inert(cell) for cell in row] for row in rows])
+    return Response(out.getvalue(), mimetype="text/csv", headers={"Content-Disposition": attachment(filename)})
+
+
+def _inert(cell):
+    """Text a spreadsheet would run as a formula (=, +, -, @ first) is kept as text."""
+    if isinstance(cell, str) and cell[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + cell
+    return cell

@@ -1,6 +1,6 @@
 """Schemas at the edge, for the API and the pages alike: query arguments, request bodies (and forms) and
 documented responses."""
-from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, post_load, validate, validates_schema
+from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, post_load, pre_load, validate, validates_schema
 
 from graph_schema.model import (COMMUNE_KINDS, EFFORT_CLASSES, ENTERPRISE_KINDS, LANGUAGES, OUTCOMES,
                                  REQUEST_STATUSES, STANDARD_KINDS, ZONE_KINDS)
@@ -41,9 +41,6 @@ def _not_after_tomorrow(day) -> bool:
 
 
 class PageArgs(Schema):
-    class Meta:
-        unknown = EXCLUDE
-
     page = fields.Integer(load_default=1, validate=validate.Range(min=1, max=100_000))
     per_page = fields.Integer(load_default=20, validate=validate.Range(min=1, max=200))
 
@@ -132,9 +129,6 @@ class DuplicateArgs(PageArgs):
 
 
 class ImportArgs(Schema):
-    class Meta:
-        unknown = EXCLUDE
-
     format = fields.String(validate=validate.OneOf(FORMATS + ("ndjson",)),
                            metadata={"description": "csv, json or jsonl; guessed from the file name if omitted"})
     mapping = fields.String(metadata={"description": 'JSON object {"our_field": "your column"}, '
@@ -361,9 +355,15 @@ class PriorityArgs(Schema):
 
 
 class ProgrammeArgs(Schema):
-    sector = fields.String(metadata={"description": "a sector id: the SMEs of that sector"})
-    commune = fields.String(metadata={"description": "a commune's name, as enterprises carry it"})
-    zone = fields.String(metadata={"description": "a zone id (industrial park, cluster, craft village)"})
+    sector = fields.String(metadata={"description": "a sector id: the SMEs of that sector (empty: all)"})
+    commune = fields.String(metadata={"description": "a ward or commune of Hanoi, however written (see GET "
+                                                     "/communes; empty: all)"})
+    zone = fields.String(metadata={"description": "a zone id (industrial park, cluster, craft village; empty: all)"})
+
+    @pre_load
+    def _empty_scope_is_all(self, data, **kwargs):
+        """A form's empty choice (sector=, zone=) means no filter, as on the page."""
+        return {k: v for k, v in data.items() if not (k in ("sector", "commune", "zone") and v == "")}
     limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=5000),
                            metadata={"description": "at most this many items and shortlisted SMEs"})
     format = fields.String(load_default="json", validate=validate.OneOf(["json", "csv"]))
@@ -1057,7 +1057,9 @@ class EffortOut(Schema):
     cost_staff = fields.Integer(allow_none=True, metadata={
         "description": "the staff the cost is worked out for (a site audit's days grow with it); null: the "
                        "catalogue's quote for 26-45 staff, or a cost that does not depend on size"})
-    cost_audit_days = fields.Float(allow_none=True, metadata={"description": "IAF MD 5 initial audit days for that staff"})
+    cost_scale = Rounded(3, allow_none=True, metadata={
+        "description": "the factor applied to the catalogue's quote for 26-45 staff: IAF MD 5 initial audit days for "
+                       "that staff over 4"})
     cost_source = fields.String(allow_none=True)
     cost_source_vi = fields.String(allow_none=True)
     certifier = fields.String(allow_none=True)

@@ -137,7 +137,7 @@ def _shape(body: dict) -> dict:
 
 # What anyone may read without a key: liveness, readiness, the catalogues and the API's description.
 PUBLIC = {"health.health", "health.ready", "catalogues.capabilities", "catalogues.sectors", "catalogues.standards",
-          "catalogues.zones", "api-docs.openapi_json", "api-docs.openapi_swagger_ui", "swagger_assets", "static"}
+          "catalogues.zones", "catalogues.communes", "api-docs.openapi_json", "api-docs.openapi_swagger_ui", "swagger_assets", "static"}
 
 
 def test_every_endpoint_of_the_api_is_in_the_rules_or_public(app):

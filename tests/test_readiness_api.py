@@ -246,7 +246,8 @@ def test_report_as_json_and_printable_html(client, world):
     assert page.status_code == 200 and page.mimetype == "text/html" and page.headers["Content-Language"] == "en"
     html = page.get_data(as_text=True)
     assert "Minh An CNC" in html and "4–8 months" in html and "then <strong>RoHS" in html
-    assert "VND 50–150 million for 40 staff (4 audit days)" in html
+    assert "VND 50–150 million for 40 staff (x1.00 the quote for 26–45 staff, by IAF MD 5 audit time)" in html
+    assert "IAF MD 5:2019 audit days (4 for 26-45 staff" in re.sub(r"<[^>]+>", " ", html)   # printed, not only on hover
     # names, not ids: the sector, the missing standards, the peers' capabilities
     shown = re.sub(r"<[^>]+>", " ", html)
     assert "Automotive and motorcycle parts" in shown and "CNC milling" in shown and "apqp-ppap" not in shown
@@ -256,7 +257,7 @@ def test_report_as_json_and_printable_html(client, world):
         html = vi.get_data(as_text=True)
         assert vi.headers["Content-Language"] == "vi" and '<html lang="vi">' in html
         assert "Linh kiện ô tô, xe máy" in html and "4–8 tháng" in html and "rồi <strong>" in html
-        assert "cho 40 lao động (4 ngày đánh giá)" in html and "months" not in re.sub(r"<[^>]+>", " ", html)
+        assert "cho 40 lao động (x1,00 báo giá cho 26–45 lao động" in html and "months" not in re.sub(r"<[^>]+>", " ", html)
     assert client.get("/smes/0300000001/readiness?format=html&lang=fr").status_code == 422
     assert client.get("/smes/0300000001/readiness?format=pdf").status_code == 422
 
@@ -266,12 +267,12 @@ def test_a_site_audit_is_priced_for_the_sme_s_own_staff(client, world):
         items = client.get("/smes/0300000001/priorities").get_json()["items"]
         return next(i["effort"] for i in items if i["id"] == standard)
     big = effort_of("iso-14001")        # 40 staff: the catalogue's quote (26-45 staff, 4 audit days)
-    assert (big["cost_min_mvnd"], big["cost_max_mvnd"], big["cost_staff"], big["cost_audit_days"]) == (50, 150, 40, 4)
+    assert (big["cost_min_mvnd"], big["cost_max_mvnd"], big["cost_staff"], big["cost_scale"]) == (50, 150, 40, 1)
     rohs = effort_of("rohs")            # a declaration with test reports: the same whatever the size
     assert rohs["cost_staff"] is None
     assert client.patch("/enterprises/0300000001", json={"employees": 8}).status_code == 200
     small = effort_of("iso-14001")      # 8 staff: 2 audit days
-    assert (small["cost_min_mvnd"], small["cost_max_mvnd"], small["cost_staff"], small["cost_audit_days"]) == (25, 75, 8, 2)
+    assert (small["cost_min_mvnd"], small["cost_max_mvnd"], small["cost_staff"], small["cost_scale"]) == (25, 75, 8, 0.5)
     assert (effort_of("rohs")["cost_min_mvnd"], effort_of("rohs")["cost_max_mvnd"]) == (rohs["cost_min_mvnd"], rohs["cost_max_mvnd"])
 
 
@@ -299,15 +300,18 @@ def test_the_programme_view_links_smes_to_fdi_demand(client, world, catalogue):
                          ("0300000203", "iso-9001", 1, 1)]
     assert body["shortlist"][0]["sme"]["name"] == "Peer 0300000201"
     # the same SMEs by commune; a zone or sector that does not exist is said so
-    assert client.get("/programme?commune=Thien Loc").get_json()["smes_one_item_away"] == 3
-    assert client.get("/programme?sector=nope").status_code == 404
-    assert client.get("/programme?zone=nope").status_code == 404
-    assert client.get("/programme?commune=Nowhere").status_code == 404
+    for commune in ("Thien Loc", "Thiên Lộc", "xã thiên lộc"):
+        assert client.get("/programme", query_string={"commune": commune}).get_json()["smes_one_item_away"] == 3
+    assert client.get("/programme?sector=&zone=&commune=").get_json()["scope"] == {"sector": None, "zone": None,
+                                                                                  "commune": None}
+    for field, value in (("sector", "nope"), ("zone", "nope"), ("commune", "Nowhere")):
+        response = client.get("/programme", query_string={field: value})
+        assert response.status_code == 404 and field in response.get_json()["error"]["fields"]
     assert client.get("/programme?limit=0").status_code == 422
     csv = client.get("/programme?sector=automotive&format=csv&part=shortlist")
     assert csv.status_code == 200 and csv.mimetype == "text/csv"
     lines = csv.get_data(as_text=True).splitlines()
-    assert lines[0].startswith("sme_id,sme_name") and lines[1].startswith("0300000201,Peer 0300000201,")
+    assert lines[0].startswith("\ufeffsme_id,sme_name") and lines[1].startswith("0300000201,Peer 0300000201,")
     assert len(lines) == 4
     items_csv = client.get("/programme?sector=automotive&format=csv&part=items").get_data(as_text=True)
     assert items_csv.splitlines()[1] == "standard,iso-9001,ISO 9001 Quality management,2,2,3,2"
@@ -326,3 +330,6 @@ def test_the_programme_page_shows_the_table_the_chart_and_the_shortlist(client, 
     assert 'id="items-chart"' in html and 'id="shortlist"' in html
     assert "ISO 9001" in html and "Peer 0300000201" in html and "iso-9001</td>" not in html
     assert page.get("/app/programme?sector=automotive&format=csv&part=items").mimetype == "text/csv"
+    page.get("/app/lang/vi")    # the page's download speaks the reader's language, Excel-ready (UTF-8 with a BOM)
+    items = page.get("/app/programme?sector=automotive&format=csv&part=items").get_data(as_text=True).splitlines()
+    assert items[0].startswith("\ufeffLoại,Mã,Tên") and items[1].startswith("standard,iso-9001,ISO 9001 Quản lý chất lượng,")

@@ -74,8 +74,8 @@ def test_a_site_audit_costs_by_the_staff_audited_and_a_declaration_does_not():
     assert audit_days(50_000) == AUDIT_DAYS[-1][1]
     days = [audit_days(n) for n in range(1, 3000)]
     assert days == sorted(days)                         # more staff never audit in fewer days
-    assert cost_for_staff(40, 120, 30) == (40, 120, 4)  # the catalogue's quote is for 26-45 staff
-    assert cost_for_staff(40, 120, 8) == (20, 60, 2)
+    assert cost_for_staff(40, 120, 30) == (40, 120, 1)  # the catalogue's quote is for 26-45 staff (4 days)
+    assert cost_for_staff(40, 120, 8) == (20, 60, 0.5)  # 2 days
     assert cost_for_staff(40, 120, None) == (40, 120, None) and cost_for_staff(40, 120, 0) == (40, 120, None)
     assert {"iso-9001", "iatf-16949", "amfori-bsci", "haccp"} <= AUDITED
     assert not {"reach", "rohs", "imds", "apqp-ppap", "higg-index"} & AUDITED

@@ -118,7 +118,7 @@ def test_the_map_keeps_distances_true_and_the_plant_centred():
 
 
 def test_spreadsheet_cells_never_run_as_formulas():
-    from matchmaker.web.search import _inert
+    from matchmaker.downloads import _inert
     assert [_inert(v) for v in ("=HYPERLINK(\"x\")", "+1", "@SUM(A1)", "Công ty", -3, 0.5)] == \
         ["'=HYPERLINK(\"x\")", "'+1", "'@SUM(A1)", "Công ty", -3, 0.5]
 

@@ -1,11 +1,37 @@
 """The API's HTTP layer: blueprints (schemas in matchmaker/schemas.py); views stay thin and call services."""
 import re
 
-from flask import g, request
+from flask import current_app, g, request
+from flask_smorest import Blueprint as _Blueprint
+from webargs.flaskparser import FlaskParser
 
 from ..context import graph, job_queue, job_service, model_store  # noqa: F401 (the views' accessors)
-from ..errors import Unauthenticated
+from ..errors import InvalidInput, Unauthenticated
 from ..services.access import KeyService, Principal, authorize  # noqa: F401
+
+
+class _Parser(FlaskParser):
+    """Query strings as strict as bodies: each schema's own ``unknown`` decides (RAISE unless it says
+    otherwise), so that a misspelt parameter is refused by name rather than silently ignored."""
+    DEFAULT_UNKNOWN_BY_LOCATION = {**FlaskParser.DEFAULT_UNKNOWN_BY_LOCATION, "query": None, "querystring": None}
+
+
+class Blueprint(_Blueprint):
+    """The API's blueprints: flask-smorest's, with the strict argument parser."""
+    ARGUMENTS_PARSER = _Parser()
+
+
+def refuse_undeclared_query() -> None:
+    """Before each API request: a query string on an endpoint that declares no query parameters is refused by
+    name (the declared ones are checked by their schema, strictly)."""
+    if not request.args or request.endpoint is None:
+        return
+    view = current_app.view_functions[request.endpoint]
+    method = getattr(getattr(view, "view_class", None), request.method.lower(), view)
+    declared = getattr(method, "_apidoc", {}).get("arguments", {}).get("parameters", [])
+    if not any(p.get("in") == "query" for p in declared):
+        raise InvalidInput("this endpoint takes no query parameters",
+                           {name: ["Unknown field."] for name in request.args})
 
 
 def authenticate() -> None:

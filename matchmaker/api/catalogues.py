@@ -1,8 +1,7 @@
 """Catalogues: capabilities (hierarchy), standards (with the sectors that ask for them), sectors, zones, and
 Hanoi's wards and communes."""
-from flask_smorest import Blueprint
 
-from . import graph
+from . import Blueprint, graph
 from ..schemas import CapabilitiesOut, CommunesOut, SectorsOut, StandardsOut, ZoneArgs, ZonesOut
 from ..services.catalogues import CatalogueService
 

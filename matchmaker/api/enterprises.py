@@ -1,8 +1,7 @@
 """Enterprises: list with filters, get, create, update, delete; probable duplicates for review."""
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
-from . import authorize, caller, graph
+from . import Blueprint, authorize, caller, graph
 from ..schemas import DuplicateArgs, DuplicatesOut, EnterpriseIn, EnterpriseOut, EnterprisePatch, EnterprisePage, EnterpriseQueryArgs
 from ..services.enterprises import EnterpriseService
 

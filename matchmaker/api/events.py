@@ -3,10 +3,9 @@ from datetime import date
 
 from babel.dates import format_date
 from flask import make_response, render_template, url_for
-from flask_smorest import Blueprint
 
 from ..downloads import attachment
-from . import authorize, caller, graph, job_service, model_store
+from . import Blueprint, authorize, caller, graph, job_service, model_store
 from ..schemas import (AgendaArgs, AgendaOut, ChangeIn, ErrorResponse, EventIn, EventOut, MeetingOutcomeIn, MeetingOutcomeOut,
                       MeetingRequestsIn, ParticipantsIn, ScheduleArgs, ScheduleJobOut, ScheduleOut, SuggestionArgs,
                       SuggestionDecision, SuggestionsOut, SummaryOut, TablesOut, VersionDetailOut, VersionsOut)

@@ -1,9 +1,8 @@
 """Liveness and readiness."""
-from flask_smorest import Blueprint
 from neo4j.exceptions import DriverError, Neo4jError
 
 from graph_schema import LATEST_VERSION
-from . import graph
+from . import Blueprint, graph
 from ..schemas import HealthOut, ReadyOut
 from ..repositories.catalogues import HealthRepository
 

@@ -2,9 +2,8 @@
 import json
 
 from flask import request
-from flask_smorest import Blueprint
 
-from . import authorize, caller, graph
+from . import Blueprint, authorize, caller, graph
 from ..schemas import ImportArgs, ImportReportOut
 from ..errors import InvalidInput
 from ..importing.rows import IMPORT_KINDS

@@ -1,7 +1,6 @@
 """The scorer's model: which version ranks, training, rollback."""
-from flask_smorest import Blueprint
 
-from . import authorize, caller, graph, job_queue, model_store
+from . import Blueprint, authorize, caller, graph, job_queue, model_store
 from ..schemas import ActivateIn, ModelOut, ModelVersionOut, TrainArgs
 from ..services.learning import LearningService
 

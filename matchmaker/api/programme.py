@@ -1,12 +1,11 @@
 """The city's SME programme (admin): which items would link the most SMEs of a scope to open FDI demand,
 and which SMEs are one item away."""
-from flask_smorest import Blueprint
 
-from . import authorize, caller, graph, model_store
+from . import Blueprint, authorize, caller, graph, model_store
 from ..schemas import ProgrammeArgs, ProgrammeOut
 from ..downloads import csv_download
 from ..services.matching import MatchService
-from ..services.programme import ProgrammeService, as_csv, csv_name
+from ..services.programme import ProgrammeService, csv_name, csv_rows
 
 blp = Blueprint("programme", __name__, url_prefix="/programme", description="The city's SME programme view")
 
@@ -21,5 +20,5 @@ def programme(args):
     view = ProgrammeService(graph(), MatchService(graph(), model_store())).view(
         sector=args.get("sector"), commune=args.get("commune"), zone=args.get("zone"), limit=args["limit"])
     if args["format"] == "csv":
-        return csv_download(as_csv(view, args["part"]), csv_name(view, args["part"]))
+        return csv_download(csv_name(view, args["part"]), *csv_rows(view, args["part"]))
     return view

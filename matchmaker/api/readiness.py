@@ -1,8 +1,7 @@
 """SME readiness: gaps against a target, which gap to close first, peers, the printable report."""
 from flask import make_response, render_template, request
-from flask_smorest import Blueprint
 
-from . import authorize, caller, graph, model_store
+from . import Blueprint, authorize, caller, graph, model_store
 from ..schemas import GapArgs, GapsOut, PeersOut, PrioritiesOut, PriorityArgs, ReadinessReportOut, ReportArgs
 from ..services.catalogues import CatalogueService
 from ..services.readiness import ReadinessService

@@ -1,8 +1,7 @@
 """Sourcing requests, ranked matches (stored or ad hoc), and outcomes of buyer-supplier contacts."""
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
-from . import authorize, caller, graph, model_store
+from . import Blueprint, authorize, caller, graph, model_store
 from ..schemas import (AdHocSearch, MatchOptions, MatchesOut, OutcomeIn, OutcomeOut, RequestListArgs,
                       SourcingRequestIn, SourcingRequestOut, SourcingRequestPage, SourcingRequestPatch)
 from ..services.matching import MatchService

@@ -43,13 +43,13 @@ def audit_days(staff: int) -> float:
 
 
 def cost_for_staff(cost_min: float, cost_max: float, staff: int | None) -> tuple[float, float, float | None]:
-    """A cost quoted for 26-45 staff, for a firm of ``staff`` (its audit days against the quote's); the
-    quote as it is, and no days, when the staff is not known."""
+    """A cost quoted for 26-45 staff, for a firm of ``staff``: times its audit days over the quote's (the
+    ratio of IAF MD 5's QMS table, applied to every site audit); the quote as it is, and no factor, when
+    the staff is not known."""
     if not staff or staff <= 0:
         return cost_min, cost_max, None
-    days = audit_days(staff)
-    scale = days / QUOTED_AUDIT_DAYS
-    return round(cost_min * scale), round(cost_max * scale), days
+    scale = audit_days(staff) / QUOTED_AUDIT_DAYS
+    return round(cost_min * scale), round(cost_max * scale), scale
 
 
 @dataclass(frozen=True)

@@ -208,11 +208,13 @@ class ProgrammeService:
         catalogues = self.matching.catalogues
         for label, value in (("Sector", sector), ("Zone", zone)):
             if value is not None and not catalogues.existing(label, [value]):
-                raise NotFound(f"no {label.lower()} with id '{value}'")
+                raise NotFound(f"no {label.lower()} with id '{value}'; see GET /{label.lower()}s",
+                               {label.lower(): [f"no such {label.lower()}"]})
         if commune is not None:
             official = Communes(catalogues.list_communes()).official(commune)
             if official is None:
-                raise NotFound(f"no ward or commune '{commune}' in Hanoi; see GET /communes")
+                raise NotFound(f"no ward or commune '{commune}' in Hanoi; see GET /communes",
+                               {"commune": ["not one of Hanoi's wards and communes"]})
             commune = official
         today = date.today()
         smes = self.repo.smes(sector, commune, zone, today)
@@ -266,20 +268,18 @@ def csv_name(view: dict, part: str) -> str:
     return f"programme-{part}-{scope['sector'] or scope['zone'] or scope['commune'] or 'all'}.csv"
 
 
-def as_csv(view: dict, part: str) -> str:
-    """One part of the view (``items`` or ``shortlist``) as CSV, one row per line, with a header."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+ITEMS_COLUMNS = ("type", "id", "name", "smes_newly_linked", "smes", "fdi_requests", "fdi_buyers")
+SHORTLIST_COLUMNS = ("sme_id", "sme_name", "commune", "zone", "item_type", "item_id", "item_name", "fdi_requests",
+                     "fdi_buyers", "items_one_away")
+
+
+def csv_rows(view: dict, part: str, name=None) -> tuple[tuple[str, ...], list[list]]:
+    """One part of the view (``items`` or ``shortlist``) as a table: its column keys and its rows; ``name``
+    names an item in the reader's language (default: the view's English name)."""
+    name = name or (lambda item: item["name"])
     if part == "items":
-        writer.writerow(["type", "id", "name", "smes_newly_linked", "smes", "fdi_requests", "fdi_buyers"])
-        for x in view["items"]:
-            writer.writerow([x["type"], x["id"], x["name"], x["smes_newly_linked"], x["smes"], x["fdi_requests"],
-                             x["fdi_buyers"]])
-    else:
-        writer.writerow(["sme_id", "sme_name", "commune", "zone", "item_type", "item_id", "item_name",
-                         "fdi_requests", "fdi_buyers", "items_one_away"])
-        for x in view["shortlist"]:
-            writer.writerow([x["sme"]["id"], x["sme"]["name"], x["sme"]["commune"] or "", x["sme"]["zone"] or "",
-                             x["item"]["type"], x["item"]["id"], x["item"]["name"], x["requests"], x["buyers"],
-                             x["items_one_away"]])
-    return out.getvalue()
+        return ITEMS_COLUMNS, [[x["type"], x["id"], name(x), x["smes_newly_linked"], x["smes"], x["fdi_requests"],
+                                x["fdi_buyers"]] for x in view["items"]]
+    return SHORTLIST_COLUMNS, [[x["sme"]["id"], x["sme"]["name"], x["sme"]["commune"] or "", x["sme"]["zone"] or "",
+                                x["item"]["type"], x["item"]["id"], name(x["item"]), x["requests"], x["buyers"],
+                                x["items_one_away"]] for x in view["shortlist"]]

@@ -370,25 +370,24 @@ class ReadinessService:
             if meta.get("months_min") is None:
                 return {"class": meta.get("effort"), "months_min": None, "months_max": None, "months": 12.0,
                         "months_source": None, "cost_min_mvnd": None, "cost_max_mvnd": None, "cost_source": None,
-                        "certifier": None, "prerequisites": [], "cost_staff": None, "cost_audit_days": None}
+                        "certifier": None, "prerequisites": [], "cost_staff": None, "cost_scale": None}
             out = {"class": meta.get("effort"), "months": (meta["months_min"] + meta["months_max"]) / 2,
                    "prerequisites": [p for p in meta.get("prerequisites") or []], "cost_staff": None,
-                   "cost_audit_days": None,
+                   "cost_scale": None,
                    **{k: meta.get(k) for k in ("months_min", "months_max", "months_source", "cost_min_mvnd",
                                                "cost_max_mvnd", "cost_source", "certifier", "months_source_vi",
                                                "cost_source_vi", "certifier_vi")}}
             if meta.get("cost_scales_with_staff") and out["cost_min_mvnd"] is not None:
-                low, high, days = cost_for_staff(out["cost_min_mvnd"], out["cost_max_mvnd"], sme.get("employees"))
-                if days is not None:
-                    out.update(cost_min_mvnd=low, cost_max_mvnd=high, cost_staff=sme["employees"],
-                               cost_audit_days=days)
+                low, high, scale = cost_for_staff(out["cost_min_mvnd"], out["cost_max_mvnd"], sme.get("employees"))
+                if scale is not None:
+                    out.update(cost_min_mvnd=low, cost_max_mvnd=high, cost_staff=sme["employees"], cost_scale=scale)
             return out
         related = any(hierarchy.credit(item[1], held) > 0 or hierarchy.credit(held, item[1]) > 0
                       for held in sme["capabilities"])
         effort_class, low, high = CAPABILITY_EFFORT["related" if related else "new"]
         return {"class": effort_class, "months_min": low, "months_max": high, "months": (low + high) / 2,
                 "months_source": CAPABILITY_EFFORT_SOURCE, "months_source_vi": CAPABILITY_EFFORT_SOURCE_VI,
-                "cost_min_mvnd": None, "cost_max_mvnd": None, "cost_staff": None, "cost_audit_days": None,
+                "cost_min_mvnd": None, "cost_max_mvnd": None, "cost_staff": None, "cost_scale": None,
                 "cost_source": None, "certifier": None, "prerequisites": [], "builds_on_related": related}
 
     def target_buyers(self, sectors: list[str], limit: int = 40) -> list[dict]:

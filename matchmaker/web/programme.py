@@ -9,8 +9,9 @@ from ..downloads import csv_download
 from ..services.access import authorize
 from ..services.catalogues import CatalogueService
 from ..services.matching import MatchService
-from ..services.programme import ProgrammeService, as_csv, csv_name
-from . import _graph, _model_store, load_form, principal, web
+from ..services.programme import ProgrammeService, csv_name, csv_rows
+from . import _graph, _model_store, load_form, principal, web, wording
+from .i18n import t
 
 
 @web.route("/programme")
@@ -21,7 +22,9 @@ def programme():
     scope = {k: args.get(k) for k in ("sector", "zone", "commune")}
     view = ProgrammeService(_graph(), MatchService(_graph(), _model_store())).view(**scope, limit=args["limit"])
     if args["format"] == "csv":
-        return csv_download(as_csv(view, args["part"]), csv_name(view, args["part"]))
+        words = wording()
+        columns, rows = csv_rows(view, args["part"], name=lambda item: words.name(item["id"]))
+        return csv_download(csv_name(view, args["part"]), [t(f"csv.{c}", words.lang) for c in columns], rows)
     catalogues = CatalogueService(_graph())
     scope = view["scope"]       # the commune as the catalogue names it, however it was typed
     return render_template("web/programme.html", view=view, scope=scope, zones=catalogues.zones(),

@@ -2,14 +2,12 @@
 plant, supplier profiles, the buyer's shortlist and CSV exports."""
 from __future__ import annotations
 
-import csv
-import io
 import math
 
-from flask import Response, redirect, render_template, request, url_for
+from flask import redirect, render_template, request, url_for
 
 from ..schemas import AdHocSearch, EnterpriseQueryArgs
-from ..downloads import attachment
+from ..downloads import csv_download
 from ..errors import InvalidInput, NotFound
 from ..services.catalogues import CatalogueService
 from ..services.access import acts_as, authorize, may
@@ -107,25 +105,8 @@ def _ring_steps(reach: float) -> list[float]:
     return [step * k for k in range(1, int(reach // step) + 1)]
 
 
-def _csv(filename: str, header: list[str], rows: list[list]) -> Response:
-    """A CSV download that Excel opens with Vietnamese letters intact (UTF-8 with a byte-order mark)."""
-    out = io.StringIO()
-    out.write("\ufeff")
-    writer = csv.writer(out)
-    writer.writerow(header)
-    writer.writerows([[_inert(cell) for cell in row] for row in rows])
-    return Response(out.getvalue(), mimetype="text/csv", headers={"Content-Disposition": attachment(filename)})
-
-
 def _km(distance_km):
     return "" if distance_km is None else round(distance_km, 1)
-
-
-def _inert(cell):
-    """Text a spreadsheet would run as a formula (=, +, -, @ first) is kept as text."""
-    if isinstance(cell, str) and cell[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + cell
-    return cell
 
 
 @web.route("/search")
@@ -166,7 +147,7 @@ def search_csv():
              i["supplier"].get("employees") or "", _km(i["supplier"].get("distance_km")),
              "; ".join(words.explanation(e) for e in i["explanations"]),
              "; ".join(words.missing(m) for m in i["missing"])] for i in result["items"]]
-    return _csv("suppliers.csv", header, rows)
+    return csv_download("suppliers.csv", header, rows)
 
 
 @web.route("/suppliers")
@@ -223,7 +204,7 @@ def shortlist_csv():
     header = [t(f"csv.{c}", lang) for c in ("id", "name", "kind", "commune", "employees", "added")]
     rows = [[s["id"], s["name"], t("kind." + s["kind"], lang), s.get("commune") or "", s.get("employees") or "",
              s["added_at"]] for s in ShortlistService(_graph()).list(buyer)]
-    return _csv(f"shortlist-{buyer}.csv", header, rows)
+    return csv_download(f"shortlist-{buyer}.csv", header, rows)
 
 
 def query_args() -> dict:
