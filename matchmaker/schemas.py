@@ -1068,6 +1068,12 @@ class EffortOut(Schema):
     builds_on_related = fields.Boolean(allow_none=True)
 
 
+class BuyerOpened(Schema):
+    id = fields.String(required=True)
+    name = fields.String(allow_none=True)
+    kind = fields.String(validate=validate.OneOf(ENTERPRISE_KINDS))
+
+
 class UnlocksOut(Schema):
     requests = fields.Integer()
     buyers = fields.Integer()
@@ -1078,6 +1084,8 @@ class UnlocksOut(Schema):
     expected_good_outcomes = Rounded(2, allow_none=True, metadata={
         "description": "the sum of the calibrated scores where the SME would enter the top 10 (null while the rule ranks)"})
     request_ids = fields.List(fields.String())
+    buyers_opened = fields.List(fields.Nested(BuyerOpened), metadata={"description": "the buyers of those requests, "
+                                                                                      "FDI first, then large"})
 
 
 class PriorityOut(ItemNamed):

@@ -130,6 +130,8 @@ def test_which_gap_first_is_the_counterfactual_by_construction(client, world):
     unlocks = first["unlocks"]
     assert sorted(unlocks["request_ids"]) == sorted(world[r] for r in ("R1", "R2", "R3"))   # R4 still needs RoHS
     assert (unlocks["requests"], unlocks["buyers"], unlocks["fdi_buyers"], unlocks["large_buyers"]) == (3, 3, 2, 1)
+    assert [(b["name"], b["kind"]) for b in unlocks["buyers_opened"]] == [          # whom the SME could sell to
+        ("Fuji Parts Vietnam", "fdi"), ("Hana Motors Vietnam", "fdi"), ("Thang Long Machinery", "large")]
     # fewer than ten suppliers qualify for each request, so it would be in the top 10 of all three
     assert unlocks["top10"] == 3
     effort = first["effort"]

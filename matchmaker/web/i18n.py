@@ -268,6 +268,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "ready.effort_high": {"vi": "cao", "en": "high"},
     "ready.type_standard": {"vi": "tiêu chuẩn", "en": "standard"},
     "ready.type_capability": {"vi": "năng lực", "en": "capability"},
+    "ready.opens_buyers": {"vi": "Bên mua: {names}", "en": "Buyers: {names}"},
+    "ready.and_more": {"vi": "và {n} bên mua khác", "en": "and {n} more"},
     "ready.other_gaps": {"vi": "{n} yêu cầu cần, nhưng còn thiếu mục khác", "en": "asked for by {n} requests, other gaps remain",
                          "en_one": "asked for by {n} request, other gaps remain"},
     "ready.fdi_count": {"vi": "{n} FDI", "en": "{n} FDI"},
