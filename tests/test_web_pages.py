@@ -102,3 +102,18 @@ def test_the_event_page_numbers_from_one_shows_the_lunch_break_and_rolls_back(ap
     assert "The schedule is version 2 already" in browser.get(f"/app/events/{ev}").get_data(as_text=True)
     agenda = browser.get(f"/app/events/{ev}/participants/b/agenda").get_data(as_text=True)
     assert "Dec 3, 2026" in agenda and "Supplier Two" in agenda          # the day, and the meeting cancelled
+
+
+def test_an_error_page_names_the_field_and_the_reason_in_the_reader_s_language(app, graph, client):
+    from matchmaker.services.access import KeyService
+    tenant_firm(client, "0100000043", "sme")
+    _, key = KeyService(graph).issue("sme", "0100000043")
+    browser = app.test_client()
+    browser.post("/app/signin", data={"key": key, "csrf": csrf_of(browser)})
+    vi = browser.get("/app/smes/0100000043?horizon_days=-1")
+    assert vi.status_code == 422
+    shown = re.sub(r"<[^>]+>", "", vi.get_data(as_text=True))
+    assert "Số ngày cảnh báo hết hạn: Phải từ 0 đến 3650." in shown and "horizon_days" not in shown
+    browser.get("/app/lang/en")
+    shown = re.sub(r"<[^>]+>", "", browser.get("/app/smes/0100000043?horizon_days=-1").get_data(as_text=True))
+    assert "Days ahead to warn of expiry: Must be greater than or equal to 0 and less than or equal to 3650." in shown

@@ -19,7 +19,7 @@ from werkzeug.local import LocalProxy
 from ..errors import DomainError, InvalidInput, flatten_messages
 from ..numbering import shown
 from ..services.access import KeyService, Principal
-from .i18n import LANGUAGES, Formats, Wording, language_of, t
+from .i18n import LANGUAGES, Formats, Wording, field_label, language_of, reason_text, t
 
 web = Blueprint("web", __name__)
 web.add_app_template_filter(shown, "number")     # {{ slot.index | number }}: slots and tables as people number them
@@ -101,6 +101,7 @@ def _who_and_which_language():
 def _page_helpers():
     lang = getattr(g, "lang", None) or language_of(None)
     return {"t": lambda key, **values: t(key, lang, **values), "fmt": Formats(lang), "lang": lang,
+            "field_label": field_label, "reason_text": reason_text,
             "principal": getattr(g, "principal", None), "csrf": _csrf_token, "words": LocalProxy(wording)}
 
 

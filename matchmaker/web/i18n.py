@@ -463,6 +463,62 @@ def language_of(value: str | None) -> str:
     return value if value in LANGUAGES else DEFAULT_LANGUAGE
 
 
+# What a field of a form or a query is called on the pages (a field not listed keeps its own name).
+FIELD_LABELS = {
+    "horizon_days": {"vi": "Số ngày cảnh báo hết hạn", "en": "Days ahead to warn of expiry"},
+    "target": {"vi": "Đối tượng so sánh", "en": "Compared against"},
+    "tenant": {"vi": "Doanh nghiệp", "en": "Enterprise"},
+    "sme": {"vi": "Doanh nghiệp nhỏ và vừa", "en": "SME"},
+    "buyer": {"vi": "Bên mua", "en": "Buyer"},
+    "sector": {"vi": "Ngành", "en": "Sector"},
+    "zone": {"vi": "Khu/cụm công nghiệp, làng nghề", "en": "Zone"},
+    "commune": {"vi": "Xã/phường", "en": "Ward or commune"},
+    "limit": {"vi": "Số dòng tối đa", "en": "Most rows"},
+    "q": {"vi": "Từ khoá", "en": "Words"},
+    "max_distance_km": {"vi": "Khoảng cách tối đa (km)", "en": "Farthest distance (km)"},
+    "monthly_volume": {"vi": "Sản lượng mỗi tháng", "en": "Volume a month"},
+    "capabilities": {"vi": "Năng lực", "en": "Capabilities"},
+    "standards": {"vi": "Tiêu chuẩn", "en": "Standards"},
+    "file": {"vi": "Tệp", "en": "File"},
+    "key": {"vi": "Khoá API", "en": "API key"},
+    "name": {"vi": "Tên", "en": "Name"},
+    "employees": {"vi": "Số lao động", "en": "Employees"},
+}
+
+# Marshmallow's own reasons, as a Vietnamese reader reads them (pattern, wording with the pattern's groups).
+_REASONS_VI = [
+    (r"Unknown field\.", "Trường không được nhận."),
+    (r"Missing data for required field\.", "Bắt buộc phải có."),
+    (r"Field may not be null\.", "Không được để trống."),
+    (r"Not a valid integer\.", "Không phải số nguyên hợp lệ."),
+    (r"Not a valid number\.", "Không phải số hợp lệ."),
+    (r"Not a valid date\.", "Không phải ngày hợp lệ (YYYY-MM-DD)."),
+    (r"Not a valid string\.", "Không phải chuỗi ký tự hợp lệ."),
+    (r"Must be greater than or equal to (\S+) and less than or equal to (\S+)\.", "Phải từ {0} đến {1}."),
+    (r"Must be greater than or equal to (\S+)\.", "Phải lớn hơn hoặc bằng {0}."),
+    (r"Must be less than or equal to (\S+)\.", "Phải nhỏ hơn hoặc bằng {0}."),
+    (r"Must be one of: (.+)\.", "Phải là một trong: {0}."),
+    (r"Length must be between (\d+) and (\d+)\.", "Độ dài phải từ {0} đến {1} ký tự."),
+    (r"Shorter than minimum length (\d+)\.", "Ngắn hơn {0} ký tự."),
+    (r"Longer than maximum length (\d+)\.", "Dài hơn {0} ký tự."),
+]
+
+
+def field_label(field: str, lang: str) -> str:
+    entry = FIELD_LABELS.get(field)
+    return entry[language_of(lang)] if entry else field
+
+
+def reason_text(reason: str, lang: str) -> str:
+    """A field error's reason in ``lang``: marshmallow's standard reasons translated, our own as written."""
+    if language_of(lang) == "vi":
+        for pattern, wording in _REASONS_VI:
+            found = re.fullmatch(pattern, reason)
+            if found:
+                return wording.format(*found.groups())
+    return reason
+
+
 def t(key: str, lang: str, quantity: int | None = None, **values) -> str:
     """The message in ``lang`` with ``values`` filled in; the English text if a translation is missing.
     With ``quantity`` 1, the singular form ("en_one") where the language has one (Vietnamese has none)."""
