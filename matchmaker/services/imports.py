@@ -72,6 +72,7 @@ class ImportService:
     def __init__(self, graph):
         self.enterprises = EnterpriseRepository(graph)
         self.catalogues = CatalogueRepository(graph)
+        self._commune_catalogue: Communes | None = None
 
     def import_bytes(self, kind: str, data: bytes, filename: str | None = None, fmt: str | None = None,
                      mapping: dict | None = None, source: str | None = None,
@@ -128,8 +129,8 @@ class ImportService:
         # Records with the same enterprise code are one enterprise, whatever id the file gives.
         by_code = self.enterprises.ids_by_code([r["props"]["code"] for _, r in rows if r["props"].get("code")])
         known_zones = self.catalogues.zone_ids() if any(r["zone"] for _, r in rows) else set()
-        communes = (Communes(self.catalogues.list_communes())
-                    if any(r["props"].get("commune") and in_hanoi_terms(r) for _, r in rows) else None)
+        communes = (self._communes() if any(r["props"].get("commune") and in_hanoi_terms(r) for _, r in rows)
+                    else None)
         # a sector by its id, a name in either language or an alias; any other is a row error, never a new sector
         sector_of = _by_name(self.catalogues.list_sectors()) if any(r["sectors"] for _, r in rows) else {}
         known_associations = self.catalogues.existing(
@@ -163,6 +164,12 @@ class ImportService:
         report.add(self.enterprises.upsert_many(accepted, now_iso()))
         if detect_duplicates:
             report.probable_duplicates += self.flag_duplicates(sorted({r["id"] for r in accepted}))
+
+    def _communes(self) -> Communes:
+        """Hanoi's wards and communes, read once per import (a fixed catalogue)."""
+        if self._commune_catalogue is None:
+            self._commune_catalogue = Communes(self.catalogues.list_communes())
+        return self._commune_catalogue
 
     @staticmethod
     def _seen_before(report: ImportReport, line: int, record: dict, code: str | None, given_id: str | None) -> bool:
