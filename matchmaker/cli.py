@@ -349,10 +349,9 @@ def _command_here() -> str:
     import os
     import shlex
     import sys
-    settings = [f"{name}={shlex.quote(os.environ[name])}" for name in ("NEO4J_URI", "MATCHMAKER_NEO4J_PORT")
-                if os.environ.get(name)]
-    if os.environ.get("NEO4J_URI") and os.environ.get("MATCHMAKER_NEO4J_PORT"):
-        settings = settings[:1]     # the URI says it all
+    # the URI, when set, says where the graph is; else the local server's port, when not the default
+    name = next((n for n in ("NEO4J_URI", "MATCHMAKER_NEO4J_PORT") if os.environ.get(n)), None)
+    settings = [f"{name}={shlex.quote(os.environ[name])}"] if name else []
     here = os.path.join(os.path.dirname(sys.executable), "matchmaker")
     return " ".join([*settings, shlex.quote(os.path.relpath(here) if os.path.exists(here) else "matchmaker")])
 

@@ -5,7 +5,7 @@ from . import Blueprint, authorize, caller, graph, model_store
 from ..schemas import GapArgs, GapsOut, PeersOut, PrioritiesOut, PriorityArgs, ReadinessReportOut, ReportArgs
 from ..services.catalogues import CatalogueService
 from ..services.readiness import ReadinessService
-from ..web.i18n import LANGUAGES, Formats, Wording, language_of, t
+from ..web.i18n import LANGUAGES, Wording, language_of, reader_helpers
 
 blp = Blueprint("readiness", __name__, url_prefix="/smes", description="What an SME still lacks")
 
@@ -48,8 +48,7 @@ def report(args, sme_id):
     body = _service(sme_id).report(sme_id, horizon_days=args["horizon_days"])
     if args["format"] == "html":
         lang = language_of(args["lang"] or request.accept_languages.best_match(LANGUAGES))
-        page = render_template("web/readiness_print.html", report=body, lang=lang, fmt=Formats(lang),
-                               t=lambda key, **values: t(key, lang, **values),
-                               words=Wording(lang, CatalogueService(graph())))
+        page = render_template("web/readiness_print.html", report=body,
+                               **reader_helpers(lang, Wording(lang, CatalogueService(graph()))))
         return make_response(page, 200, {"Content-Type": "text/html; charset=utf-8", "Content-Language": lang})
     return body

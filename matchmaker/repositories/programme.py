@@ -36,7 +36,6 @@ class ProgrammeRepository:
                 RETURN e {.id, .name, .commune, zone: head([(e)-[:LOCATED_IN]->(z) | z.id])} AS e""", ids=ids)}
         return self.graph.read(work)
 
-
     def fdi_demand(self) -> list[dict]:
         """Open sourcing requests of FDI buyers: where, how far, which capabilities or products, which
         mandatory standards."""

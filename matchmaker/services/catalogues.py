@@ -59,6 +59,3 @@ class CatalogueService:
 
     def list_communes(self) -> list[dict]:
         return self.repo.list_communes(with_enterprises=True)
-
-    def communes(self) -> Communes:
-        return Communes(self.repo.list_communes())

@@ -94,7 +94,8 @@ class EnterpriseService:
             communes = Communes(self.catalogues.list_communes())
             official = communes.official(written)
             if official is None:
-                raise InvalidInput(communes.unknown(written), {"commune": [communes.unknown(written)]})
+                reason = communes.unknown(written)
+                raise InvalidInput(reason, {"commune": [reason]})
             record["props"]["commune"] = official
         if record["zone"] and record["zone"] not in self.catalogues.zone_ids():
             raise InvalidInput(f"unknown zone '{record['zone']}'", {"zone": ["unknown zone; see GET /zones"]})

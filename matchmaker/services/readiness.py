@@ -281,22 +281,21 @@ class ReadinessService:
             rest = [k for k in unlocked if k not in known]
             scored = dict(zip(rest, scorer.scores(rows_with(closed, rest)))) if rest else {}
             scores = [known[k] if k in known else scored[k] for k in unlocked]
-            buyers = {requests[k]["buyer"]: requests[k]["buyer_kind"] for k in unlocked}
             order = {"fdi": 0, "large": 1}
-            named = sorted({(order.get(requests[k]["buyer_kind"], 2), requests[k]["buyer_name"] or "", requests[k]["buyer"],
-                             requests[k]["buyer_kind"]) for k in unlocked})
+            buyers = sorted({(order.get(requests[k]["buyer_kind"], 2), requests[k]["buyer_name"] or "",
+                              requests[k]["buyer"], requests[k]["buyer_kind"]) for k in unlocked})   # FDI, large, by name
             # buyers contact the top of their list: a good outcome is expected only where the SME would be in
             # the top 10, and only a calibrated score says how likely one is there (the rule's says nothing)
             top = [score for k, score in zip(unlocked, scores)
                    if cutoffs[k] is not None and round(float(score), CUTOFF_PLACES) >= cutoffs[k]]
             return {"requests": len(unlocked), "buyers": len(buyers),
-                    "fdi_buyers": sum(1 for kind in buyers.values() if kind == "fdi"),
-                    "large_buyers": sum(1 for kind in buyers.values() if kind == "large"),
+                    "fdi_buyers": sum(1 for *_, kind in buyers if kind == "fdi"),
+                    "large_buyers": sum(1 for *_, kind in buyers if kind == "large"),
                     "top10": len(top),
                     "top10_pending": sum(1 for k in unlocked if cutoffs[k] is None),
                     "expected_good_outcomes": float(sum(top)) if scorer.calibrated else None,
                     "request_ids": [requests[k]["id"] for k in unlocked],
-                    "buyers_opened": [{"id": i, "name": name, "kind": kind} for _, name, i, kind in named]}
+                    "buyers_opened": [{"id": i, "name": name, "kind": kind} for _, name, i, kind in buyers]}
 
         asking: dict[tuple[str, str], list[int]] = {}      # item -> the requests that ask for it
         for k, r in enumerate(requests):

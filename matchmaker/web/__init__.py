@@ -19,7 +19,7 @@ from werkzeug.local import LocalProxy
 from ..errors import DomainError, InvalidInput, flatten_messages
 from ..numbering import shown
 from ..services.access import KeyService, Principal
-from .i18n import LANGUAGES, Formats, Wording, field_label, language_of, reason_text, t
+from .i18n import LANGUAGES, Wording, language_of, reader_helpers
 
 web = Blueprint("web", __name__)
 web.add_app_template_filter(shown, "number")     # {{ slot.index | number }}: slots and tables as people number them
@@ -100,9 +100,8 @@ def _who_and_which_language():
 @web.context_processor
 def _page_helpers():
     lang = getattr(g, "lang", None) or language_of(None)
-    return {"t": lambda key, **values: t(key, lang, **values), "fmt": Formats(lang), "lang": lang,
-            "field_label": field_label, "reason_text": reason_text,
-            "principal": getattr(g, "principal", None), "csrf": _csrf_token, "words": LocalProxy(wording)}
+    return {**reader_helpers(lang, LocalProxy(wording)), "principal": getattr(g, "principal", None),
+            "csrf": _csrf_token}
 
 
 @web.errorhandler(DomainError)

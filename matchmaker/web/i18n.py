@@ -504,6 +504,13 @@ _REASONS_VI = [
 ]
 
 
+def reader_helpers(lang: str, words) -> dict:
+    """What a template written for readers uses, in ``lang``: messages, formats, catalogue names (``words``,
+    a Wording or a lazy proxy of one) and field errors. The pages add who is signed in."""
+    return {"t": lambda key, **values: t(key, lang, **values), "fmt": Formats(lang), "lang": lang, "words": words,
+            "field_label": field_label, "reason_text": reason_text}
+
+
 def field_label(field: str, lang: str) -> str:
     entry = FIELD_LABELS.get(field)
     return entry[language_of(lang)] if entry else field
