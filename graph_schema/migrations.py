@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Callable
 
+from .model import PLAIN_CODE, WITHOUT_CODE
 from .projection import OFFER_INDEX, REFRESH_ALL
 
 
@@ -56,6 +57,8 @@ def _commune_rows() -> list[dict]:
     from seeds.hanoi import commune_rows
     return commune_rows()
 
+
+_BLOCKING_KEYS = ("dup_key_start", "dup_key_end", "dup_key_ends", "dup_key_sound", "dup_key_letters")
 
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "core constraints", (
@@ -119,7 +122,7 @@ MIGRATIONS: tuple[Migration, ...] = (
     # import: two spellings of one firm meet by an index seek on one of them, never by a scan.
     Migration(7, "duplicate blocking keys", tuple(
         f"CREATE INDEX enterprise_{prop} IF NOT EXISTS FOR (e:Enterprise) ON (e.{prop})"
-        for prop in ("dup_key_start", "dup_key_end", "dup_key_ends", "dup_key_sound", "dup_key_letters"))),
+        for prop in _BLOCKING_KEYS)),
     # A need's words are matched against what a firm does, never its name: description_text is the folded
     # description alone, written at upsert. Nodes from before are back-filled here by scoring.text.fold
     # written in Cypher (special letters, NFKD, marks dropped, anything but a-z0-9 a space); the full-text
@@ -168,6 +171,16 @@ MIGRATIONS: tuple[Migration, ...] = (
     Migration(13, "wards and communes", (
         "CREATE CONSTRAINT commune_id IF NOT EXISTS FOR (c:Commune) REQUIRE c.id IS UNIQUE",
     ), data=lambda tx: upsert_communes(tx, _commune_rows())),
+    # A firm without an enterprise code carries :WithoutCode (written by every upsert), with its own indexes
+    # on what duplicates are found by: a firm with a code can be the same firm only as one without, so its
+    # candidates come from these indexes, however many coded firms stand within a kilometre of it.
+    Migration(14, "firms without an enterprise code", (
+        f"CREATE POINT INDEX without_code_location IF NOT EXISTS FOR (e:{WITHOUT_CODE}) ON (e.location)",
+        *(f"CREATE INDEX without_code_{prop} IF NOT EXISTS FOR (e:{WITHOUT_CODE}) ON (e.{prop})"
+          for prop in ("name_key", *_BLOCKING_KEYS)),
+        f"MATCH (e:Enterprise) WHERE NOT coalesce(e.code =~ '{PLAIN_CODE}', false) "
+        f"CALL (e) {{ SET e:{WITHOUT_CODE} }} IN TRANSACTIONS OF 10000 ROWS",
+    )),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version

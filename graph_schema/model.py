@@ -8,6 +8,7 @@ Nodes
       search_text (diacritic-free name + description, for the full-text index enterprise_text),
       description_text (diacritic-free description alone: what a need's words are matched against, never
       the name; full-text index enterprise_description), source, updated_at;
+      label :WithoutCode when it has no code of PLAIN_CODE (indexed: location, name_key, blocking keys);
       the search projection kept from its links (graph_schema/projection.py): capability_ids,
       certified_ids / certified_until (yyyymmdd), product_codes, offer_text (full-text index enterprise_offer)
   (:Capability) id, name_en, name_vi, parent via (:Capability)-[:PART_OF]->(:Capability), isic (VSIC/ISIC code)
@@ -67,6 +68,11 @@ EFFORT_CLASSES = ("low", "medium", "high")
 LANGUAGES = ("vi", "en")        # catalogue entries carry name_vi and name_en; pages and reports speak both
 CATALOGUE_LABELS = {"capabilities": "Capability", "standards": "Standard", "sectors": "Sector", "zones": "Zone",
                     "associations": "Association", "communes": "Commune"}
+# An enterprise code compared for duplicates: letters, digits and . _ - (the same stripped or not). Two firms
+# with two such codes, different, are never one firm; a firm without one also carries WITHOUT_CODE, so that
+# a coded firm's duplicate candidates are read from that label's indexes alone.
+PLAIN_CODE = "[0-9A-Za-z._-]+"
+WITHOUT_CODE = "WithoutCode"
 COMMUNE_KINDS = ("ward", "commune")     # phường, xã: Hanoi's units since the two-tier reform of 1 July 2025
 
 REQUEST_STATUSES = ("open", "closed")

@@ -68,3 +68,31 @@ def test_blocking_keys_are_indexed(graph):
         "SHOW INDEXES YIELD labelsOrTypes, properties WHERE 'Enterprise' IN labelsOrTypes RETURN properties")
         for p in r["properties"]})
     assert set(BLOCKING_KEY_PROPS) | {"name_key"} <= indexed
+
+
+def test_a_firm_with_a_code_meets_a_nearby_firm_without_one_and_the_label_follows_the_code(catalogue):
+    service = ImportService(catalogue)
+    import_jsonl(service, [{"name": "Hanes Ink", "address": "Zip Choloma, Cortes", "latitude": 15.6,
+                            "longitude": -87.95}], "first.jsonl")
+    report = import_jsonl(service, [{"code": "0101000001", "name": "HANES INK S.A. DE C.V.",
+                                     "address": "Zip Choloma, Cortes", "latitude": 15.6001, "longitude": -87.95}],
+                          "second.jsonl")
+    assert report.probable_duplicates == 1
+
+    def without_code():
+        return catalogue.read(lambda tx: sorted(r["name"] for r in tx.run(
+            "MATCH (e:WithoutCode) RETURN e.name AS name")))
+    assert without_code() == ["Hanes Ink"]
+    # the firm's code found later: it leaves the label (a coded firm no longer meets it by the label's indexes)
+    firm = catalogue.read(lambda tx: tx.run("MATCH (e:Enterprise {name: 'Hanes Ink'}) RETURN e.id AS id").single()["id"])
+    again = import_jsonl(service, [{"id": firm, "code": "0101000003", "name": "Hanes Ink",
+                                    "address": "Zip Choloma, Cortes", "latitude": 15.6, "longitude": -87.95}],
+                         "third.jsonl")
+    assert again.updated == 1 and without_code() == []
+
+
+def test_the_label_of_firms_without_a_code_has_the_indexes_duplicates_are_found_by(graph):
+    indexed = graph.read(lambda tx: {p for r in tx.run(
+        "SHOW INDEXES YIELD labelsOrTypes, properties WHERE 'WithoutCode' IN labelsOrTypes RETURN properties")
+        for p in r["properties"]})
+    assert set(BLOCKING_KEY_PROPS) | {"name_key", "location"} <= indexed

@@ -4,6 +4,7 @@ from __future__ import annotations
 import hashlib
 import re
 from datetime import date
+from functools import lru_cache
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, pre_load, validate, validates_schema
 
@@ -74,6 +75,13 @@ def _split_list(value):
     return [part.strip() for part in re.split(r"[;|]", str(value)) if part.strip()]
 
 
+@lru_cache(maxsize=4096)
+def _field_name(column: str) -> str:
+    """Our field for a column name as a file writes it (a file repeats its few columns on every row)."""
+    field = fold(column).replace(" ", "_")
+    return ALIASES.get(field, field)
+
+
 class Identifier(fields.String):
     """An id or reference a caller gives: letters, digits and . _ ~ : -, 1 to 64, starting with a letter or digit
     (so it can stand in a URL path as it is)."""
@@ -95,8 +103,7 @@ class _RowSchema(Schema):
         for key, value in data.items():
             if key is None:
                 continue
-            field = fold(str(key)).replace(" ", "_")
-            field = ALIASES.get(field, field)
+            field = _field_name(str(key))
             if isinstance(value, str):
                 value = value.strip()
                 if value == "":

@@ -5,6 +5,7 @@ from datetime import date
 
 from neo4j.exceptions import ConstraintError
 
+from graph_schema.model import PLAIN_CODE, WITHOUT_CODE
 from graph_schema.projection import LOCK, REFRESH, REFRESH_ALL, STALE, TOKENS
 from scoring.text import BLOCKING_KEY_PROPS, blocking_keys, fold
 
@@ -23,15 +24,16 @@ e {.id, .code, .name, .description, .kind, .home_country, .employees, .founded, 
                      valid: x.expires IS NULL OR x.expires >= date($today)}]}
 """
 
-# Two firms with two different enterprise codes (``duplicate_verdict``: never one firm). Only codes of
-# letters, digits and . _ - are compared here, so that they are the same whether stripped or not, as the
-# verdict compares them; any other pair (a code missing, blank or odd, or the same) goes to the verdict.
-_PLAIN_CODE = "[0-9A-Za-z._-]+"
-_TWO_CODES = "coalesce(e.code =~ $plain_code AND o.code =~ $plain_code AND e.code <> o.code, false)"
+# A firm without an enterprise code of PLAIN_CODE carries WITHOUT_CODE (graph_schema.model), from every upsert.
+_CODE_LABEL = (f"FOREACH (_ IN CASE WHEN coalesce(e.code =~ $plain_code, false) THEN [1] ELSE [] END | "
+               f"REMOVE e:{WITHOUT_CODE}) "
+               f"FOREACH (_ IN CASE WHEN coalesce(e.code =~ $plain_code, false) THEN [] ELSE [1] END | "
+               f"SET e:{WITHOUT_CODE})")
 
 
 def _upsert_rows(tx, rows: list[dict], now: str) -> dict:
-    """MERGE enterprises by id; returns counts of created, updated and unchanged rows."""
+    """MERGE enterprises by id; returns counts of created, updated and unchanged rows, and the ids of those
+    created or updated (``changed``)."""
     # Duplicate blocking keys go with the name (a row without a name keeps the stored ones).
     rows = [{**r, "props": {**r["props"], **blocking_keys(r["props"]["name"])}} if r["props"].get("name") else r
             for r in rows]
@@ -47,9 +49,10 @@ def _upsert_rows(tx, rows: list[dict], now: str) -> dict:
              [(old)-[:IN_SECTOR]->(s) | s.id] AS old_sectors,
              head([(old)-[:LOCATED_IN]->(z) | z.id]) AS old_zone,
              [(old)-[:MEMBER_OF]->(a) | a.id] AS old_associations
-        WITH row, old,
+        WITH row,
              CASE WHEN old IS NULL THEN 'created'
-                  WHEN any(k IN keys(row.props) WHERE old[k] IS NULL OR old[k] <> row.props[k])
+                  WHEN any(k IN keys(row.props) WHERE NOT coalesce(old[k] = row.props[k],
+                                                                   old[k] IS NULL AND row.props[k] IS NULL))
                     OR (row.latitude IS NOT NULL AND (old.location IS NULL
                         OR old.location.latitude <> row.latitude OR old.location.longitude <> row.longitude))
                     OR (row.sectors IS NOT NULL AND
@@ -59,46 +62,52 @@ def _upsert_rows(tx, rows: list[dict], now: str) -> dict:
                         (size(old_associations) <> size(row.associations)
                          OR any(x IN row.associations WHERE NOT x IN old_associations)))
                   THEN 'updated' ELSE 'unchanged' END AS outcome
-        MERGE (e:Enterprise {id: row.id})
-        SET e += row.props
-        SET e.location = CASE WHEN row.latitude IS NULL THEN e.location
-                              ELSE point({latitude: row.latitude, longitude: row.longitude}) END
-        SET e.updated_at = CASE WHEN outcome = 'unchanged' THEN e.updated_at ELSE $now END
-        FOREACH (_ IN CASE WHEN e.kind = 'sme' THEN [1] ELSE [] END | SET e:SME REMOVE e:LargeEnterprise:FDIFirm)
-        FOREACH (_ IN CASE WHEN e.kind = 'large' THEN [1] ELSE [] END | SET e:LargeEnterprise REMOVE e:SME:FDIFirm)
-        FOREACH (_ IN CASE WHEN e.kind = 'fdi' THEN [1] ELSE [] END | SET e:FDIFirm REMOVE e:SME:LargeEnterprise)
-        WITH e, row, outcome
-        CALL (e, row) {
-            WITH e, row WHERE row.sectors IS NOT NULL
-            OPTIONAL MATCH (e)-[r:IN_SECTOR]->(s) WHERE NOT s.id IN [x IN row.sectors | x.id]
-            DELETE r
-            WITH DISTINCT e, row
-            UNWIND row.sectors AS sector
-            MATCH (s:Sector {id: sector.id})
-            MERGE (e)-[:IN_SECTOR]->(s)
-        }
-        CALL (e, row) {
-            WITH e, row WHERE row.zone IS NOT NULL
-            OPTIONAL MATCH (e)-[r:LOCATED_IN]->(z) WHERE z.id <> row.zone
-            DELETE r
-            WITH DISTINCT e, row
-            MATCH (z:Zone {id: row.zone})
-            MERGE (e)-[:LOCATED_IN]->(z)
-        }
-        CALL (e, row) {
-            WITH e, row WHERE row.associations IS NOT NULL
-            OPTIONAL MATCH (e)-[r:MEMBER_OF]->(a) WHERE NOT a.id IN row.associations
-            DELETE r
-            WITH DISTINCT e, row
-            UNWIND row.associations AS association_id
-            MATCH (a:Association {id: association_id})
-            MERGE (e)-[:MEMBER_OF]->(a)
+        // an unchanged firm is not written again (a re-import of the same register writes nothing)
+        CALL (row, outcome) {
+            WITH row WHERE outcome <> 'unchanged'
+            MERGE (e:Enterprise {id: row.id})
+            SET e += row.props
+            SET e.location = CASE WHEN row.latitude IS NULL THEN e.location
+                                  ELSE point({latitude: row.latitude, longitude: row.longitude}) END
+            SET e.updated_at = $now
+            FOREACH (_ IN CASE WHEN e.kind = 'sme' THEN [1] ELSE [] END | SET e:SME REMOVE e:LargeEnterprise:FDIFirm)
+            FOREACH (_ IN CASE WHEN e.kind = 'large' THEN [1] ELSE [] END | SET e:LargeEnterprise REMOVE e:SME:FDIFirm)
+            FOREACH (_ IN CASE WHEN e.kind = 'fdi' THEN [1] ELSE [] END | SET e:FDIFirm REMOVE e:SME:LargeEnterprise)
+            """ + _CODE_LABEL + """
+            WITH e, row
+            CALL (e, row) {
+                WITH e, row WHERE row.sectors IS NOT NULL
+                OPTIONAL MATCH (e)-[r:IN_SECTOR]->(s) WHERE NOT s.id IN [x IN row.sectors | x.id]
+                DELETE r
+                WITH DISTINCT e, row
+                UNWIND row.sectors AS sector
+                MATCH (s:Sector {id: sector.id})
+                MERGE (e)-[:IN_SECTOR]->(s)
+            }
+            CALL (e, row) {
+                WITH e, row WHERE row.zone IS NOT NULL
+                OPTIONAL MATCH (e)-[r:LOCATED_IN]->(z) WHERE z.id <> row.zone
+                DELETE r
+                WITH DISTINCT e, row
+                MATCH (z:Zone {id: row.zone})
+                MERGE (e)-[:LOCATED_IN]->(z)
+            }
+            CALL (e, row) {
+                WITH e, row WHERE row.associations IS NOT NULL
+                OPTIONAL MATCH (e)-[r:MEMBER_OF]->(a) WHERE NOT a.id IN row.associations
+                DELETE r
+                WITH DISTINCT e, row
+                UNWIND row.associations AS association_id
+                MATCH (a:Association {id: association_id})
+                MERGE (e)-[:MEMBER_OF]->(a)
+            }
         }
         RETURN outcome, count(*) AS n, collect(CASE WHEN outcome <> 'unchanged' THEN row.id END) AS changed
-        """, rows=rows, now=now)
+        """, rows=rows, now=now, plain_code=PLAIN_CODE)
     records = list(result)
-    refresh_projection(tx, None, _changed(records))   # kind, location: tokens
-    return _counts(records)
+    changed = _changed(records)
+    refresh_projection(tx, None, changed)   # kind, location: tokens
+    return {**_counts(records), "changed": changed}
 
 
 def refresh_projection(tx, part: str | None, enterprise_ids: list[str]) -> None:
@@ -313,31 +322,32 @@ class EnterpriseRepository:
     def duplicate_candidates(self, ids: list[str], radius_m: float, per_key: int = 50) -> list[dict]:
         """For each given enterprise, others sharing its name key or one of its blocking keys
         (``scoring.text.blocking_keys``; at most ``per_key`` per key, by index seek), or within
-        ``radius_m`` metres (point index); less the pairs of two different enterprise codes, which
-        ``duplicate_verdict`` never flags (dropped after each key's limit, so the pairs it judges are
-        the same): in a register where every firm has its code, nothing near it need leave Neo4j."""
-        by_key = "\n                    UNION\n".join(
-            f"""                    MATCH (o:Enterprise {{{prop}: e.{prop}}}) WHERE o.id <> e.id RETURN o LIMIT $per_key"""
-            for prop in ("name_key", *BLOCKING_KEY_PROPS))
+        ``radius_m`` metres (point index). Two firms with two enterprise codes are never one firm
+        (``duplicate_verdict``), so a firm with a code meets only firms without one (``:WithoutCode`` and
+        its indexes): in a register where every firm has its code, nothing is read."""
+        def candidates(among: str) -> str:
+            keyed = [f"MATCH (o:{among} {{{prop}: e.{prop}}}) WHERE o.id <> e.id RETURN o LIMIT $per_key"
+                     for prop in ("name_key", *BLOCKING_KEY_PROPS)]
+            near = (f"MATCH (o:{among}) WHERE e.location IS NOT NULL "
+                    f"AND point.distance(o.location, e.location) <= $radius AND o.id <> e.id RETURN o")
+            return "\n                    UNION\n                    ".join([*keyed, near])
 
         def work(tx):
-            result = tx.run(
-                f"""
-                UNWIND $ids AS id
-                MATCH (e:Enterprise {{id: id}})
-                CALL (e) {{
-{by_key}
-                    UNION
-                    MATCH (o:Enterprise)
-                    WHERE e.location IS NOT NULL AND point.distance(o.location, e.location) <= $radius AND o.id <> e.id
-                      AND NOT {_TWO_CODES}
-                    RETURN o
-                }}
-                WITH e, o WHERE NOT {_TWO_CODES}
-                RETURN e {{.id, .code, .name, .address, .country, location: e.location}} AS a,
-                       o {{.id, .code, .name, .address, .country, location: o.location}} AS b
-                """, ids=ids, radius=radius_m, per_key=per_key, plain_code=_PLAIN_CODE)
-            return [{"a": r["a"], "b": r["b"]} for r in result]
+            pairs = []
+            # the firm's label is tested before the subquery: the planner would test it after each seek
+            for guard, among in ((f"e:{WITHOUT_CODE}", "Enterprise"), (f"NOT e:{WITHOUT_CODE}", WITHOUT_CODE)):
+                result = tx.run(
+                    f"""
+                    UNWIND $ids AS id
+                    MATCH (e:Enterprise {{id: id}}) WHERE {guard}
+                    CALL (e) {{
+                        {candidates(among)}
+                    }}
+                    RETURN e {{.id, .code, .name, .address, .country, location: e.location}} AS a,
+                           o {{.id, .code, .name, .address, .country, location: o.location}} AS b
+                    """, ids=ids, radius=radius_m, per_key=per_key)
+                pairs += [{"a": r["a"], "b": r["b"]} for r in result]
+            return pairs
         return self.graph.read(work)
 
     def flag_duplicates(self, pairs: list[dict], now: str) -> int:

@@ -161,9 +161,11 @@ class ImportService:
             accepted.append(record)
         if not accepted:
             return
-        report.add(self.enterprises.upsert_many(accepted, now_iso()))
-        if detect_duplicates:
-            report.probable_duplicates += self.flag_duplicates(sorted({r["id"] for r in accepted}))
+        written = self.enterprises.upsert_many(accepted, now_iso())
+        report.add(written)
+        # a firm unchanged since it was last written was checked then; a new neighbour checks it from its side
+        if detect_duplicates and written["changed"]:
+            report.probable_duplicates += self.flag_duplicates(sorted(set(written["changed"])))
 
     def _communes(self) -> Communes:
         """Hanoi's wards and communes, read once per import (a fixed catalogue)."""
