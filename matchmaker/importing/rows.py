@@ -58,7 +58,18 @@ def normalise_country(value: str | None) -> str | None:
     """ISO 3166 alpha-2 where the spelling is known; otherwise the value as given (never dropped)."""
     if value is None or not str(value).strip():
         return None
-    return COUNTRIES.get(fold(str(value)), str(value).strip())
+    return COUNTRIES.get(_folded_word(str(value)), str(value).strip())
+
+
+@lru_cache(maxsize=4096)
+def _folded_word(value: str) -> str:
+    """``fold`` of a short value a file repeats on many rows (a kind, a country)."""
+    return fold(value)
+
+
+def enterprise_kind(value: str | None) -> str | None:
+    """'sme', 'large' or 'fdi' for the ways files write them; None for any other."""
+    return KIND_WORDS.get(_folded_word(value or "sme"))
 
 
 def derived_id(name: str, address: str | None, country: str | None) -> str:
@@ -139,8 +150,7 @@ class EnterpriseRow(_RowSchema):
     @validates_schema
     def check(self, data, **kwargs):
         errors = {}
-        kind = KIND_WORDS.get(fold(data.get("kind") or "sme"))
-        if kind not in ENTERPRISE_KINDS:
+        if enterprise_kind(data.get("kind")) not in ENTERPRISE_KINDS:
             errors["kind"] = [f"must be one of {', '.join(ENTERPRISE_KINDS)}"]
         if (data.get("latitude") is None) != (data.get("longitude") is None):
             errors["latitude" if data.get("latitude") is None else "longitude"] = [
@@ -151,15 +161,16 @@ class EnterpriseRow(_RowSchema):
 
 def enterprise_record(row: dict, source: str | None) -> dict:
     """The repository's upsert row for a validated enterprise row (id not yet resolved by code)."""
-    kind = KIND_WORDS[fold(row.get("kind") or "sme")]
+    kind = enterprise_kind(row.get("kind"))
     country = normalise_country(row.get("country")) or ("VN" if row.get("commune") else None)
+    name_folded, description_folded = fold(row["name"]), fold(row.get("description"))
     props = {
         "code": row.get("code"),
         "name": row["name"],
-        "name_folded": fold(row["name"]),
+        "name_folded": name_folded,
         "name_key": name_key(row["name"]),
-        "search_text": " ".join(filter(None, [fold(row["name"]), fold(row.get("description"))])),
-        "description_text": None if row.get("description") is None else fold(row["description"]),
+        "search_text": " ".join(filter(None, [name_folded, description_folded])),
+        "description_text": None if row.get("description") is None else description_folded,
         "description": row.get("description"),
         "kind": kind,
         "home_country": normalise_country(row.get("home_country")),

@@ -40,7 +40,7 @@ def _upsert_rows(tx, rows: list[dict], now: str) -> dict:
     # The folded description (what need words are matched against, never the name) goes with the description.
     rows = [{**r, "props": {**r["props"], "description_text": (None if r["props"]["description"] is None
                                                                else fold(r["props"]["description"]))}}
-            if "description" in r["props"] else r for r in rows]
+            if "description" in r["props"] and "description_text" not in r["props"] else r for r in rows]
     result = tx.run(
         """
         UNWIND $rows AS row
@@ -333,19 +333,24 @@ class EnterpriseRepository:
             return "\n                    UNION\n                    ".join([*keyed, near])
 
         def work(tx):
+            # the firms are split here, not by a predicate in the query: a planner may test it after each seek
+            without_code = {r["id"] for r in tx.run(
+                f"UNWIND $ids AS id MATCH (e:Enterprise {{id: id}}) WHERE e:{WITHOUT_CODE} RETURN e.id AS id", ids=ids)}
             pairs = []
-            # the firm's label is tested before the subquery: the planner would test it after each seek
-            for guard, among in ((f"e:{WITHOUT_CODE}", "Enterprise"), (f"NOT e:{WITHOUT_CODE}", WITHOUT_CODE)):
+            for some, among in (([i for i in ids if i in without_code], "Enterprise"),
+                                ([i for i in ids if i not in without_code], WITHOUT_CODE)):
+                if not some:
+                    continue
                 result = tx.run(
                     f"""
                     UNWIND $ids AS id
-                    MATCH (e:Enterprise {{id: id}}) WHERE {guard}
+                    MATCH (e:Enterprise {{id: id}})
                     CALL (e) {{
                         {candidates(among)}
                     }}
                     RETURN e {{.id, .code, .name, .address, .country, location: e.location}} AS a,
                            o {{.id, .code, .name, .address, .country, location: o.location}} AS b
-                    """, ids=ids, radius=radius_m, per_key=per_key)
+                    """, ids=some, radius=radius_m, per_key=per_key)
                 pairs += [{"a": r["a"], "b": r["b"]} for r in result]
             return pairs
         return self.graph.read(work)
