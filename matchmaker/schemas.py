@@ -340,9 +340,6 @@ class ActivateIn(Schema):
 
 
 class GapArgs(Schema):
-    class Meta:
-        unknown = EXCLUDE
-
     buyer = fields.String(metadata={"description": "a buyer's enterprise id"})
     request = fields.String(metadata={"description": "a sourcing request id"})
     sector = fields.String(metadata={"description": "a sector id"})
@@ -364,11 +361,20 @@ class ProgrammeArgs(Schema):
     def _empty_scope_is_all(self, data, **kwargs):
         """A form's empty choice (sector=, zone=) means no filter, as on the page."""
         return {k: v for k, v in data.items() if not (k in ("sector", "commune", "zone") and v == "")}
-    limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=5000),
-                           metadata={"description": "at most this many items and shortlisted SMEs"})
+    limit = fields.Integer(load_default=None, validate=validate.Range(min=1, max=5000),
+                           metadata={"description": "at most this many items and shortlisted SMEs (default: 100; "
+                                                    "with format=csv, all of them)"})
     format = fields.String(load_default="json", validate=validate.OneOf(["json", "csv"]))
-    part = fields.String(load_default="shortlist", validate=validate.OneOf(["items", "shortlist"]),
-                         metadata={"description": "with format=csv: the items or the shortlist"})
+    part = fields.String(load_default=None, validate=validate.OneOf(["items", "shortlist"]),
+                         metadata={"description": "with format=csv: the items or the shortlist (default)"})
+
+    @post_load
+    def _defaults(self, data, **kwargs):
+        """A page of the view shows 100 rows; a download holds every row unless told otherwise."""
+        if data.get("part") and data["format"] != "csv":
+            raise ValidationError({"part": ["only with format=csv"]})
+        return {**data, "part": data.get("part") or "shortlist",
+                "limit": data.get("limit") or (None if data["format"] == "csv" else 100)}
 
 
 class ReportArgs(Schema):

@@ -3,6 +3,7 @@ import re
 
 from flask import current_app, g, request
 from flask_smorest import Blueprint as _Blueprint
+from marshmallow import fields
 from webargs.flaskparser import FlaskParser
 
 from ..context import graph, job_queue, job_service, model_store  # noqa: F401 (the views' accessors)
@@ -14,6 +15,15 @@ class _Parser(FlaskParser):
     """Query strings as strict as bodies: each schema's own ``unknown`` decides (RAISE unless it says
     otherwise), so that a misspelt parameter is refused by name rather than silently ignored."""
     DEFAULT_UNKNOWN_BY_LOCATION = {**FlaskParser.DEFAULT_UNKNOWN_BY_LOCATION, "query": None, "querystring": None}
+
+    def load_querystring(self, req, schema):
+        """A parameter given twice is refused by name unless it is a list: the first value would win, silently."""
+        lists = {field.data_key or name for name, field in schema.fields.items() if isinstance(field, fields.List)}
+        repeated = [name for name in req.args if name not in lists and len(req.args.getlist(name)) > 1]
+        if repeated:
+            raise InvalidInput("a query parameter is given more than once",
+                               {name: ["given more than once; give it once"] for name in repeated})
+        return super().load_querystring(req, schema)
 
 
 class Blueprint(_Blueprint):

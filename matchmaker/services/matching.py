@@ -66,7 +66,7 @@ class MatchService:
     def get_request(self, request_id: str, principal: Principal | None = None) -> dict:
         """A request; with ``principal``, only if it may see it (another buyer's answers as unknown)."""
         request = self.requests.get(request_id)
-        not_found = NotFound(f"no sourcing request with id '{request_id}'")
+        not_found = NotFound(f"no sourcing request with id '{request_id}'", {"request": ["no such sourcing request"]})
         if request is None:
             raise not_found
         if principal is not None:

@@ -203,8 +203,9 @@ class ProgrammeService:
         self.matching = matching
 
     def view(self, sector: str | None = None, commune: str | None = None, zone: str | None = None,
-             limit: int = 100) -> dict:
-        """The view over the SMEs of the scope (all SMEs when no filter is given)."""
+             limit: int | None = 100) -> dict:
+        """The view over the SMEs of the scope (all SMEs when no filter is given); at most ``limit`` items and
+        shortlisted SMEs (None: all)."""
         catalogues = self.matching.catalogues
         for label, value in (("Sector", sector), ("Zone", zone)):
             if value is not None and not catalogues.existing(label, [value]):

@@ -41,8 +41,8 @@ class ReadinessService:
         if sme is None:
             raise NotFound(f"no enterprise with id '{sme_id}'", {"sme": ["no such enterprise"]})
         if sme["kind"] != "sme":
-            raise InvalidInput(f"'{sme_id}' is a {sme['kind']} firm: readiness is an SME's view",
-                               {"sme": [f"a {sme['kind']} firm, not an SME"]})
+            firm = {"large": "a large firm", "fdi": "an FDI firm"}.get(sme["kind"], f"a firm of kind {sme['kind']}")
+            raise InvalidInput(f"'{sme_id}' is {firm}: readiness is an SME's view", {"sme": [f"{firm}, not an SME"]})
         sme["capabilities"] = {c: capacity for c, capacity in sme["capabilities"]}
         sme["valid"] = {c["standard"] for c in sme["certificates"] if c["valid"]}
         sme["expired"] = {c["standard"] for c in sme["certificates"] if not c["valid"]}

@@ -68,6 +68,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "prog.missing": {"vi": "Còn thiếu", "en": "Missing"},
     "prog.csv_items": {"vi": "Tải CSV (các mục)", "en": "Download CSV (items)"},
     "prog.csv_shortlist": {"vi": "Tải CSV (danh sách)", "en": "Download CSV (shortlist)"},
+    "prog.shown": {"vi": "Hiển thị {shown} đầu tiên trong {total} DNNVV; tệp CSV có đủ cả {total}.",
+                   "en": "The first {shown} of {total} SMEs are shown; the CSV holds all {total}."},
     "prog.none": {"vi": "Không có DNNVV nào trong phạm vi chỉ còn thiếu một mục.", "en": "No SME in scope is one item away."},
     "journey.events": {"vi": "Sự kiện kết nối giao thương", "en": "Matchmaking events"},
     # -- shared -------------------------------------------------------------------------------
@@ -501,6 +503,16 @@ _REASONS_VI = [
     (r"Length must be between (\d+) and (\d+)\.", "Độ dài phải từ {0} đến {1} ký tự."),
     (r"Shorter than minimum length (\d+)\.", "Ngắn hơn {0} ký tự."),
     (r"Longer than maximum length (\d+)\.", "Dài hơn {0} ký tự."),
+    # the services' own reasons (matchmaker/services), as the pages meet them
+    (r"no such enterprise", "không có doanh nghiệp này"),
+    (r"no such sector", "không có ngành này"),
+    (r"no such zone", "không có khu công nghiệp, cụm hay làng nghề này"),
+    (r"no such sourcing request", "không có yêu cầu tìm nguồn cung này"),
+    (r"an SME, not a large or FDI buyer", "là DNNVV, không phải bên mua lớn hay FDI"),
+    (r"a large firm, not an SME", "là doanh nghiệp lớn, không phải DNNVV"),
+    (r"an FDI firm, not an SME", "là doanh nghiệp FDI, không phải DNNVV"),
+    (r"not one of Hanoi's wards and communes", "không phải phường, xã nào của Hà Nội"),
+    (r"given more than once; give it once", "được đưa nhiều lần; chỉ đưa một lần"),
 ]
 
 
