@@ -119,6 +119,12 @@ def test_gap_against_a_request_and_a_sector(client, world):
         response = client.get(url)
         assert response.status_code == 422 and field in response.get_json()["error"]["fields"], url
     assert "sector" in client.get("/smes/0300000001/gaps?sector=nope").get_json()["error"]["fields"]
+    assert "request" in client.get("/smes/0300000001/gaps?request=R-nope").get_json()["error"]["fields"]
+    # a misspelt or repeated parameter is refused by name, never ignored or half-read
+    for query, field in (("?sector=automotive&foo=1", "foo"), ("?foo=1", "foo"),
+                         ("?sector=automotive&sector=food", "sector")):
+        response = client.get(f"/smes/0300000001/gaps{query}")
+        assert response.status_code == 422 and list(response.get_json()["error"]["fields"]) == [field], query
 
 
 def test_which_gap_first_is_the_counterfactual_by_construction(client, world):
@@ -315,6 +321,12 @@ def test_the_programme_view_links_smes_to_fdi_demand(client, world, catalogue):
     lines = csv.get_data(as_text=True).splitlines()
     assert lines[0].startswith("\ufeffsme_id,sme_name") and lines[1].startswith("0300000201,Peer 0300000201,")
     assert len(lines) == 4
+    # a page of the view holds `limit` rows; a download holds them all unless told otherwise
+    assert len(client.get("/programme?sector=automotive&limit=1").get_json()["shortlist"]) == 1
+    assert len(client.get("/programme?sector=automotive&format=csv&part=shortlist").get_data(as_text=True)
+               .splitlines()) == 1 + body["smes_one_item_away"]
+    response = client.get("/programme?sector=automotive&part=items")
+    assert response.status_code == 422 and "part" in response.get_json()["error"]["fields"]
     items_csv = client.get("/programme?sector=automotive&format=csv&part=items").get_data(as_text=True)
     assert items_csv.splitlines()[1] == "standard,iso-9001,ISO 9001 Quality management,2,2,3,2"
 
@@ -335,3 +347,8 @@ def test_the_programme_page_shows_the_table_the_chart_and_the_shortlist(client, 
     page.get("/app/lang/vi")    # the page's download speaks the reader's language, Excel-ready (UTF-8 with a BOM)
     items = page.get("/app/programme?sector=automotive&format=csv&part=items").get_data(as_text=True).splitlines()
     assert items[0].startswith("\ufeffLoại,Mã,Tên") and items[1].startswith("standard,iso-9001,ISO 9001 Quản lý chất lượng,")
+    # a shortlist cut to the page's limit says so; a refusal reads in the page's language
+    html = page.get("/app/programme?sector=automotive&limit=1").get_data(as_text=True)
+    assert 'id="shortlist-shown"' in html and re.search(r"Hiển thị 1 đầu tiên trong [2-9] DNNVV", html)
+    html = page.get("/app/programme?commune=nowhere").get_data(as_text=True)
+    assert "không phải phường, xã nào của Hà Nội" in html
