@@ -26,8 +26,9 @@ Sources, as cited by key below:
 from __future__ import annotations
 
 SOURCES = {
-    "iaf-md5": "IAF MD 5:2019 audit days (4 for 26-45 staff, scaled to the firm's staff) x VND 8-15 million per "
-               "auditor-day (day rate: our estimate)",
+    "iaf-md5": "audit plus consultancy, our estimate built on IAF MD 5:2019: the audit is its audit days (4 for "
+               "26-45 staff, scaled to the firm's staff) x VND 8-15 million per auditor-day; consultancy and "
+               "preparation cost about as much again (day rate and consultancy: our estimates)",
     "9001council": "9001council.org: SMEs in Southeast Asia took about 3.5 months on average to implement ISO 9001",
     "iatf-rules": "IATF Rules 5th edition: customer-requested, a full internal audit cycle and management review "
                   "first, builds on ISO 9001:2015",
@@ -80,8 +81,10 @@ EFFORT = {
 
 # The same words for a Vietnamese reader (pages show the reader's language).
 SOURCES_VI = {
-    "iaf-md5": "IAF MD 5:2019: số ngày đánh giá (4 ngày cho 26-45 lao động, quy đổi theo số lao động của doanh nghiệp) "
-               "x 8-15 triệu đồng mỗi ngày chuyên gia (đơn giá: ước tính của chúng tôi)",
+    "iaf-md5": "đánh giá và tư vấn, ước tính của chúng tôi dựa trên IAF MD 5:2019: chi phí đánh giá là số ngày đánh giá "
+               "(4 ngày cho 26-45 lao động, quy đổi theo số lao động của doanh nghiệp) x 8-15 triệu đồng mỗi ngày "
+               "chuyên gia; tư vấn và chuẩn bị tốn khoảng bằng chừng ấy nữa (đơn giá và chi phí tư vấn: ước tính của "
+               "chúng tôi)",
     "9001council": "9001council.org: doanh nghiệp nhỏ và vừa ở Đông Nam Á mất trung bình khoảng 3,5 tháng để áp dụng "
                    "ISO 9001",
     "iatf-rules": "Quy tắc IATF, phiên bản 5: do khách hàng yêu cầu, cần một chu kỳ đánh giá nội bộ đầy đủ và xem xét "

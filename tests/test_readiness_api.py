@@ -109,6 +109,9 @@ def test_gap_against_a_request_and_a_sector(client, world):
     assert [(a["id"], a["requests_mandatory"]) for a in body["standards"]["asked_by_requests"]] == [("rohs", 1)]
     page = client.get("/smes/0300000001/readiness?format=html&lang=en").get_data(as_text=True)
     assert "how many of the 6 open sourcing requests require or prefer" in page and "Missing (asked by open requests)" in page
+    # ISO 14001: preferred by the sector's terms, required by 5 requests; the page says both
+    assert re.search(r'data-standard="iso-14001"><td>[^<]*</td><td><span class="badge bad">Missing \(preferred in the '
+                     r'terms; some requests require it\)', page)
     for query, status in (("", 422), ("?buyer=0300000101&sector=automotive", 422), ("?request=nope", 404),
                           ("?sector=nope", 404), ("?buyer=nope", 404), ("?buyer=0300000101&horizon_days=-1", 422)):
         assert client.get(f"/smes/0300000001/gaps{query}").status_code == status, query
@@ -255,7 +258,7 @@ def test_report_as_json_and_printable_html(client, world):
     html = page.get_data(as_text=True)
     assert "Minh An CNC" in html and "4–8 months" in html and "then <strong>RoHS" in html
     assert "VND 50–150 million for 40 staff (x1.00 the quote for 26–45 staff, by IAF MD 5 audit time)" in html
-    assert "IAF MD 5:2019 audit days (4 for 26-45 staff" in re.sub(r"<[^>]+>", " ", html)   # printed, not only on hover
+    assert "audit days (4 for 26-45 staff" in re.sub(r"<[^>]+>", " ", html)   # printed, not only on hover
     # names, not ids: the sector, the missing standards, the peers' capabilities
     shown = re.sub(r"<[^>]+>", " ", html)
     assert "Automotive and motorcycle parts" in shown and "CNC milling" in shown and "apqp-ppap" not in shown
@@ -352,3 +355,21 @@ def test_the_programme_page_shows_the_table_the_chart_and_the_shortlist(client, 
     assert 'id="shortlist-shown"' in html and re.search(r"Hiển thị 1 đầu tiên trong [2-9] DNNVV", html)
     html = page.get("/app/programme?commune=nowhere").get_data(as_text=True)
     assert "không phải phường, xã nào của Hà Nội" in html
+
+
+def test_the_page_links_each_buyer_an_item_opens_to_the_gaps_against_that_buyer(client, world, app, graph):
+    import html as html_module
+
+    from matchmaker.services.access import KeyService
+    _, key = KeyService(graph).issue("admin", None)
+    page = app.test_client()
+    token = re.search(r'name="csrf" value="([^"]+)"', page.get("/app/signin").get_data(as_text=True)).group(1)
+    page.post("/app/signin", data={"key": key, "csrf": token})
+    page.get("/app/lang/en")
+    shown = page.get("/app/smes/0300000001").get_data(as_text=True)
+    links = re.findall(r'<span class="muted buyers-opened">Buyers: <a href="([^"]+)">([^<]+)</a>', shown)
+    assert links, "no buyer an item opens is linked"
+    target, name = html_module.unescape(links[0][0]), links[0][1]
+    assert "target=buyer" in target
+    gaps = page.get(target).get_data(as_text=True)
+    assert re.search(rf'<option value="buyer:[^"]+" selected>{re.escape(name)}', gaps)

@@ -43,7 +43,8 @@ def readiness_page(sme_id):
     gaps = service.gaps(sme_id, **args) if target else None    # a firm without a sector picks a target first
     return render_template("web/readiness.html", firm=firm, gaps=gaps, target=target,
                            buyers=service.target_buyers(firm["sectors"]), priorities=service.priorities(sme_id),
-                           peers=service.peers(sme_id), horizon_days=args["horizon_days"])
+                           peers=service.peers(sme_id), horizon_days=args["horizon_days"],
+                           buyer_links=True)   # a buyer an item opens links to the gaps against that buyer
 
 
 @web.route("/smes/<string:sme_id>/report")
