@@ -349,7 +349,7 @@ def test_the_programme_page_shows_the_table_the_chart_and_the_shortlist(client, 
     assert page.get("/app/programme?sector=automotive&format=csv&part=items").mimetype == "text/csv"
     page.get("/app/lang/vi")    # the page's download speaks the reader's language, Excel-ready (UTF-8 with a BOM)
     items = page.get("/app/programme?sector=automotive&format=csv&part=items").get_data(as_text=True).splitlines()
-    assert items[0].startswith("\ufeffLoại,Mã,Tên") and items[1].startswith("standard,iso-9001,ISO 9001 Quản lý chất lượng,")
+    assert items[0].startswith("\ufeffLoại,Mã,Tên") and items[1].startswith("tiêu chuẩn,iso-9001,ISO 9001 Quản lý chất lượng,")
     # a shortlist cut to the page's limit says so; a refusal reads in the page's language
     html = page.get("/app/programme?sector=automotive&limit=1").get_data(as_text=True)
     assert 'id="shortlist-shown"' in html and re.search(r"Hiển thị 1 đầu tiên trong [2-9] DNNVV", html)

@@ -190,3 +190,14 @@ def test_every_catalogue_entry_carries_its_name_in_both_languages():
     assert (vi.name("cnc-milling"), en.name("cnc-milling")) == ("Phay CNC", "CNC milling")
     assert vi.name("new-process") == "New process" and vi.name("unknown") == "unknown"
 
+
+
+def test_an_item_s_message_reads_as_a_person_would_write_it():
+    from matchmaker.services.readiness import _message
+    entry = {"name": "EU REACH", "needed_by_requests": 3, "effort": {"months_min": 1, "months_max": 2},
+             "unlocks": {"requests": 1, "buyers": 1, "fdi_buyers": 1, "large_buyers": 0, "top10": 0, "top10_pending": 0}}
+    assert _message(entry) == ("EU REACH would make you eligible for 1 open request from one FDI buyer; you would not "
+                               "yet rank in its top 10. It typically takes 1-2 months.")
+    entry["unlocks"] = {"requests": 4, "buyers": 2, "fdi_buyers": 1, "large_buyers": 1, "top10": 2, "top10_pending": 0}
+    assert _message(entry).startswith("EU REACH would make you eligible for 4 open requests from 2 buyers, 1 of them "
+                                      "FDI and 1 large; you would rank in the top 10 for 2 of them.")

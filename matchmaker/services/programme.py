@@ -274,13 +274,14 @@ SHORTLIST_COLUMNS = ("sme_id", "sme_name", "commune", "zone", "item_type", "item
                      "fdi_buyers", "items_one_away")
 
 
-def csv_rows(view: dict, part: str, name=None) -> tuple[tuple[str, ...], list[list]]:
+def csv_rows(view: dict, part: str, name=None, kind=None) -> tuple[tuple[str, ...], list[list]]:
     """One part of the view (``items`` or ``shortlist``) as a table: its column keys and its rows; ``name``
-    names an item in the reader's language (default: the view's English name)."""
+    names an item and ``kind`` its type in the reader's language (default: the view's English words)."""
     name = name or (lambda item: item["name"])
+    kind = kind or (lambda item: item["type"])
     if part == "items":
-        return ITEMS_COLUMNS, [[x["type"], x["id"], name(x), x["smes_newly_linked"], x["smes"], x["fdi_requests"],
+        return ITEMS_COLUMNS, [[kind(x), x["id"], name(x), x["smes_newly_linked"], x["smes"], x["fdi_requests"],
                                 x["fdi_buyers"]] for x in view["items"]]
     return SHORTLIST_COLUMNS, [[x["sme"]["id"], x["sme"]["name"], x["sme"]["commune"] or "", x["sme"]["zone"] or "",
-                                x["item"]["type"], x["item"]["id"], name(x["item"]), x["requests"], x["buyers"],
+                                kind(x["item"]), x["item"]["id"], name(x["item"]), x["requests"], x["buyers"],
                                 x["items_one_away"]] for x in view["shortlist"]]

@@ -446,13 +446,16 @@ def _message(entry: dict) -> str:
         one = entry["needed_by_requests"] == 1
         return (f"{entry['name']} is asked for by {entry['needed_by_requests']} open request{'' if one else 's'}, "
                 f"but other gaps remain in {'it' if one else 'each of them'}.")
-    others = []
-    if u["fdi_buyers"]:
-        others.append(f"{u['fdi_buyers']} of them FDI")
-    if u["large_buyers"]:
-        others.append(f"{u['large_buyers']} large")
-    buyers = f"{u['buyers']} buyer{'s' if u['buyers'] != 1 else ''}" + (f", {' and '.join(others)}" if others else "")
-    places = f"you would rank in the top 10 for {u['top10']} of them"
+    if u["buyers"] == 1:
+        buyers = {1: "one FDI buyer"}.get(u["fdi_buyers"]) or {1: "one large buyer"}.get(u["large_buyers"], "one buyer")
+    else:
+        others = ([f"{u['fdi_buyers']} of them FDI"] if u["fdi_buyers"] else []) + (
+            [f"{u['large_buyers']} large"] if u["large_buyers"] else [])
+        buyers = f"{u['buyers']} buyers" + (f", {' and '.join(others)}" if others else "")
+    one = u["requests"] == 1
+    places = (("you would rank in the top 10 for it" if u["top10"] else "you would not yet rank in its top 10") if one
+              else f"you would rank in the top 10 for {u['top10']} of them" if u["top10"]
+              else "you would not yet rank in their top 10")
     if u["top10_pending"]:
         places += f" (places for {u['top10_pending']} more are being recomputed)"
     effort = entry["effort"]

@@ -23,7 +23,8 @@ def programme():
     view = ProgrammeService(_graph(), MatchService(_graph(), _model_store())).view(**scope, limit=args["limit"])
     if args["format"] == "csv":
         words = wording()
-        columns, rows = csv_rows(view, args["part"], name=lambda item: words.name(item["id"]))
+        columns, rows = csv_rows(view, args["part"], name=lambda item: words.name(item["id"]),
+                                 kind=lambda item: t(f"ready.type_{item['type']}", words.lang))
         return csv_download(csv_name(view, args["part"]), [t(f"csv.{c}", words.lang) for c in columns], rows)
     catalogues = CatalogueService(_graph())
     scope = view["scope"]       # the commune as the catalogue names it, however it was typed
