@@ -964,6 +964,7 @@ class TargetOut(Schema):
     name = fields.String(allow_none=True)
     kind = fields.String(allow_none=True)
     buyer = fields.String(allow_none=True, metadata={"description": "a request's buyer"})
+    buyer_name = fields.String(allow_none=True, metadata={"description": "a request's buyer, by name"})
 
 
 class ItemNamed(Schema):

@@ -97,6 +97,7 @@ def test_gap_against_a_buyer(client, world):
 
 def test_gap_against_a_request_and_a_sector(client, world):
     body = client.get(f"/smes/0300000001/gaps?request={world['R4']}").get_json()
+    assert body["target"]["buyer_name"]      # the request's buyer by name, not only its id
     assert [s["id"] for s in body["standards"]["missing_mandatory"]] == ["iso-14001", "rohs"]
     body = client.get("/smes/0300000001/gaps?sector=automotive").get_json()
     assert {s["id"] for s in body["standards"]["missing_mandatory"]} == {"apqp-ppap", "imds"}

@@ -170,7 +170,7 @@ class ReadinessService:
             buyer = self.repo.buyer_target(request["buyer"]) or {}
             return {**with_buyer(request, buyer), "buyer_sectors": buyer.get("sectors", []),
                     "summary": {"type": "request", "id": target_id, "name": request.get("title"),
-                                "buyer": request["buyer"]}}
+                                "buyer": request["buyer"], "buyer_name": buyer.get("name")}}
         if kind == "buyer":
             buyer = self.repo.buyer_target(target_id)
             if buyer is None:
