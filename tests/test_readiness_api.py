@@ -335,15 +335,19 @@ def test_the_programme_view_links_smes_to_fdi_demand(client, world, catalogue):
     assert items_csv.splitlines()[1] == "standard,iso-9001,ISO 9001 Quality management,2,2,3,2"
 
 
-def test_the_programme_page_shows_the_table_the_chart_and_the_shortlist(client, world, app, graph):
-    import re
-
+def admin_pages(app, graph):
+    """A browser signed in to the pages as an admin, reading English."""
     from matchmaker.services.access import KeyService
     _, key = KeyService(graph).issue("admin", None)
     page = app.test_client()
     token = re.search(r'name="csrf" value="([^"]+)"', page.get("/app/signin").get_data(as_text=True)).group(1)
     page.post("/app/signin", data={"key": key, "csrf": token})
     page.get("/app/lang/en")
+    return page
+
+
+def test_the_programme_page_shows_the_table_the_chart_and_the_shortlist(client, world, app, graph):
+    page = admin_pages(app, graph)
     html = page.get("/app/programme?sector=automotive").get_data(as_text=True)
     assert 'id="items-chart"' in html and 'id="shortlist"' in html
     assert "ISO 9001" in html and "Peer 0300000201" in html and "iso-9001</td>" not in html
@@ -361,12 +365,7 @@ def test_the_programme_page_shows_the_table_the_chart_and_the_shortlist(client, 
 def test_the_page_links_each_buyer_an_item_opens_to_the_gaps_against_that_buyer(client, world, app, graph):
     import html as html_module
 
-    from matchmaker.services.access import KeyService
-    _, key = KeyService(graph).issue("admin", None)
-    page = app.test_client()
-    token = re.search(r'name="csrf" value="([^"]+)"', page.get("/app/signin").get_data(as_text=True)).group(1)
-    page.post("/app/signin", data={"key": key, "csrf": token})
-    page.get("/app/lang/en")
+    page = admin_pages(app, graph)
     shown = page.get("/app/smes/0300000001").get_data(as_text=True)
     links = re.findall(r'<span class="muted buyers-opened">Buyers: <a href="([^"]+)">([^<]+)</a>', shown)
     assert links, "no buyer an item opens is linked"
