@@ -41,73 +41,89 @@ def _upsert_rows(tx, rows: list[dict], now: str) -> dict:
     rows = [{**r, "props": {**r["props"], "description_text": (None if r["props"]["description"] is None
                                                                else fold(r["props"]["description"]))}}
             if "description" in r["props"] and "description_text" not in r["props"] else r for r in rows]
-    result = tx.run(
-        """
-        UNWIND $rows AS row
-        OPTIONAL MATCH (old:Enterprise {id: row.id})
-        WITH row, old,
-             [(old)-[:IN_SECTOR]->(s) | s.id] AS old_sectors,
-             head([(old)-[:LOCATED_IN]->(z) | z.id]) AS old_zone,
-             [(old)-[:MEMBER_OF]->(a) | a.id] AS old_associations
-        WITH row,
-             CASE WHEN old IS NULL THEN 'created'
-                  WHEN any(k IN keys(row.props) WHERE NOT coalesce(old[k] = row.props[k],
-                                                                   old[k] IS NULL AND row.props[k] IS NULL))
-                    OR (row.latitude IS NOT NULL AND (old.location IS NULL
-                        OR old.location.latitude <> row.latitude OR old.location.longitude <> row.longitude))
-                    OR (row.sectors IS NOT NULL AND
-                        (size(old_sectors) <> size(row.sectors) OR any(x IN row.sectors WHERE NOT x.id IN old_sectors)))
-                    OR (row.zone IS NOT NULL AND coalesce(old_zone, '') <> row.zone)
-                    OR (row.associations IS NOT NULL AND
-                        (size(old_associations) <> size(row.associations)
-                         OR any(x IN row.associations WHERE NOT x IN old_associations)))
-                  THEN 'updated' ELSE 'unchanged' END AS outcome
-        // an unchanged firm is not written again (a re-import of the same register writes nothing)
-        CALL (row, outcome) {
-            WITH row WHERE outcome <> 'unchanged'
-            MERGE (e:Enterprise {id: row.id})
-            SET e += row.props
-            SET e.location = CASE WHEN row.latitude IS NULL THEN e.location
-                                  ELSE point({latitude: row.latitude, longitude: row.longitude}) END
-            SET e.updated_at = $now
-            FOREACH (_ IN CASE WHEN e.kind = 'sme' THEN [1] ELSE [] END | SET e:SME REMOVE e:LargeEnterprise:FDIFirm)
-            FOREACH (_ IN CASE WHEN e.kind = 'large' THEN [1] ELSE [] END | SET e:LargeEnterprise REMOVE e:SME:FDIFirm)
-            FOREACH (_ IN CASE WHEN e.kind = 'fdi' THEN [1] ELSE [] END | SET e:FDIFirm REMOVE e:SME:LargeEnterprise)
-            """ + _CODE_LABEL + """
-            WITH e, row
-            CALL (e, row) {
-                WITH e, row WHERE row.sectors IS NOT NULL
-                OPTIONAL MATCH (e)-[r:IN_SECTOR]->(s) WHERE NOT s.id IN [x IN row.sectors | x.id]
-                DELETE r
-                WITH DISTINCT e, row
-                UNWIND row.sectors AS sector
-                MATCH (s:Sector {id: sector.id})
-                MERGE (e)-[:IN_SECTOR]->(s)
-            }
-            CALL (e, row) {
-                WITH e, row WHERE row.zone IS NOT NULL
-                OPTIONAL MATCH (e)-[r:LOCATED_IN]->(z) WHERE z.id <> row.zone
-                DELETE r
-                WITH DISTINCT e, row
-                MATCH (z:Zone {id: row.zone})
-                MERGE (e)-[:LOCATED_IN]->(z)
-            }
-            CALL (e, row) {
-                WITH e, row WHERE row.associations IS NOT NULL
-                OPTIONAL MATCH (e)-[r:MEMBER_OF]->(a) WHERE NOT a.id IN row.associations
-                DELETE r
-                WITH DISTINCT e, row
-                UNWIND row.associations AS association_id
-                MATCH (a:Association {id: association_id})
-                MERGE (e)-[:MEMBER_OF]->(a)
-            }
-        }
-        RETURN outcome, count(*) AS n, collect(CASE WHEN outcome <> 'unchanged' THEN row.id END) AS changed
-        """, rows=rows, now=now, plain_code=PLAIN_CODE)
-    records = list(result)
-    changed = _changed(records)
+    # What is stored of these firms, compared here: an unchanged firm is not written again (a re-import of the
+    # same register writes nothing); the comparison in Cypher cost more than the writes it saved.
+    keys = sorted({k for r in rows for k in r["props"]})
+    stored = {record["id"]: record for record in tx.run(_STORED, ids=[r["id"] for r in rows], keys=keys)}
+    outcomes = [_outcome(row, stored.get(row["id"]), keys) for row in rows]
+    changed_rows = [row for row, outcome in zip(rows, outcomes) if outcome != "unchanged"]
+    if changed_rows:
+        tx.run(_WRITE, rows=changed_rows, now=now, plain_code=PLAIN_CODE).consume()
+    changed = [row["id"] for row in changed_rows]
     refresh_projection(tx, None, changed)   # kind, location: tokens
-    return {**_counts(records), "changed": changed}
+    counts = {"created": 0, "updated": 0, "unchanged": 0}
+    for outcome in outcomes:
+        counts[outcome] += 1
+    return {**counts, "changed": changed}
+
+
+# The stored values of the given properties (``keys``) of each firm, its location and its links an upsert sets.
+_STORED = """
+    UNWIND $ids AS id
+    MATCH (old:Enterprise {id: id})
+    RETURN id, [k IN $keys | old[k]] AS values, old.location.latitude AS latitude,
+           old.location.longitude AS longitude, [(old)-[:IN_SECTOR]->(s) | s.id] AS sectors,
+           head([(old)-[:LOCATED_IN]->(z) | z.id]) AS zone, [(old)-[:MEMBER_OF]->(a) | a.id] AS associations"""
+
+
+def _outcome(row: dict, old, keys: list[str]) -> str:
+    """'created', 'updated' or 'unchanged': whether the row says anything the stored firm (``_STORED``'s record,
+    None when there is none) does not. A property given as None removes it, a change when it is stored."""
+    if old is None:
+        return "created"
+    was = dict(zip(keys, old["values"]))
+    if any(was.get(k) != v for k, v in row["props"].items()):
+        return "updated"
+    if row["latitude"] is not None and (old["latitude"] != row["latitude"] or old["longitude"] != row["longitude"]):
+        return "updated"
+    if row["sectors"] is not None and sorted(set(old["sectors"])) != sorted({s["id"] for s in row["sectors"]}):
+        return "updated"
+    if row["zone"] is not None and (old["zone"] or "") != row["zone"]:
+        return "updated"
+    if row["associations"] is not None and sorted(set(old["associations"])) != sorted(set(row["associations"])):
+        return "updated"
+    return "unchanged"
+
+
+# The firms created or changed: their properties, kind labels, :WithoutCode, sector, zone and associations.
+_WRITE = """
+    UNWIND $rows AS row
+    MERGE (e:Enterprise {id: row.id})
+    SET e += row.props
+    SET e.location = CASE WHEN row.latitude IS NULL THEN e.location
+                          ELSE point({latitude: row.latitude, longitude: row.longitude}) END
+    SET e.updated_at = $now
+    FOREACH (_ IN CASE WHEN e.kind = 'sme' THEN [1] ELSE [] END | SET e:SME REMOVE e:LargeEnterprise:FDIFirm)
+    FOREACH (_ IN CASE WHEN e.kind = 'large' THEN [1] ELSE [] END | SET e:LargeEnterprise REMOVE e:SME:FDIFirm)
+    FOREACH (_ IN CASE WHEN e.kind = 'fdi' THEN [1] ELSE [] END | SET e:FDIFirm REMOVE e:SME:LargeEnterprise)
+    """ + _CODE_LABEL + """
+    WITH e, row
+    CALL (e, row) {
+        WITH e, row WHERE row.sectors IS NOT NULL
+        OPTIONAL MATCH (e)-[r:IN_SECTOR]->(s) WHERE NOT s.id IN [x IN row.sectors | x.id]
+        DELETE r
+        WITH DISTINCT e, row
+        UNWIND row.sectors AS sector
+        MATCH (s:Sector {id: sector.id})
+        MERGE (e)-[:IN_SECTOR]->(s)
+    }
+    CALL (e, row) {
+        WITH e, row WHERE row.zone IS NOT NULL
+        OPTIONAL MATCH (e)-[r:LOCATED_IN]->(z) WHERE z.id <> row.zone
+        DELETE r
+        WITH DISTINCT e, row
+        MATCH (z:Zone {id: row.zone})
+        MERGE (e)-[:LOCATED_IN]->(z)
+    }
+    CALL (e, row) {
+        WITH e, row WHERE row.associations IS NOT NULL
+        OPTIONAL MATCH (e)-[r:MEMBER_OF]->(a) WHERE NOT a.id IN row.associations
+        DELETE r
+        WITH DISTINCT e, row
+        UNWIND row.associations AS association_id
+        MATCH (a:Association {id: association_id})
+        MERGE (e)-[:MEMBER_OF]->(a)
+    }"""
 
 
 def refresh_projection(tx, part: str | None, enterprise_ids: list[str]) -> None:
