@@ -58,6 +58,8 @@ def _commune_rows() -> list[dict]:
     return commune_rows()
 
 
+# scoring.text.BLOCKING_KEY_PROPS as these migrations were written: a migration does what it did when it ran,
+# whatever the code says later (tests/test_duplicates_graph.py checks the two still agree).
 _BLOCKING_KEYS = ("dup_key_start", "dup_key_end", "dup_key_ends", "dup_key_sound", "dup_key_letters")
 
 MIGRATIONS: tuple[Migration, ...] = (

@@ -447,15 +447,17 @@ def _message(entry: dict) -> str:
         return (f"{entry['name']} is asked for by {entry['needed_by_requests']} open request{'' if one else 's'}, "
                 f"but other gaps remain in {'it' if one else 'each of them'}.")
     if u["buyers"] == 1:
-        buyers = {1: "one FDI buyer"}.get(u["fdi_buyers"]) or {1: "one large buyer"}.get(u["large_buyers"], "one buyer")
+        buyers = "one FDI buyer" if u["fdi_buyers"] else "one large buyer" if u["large_buyers"] else "one buyer"
     else:
         others = ([f"{u['fdi_buyers']} of them FDI"] if u["fdi_buyers"] else []) + (
             [f"{u['large_buyers']} large"] if u["large_buyers"] else [])
         buyers = f"{u['buyers']} buyers" + (f", {' and '.join(others)}" if others else "")
-    one = u["requests"] == 1
-    places = (("you would rank in the top 10 for it" if u["top10"] else "you would not yet rank in its top 10") if one
-              else f"you would rank in the top 10 for {u['top10']} of them" if u["top10"]
-              else "you would not yet rank in their top 10")
+    if not u["top10"]:
+        places = f"you would not yet rank in {'its' if u['requests'] == 1 else 'their'} top 10"
+    elif u["requests"] == 1:
+        places = "you would rank in the top 10 for it"
+    else:
+        places = f"you would rank in the top 10 for {u['top10']} of them"
     if u["top10_pending"]:
         places += f" (places for {u['top10_pending']} more are being recomputed)"
     effort = entry["effort"]
