@@ -179,6 +179,19 @@ def supplier_traits(candidate: dict) -> frozenset[str]:
                      + [f"p:{p}" for p in candidate.get("products") or ()])
 
 
+def buyer_ties(customers: list, buyer: str | None, buyer_sectors, reach: dict) -> dict:
+    """A supplier's ties to one buyer through the supplier's customers (``[id, kind, [sector ids]]`` each):
+    ``same_sector_buyers``, the sectors of the buyer's that its large and FDI customers are in (counted
+    per customer and sector); ``supplies_buyer``; and ``shared_customers``, the paths supplier -> x <- s ->
+    buyer with x not the buyer, from ``reach`` (for each firm x, how many of the buyer's suppliers s supply
+    it; the supplier itself is one of them when it supplies the buyer, and a path never uses one link twice)."""
+    sectors = set(buyer_sectors or ())
+    supplies = buyer is not None and any(c[0] == buyer for c in customers)
+    shared = sum(reach.get(c[0], 0) - supplies for c in customers if c[0] != buyer) if reach else 0
+    return {"same_sector_buyers": sum(len(sectors.intersection(c[2])) for c in customers if c[1] in ("large", "fdi")),
+            "supplies_buyer": supplies, "shared_customers": shared}
+
+
 @dataclass(frozen=True)
 class BuyerHistory:
     """How a buyer answered the suppliers it was in contact with: per supplier its traits (as rows of a 0/1

@@ -1,10 +1,11 @@
 """Candidate suppliers for a sourcing need, found through indexes, and their pair-feature inputs."""
 from __future__ import annotations
 
+from collections import Counter
 from datetime import date
 
 from graph_schema.projection import day_number, offer_query
-from scoring.features import HISTORY_LIMIT, PRESCORE_WEIGHTS, PROXIMITY_KM
+from scoring.features import HISTORY_LIMIT, PRESCORE_WEIGHTS, PROXIMITY_KM, buyer_ties
 
 # Candidates are firms holding any needed capability or product, every mandatory standard (when the filter
 # is on), of an allowed kind and near enough: one query of the full-text index over each firm's projection
@@ -39,14 +40,21 @@ BUYER_PROFILE = """kind: b.kind, home_country: b.home_country, employees: b.empl
     sector_isic: COLLECT { MATCH (b)-[:IN_SECTOR]->(bs:Sector) RETURN bs.isic ORDER BY bs.isic LIMIT 1 }[0],
     standing: COLLECT { MATCH (b)-[br:REQUIRES]->(bt:Standard) WHERE br.mandatory RETURN bt.id ORDER BY bt.id }"""
 
+# What a supplier's ties to a buyer ``b`` are counted from (``scoring.features.buyer_ties``), as a map entry:
+# each firm its suppliers supply (not ``b`` itself), once per supplier that does (counted in ``buyer_context``).
+BUYER_REACH = "reach: [(b)<-[:SUPPLIES]-(:Enterprise)-[:SUPPLIES]->(bx) WHERE bx <> b | bx.id]"
 
-def candidate_query(need: dict, pool: int, today: date) -> tuple[str, dict] | None:
-    """The Cypher and parameters of the best ``pool`` candidates by a cheap pre-score (None: no source).
 
-    ``need`` keys: buyer, sectors, sourcing (capability ids whose holders are candidates), credit_of
-    ({held: [credit for each needed capability]} for each sourcing id), needed (capability ids), products, text_query (brings candidates in only when needed and products
-    are both empty; otherwise words only add to the score), mandatory (standard ids), hard_standards,
-    latitude, longitude, max_m (None for no distance filter), kinds.
+def candidate_query(need: dict, pool: int, today: date, projected: bool = True) -> tuple[str, dict] | None:
+    """The Cypher and parameters of the best ``pool`` candidates by a cheap pre-score (None: no source):
+    rows of passed (how many passed the hard filters), metres and e (what the features need of the
+    supplier but its ties to the buyer, ``_supplier_projection``), or id instead of e unless ``projected``.
+
+    ``need`` keys: buyer, sectors and reach (the buyer's, for the ties: ``buyer_context``), sourcing
+    (capability ids whose holders are candidates), credit_of ({held: [credit for each needed capability]}
+    for each sourcing id), needed (capability ids), products, text_query (brings candidates in only when
+    needed and products are both empty; otherwise words only add to the score), mandatory (standard ids),
+    hard_standards, latitude, longitude, max_m (None for no distance filter), kinds.
     """
     words_only = not need["needed"] and not need["products"]
     located = need["latitude"] is not None
@@ -90,11 +98,12 @@ def candidate_query(need: dict, pool: int, today: date) -> tuple[str, dict] | No
         WITH collect([e, metres])[..$pool] AS pool, count(*) AS passed
         UNWIND pool AS pair
         WITH pair[0] AS e, pair[1] AS metres, passed
-        {_supplier_projection("metres / 1000.0", "date($today)", carry="passed, metres, ")}
+        {_supplier_projection("date($today)", carry="passed, metres, ") if projected
+         else "RETURN passed, metres, e.id AS id"}
     """
     params = {"today": today.isoformat(), "today_number": day_number(today), "pool": pool,
               "offer_query": offers, "weights": PRESCORE_WEIGHTS, "decay_m": PROXIMITY_KM * 1000.0,
-              **{k: need[k] for k in ("buyer", "sectors", "sourcing", "credit_of", "needed", "text_query", "mandatory",
+              **{k: need[k] for k in ("buyer", "sourcing", "credit_of", "needed", "text_query", "mandatory",
                                       "hard_standards", "latitude", "longitude", "max_m", "kinds")}}
     return query, params
 
@@ -108,16 +117,17 @@ class MatchRepository:
             "MATCH (c:Capability) RETURN c.id AS id, head([(c)-[:PART_OF]->(p) | p.id]) AS parent")})
 
     def buyer_context(self, buyer_id: str) -> dict | None:
-        """What the features need of a buyer: profile, plant, sectors, requirements, and its history."""
+        """What the features need of a buyer: profile, plant, sectors, requirements, its history, and its
+        reach ({firm id: how many of its suppliers supply it}, for the ties of ``scoring.features.buyer_ties``)."""
         def work(tx):
             record = tx.run(
                 f"MATCH (b:Enterprise {{id: $id}}) RETURN b {{.id, .name, {BUYER_PROFILE}, "
                 "latitude: b.location.latitude, longitude: b.location.longitude, "
                 "sectors: [(b)-[:IN_SECTOR]->(s) | s.id], "
                 "requirements: [(b)-[r:REQUIRES]->(s:Standard) | {id: s.id, mandatory: r.mandatory}], "
-                f"history: {BUYER_HISTORY}}} AS b",
+                f"history: {BUYER_HISTORY}, {BUYER_REACH}}} AS b",
                 id=buyer_id).single()
-            return record["b"] if record else None
+            return {**record["b"], "reach": Counter(record["b"]["reach"])} if record else None
         return self.graph.read(work)
 
     def buyer_histories(self, buyer_ids: list[str]) -> dict[str, list[dict]]:
@@ -126,101 +136,119 @@ class MatchRepository:
             f"UNWIND $ids AS id MATCH (b:Enterprise {{id: id}}) RETURN b.id AS id, {BUYER_HISTORY} AS history",
             ids=sorted(set(buyer_ids)))})
 
-    def candidates(self, need: dict, pool: int, today: date) -> tuple[list[dict], int]:
+    def candidates(self, need: dict, pool: int, today: date,
+                   known: dict[str, dict] | None = None) -> tuple[list[dict], int]:
         """The best ``pool`` candidates by a cheap pre-score, with everything the features need, and how
-        many passed the hard filters before pooling (see ``candidate_query``)."""
-        built = candidate_query(need, pool, today)
+        many passed the hard filters before pooling (see ``candidate_query``).
+
+        ``known``: suppliers already read today ({id: what ``_supplier_projection`` gives}), for many
+        requests ranked in a row: the query then returns ids, and only the suppliers not known yet are read
+        (and added to it)."""
+        built = candidate_query(need, pool, today, projected=known is None)
         if built is None:
             return [], 0
         query, params = built
 
         def work(tx):
             records = list(tx.run(query, **params))
-            return [_inputs(r["e"]) for r in records], (records[0]["passed"] if records else 0)
-        return self.graph.read(work)
+            passed = records[0]["passed"] if records else 0
+            if known is None:
+                return [(_projected(r["e"]), r["metres"]) for r in records], passed
+            missing = [r["id"] for r in records if r["id"] not in known]
+            if missing:
+                known.update((r["e"]["id"], _projected(r["e"])) for r in tx.run(
+                    f"UNWIND $ids AS id MATCH (e:Enterprise {{id: id}}) {_supplier_projection('date($today)')}",
+                    ids=missing, today=params["today"], today_number=params["today_number"]))
+            return [(known[r["id"]], r["metres"]) for r in records], passed
+        found, passed = self.graph.read(work)
+        return [_candidate(e, None if metres is None else metres / 1000.0, need["buyer"], need["sectors"],
+                           need.get("reach") or {}) for e, metres in found], passed
 
-    def supplier_inputs(self, rows: list[dict], buyer: str | None, sectors: list[str],
-                        latitude: float | None, longitude: float | None, today: date) -> list[dict]:
+    def supplier_inputs(self, rows: list[dict], buyer: dict, latitude: float | None, longitude: float | None,
+                        today: date) -> list[dict]:
         """Feature inputs of given suppliers, as they stood before each row's date (for training rows).
 
-        rows: {id, before (ISO date)}; outcome history counts only outcomes before that date. Each input
-        carries its row's ``before``; a row whose enterprise is gone has none.
+        rows: {id, before (ISO date)}; outcome history counts only outcomes before that date. ``buyer``: its
+        context (``buyer_context``; empty when it is gone). Each input carries its row's ``before``; a row
+        whose enterprise is gone has none.
         """
         distance = ("point.distance(e.location, point({latitude: $latitude, longitude: $longitude})) / 1000.0"
                     if latitude is not None else "null")
 
         def work(tx):
-            result = tx.run(f"""
+            return [(record["e"], record["km"], record["row"]["before"]) for record in tx.run(f"""
                 UNWIND $rows AS row
                 MATCH (e:Enterprise {{id: row.id}})
-                {_supplier_projection(distance, "date(row.before)", carry="row, ")}
-                """, rows=rows, buyer=buyer, sectors=sectors, latitude=latitude, longitude=longitude,
-                today_number=day_number(today))
-            return [{**_inputs(record["e"]), "before": record["row"]["before"]} for record in result]
-        return self.graph.read(work)
-
+                WITH row, e, {distance} AS km
+                {_supplier_projection("date(row.before)", carry="row, km, ")}
+                """, rows=rows, latitude=latitude, longitude=longitude, today_number=day_number(today))]
+        return [{**_candidate(_projected(e), km, buyer.get("id"), buyer.get("sectors") or [], buyer.get("reach") or {}),
+                 "before": before} for e, km, before in self.graph.read(work)]
 
     def supplier_as_candidate(self, supplier_id: str, targets: list[dict], today: date) -> list[dict] | None:
         """One supplier as the search sees it for each target {buyer, sectors, latitude, longitude} (the
         same projection as ``candidates``), so a readiness report shows the numbers buyers see.
         None when there is no such enterprise."""
-        distance = ("CASE WHEN t.latitude IS NULL THEN null ELSE point.distance(e.location, "
-                    "point({latitude: t.latitude, longitude: t.longitude})) / 1000.0 END")
-
         def work(tx):
-            # What does not depend on the target is read once; per target only its own fields.
-            base = tx.run(f"""
-                MATCH (e:Enterprise {{id: $id}})
-                {_supplier_projection("null", "date($today)", "null", "[]")}
-                """, id=supplier_id, today=today.isoformat(), today_number=day_number(today)).single()
+            base = tx.run(f"MATCH (e:Enterprise {{id: $id}}) {_supplier_projection('date($today)')}",
+                          id=supplier_id, today=today.isoformat(), today_number=day_number(today)).single()
             if base is None:
                 return None
-            base = _inputs(base["e"])
-            # one buyer's requests mostly share its plant: each distinct target is read once
-            keys = [(t.get("buyer"), tuple(t.get("sectors") or ()), t.get("latitude"), t.get("longitude"))
-                    for t in targets]
-            distinct = list(dict.fromkeys(keys))
-            result = tx.run(f"""
-                MATCH (e:Enterprise {{id: $id}})
-                WITH e, [(e)-[:SUPPLIES]->(b) | b] AS customers
-                UNWIND $targets AS t
-                RETURN {{{_target_fields(distance, "t.buyer", "t.sectors")}}} AS fields
-                """, id=supplier_id, targets=[{"buyer": k[0], "sectors": list(k[1]), "latitude": k[2],
-                                               "longitude": k[3]} for k in distinct])
-            # one dict per distinct target, shared by its requests (callers read these, never change them)
-            seen = {k: {**base, **record["fields"]} for k, record in zip(distinct, result)}
-            return [seen[k] for k in keys]
-        return self.graph.read(work)
+            base = _projected(base["e"])
+            # one buyer's requests mostly share its plant: each distinct plant and buyer is read once
+            points = list(dict.fromkeys((t.get("latitude"), t.get("longitude")) for t in targets))
+            km = dict(zip(points, (r["km"] for r in tx.run(
+                "MATCH (e:Enterprise {id: $id}) UNWIND $points AS p RETURN CASE WHEN p[0] IS NULL THEN null "
+                "ELSE point.distance(e.location, point({latitude: p[0], longitude: p[1]})) / 1000.0 END AS km",
+                id=supplier_id, points=[list(p) for p in points]))))
+            buyers = sorted({t["buyer"] for t in targets if t.get("buyer")})
+            reach: dict[str, dict] = {}
+            if buyers and base["customers"]:     # the buyers' reach, as far as this supplier's customers go
+                for r in tx.run(
+                        "UNWIND $customers AS id MATCH (x:Enterprise {id: id})<-[:SUPPLIES]-(:Enterprise)"
+                        "-[:SUPPLIES]->(b:Enterprise) WHERE b.id IN $buyers AND b <> x "
+                        "RETURN b.id AS buyer, x.id AS firm, count(*) AS n",
+                        customers=sorted({c[0] for c in base["customers"]}), buyers=buyers):
+                    reach.setdefault(r["buyer"], {})[r["firm"]] = r["n"]
+            return base, km, reach
+        read = self.graph.read(work)
+        if read is None:
+            return None
+        base, km, reach = read
+        seen: dict[tuple, dict] = {}    # one dict per distinct target, shared by its requests (read, never changed)
+        out = []
+        for t in targets:
+            key = (t.get("buyer"), tuple(t.get("sectors") or ()), t.get("latitude"), t.get("longitude"))
+            if key not in seen:
+                seen[key] = _candidate(base, km[key[2:]], key[0], key[1], reach.get(key[0], {}))
+            out.append(seen[key])
+        return out
 
 
-def _inputs(projected) -> dict:
+def _projected(projected) -> dict:
+    """A row of ``_supplier_projection`` as the features read it."""
     row = dict(projected)
     row["capabilities"] = {cap: capacity for cap, capacity in row["capabilities"]}
     return row
 
 
-def _target_fields(distance_km: str, buyer: str, sectors: str) -> str:
-    """The fields of a supplier ``e`` (its customers in ``customers``) that depend on the buyer: map entries."""
-    return f"""distance_km: {distance_km},
-        same_sector_buyers: reduce(n = 0, b IN customers | n + CASE WHEN b.kind IN ['large', 'fdi']
-                            THEN COUNT {{ (b)-[:IN_SECTOR]->(s) WHERE s.id IN {sectors} }} ELSE 0 END),
-        supplies_buyer: {buyer} IS NOT NULL AND any(b IN customers WHERE b.id = {buyer}),
-        shared_customers: CASE WHEN size(customers) = 0 THEN 0 ELSE
-            COUNT {{ (e)-[:SUPPLIES]->(x)<-[:SUPPLIES]-(:Enterprise)-[:SUPPLIES]->(:Enterprise {{id: {buyer}}})
-                    WHERE x.id <> {buyer} }} END"""
+def _candidate(supplier: dict, distance_km: float | None, buyer: str | None, sectors, reach: dict) -> dict:
+    """A supplier (``_projected``) as a candidate for one buyer: its distance and its ties to the buyer."""
+    return {**supplier, "distance_km": distance_km, **buyer_ties(supplier["customers"], buyer, sectors, reach)}
 
 
-def _supplier_projection(distance_km: str, before: str, buyer: str = "$buyer", sectors: str = "$sectors",
-                         carry: str = "") -> str:
+def _supplier_projection(before: str, carry: str = "") -> str:
     """The tail of a query returning ``carry`` (variables, each followed by a comma) and ``e``: what the
-    features need of supplier ``e``. The arguments are fixed Cypher expressions; ``$today_number`` is the
-    day certificates must be valid on (graph_schema.projection.day_number)."""
+    features need of supplier ``e`` but its distance and its ties to one buyer (``_candidate``). The
+    arguments are fixed Cypher expressions; ``$today_number`` is the day certificates must be valid on
+    (graph_schema.projection.day_number)."""
     # Each relationship type is walked once per firm (customers, outcomes), most firms have neither, and
     # the date test sits in the projection, not in a WHERE the planner would answer from the index of all
     # outcomes' dates (every outcome before today, for each firm); and
     # standards and products come off the firm's projection. description_text, not search_text: the firm's
-    # name is never matched against the need's words.
-    return f"""WITH {carry}e, [(e)-[:SUPPLIES]->(b) | b] AS customers,
+    # name is never matched against the need's words. What depends on the buyer is counted in Python from
+    # the customers (scoring.features.buyer_ties), so that a supplier read once serves every buyer.
+    return f"""WITH {carry}e, [(e)-[:SUPPLIES]->(b) | [b.id, b.kind, [(b)-[:IN_SECTOR]->(s) | s.id]]] AS customers,
              [(e)<-[:SUPPLIER]-(o:MatchOutcome) | CASE WHEN o.occurred_on < {before} THEN o.label END] AS labels,
              coalesce(e.certified_ids, []) AS certified, e.certified_until AS until
         RETURN {carry}e {{.id, .name, .kind, .commune, .founded, .employees, .export_share,
@@ -230,8 +258,8 @@ def _supplier_projection(distance_km: str, before: str, buyer: str = "$buyer", s
         valid_standards: [i IN range(0, size(certified) - 1) WHERE until[i] >= $today_number | certified[i]],
         expired_standards: [i IN range(0, size(certified) - 1) WHERE until[i] < $today_number | certified[i]],
         products: coalesce(e.product_codes, []),
-        large_fdi_customers: size([b IN customers WHERE b.kind IN ['large', 'fdi']]),
-        {_target_fields(distance_km, buyer, sectors)},
+        customers: customers,
+        large_fdi_customers: size([b IN customers WHERE b[1] IN ['large', 'fdi']]),
         outcomes_positive: size([label IN labels WHERE label = 1]),
         outcomes_negative: size([label IN labels WHERE label = 0])
     }} AS e"""

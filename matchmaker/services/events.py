@@ -202,7 +202,7 @@ class EventService:
             open_suppliers = [s for s in suppliers if room[s["id"]] > 0
                               and "~".join(sorted((buyer["id"], s["id"]))) not in asked]
             inputs = matches.supplier_inputs([{"id": s["enterprise"], "before": today.isoformat()}
-                                              for s in open_suppliers], buyer["enterprise"], context["sectors"],
+                                              for s in open_suppliers], context,
                                              context["latitude"], context["longitude"], today)
             by_enterprise = {i["id"]: i for i in inputs}
             pairs = [(s, by_enterprise[s["enterprise"]]) for s in open_suppliers if s["enterprise"] in by_enterprise]

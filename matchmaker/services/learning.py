@@ -59,8 +59,8 @@ class LearningService:
                            "standards": buyer.get("requirements", []),
                            "latitude": buyer.get("latitude"), "longitude": buyer.get("longitude")}
             inputs = self.matches.supplier_inputs(
-                [{"id": o["supplier"], "before": o["occurred_on"]} for o in rows], buyer_id,
-                buyer.get("sectors", []), request.get("latitude"), request.get("longitude"), today)
+                [{"id": o["supplier"], "before": o["occurred_on"]} for o in rows], buyer,
+                request.get("latitude"), request.get("longitude"), today)
             by_key = {(i["id"], i["before"]): i for i in inputs}
             rows = [o for o in rows if (o["supplier"], o["occurred_on"]) in by_key]
             # A group is one buyer context on one day: the candidates it saw side by side, with the buyer's

@@ -29,6 +29,7 @@ TOP_N = 10  # "would you rank in the top 10": the cutoff each request stores
 CUTOFF_PLACES = 4
 _CACHE_TTL = 60.0
 _CUTOFF_CHUNK = 500     # cutoffs stored per write while ranking many requests
+_KNOWN_SUPPLIERS = 100_000  # suppliers kept read while ranking (about 2 KB each)
 
 
 class MatchService:
@@ -130,22 +131,26 @@ class MatchService:
         """Store each request's top-10 cutoff under the active model (all open requests by default).
 
         ``workers`` requests are ranked at once (each a search: the database's cores work while Python
-        scores another); cutoffs are stored every ``_CUTOFF_CHUNK`` requests, so a stopped run keeps them."""
+        scores another); cutoffs are stored every ``_CUTOFF_CHUNK`` requests, so a stopped run keeps them.
+        A supplier is read once for all the requests whose pool it is in (up to ``_KNOWN_SUPPLIERS`` kept)."""
         requests = ([self.get_request(i) for i in request_ids] if request_ids is not None
                     else self.requests.open_requests())
         version = self.store.active().version
         stored: dict[str, float] = {}
         buyers: dict[str, dict] = {}     # each buyer's context read once for all its requests
+        known: dict[str, dict] = {}      # suppliers read today, shared by the workers
 
         def rank_one(request: dict) -> float:
             buyer = request.get("buyer")
             if buyer and buyer not in buyers:
                 buyers[buyer] = self.matches.buyer_context(buyer)
-            return self.cutoff(request, buyers.get(buyer))
+            return self.cutoff(request, buyers.get(buyer), known)
         # One at a time stays in the caller's thread (a web request's retry window is the request's own).
         with ThreadPoolExecutor(max_workers=workers) if workers > 1 else nullcontext() as pool:
             rank = pool.map if pool else map
             for start in range(0, len(requests), _CUTOFF_CHUNK):
+                if len(known) > _KNOWN_SUPPLIERS:
+                    known.clear()
                 chunk = sorted(requests[start:start + _CUTOFF_CHUNK], key=lambda r: r.get("buyer") or "")
                 rows = []
                 for request, score in zip(chunk, rank(rank_one, chunk)):
@@ -167,10 +172,11 @@ class MatchService:
             self.refresh_cutoffs(stale)
             done += len(stale)
 
-    def cutoff(self, request: dict, buyer: dict | None = None) -> float:
+    def cutoff(self, request: dict, buyer: dict | None = None, known: dict | None = None) -> float:
         """The score a supplier needs to enter the request's top 10 (0.0 when fewer than 10 qualify): the 10th
-        score of the ranking ``match`` shows, without its page (explanations, missing items)."""
-        scores = self._scored(request, {"per_page": TOP_N}, buyer)[-1]
+        score of the ranking ``match`` shows, without its page (explanations, missing items). ``known``:
+        suppliers read already today (``MatchRepository.candidates``)."""
+        scores = self._scored(request, {"per_page": TOP_N}, buyer, known)[-1]
         return round(float(np.partition(scores, -TOP_N)[-TOP_N]), CUTOFF_PLACES) if len(scores) >= TOP_N else 0.0
 
     # -- matching ------------------------------------------------------------------------------
@@ -181,7 +187,7 @@ class MatchService:
         request, buyer = self._checked_with_buyer({**data, "id": "ad-hoc"})
         return self.match(request, options, buyer)
 
-    def _scored(self, request: dict, options: dict, buyer: dict | None):
+    def _scored(self, request: dict, options: dict, buyer: dict | None, known: dict | None = None):
         """The pooled candidates of a request with their features and scores under the active scorer."""
         hierarchy = self.hierarchy()
         today = date.today()
@@ -189,7 +195,7 @@ class MatchService:
             buyer = self.matches.buyer_context(request["buyer"])
         request = with_buyer(request, buyer)
         need = self.need(request, buyer, options)
-        candidates, passed = self.matches.candidates(need, POOL, today)
+        candidates, passed = self.matches.candidates(need, POOL, today, known)
         scorer = self.store.active()
         X = feature_matrix(request, candidates, hierarchy, today.year)
         return request, need, candidates, passed, scorer, X, scorer.scores(X)
@@ -243,6 +249,7 @@ class MatchService:
         max_km = request.get("max_distance_km")
         need = {
             "buyer": request.get("buyer"), "sectors": (buyer or {}).get("sectors", []),
+            "reach": (buyer or {}).get("reach") or {},
             "sourcing": sorted(credit_of), "credit_of": credit_of, "needed": request["capabilities"],
             "products": request["products"], "text_query": " ".join(tokens(request.get("text"))[:30]),
             "mandatory": mandatory, "hard_standards": mandatory if options.get("hard_mandatory", True) else [],
