@@ -117,14 +117,14 @@ def requests_for(graph: Graph, count: int, seed: int = 3) -> list[dict]:
 
 def naive_scores(graph: Graph, request: dict) -> tuple[int, float]:
     """The naive way: fetch every SME with its inputs and score each one in plain Python."""
-    from matchmaker.repositories.matching import _VALID, _inputs
+    from matchmaker.repositories.matching import _VALID, _projected
     from scoring.features import Hierarchy, feature_matrix
     from scoring.model import ModelStore
     started = time.perf_counter()
     today = date.today()
     hierarchy = Hierarchy(graph.read(lambda tx: {r["id"]: r["parent"] for r in tx.run(
         "MATCH (c:Capability) RETURN c.id AS id, head([(c)-[:PART_OF]->(p) | p.id]) AS parent")}))
-    rows = graph.read(lambda tx: [_inputs(r["e"]) for r in tx.run(f"""
+    rows = graph.read(lambda tx: [_projected(r["e"]) for r in tx.run(f"""
         MATCH (e:SME)
         RETURN e {{.id, .founded, .export_share, .description_text,
             distance_km: point.distance(e.location, point({{latitude: $lat, longitude: $lng}})) / 1000.0,
@@ -150,8 +150,8 @@ class _TimedMatches:
     def __getattr__(self, name):
         return getattr(self.inner, name)
 
-    def candidates(self, need: dict, pool: int, today: date):
-        from matchmaker.repositories.matching import _inputs, candidate_query
+    def candidates(self, need: dict, pool: int, today: date, known=None):
+        from matchmaker.repositories.matching import _candidate, _projected, candidate_query
         built = candidate_query(need, pool, today)
         if built is None:
             self.last = {"server_ms": 0.0, "wall_ms": 0.0}
@@ -166,7 +166,9 @@ class _TimedMatches:
             return records, summary.result_available_after + summary.result_consumed_after, wall
         records, server, wall = self.graph.read(work)
         self.last = {"server_ms": float(server), "wall_ms": wall}
-        return [_inputs(r["e"]) for r in records], (records[0]["passed"] if records else 0)
+        return ([_candidate(_projected(r["e"]), r["metres"] / 1000.0 if r["metres"] is not None else None,
+                            need["buyer"], need["sectors"], need.get("reach") or {}) for r in records],
+                records[0]["passed"] if records else 0)
 
 
 def split(graph: Graph, request_ids: list[str]) -> list[dict]:
