@@ -189,18 +189,21 @@ class MatchRepository:
         """One supplier as the search sees it for each target {buyer, sectors, latitude, longitude} (the
         same projection as ``candidates``), so a readiness report shows the numbers buyers see.
         None when there is no such enterprise."""
+        # one buyer's requests mostly share its plant: each distinct plant and buyer is read once
+        points = list(dict.fromkeys((t.get("latitude"), t.get("longitude")) for t in targets))
+
         def work(tx):
-            base = tx.run(f"MATCH (e:Enterprise {{id: $id}}) {_supplier_projection('date($today)')}",
-                          id=supplier_id, today=today.isoformat(), today_number=day_number(today)).single()
+            base = tx.run(f"""
+                MATCH (e:Enterprise {{id: $id}})
+                WITH e, [p IN $points | CASE WHEN p[0] IS NULL THEN null
+                         ELSE point.distance(e.location, point({{latitude: p[0], longitude: p[1]}})) / 1000.0 END] AS km
+                {_supplier_projection('date($today)', carry="km, ")}
+                """, id=supplier_id, points=[list(p) for p in points], today=today.isoformat(),
+                today_number=day_number(today)).single()
             if base is None:
                 return None
+            km = dict(zip(points, base["km"]))
             base = _projected(base["e"])
-            # one buyer's requests mostly share its plant: each distinct plant and buyer is read once
-            points = list(dict.fromkeys((t.get("latitude"), t.get("longitude")) for t in targets))
-            km = dict(zip(points, (r["km"] for r in tx.run(
-                "MATCH (e:Enterprise {id: $id}) UNWIND $points AS p RETURN CASE WHEN p[0] IS NULL THEN null "
-                "ELSE point.distance(e.location, point({latitude: p[0], longitude: p[1]})) / 1000.0 END AS km",
-                id=supplier_id, points=[list(p) for p in points]))))
             buyers = sorted({t["buyer"] for t in targets if t.get("buyer")})
             reach: dict[str, dict] = {}
             if buyers and base["customers"]:     # the buyers' reach, as far as this supplier's customers go
