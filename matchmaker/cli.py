@@ -162,6 +162,8 @@ def seed(n, full, seed, catalogues_only):
                      "sourcing requests": len(data.sourcing_requests)}[step]
             bars[step] = tqdm(total=total, desc=step, unit="rows", file=sys.stderr)
         bars[step].update(count)
+        if bars[step].n >= bars[step].total:
+            bars[step].close()      # its rate is its own step's, not the whole seed's
 
     summary = load(graph, data, progress)
     for bar in bars.values():

@@ -46,6 +46,8 @@ def load(graph, data: DemoData, progress: Callable[[str, int], None] | None = No
     # conflict on a shared sector or zone node is a transient error the managed transaction retries).
     with ThreadPoolExecutor(max_workers=WRITERS) as pool:
         for name, rows, write in steps:
+            if progress:        # each step's clock starts with the step, not with its first batch written
+                progress(name, 0)
             running = {pool.submit(write, batch): len(batch) for batch in _batched(rows)}
             for done in as_completed(running):
                 result = done.result()
@@ -57,6 +59,8 @@ def load(graph, data: DemoData, progress: Callable[[str, int], None] | None = No
     from matchmaker.repositories.sourcing import SourcingRepository
     from matchmaker.services import new_id
     requests = SourcingRepository(graph)
+    if progress:
+        progress("sourcing requests", 0)
     for batch in _batched(data.sourcing_requests, 1000):       # by the buyer's reference: a re-seed adds none
         requests.create_many([{**request, "id": new_id("R")} for request in batch], now)
         if progress:
