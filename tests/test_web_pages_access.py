@@ -224,3 +224,23 @@ def test_outcomes_from_the_page_are_safe_to_send_again(people, session_graph):
     count = session_graph.read(lambda tx: tx.run(
         "MATCH (o:MatchOutcome) WHERE o.key STARTS WITH $p RETURN count(o) AS n", p=f"meeting:{EVENT}/").single()["n"])
     assert count == 1
+
+
+def test_a_buyer_sees_which_suppliers_already_supply_it_whatever_ranks_them(people, session_graph):
+    """A fact, not a reason: the rule does not weigh it, yet a buyer reading the list wants to know."""
+    browser, _ = people["buyer"]
+    found = session_graph.read(lambda tx: [dict(r) for r in tx.run(
+        "MATCH (s:SME)-[:SUPPLIES]->(:Enterprise {id: $buyer}), (s)-[:HAS_CAPABILITY]->(c:Capability) "
+        "RETURN s.id AS supplier, c.id AS capability ORDER BY s.id, c.id", buyer=BUYER)])
+    assert found, "the demo buyer has SME suppliers"
+    seen = 0
+    for row in found[:3]:
+        page = browser.get(f"/app/search?run=1&capabilities={row['capability']}&max_distance_km=100"
+                           "&hard_mandatory=0").get_data(as_text=True)
+        rows = re.findall(r'<tr class="result" data-supplier="([^"]+)">(.*?)</tr>', page, re.S)
+        assert rows
+        suppliers = {r["supplier"] for r in found}
+        for supplier, html in rows:
+            assert ("already supplies this buyer" in html) == (supplier in suppliers), supplier
+            seen += supplier in suppliers
+    assert seen >= 1
