@@ -85,6 +85,7 @@ HISTORY_LIMIT = 500
 # Credit for a supplier capability relative to a needed one in the hierarchy.
 FULL, GENERAL, SIBLING = 1.0, 0.5, 0.25
 PROXIMITY_KM = 30.0     # proximity = exp(-km / PROXIMITY_KM)
+_MATCHES_KEPT = 50_000  # (needed, held) pairs a Hierarchy remembers; a search brings 300 new ones
 # The cheap pre-score that picks the pool of candidates in the graph, before the model ranks them: weights
 # of capability credit, mandatory coverage and proximity (the graph query receives them as parameters).
 PRESCORE_WEIGHTS = {"capability": 0.5, "mandatory": 0.35, "proximity": 0.15}
@@ -96,6 +97,7 @@ class Hierarchy:
 
     parent: dict[str, str | None]
     _credits: dict = field(default_factory=dict, compare=False, repr=False)  # memo: the tree is small
+    _matches: dict = field(default_factory=dict, compare=False, repr=False)  # memo, bounded: _MATCHES_KEPT
 
     def ancestors(self, capability: str) -> list[str]:
         chain, seen = [], set()
@@ -112,6 +114,25 @@ class Hierarchy:
         if key not in self._credits:
             self._credits[key] = self._credit(needed, held)
         return self._credits[key]
+
+    def best_matches(self, needed: tuple, held: tuple) -> tuple:
+        """For each needed capability: (the best credit a held one gives, the first held one giving it).
+        An SME's readiness report asks this for thousands of requests of few distinct needs."""
+        key = (needed, held)
+        found = self._matches.get(key)
+        if found is None:
+            found = tuple(self._best(n, held) for n in needed)
+            if len(self._matches) < _MATCHES_KEPT:
+                self._matches[key] = found
+        return found
+
+    def _best(self, needed: str, held: tuple) -> tuple[float, str | None]:
+        best, via = 0.0, None
+        for h in held:
+            credit = self.credit(needed, h)
+            if credit > best:
+                best, via = credit, h
+        return best, via
 
     def _credit(self, needed: str, held: str) -> float:
         if held == needed or needed in self.ancestors(held):
@@ -148,15 +169,8 @@ def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 
 def capability_matches(request: dict, candidate: dict, hierarchy: Hierarchy) -> dict[str, tuple[float, str | None]]:
     """For each needed capability: (best credit, the supplier capability that gives it)."""
-    result = {}
-    for needed in request.get("capabilities") or []:
-        best, via = 0.0, None
-        for held in candidate.get("capabilities", {}):
-            credit = hierarchy.credit(needed, held)
-            if credit > best:
-                best, via = credit, held
-        result[needed] = (best, via)
-    return result
+    needed = tuple(request.get("capabilities") or ())
+    return dict(zip(needed, hierarchy.best_matches(needed, tuple(candidate.get("capabilities", {})))))
 
 
 @lru_cache(maxsize=8192)
