@@ -25,8 +25,7 @@ same three phases into a graph cleared of enterprises first; then the graph is c
 importer. ``--via cli`` (default) times the real command as users run it (a subprocess; its wall time,
 start-up included, and its peak RSS); ``--via service`` calls ``ImportService.import_bytes`` in this
 process and splits each phase's time: validation and records in Python, the ids-by-code read, the upsert,
-the duplicate-candidate read, the verdicts in Python, the flag writes, the rest of storing in Python, and
-how much of it ran beside the validation of the next batch. ``--profile FILE`` (with
+the duplicate-candidate read, the verdicts in Python, the flag writes. ``--profile FILE`` (with
 ``--via service``) writes a cProfile of the three phases.
 
 The run deletes every enterprise of the graph it is given (it refuses when that graph holds
@@ -250,15 +249,13 @@ def import_cli(path: Path) -> tuple[float, dict, int]:
 
 
 class _Split:
-    """Seconds of an import by step: reading and validating the rows (the main thread), and, in the writer
-    thread that stores each batch meanwhile, the repository calls by step and the Python between them. The
-    steps overlap, so they add up to more than the wall time: ``overlapped`` says by how much."""
+    """Seconds spent in the repository calls of an import, by step (the rest is Python)."""
 
     STEPS = ("ids_by_code", "catalogues", "upsert", "duplicate_candidates", "flag_writes")
 
     def __init__(self):
         self.seconds = dict.fromkeys(self.STEPS, 0.0)
-        self.seconds.update(verdicts=0.0, validate_records=0.0, store=0.0)
+        self.seconds["verdicts"] = 0.0
 
     def wrap(self, obj, method: str, step: str):
         inner = getattr(obj, method)
@@ -279,14 +276,11 @@ class _Split:
         self.wrap(service.enterprises, "duplicate_candidates", "duplicate_candidates")
         self.wrap(service.enterprises, "flag_duplicates", "flag_writes")
         self.wrap(service, "flag_duplicates", "verdicts")   # less the two above, afterwards
-        self.wrap(service, "_checked", "validate_records")    # the file's reading (CSV, JSON) not included
-        self.wrap(service, "_store", "store")                      # less the repository calls, afterwards
 
     def finish(self, total: float) -> dict:
         s = dict(self.seconds)
         s["verdicts"] -= s["duplicate_candidates"] + s["flag_writes"]
-        s["store_python"] = s.pop("store") - sum(s[k] for k in (*self.STEPS, "verdicts"))
-        s["overlapped"] = sum(s.values()) - total
+        s["python_read_validate_records"] = total - sum(s.values())
         return {k: round(v, 2) for k, v in s.items()}
 
 

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -24,15 +23,6 @@ from .catalogues import Communes
 BATCH_SIZE = 2000
 MAX_LISTED_ERRORS = 1000
 DUPLICATE_RADIUS_M = 1000.0
-
-
-@dataclass
-class _Checked:
-    """A batch of the file read and validated: its row count, each invalid row's problems, and the valid
-    rows (line, validated row, the enterprise record for an enterprise import)."""
-    rows: int
-    problems: list[tuple[int, list[tuple[str | None, str]]]] = field(default_factory=list)
-    valid: list[tuple[int, dict, dict | None]] = field(default_factory=list)
 
 
 @dataclass
@@ -97,68 +87,45 @@ class ImportService:
             fmt = guess_format(filename, fmt)
             records = read_records(decode(data, encoding), fmt, kind)
             report = ImportReport(kind=kind, format=fmt)
-            # Batch n+1 is read and validated here while batch n is stored by one writer thread, in order:
-            # the graph's share of the work runs beside Python's instead of after it.
-            with ThreadPoolExecutor(max_workers=1, thread_name_prefix="import-writer") as writer:
-                storing = None
-                for checked in self._checked_batches(kind, records, mapping, source or filename):
-                    self._stored(storing, progress)
-                    storing = writer.submit(self._store, kind, checked, report, detect_duplicates)
-                self._stored(storing, progress)
+            batch: list[tuple[int, dict]] = []
+            for line, record in records:
+                report.rows += 1
+                if isinstance(record, str):
+                    report.reject(line, None, record)
+                    continue
+                batch.append((line, record))
+                if len(batch) >= BATCH_SIZE:
+                    self._import_batch(kind, batch, mapping, source or filename, report, detect_duplicates)
+                    if progress:
+                        progress(len(batch))
+                    batch = []
+            if batch:
+                self._import_batch(kind, batch, mapping, source or filename, report, detect_duplicates)
+                if progress:
+                    progress(len(batch))
         except UnreadableFile as err:
             raise InvalidInput(str(err), {"file": [str(err)]}) from err
         return report
 
-    @staticmethod
-    def _stored(storing, progress) -> None:
-        """Wait for the batch being stored (its error is raised here) and count it as done."""
-        if storing is not None:
-            rows = storing.result()
-            if progress:
-                progress(rows)
-
     # -- one batch -----------------------------------------------------------------------------
-    def _checked_batches(self, kind, records, mapping, source):
-        """The file's rows in batches of BATCH_SIZE, each validated (pure Python, no graph read)."""
-        batch: list[tuple[int, dict | str]] = []
-        for line, record in records:
-            batch.append((line, record))
-            if len(batch) >= BATCH_SIZE:
-                yield self._checked(kind, batch, mapping, source)
-                batch = []
-        if batch:
-            yield self._checked(kind, batch, mapping, source)
-
-    @staticmethod
-    def _checked(kind, batch, mapping, source) -> _Checked:
+    def _import_batch(self, kind, batch, mapping, source, report, detect_duplicates):
         schema = ROW_SCHEMAS[kind]
-        checked = _Checked(rows=len(batch))
+        valid: list[tuple[int, dict]] = []
         for line, record in batch:
-            if isinstance(record, str):
-                checked.problems.append((line, [(None, record)]))
-                continue
             try:
-                row = schema.load(apply_mapping(record, mapping))
+                valid.append((line, schema.load(apply_mapping(record, mapping))))
             except ValidationError as err:
-                checked.problems.append((line, first_errors(err.messages)))
-                continue
-            checked.valid.append((line, row, enterprise_record(row, source) if kind == "enterprises" else None))
-        return checked
+                problems = first_errors(err.messages)
+                report.reject(line, *problems[0], *problems[1:])
+        if not valid:
+            return
+        if kind == "enterprises":
+            self._enterprises(valid, source, report, detect_duplicates)
+        else:
+            self._links(kind, valid, report)
 
-    def _store(self, kind, checked: _Checked, report: ImportReport, detect_duplicates: bool) -> int:
-        """Store a validated batch and count it in the report (only the writer thread touches the report)."""
-        report.rows += checked.rows
-        for line, problems in checked.problems:
-            report.reject(line, *problems[0], *problems[1:])
-        if checked.valid:
-            if kind == "enterprises":
-                self._enterprises(checked.valid, report, detect_duplicates)
-            else:
-                self._links(kind, [(line, row) for line, row, _ in checked.valid], report)
-        return checked.rows
-
-    def _enterprises(self, valid, report, detect_duplicates):
-        rows = [(line, record) for line, _, record in valid]
+    def _enterprises(self, valid, source, report, detect_duplicates):
+        rows = [(line, enterprise_record(row, source)) for line, row in valid]
         # Records with the same enterprise code are one enterprise, whatever id the file gives.
         by_code = self.enterprises.ids_by_code([r["props"]["code"] for _, r in rows if r["props"].get("code")])
         known_zones = self.catalogues.zone_ids() if any(r["zone"] for _, r in rows) else set()
@@ -169,7 +136,7 @@ class ImportService:
         known_associations = self.catalogues.existing(
             "Association", sorted({a for _, r in rows for a in (r["associations"] or [])}))
         accepted = []
-        for line, row, record in valid:
+        for (line, record), (_, row) in zip(rows, valid):
             code = record["props"].get("code")
             if code in by_code:
                 record["id"] = by_code[code]
