@@ -162,9 +162,6 @@ for _tag, _words in {
 }.items():
     for _phrase in _words.split("|"):
         _GENERIC_PHRASES[tuple(_phrase.split())] = _tag
-_GENERIC_MAX = max(len(p) for p in _GENERIC_PHRASES)
-_LEGAL_MAX = max(len(p) for p in _LEGAL_PHRASES)
-_LEGAL_SET = frozenset(_LEGAL_PHRASES)
 _ROMAN = {"i": "1", "ii": "2", "iii": "3", "iv": "4", "v": "5", "vi": "6", "vii": "7", "viii": "8", "ix": "9",
           "x": "10", "ll": "2", "lll": "3", "one": "1", "two": "2", "three": "3", "four": "4", "five": "5"}
 
@@ -226,34 +223,48 @@ def _split_digits(words: list[str]) -> list[str]:
     return out
 
 
-def _strip_phrases(words: list[str], phrases, longest: int,
-                   keep: bool = False) -> tuple[list[str], list[tuple[str, ...]]]:
-    """Words without the phrases found (longest first); with ``keep``, each phrase joined into one word."""
-    kept, found, i = [], [], 0
-    while i < len(words):
-        for size in range(min(longest, len(words) - i), 0, -1):
-            phrase = tuple(words[i:i + size])
-            if phrase in phrases:
-                found.append(phrase)
-                if keep:
-                    kept.append("".join(phrase))
-                i += size
-                break
-        else:
-            kept.append(words[i])
-            i += 1
-    return kept, found
+class _PhraseBook:
+    """Phrases of words, looked up by their first word (most words of a name start none)."""
+
+    def __init__(self, phrases):
+        self.phrases = frozenset(phrases)
+        sizes: dict[str, set[int]] = {}
+        for phrase in self.phrases:
+            sizes.setdefault(phrase[0], set()).add(len(phrase))
+        self.sizes = {first: tuple(sorted(n, reverse=True)) for first, n in sizes.items()}   # longest first
+
+    def strip(self, words: list[str], keep: bool = False) -> tuple[list[str], list[tuple[str, ...]]]:
+        """Words without the phrases found (longest first); with ``keep``, each phrase joined into one word."""
+        kept, found, i = [], [], 0
+        while i < len(words):
+            for size in self.sizes.get(words[i], ()):
+                phrase = tuple(words[i:i + size])
+                if len(phrase) == size and phrase in self.phrases:
+                    found.append(phrase)
+                    if keep:
+                        kept.append("".join(phrase))
+                    i += size
+                    break
+            else:
+                kept.append(words[i])
+                i += 1
+        return kept, found
+
+
+# "cơ khí" (mechanical) and "cơ điện" fold to "co ...", which is not the legal form "Co."
+_TRADE_WORDS = _PhraseBook([("co", "khi"), ("co", "dien")])
+_LEGAL_BOOK = _PhraseBook(_LEGAL_PHRASES)
+_GENERIC_BOOK = _PhraseBook(_GENERIC_PHRASES)
 
 
 @lru_cache(maxsize=65536)  # an import compares one record with many candidates
 def name_parts(name: str | None) -> NameParts:
     words = _split_digits(_unglue_legal_forms(_join_spaced_letters(tokens(name))))
-    # "cơ khí" (mechanical) and "cơ điện" fold to "co ...", which is not the legal form "Co."
-    words, _ = _strip_phrases(words, {("co", "khi"): 0, ("co", "dien"): 0}, 2, keep=True)
-    words, _ = _strip_phrases(words, _LEGAL_SET, _LEGAL_MAX)
+    words, _ = _TRADE_WORDS.strip(words, keep=True)
+    words, _ = _LEGAL_BOOK.strip(words)
     words = [w for w in words if w not in ("and", "the", "of", "va")]
     numbers = frozenset(w.lstrip("0") or "0" for w in words if w.isdigit())
-    rest, generic = _strip_phrases(words, _GENERIC_PHRASES, _GENERIC_MAX)
+    rest, generic = _GENERIC_BOOK.strip(words)
     distinctive = tuple(w for w in rest if not w.isdigit())
     if any(len(w) > 1 for w in distinctive):  # a stray letter left over from a mistyped form
         distinctive = tuple(w for w in distinctive if len(w) > 1)
