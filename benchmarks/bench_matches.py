@@ -166,9 +166,11 @@ class _TimedMatches:
             return records, summary.result_available_after + summary.result_consumed_after, wall
         records, server, wall = self.graph.read(work)
         self.last = {"server_ms": float(server), "wall_ms": wall}
-        return ([_candidate(_projected(r["e"]), r["metres"] / 1000.0 if r["metres"] is not None else None,
-                            need["buyer"], need["sectors"], need.get("reach") or {}) for r in records],
-                records[0]["passed"] if records else 0)
+        if not records:
+            return [], 0
+        return ([_candidate(_projected(e), metres / 1000.0 if metres is not None else None,
+                            need["buyer"], need["sectors"], need.get("reach") or {})
+                 for metres, e in records[0]["suppliers"]], records[0]["passed"])
 
 
 def split(graph: Graph, request_ids: list[str]) -> list[dict]:
