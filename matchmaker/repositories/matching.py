@@ -131,9 +131,9 @@ class MatchRepository:
 
     def buyer_histories(self, buyer_ids: list[str]) -> dict[str, list[dict]]:
         """The history (as in ``buyer_context``) of each of these buyers."""
-        return self.graph.read(lambda tx: {r["id"]: r["history"] for r in tx.run(
-            f"UNWIND $ids AS id MATCH (b:Enterprise {{id: id}}) RETURN b.id AS id, {BUYER_HISTORY} AS history",
-            ids=sorted(set(buyer_ids)))})
+        return self.graph.read(lambda tx: dict(tx.run(
+            f"UNWIND $ids AS id MATCH (b:Enterprise {{id: id}}) RETURN collect([b.id, {BUYER_HISTORY}]) AS histories",
+            ids=sorted(set(buyer_ids))).single()["histories"]))
 
     def candidates(self, need: dict, pool: int, today: date,
                    known: dict[str, dict] | None = None) -> tuple[list[dict], int]:

@@ -7,6 +7,9 @@ from graph_schema.projection import day_number
 
 
 class ProgrammeRepository:
+    """Each read returns its tens of thousands of rows as one list of maps, which the driver reads several
+    times faster than as many records."""
+
     def __init__(self, graph):
         self.graph = graph
 
@@ -15,17 +18,19 @@ class ProgrammeRepository:
         location, sectors, capabilities, products and standards valid today (from the firm's search
         projection)."""
         def work(tx):
-            return [r["e"] for r in tx.run("""
+            return tx.run("""
                 MATCH (e:SME)
                 WHERE ($sector IS NULL OR EXISTS { (e)-[:IN_SECTOR]->(:Sector {id: $sector}) })
                   AND ($commune IS NULL OR e.commune = $commune)
                   AND ($zone IS NULL OR EXISTS { (e)-[:LOCATED_IN]->(:Zone {id: $zone}) })
                 WITH e, coalesce(e.certified_ids, []) AS certified, coalesce(e.certified_until, []) AS until
-                RETURN e {.id, latitude: e.location.latitude, longitude: e.location.longitude,
+                WITH e {.id, latitude: e.location.latitude, longitude: e.location.longitude,
                     sectors: [(e)-[:IN_SECTOR]->(s) | s.id],
                     capabilities: coalesce(e.capability_ids, []), products: coalesce(e.product_codes, []),
                     standards: [i IN range(0, size(certified) - 1) WHERE until[i] >= $today | certified[i]]} AS e
-                ORDER BY e.id""", sector=sector, commune=commune, zone=zone, today=day_number(today))]
+                ORDER BY e.id
+                RETURN collect(e) AS smes""", sector=sector, commune=commune, zone=zone,
+                          today=day_number(today)).single()["smes"]
         return self.graph.read(work)
 
     def details(self, ids: list[str]) -> dict[str, dict]:
@@ -40,13 +45,14 @@ class ProgrammeRepository:
         """Open sourcing requests of FDI buyers: where, how far, which capabilities or products, which
         mandatory standards."""
         def work(tx):
-            return [r["r"] for r in tx.run("""
+            return tx.run("""
                 MATCH (b:Enterprise {kind: 'fdi'})-[:POSTED]->(r:SourcingRequest {status: 'open'})
-                RETURN r {.id, .title, .max_distance_km, buyer: b.id, buyer_name: b.name,
+                WITH r {.id, .title, .max_distance_km, buyer: b.id, buyer_name: b.name,
                     buyer_sectors: [(b)-[:IN_SECTOR]->(s) | s.id],
                     latitude: r.location.latitude, longitude: r.location.longitude,
                     capabilities: [(r)-[:NEEDS]->(c:Capability) | c.id],
                     products: [(r)-[:NEEDS]->(p:Product) | p.hs],
                     standards: [(r)-[n:NEEDS]->(s:Standard) WHERE n.mandatory | s.id]} AS r
-                ORDER BY r.id""")]
+                ORDER BY r.id
+                RETURN collect(r) AS requests""").single()["requests"]
         return self.graph.read(work)

@@ -117,21 +117,22 @@ class ReadinessRepository:
                         END AS km
                 WITH r, km WHERE r.max_distance_km IS NULL OR km IS NULL OR km <= r.max_distance_km
                 MATCH (b:Enterprise)-[:POSTED]->(r)
-                RETURN r {.id, .title, .text, .monthly_volume, .max_distance_km, .cutoff_score, .cutoff_model,
-                          latitude: r.location.latitude, longitude: r.location.longitude, buyer: b.id,
-                          capabilities: [(r)-[:NEEDS]->(c:Capability) | c.id],
-                          products: [(r)-[:NEEDS]->(p:Product) | p.hs],
-                          standards: [(r)-[n:NEEDS]->(s:Standard) | {id: s.id, mandatory: n.mandatory}]} AS r,
-                       km
+                WITH r {.id, .title, .text, .monthly_volume, .max_distance_km, .cutoff_score, .cutoff_model,
+                        latitude: r.location.latitude, longitude: r.location.longitude, buyer: b.id,
+                        capabilities: [(r)-[:NEEDS]->(c:Capability) | c.id],
+                        products: [(r)-[:NEEDS]->(p:Product) | p.hs],
+                        standards: [(r)-[n:NEEDS]->(s:Standard) | {id: s.id, mandatory: n.mandatory}],
+                        distance_km: km} AS r
                 ORDER BY r.id
+                RETURN collect(r) AS requests
                 """, relevant=relevant, sectors=sectors, latitude=latitude, longitude=longitude)
-            requests = [{**rec["r"], "distance_km": rec["km"]} for rec in result]
+            requests = result.single()["requests"]      # one list: thousands of records cost more to read
             # each buyer once, however many of its requests are in reach
-            buyers = {rec["b"]["id"]: rec["b"] for rec in tx.run(f"""
+            buyers = {b["id"]: b for b in tx.run(f"""
                 UNWIND $ids AS id MATCH (b:Enterprise {{id: id}})
-                RETURN b {{.id, .name, .kind, profile: b {{{BUYER_PROFILE}}},
-                           sectors: [(b)-[:IN_SECTOR]->(s) | s.id]}} AS b""",
-                ids=sorted({r["buyer"] for r in requests}))}
+                RETURN collect(b {{.id, .name, .kind, profile: b {{{BUYER_PROFILE}}},
+                                   sectors: [(b)-[:IN_SECTOR]->(s) | s.id]}}) AS buyers""",
+                ids=sorted({r["buyer"] for r in requests})).single()["buyers"]}
             return [{**r, "buyer_name": buyers[r["buyer"]]["name"], "buyer_kind": buyers[r["buyer"]]["kind"],
                      "buyer_profile": buyers[r["buyer"]]["profile"], "buyer_sectors": buyers[r["buyer"]]["sectors"]}
                     for r in requests]
