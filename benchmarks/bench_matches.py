@@ -6,7 +6,8 @@ baseline that fetches every SME and scores each in plain Python, measured in the
 The timed rounds run ``--runs`` times in one call (the spread between runs is part of the figure: quote
 the slower). After them, each request is matched once more in this process with its time split: the
 candidate query's time in Neo4j (the server's own figure), its transfer to Python (the driver's wall
-time less that), Python (features, model, explanations) and JSON encoding.
+time less that), Python (features, model, explanations) and the answer (dumped by its schema, as the API
+does, and encoded as JSON).
 
 Needs the graph at Hanoi scale (223,580 enterprises): pass --ensure-seed to load it when it is smaller.
 Uses NEO4J_URI (default the local server on 7687) and starts its own gunicorn on 127.0.0.1:8765.
@@ -175,6 +176,7 @@ class _TimedMatches:
 
 def split(graph: Graph, request_ids: list[str]) -> list[dict]:
     """Each request matched in this process (the service the API calls), its time split by stage."""
+    from matchmaker.schemas import MatchesOut
     from matchmaker.services.matching import MatchService
     from scoring.model import ModelStore
     service = MatchService(graph, ModelStore(str(model_dir())))
@@ -187,12 +189,12 @@ def split(graph: Graph, request_ids: list[str]) -> list[dict]:
         result = service.match(request, {"per_page": 20})
         total = (time.perf_counter() - started) * 1000
         started = time.perf_counter()
-        json.dumps(result)
+        json.dumps(MatchesOut().dump(result))
         encode = (time.perf_counter() - started) * 1000
         rows.append({"request": request_id, "neo4j_ms": timed.last["server_ms"],
                      "transfer_ms": timed.last["wall_ms"] - timed.last["server_ms"],
                      "python_ms": total - timed.last["wall_ms"], "json_ms": encode, "total_ms": total + encode,
-                     "passed": result["candidates_passing_filters"]})
+                     "passed": result.candidates_passing_filters})
     return rows[len(request_ids):]
 
 

@@ -11,14 +11,17 @@ from .services.enterprises import SORTS
 
 
 class Rounded(fields.Float):
-    """A number shown to ``places`` decimals: services return what they computed, the answer rounds it."""
+    """A number shown to ``places`` decimals: services return what they computed, the answer rounds it
+    (a whole number stays whole)."""
 
     def __init__(self, places: int, **kwargs):
         super().__init__(**kwargs)
         self.places = places
 
     def _serialize(self, value, attr, obj, **kwargs):
-        return None if value is None else round(float(value), self.places)
+        if value is None or (isinstance(value, int) and not isinstance(value, bool)):
+            return value
+        return round(float(value), self.places)
 
 
 class RoundedValues(fields.Dict):
@@ -537,7 +540,7 @@ class MeetingRequestOut(Schema):
     after = fields.List(fields.String(), allow_none=True)
     status = fields.String(allow_none=True)
     source = fields.String(allow_none=True)
-    score = fields.Float(allow_none=True)
+    score = Rounded(4, allow_none=True)
     created_at = fields.String(allow_none=True)
 
 
@@ -744,6 +747,30 @@ class MeetingOutcomeOut(Schema):
     outcome = fields.String()
 
 
+class ProgressPointOut(Schema):
+    """A report of the solver: its stage, the best value so far, the proven bound and the gap between them."""
+    seconds = Rounded(2, allow_none=True)
+    stage = fields.String(allow_none=True, metadata={
+        "description": "meetings (value of the meetings held, maximised) or breaks (minimised)"})
+    how = fields.String(allow_none=True, metadata={"description": "the method that found it"})
+    objective = Rounded(4, allow_none=True)
+    bound = Rounded(4, allow_none=True)
+    gap = Rounded(4, allow_none=True, metadata={"description": "|bound - objective| / |objective|"})
+    final = fields.Boolean(metadata={"description": "the solve's last word on this stage"})
+
+
+class ProgressOut(Schema):
+    attempt = fields.Integer(allow_none=True)
+    time_limit = fields.Float(allow_none=True)
+    seconds = Rounded(1, allow_none=True, metadata={"description": "the solve's time so far, or in all once ended"})
+    solutions = fields.Integer(metadata={"description": "schedules the solver found"})
+    stage = fields.String(allow_none=True)
+    final = fields.Boolean()
+    meetings = fields.Nested(ProgressPointOut, allow_none=True, metadata={"description": "the best so far"})
+    breaks = fields.Nested(ProgressPointOut, allow_none=True, metadata={"description": "the best so far"})
+    points = fields.List(fields.Nested(ProgressPointOut), metadata={"description": "reports over time"})
+
+
 class ScheduleJobOut(Schema):
     id = fields.String()
     event = fields.String()
@@ -758,7 +785,7 @@ class ScheduleJobOut(Schema):
     solver_stopped_at = fields.String(allow_none=True)
     worker = fields.String(allow_none=True)
     note = fields.String(allow_none=True)
-    progress = fields.Dict(allow_none=True, metadata={
+    progress = fields.Nested(ProgressOut, allow_none=True, metadata={
         "description": "the solver's progress: stage, best value, bound and gap over time"})
     result = fields.Nested(ScheduleOut, allow_none=True, metadata={"description": "when done: the schedule stored"})
     error = fields.Dict(allow_none=True, metadata={"description": "when failed: the API's error object"})
@@ -870,8 +897,8 @@ class ExplanationOut(Schema):
     reason = fields.String(required=True)
     capabilities = fields.List(fields.String())
     standards = fields.List(fields.String())
-    share = fields.Float()
-    km = fields.Float()
+    share = Rounded(4)
+    km = Rounded(1)
     years = fields.Integer()
     count = fields.Integer()
     positive = fields.Integer()

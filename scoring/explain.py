@@ -48,7 +48,7 @@ def explanations_for(request: dict, c: dict, x: np.ndarray, parts: np.ndarray) -
                                if mandatory and f["mandatory_coverage"] >= 1 else None),
         "preferred_coverage": ({"reason": "holds_preferred", "standards": [s for s in preferred if s in valid]}
                                if any(s in valid for s in preferred) else None),
-        "proximity": ({"reason": "distance", "km": round(float(c["distance_km"]), 1)}
+        "proximity": ({"reason": "distance", "km": float(c["distance_km"])}
                       if c.get("distance_km") is not None else None),
         "capacity_fit": ({"reason": "capacity_fits"}
                          if request.get("monthly_volume") and f["capacity_fit"] >= 1 else None),

@@ -266,7 +266,7 @@ def test_the_command_line_names_firms_of_the_demo_to_try_keys_with(neo4j_setting
         requests = graph.read(lambda tx: [r["id"] for r in tx.run(
             "MATCH (:Enterprise {id: $b})-[:POSTED]->(r:SourcingRequest {status: 'open'}) RETURN r.id AS id", b=buyer)])
         search = MatchService(graph, ModelStore(tmp_path))
-        assert any(sme in {i["supplier"]["id"] for i in search.matches_for(r, {"per_page": 200})["items"]} for r in requests)
+        assert any(sme in {i.supplier.id for i in search.matches_for(r, {"per_page": 200}).items} for r in requests)
     finally:
         graph.close()
 

@@ -212,8 +212,13 @@ def test_bad_input_and_other_events_jobs(client, client_as, small):
 
 def test_progress_points_are_the_schedulers_reports():
     from matchmaker.jobs.solving import point_of
-    assert point_of({"seconds": 0.5, "stage": "meetings", "value": 408, "value_bound": 410}) == {
-        "seconds": 0.5, "stage": "meetings", "how": None, "objective": 408, "bound": 410, "gap": 0.0049}
+    from matchmaker.schemas import ProgressPointOut
+    point = point_of({"seconds": 0.5, "stage": "meetings", "value": 408, "value_bound": 410})
+    assert point == {"seconds": 0.5, "stage": "meetings", "how": None, "objective": 408, "bound": 410,
+                     "gap": pytest.approx(2 / 408)}
+    # the answer rounds: a gap to 4 places, whole values stay whole
+    assert ProgressPointOut().dump({**point, "seconds": 0.123456}) == {
+        "seconds": 0.12, "stage": "meetings", "how": None, "objective": 408, "bound": 410, "gap": 0.0049}
     assert point_of({"seconds": 2, "stage": "breaks", "how": "cp-sat", "breaks": 12, "breaks_bound": 3})["gap"] == 0.75
     assert point_of({"seconds": 2, "stage": "breaks", "how": "bound", "breaks": None, "breaks_bound": 3})["gap"] is None
 

@@ -106,6 +106,6 @@ def point_of(report: dict) -> dict:
         objective, bound = report.get("value"), report.get("value_bound")
     else:
         objective, bound = report.get("breaks"), report.get("breaks_bound")
-    gap = None if objective is None or bound is None else round(abs(bound - objective) / max(abs(objective), 1), 4)
+    gap = None if objective is None or bound is None else abs(bound - objective) / max(abs(objective), 1)
     return {"seconds": report.get("seconds"), "stage": stage, "how": report.get("how"), "objective": objective,
             "bound": bound, "gap": gap}

@@ -220,7 +220,7 @@ class EventService:
                     continue
                 room[buyer["id"]] -= 1
                 room[supplier["id"]] -= 1
-                suggestions.append({"buyer": buyer["id"], "supplier": supplier["id"], "score": round(float(scores[k]), 4),
+                suggestions.append({"buyer": buyer["id"], "supplier": supplier["id"], "score": float(scores[k]),
                                     "reasons": reasons_for(need, pairs[k][1], X[k], parts[k])})
         rows = []
         for sgn in suggestions:
@@ -302,10 +302,10 @@ class EventService:
         breaks_bound = None if result.breaks_bound is None else min(result.breaks_bound + held["breaks"],
                                                                     whole["breaks"])
         gap = result.gap if not kept else (
-            None if breaks_bound is None else round((whole["breaks"] - breaks_bound) / max(whole["breaks"], 1), 4))
+            None if breaks_bound is None else (whole["breaks"] - breaks_bound) / max(whole["breaks"], 1))
         body = {"status": result.status, "value": whole["value"], "value_bound": result.value_bound + held["value"],
                 "breaks": whole["breaks"], "breaks_bound": breaks_bound, "max_breaks": whole["max_breaks"],
-                "gap": gap, "seconds": round(result.seconds, 2), "unmet": result.unmet,
+                "gap": gap, "seconds": result.seconds, "unmet": result.unmet,
                 "breaks_by_participant": whole["breaks_by_participant"]}
         return self._save(event, placements, body, change_report, cause, save)
 

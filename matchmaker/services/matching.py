@@ -4,6 +4,7 @@ from __future__ import annotations
 import time
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import nullcontext
+from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
@@ -30,6 +31,54 @@ CUTOFF_PLACES = 4
 _CACHE_TTL = 60.0
 _CUTOFF_CHUNK = 500     # cutoffs stored per write while ranking many requests
 _KNOWN_SUPPLIERS = 100_000  # suppliers kept read while ranking (a full Hanoi-scale rank peaks at 692 MB)
+
+
+@dataclass(frozen=True)
+class ListedSupplier:
+    """A supplier as a ranked list shows it: who, where, and how far from the plant (km, unrounded)."""
+    id: str
+    name: str | None
+    kind: str | None
+    commune: str | None
+    employees: int | None
+    founded: int | None
+    distance_km: float | None
+    latitude: float | None
+    longitude: float | None
+
+
+@dataclass(frozen=True)
+class RankedSupplier:
+    """One place of a ranked list: the score as the model gave it, why, and what the supplier lacks."""
+    rank: int
+    score: float
+    supplier: ListedSupplier
+    reasons: list[str]
+    explanations: list[dict]
+    missing: list[dict]
+    features: dict[str, float]
+
+
+@dataclass(frozen=True)
+class MatchFilters:
+    hard_mandatory: bool
+    hard_distance: bool
+    kinds: list[str]
+
+
+@dataclass(frozen=True)
+class Matches:
+    """A page of a request's ranked suppliers; ``total``: how many were ranked (at most the pool)."""
+    request: str | None
+    model_version: str
+    items: list[RankedSupplier]
+    page: int
+    per_page: int
+    total: int
+    candidates_passing_filters: int
+    pool: int
+    filters: MatchFilters
+    took_ms: float
 
 
 class MatchService:
@@ -180,10 +229,10 @@ class MatchService:
         return round(float(np.partition(scores, -TOP_N)[-TOP_N]), CUTOFF_PLACES) if len(scores) >= TOP_N else 0.0
 
     # -- matching ------------------------------------------------------------------------------
-    def matches_for(self, request_id: str, options: dict) -> dict:
+    def matches_for(self, request_id: str, options: dict) -> Matches:
         return self.match(self.get_request(request_id), options)
 
-    def search(self, data: dict, options: dict) -> dict:
+    def search(self, data: dict, options: dict) -> Matches:
         request, buyer = self._checked_with_buyer({**data, "id": "ad-hoc"})
         return self.match(request, options, buyer)
 
@@ -200,7 +249,7 @@ class MatchService:
         X = feature_matrix(request, candidates, hierarchy, today.year)
         return request, need, candidates, passed, scorer, X, scorer.scores(X)
 
-    def match(self, request: dict, options: dict, buyer: dict | None = None) -> dict:
+    def match(self, request: dict, options: dict, buyer: dict | None = None) -> Matches:
         """The request's ranked suppliers; ``buyer``: its buyer's context when the caller has read it."""
         started = time.perf_counter()
         hierarchy = self.hierarchy()
@@ -217,22 +266,20 @@ class MatchService:
         for rank, i in enumerate(window, start=(page - 1) * per_page + 1):
             c = candidates[i]
             explained = explanations_for(request, c, X[i], parts[i])
-            items.append({
-                "rank": rank, "score": float(scores[i]),
-                "supplier": {k: c.get(k) for k in ("id", "name", "kind", "commune", "employees", "founded")}
-                | {"distance_km": c.get("distance_km"),
-                   "latitude": c.get("latitude"), "longitude": c.get("longitude")},
-                "reasons": [reason_text(e, names.capability) for e in explained],
-                "explanations": explained,
-                "missing": missing_items(request, c, hierarchy),
-                "features": dict(zip(FEATURES, X[i].tolist())),
-            })
-        return {"request": request.get("id"), "model_version": scorer.version, "items": items,
-                "page": page, "per_page": per_page, "total": len(order), "candidates_passing_filters": passed,
-                "pool": POOL, "filters": {"hard_mandatory": options.get("hard_mandatory", True),
-                                          "hard_distance": options.get("hard_distance", True),
-                                          "kinds": need["kinds"]},
-                "took_ms": (time.perf_counter() - started) * 1000}
+            items.append(RankedSupplier(
+                rank=rank, score=float(scores[i]),
+                supplier=ListedSupplier(**{k: c.get(k) for k in ("id", "name", "kind", "commune", "employees",
+                                                                 "founded", "distance_km", "latitude", "longitude")}),
+                reasons=[reason_text(e, names.capability) for e in explained],
+                explanations=explained,
+                missing=missing_items(request, c, hierarchy),
+                features=dict(zip(FEATURES, X[i].tolist())),
+            ))
+        return Matches(request=request.get("id"), model_version=scorer.version, items=items, page=page,
+                       per_page=per_page, total=len(order), candidates_passing_filters=passed, pool=POOL,
+                       filters=MatchFilters(hard_mandatory=options.get("hard_mandatory", True),
+                                            hard_distance=options.get("hard_distance", True), kinds=need["kinds"]),
+                       took_ms=(time.perf_counter() - started) * 1000)
 
     def need(self, request: dict, buyer: dict | None, options: dict) -> dict:
         """What the candidate query needs of a request (see ``MatchRepository.candidates``)."""

@@ -200,14 +200,14 @@ class Progress:
     def conclude(self, result) -> None:
         """The solve's final word: its value and breaks with the bounds it proved (CP-SAT may prove a
         bound after its last solution, and MaxSAT reports only here)."""
-        self.seconds = round(result.seconds, 2)
+        self.seconds = result.seconds
         if result.schedule is None:
             return
         for stage, objective, bound in (("meetings", result.value, result.value_bound),
                                         ("breaks", result.breaks, result.breaks_bound)):
             if objective is not None and bound is not None:
                 self.points.append({"seconds": self.seconds, "stage": stage, "objective": objective, "bound": bound,
-                                    "gap": round(abs(bound - objective) / max(abs(objective), 1), 4), "final": True})
+                                    "gap": abs(bound - objective) / max(abs(objective), 1), "final": True})
 
     def snapshot(self, final: bool = False) -> dict:
         best = {}
@@ -220,8 +220,8 @@ class Progress:
             elif stage in best and point.get("bound") is not None:    # a better bound alone
                 objective = best[stage]["objective"]
                 best[stage] = {**best[stage], "bound": point["bound"],
-                               "gap": round(abs(point["bound"] - objective) / max(abs(objective), 1), 4)}
-        seconds = self.seconds if self.seconds is not None else round(time.monotonic() - self.started, 1)
+                               "gap": abs(point["bound"] - objective) / max(abs(objective), 1)}
+        seconds = self.seconds if self.seconds is not None else time.monotonic() - self.started
         return {"attempt": self.attempt, "time_limit": self.time_limit, "seconds": seconds,
                 "solutions": self.solutions, "stage": self.points[-1]["stage"] if self.points else None,
                 "final": final, "meetings": best.get("meetings"), "breaks": best.get("breaks"),

@@ -3,6 +3,7 @@ plant, supplier profiles, the buyer's shortlist and CSV exports."""
 from __future__ import annotations
 
 import math
+from dataclasses import asdict
 
 from flask import redirect, render_template, request, url_for
 
@@ -122,9 +123,9 @@ def search():
         except InvalidInput as err:
             errors = err.fields
         if result is not None and _buyer():
-            shortlisted = ShortlistService(_graph()).holds(_buyer(), [i["supplier"]["id"] for i in result["items"]])
+            shortlisted = ShortlistService(_graph()).holds(_buyer(), [i.supplier.id for i in result.items])
     located = (plant.get("latitude"), plant.get("longitude")) if plant else None
-    suppliers = [{**i["supplier"], "rank": i["rank"]} for i in (result or {}).get("items", [])]
+    suppliers = [{**asdict(i.supplier), "rank": i.rank} for i in (result.items if result else [])]
     radius = request.args.get("max_distance_km", type=float)
     return render_template("web/search.html", zones=zones, result=result, errors=errors, query=query_args(),
                            plant=plant, shortlisted=shortlisted, buyer=_buyer(), args=request.args,
@@ -142,11 +143,10 @@ def search_csv():
     words, lang = wording(), wording().lang
     header = [t(f"csv.{c}", lang) for c in ("rank", "score", "id", "name", "kind", "commune", "employees",
                                             "distance", "reasons", "missing")]
-    rows = [[i["rank"], round(i["score"], 4), i["supplier"]["id"], i["supplier"]["name"],
-             t("kind." + i["supplier"]["kind"], lang), i["supplier"].get("commune") or "",
-             i["supplier"].get("employees") or "", _km(i["supplier"].get("distance_km")),
-             "; ".join(words.explanation(e) for e in i["explanations"]),
-             "; ".join(words.missing(m) for m in i["missing"])] for i in result["items"]]
+    rows = [[i.rank, round(i.score, 4), i.supplier.id, i.supplier.name, t("kind." + i.supplier.kind, lang),
+             i.supplier.commune or "", i.supplier.employees or "", _km(i.supplier.distance_km),
+             "; ".join(words.explanation(e) for e in i.explanations),
+             "; ".join(words.missing(m) for m in i.missing)] for i in result.items]
     return csv_download("suppliers.csv", header, rows)
 
 
