@@ -169,6 +169,25 @@ def test_which_gap_first_is_the_counterfactual_by_construction(client, world):
     assert [s["id"] for s in body["plans"][1]["steps"]] == ["iso-14001"]
 
 
+def test_a_request_changed_within_the_second_is_read_afresh(client, world):
+    """What a request asks is kept between reports; a change (within the same second as the report before
+    it, and to as many needs, so neither its timestamp nor its number of needs tells) is seen by the next
+    report, as is a closed and a new request."""
+    before = client.get("/smes/0300000001/priorities").get_json()
+    assert (before["open_requests_considered"], before["eligible_now"]) == (5, 1)
+    changed = client.patch(f"/sourcing-requests/{world['R5']}", json={"standards": [
+        {"id": "rohs", "mandatory": True}]})
+    assert changed.status_code == 200, changed.get_json()
+    after = client.get("/smes/0300000001/priorities").get_json()
+    assert after["eligible_now"] == 0
+    rohs = next(i for i in after["items"] if i["id"] == "rohs")
+    assert (rohs["needed_by_requests"], rohs["blocks_requests"], rohs["unlocks"]["request_ids"]) == (2, 2, [world["R5"]])
+    assert client.patch(f"/sourcing-requests/{world['R5']}", json={"status": "closed"}).status_code == 200
+    request(client, "R7", "0300000103", [("iso-9001", True)])
+    again = client.get("/smes/0300000001/priorities").get_json()
+    assert (again["open_requests_considered"], again["eligible_now"]) == (5, 1)
+
+
 def test_a_plan_puts_the_standard_an_item_presupposes_first(client, world):
     """Peer 203 holds no standard: IATF 16949 (R7) presupposes ISO 9001, so that plan starts with it."""
     r7 = request(client, "R7", "0300000101", [("iatf-16949", True)])

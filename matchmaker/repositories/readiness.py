@@ -32,6 +32,15 @@ def _open_demand(requests: str) -> str:
                 }}"""
 
 
+# What a request asks, as read, by id, with the stamp it was read under (``_REVISION``): kept for every
+# readiness view of this process, at most _SEEN_KEPT requests (then read afresh).
+_SEEN: dict[str, tuple[list, dict]] = {}
+_SEEN_KEPT = 60_000
+# A request's stamp: every write of its fields counts a revision (repositories.sourcing); its needs and its
+# creation tell a request written without one (before revisions were counted) or created again apart.
+_REVISION = "[r.revision, COUNT { (r)-[:NEEDS]->() }, r.created_at]"
+
+
 class ReadinessRepository:
     def __init__(self, graph):
         self.graph = graph
@@ -102,9 +111,13 @@ class ReadinessRepository:
 
     def open_requests_near(self, relevant: list[str], sectors: list[str], latitude, longitude) -> list[dict]:
         """Open requests an SME could serve: needing a related capability or posted by a buyer of its
-        sector, and within the request's own maximum distance of the SME."""
+        sector, and within the request's own maximum distance of the SME; by id.
+
+        Which requests are in reach, their distance and their cutoffs are read each time; what each asks
+        (its needs, words, volume, buyer) is kept in this process by request (``_SEEN``) and read again
+        only when its revision, its number of needs or its creation differ from what was kept."""
         def work(tx):
-            result = tx.run("""
+            found = tx.run("""
                 CALL () {
                     MATCH (c:Capability) WHERE c.id IN $relevant
                     MATCH (r:SourcingRequest {status: 'open'})-[:NEEDS]->(c) RETURN r
@@ -116,26 +129,33 @@ class ReadinessRepository:
                         ELSE point.distance(r.location, point({latitude: $latitude, longitude: $longitude})) / 1000.0
                         END AS km
                 WITH r, km WHERE r.max_distance_km IS NULL OR km IS NULL OR km <= r.max_distance_km
-                MATCH (b:Enterprise)-[:POSTED]->(r)
-                WITH r {.id, .title, .text, .monthly_volume, .max_distance_km, .cutoff_score, .cutoff_model,
-                        latitude: r.location.latitude, longitude: r.location.longitude, buyer: b.id,
-                        capabilities: [(r)-[:NEEDS]->(c:Capability) | c.id],
-                        products: [(r)-[:NEEDS]->(p:Product) | p.hs],
-                        standards: [(r)-[n:NEEDS]->(s:Standard) | {id: s.id, mandatory: n.mandatory}],
-                        distance_km: km} AS r
-                ORDER BY r.id
-                RETURN collect(r) AS requests
-                """, relevant=relevant, sectors=sectors, latitude=latitude, longitude=longitude)
-            requests = result.single()["requests"]      # one list: thousands of records cost more to read
+                RETURN collect([r.id, km, r.cutoff_score, r.cutoff_model, """ + _REVISION + """]) AS found
+                """, relevant=relevant, sectors=sectors, latitude=latitude, longitude=longitude).single()["found"]
+            stale = [i for i, _, _, _, revision in found if (_SEEN.get(i) or (None,))[0] != revision]
+            if stale:
+                if len(_SEEN) + len(stale) > _SEEN_KEPT:
+                    _SEEN.clear()
+                for r in tx.run(f"""
+                        UNWIND $ids AS id MATCH (b:Enterprise)-[:POSTED]->(r:SourcingRequest {{id: id}})
+                        RETURN collect(r {{.id, .title, .text, .monthly_volume, .max_distance_km,
+                            latitude: r.location.latitude, longitude: r.location.longitude, buyer: b.id,
+                            capabilities: [(r)-[:NEEDS]->(c:Capability) | c.id],
+                            products: [(r)-[:NEEDS]->(p:Product) | p.hs],
+                            standards: [(r)-[n:NEEDS]->(s:Standard) | {{id: s.id, mandatory: n.mandatory}}],
+                            revision: {_REVISION}}}) AS requests""", ids=stale).single()["requests"]:
+                    _SEEN[r["id"]] = (r.pop("revision"), r)
+            requests = [(_SEEN[i][1], km, score, model) for i, km, score, model, _ in found if i in _SEEN]
             # each buyer once, however many of its requests are in reach
             buyers = {b["id"]: b for b in tx.run(f"""
                 UNWIND $ids AS id MATCH (b:Enterprise {{id: id}})
                 RETURN collect(b {{.id, .name, .kind, profile: b {{{BUYER_PROFILE}}},
                                    sectors: [(b)-[:IN_SECTOR]->(s) | s.id]}}) AS buyers""",
-                ids=sorted({r["buyer"] for r in requests})).single()["buyers"]}
-            return [{**r, "buyer_name": buyers[r["buyer"]]["name"], "buyer_kind": buyers[r["buyer"]]["kind"],
-                     "buyer_profile": buyers[r["buyer"]]["profile"], "buyer_sectors": buyers[r["buyer"]]["sectors"]}
-                    for r in requests]
+                ids=sorted({r["buyer"] for r, *_ in requests})).single()["buyers"]}
+            return sorted(({**r, "distance_km": km, "cutoff_score": score, "cutoff_model": model,
+                            "buyer_name": buyers[r["buyer"]]["name"], "buyer_kind": buyers[r["buyer"]]["kind"],
+                            "buyer_profile": buyers[r["buyer"]]["profile"],
+                            "buyer_sectors": buyers[r["buyer"]]["sectors"]}
+                           for r, km, score, model in requests if r["buyer"] in buyers), key=lambda r: r["id"])
         return self.graph.read(work)
 
     def peer_shares(self, sme_id: str, today: date) -> dict:

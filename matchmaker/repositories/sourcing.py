@@ -32,9 +32,11 @@ def _ref_key(request: dict) -> str | None:
     return f"{request['buyer']}|{request['reference']}" if request.get("reference") else None
 
 
-# The fields a request's body sets on node ``r``, from map ``row``; and its needs (on a node without any).
+# The fields a request's body sets on node ``r``, from map ``row``, counting a revision (readers that keep
+# what a request asks tell a changed one by it); and its needs (on a node without any).
 _FIELDS = """r.title = row.title, r.text = row.text, r.monthly_volume = row.monthly_volume,
     r.max_distance_km = row.max_distance_km, r.status = row.status, r.updated_at = $now,
+    r.revision = coalesce(r.revision, 0) + 1,
     r.location = CASE WHEN row.latitude IS NULL THEN null ELSE point({latitude: row.latitude, longitude: row.longitude}) END"""
 _NEEDS = """CALL (r, row) {
         UNWIND row.capabilities AS cid MATCH (c:Capability {id: cid}) MERGE (r)-[:NEEDS]->(c)
