@@ -170,9 +170,9 @@ def test_which_gap_first_is_the_counterfactual_by_construction(client, world):
 
 
 def test_a_request_changed_within_the_second_is_read_afresh(client, world):
-    """What a request asks is kept between reports; a change (within the same second as the report before
-    it, and to as many needs, so neither its timestamp nor its number of needs tells) is seen by the next
-    report, as is a closed and a new request."""
+    """What a request asks is kept between reports; a change (to as many needs, and mostly within the second
+    of the report before it, so neither its number of needs nor its timestamp tells) is seen by the next
+    report, as are a closed and a new request."""
     before = client.get("/smes/0300000001/priorities").get_json()
     assert (before["open_requests_considered"], before["eligible_now"]) == (5, 1)
     changed = client.patch(f"/sourcing-requests/{world['R5']}", json={"standards": [
