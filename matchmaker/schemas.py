@@ -416,7 +416,7 @@ class EventIn(Schema):
 
 class ParticipantIn(Schema):
     class Meta:
-        unknown = EXCLUDE
+        unknown = RAISE     # a misspelt field (prio, forbidden) would otherwise be dropped, silently
 
     id = Identifier(required=True)
     name = fields.String(load_default=None, validate=validate.Length(max=200))
@@ -435,7 +435,7 @@ class ParticipantsIn(Schema):
 
 class MeetingRequestIn(Schema):
     class Meta:
-        unknown = EXCLUDE
+        unknown = RAISE     # a misspelt field (prio, forbidden) would otherwise be dropped, silently
 
     from_ = fields.String(required=True, data_key="from")
     to = fields.String(required=True)
@@ -462,7 +462,7 @@ class ScheduleArgs(Schema):
 
 class ChangeIn(Schema):
     class Meta:
-        unknown = EXCLUDE
+        unknown = RAISE     # a misspelt field (prio, forbidden) would otherwise be dropped, silently
 
     type = fields.String(required=True, validate=validate.OneOf(
         ["cancel_meeting", "no_show", "cancel_participant", "late_registration", "table_lost"]))

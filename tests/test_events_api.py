@@ -146,6 +146,48 @@ def test_bad_event_input_names_the_field(client, catalogue, worker):
     assert empty["status"] == "done" and empty["result"]["placements"] == []
 
 
+def test_misspelt_fields_of_participants_requests_and_changes_are_refused(client, event):
+    """A misspelt field is named in a 422, never dropped: 'prio' would otherwise store priority 1."""
+    ev = event["event_id"]
+    before = client.get(f"/events/{ev}").get_json()
+    refused = client.post(f"/events/{ev}/requests", json={"requests": [{"from": "kyo", "to": "minhlong", "prio": 3}]})
+    assert refused.status_code == 422 and "requests.0.prio" in refused.get_json()["error"]["fields"], refused.get_json()
+    refused = client.post(f"/events/{ev}/participants", json={"participants": [{"id": "x1", "colour": "red"}]})
+    assert refused.status_code == 422 and "participants.0.colour" in refused.get_json()["error"]["fields"], refused.get_json()
+    refused = client.post(f"/events/{ev}/changes", json={"type": "cancel_meeting", "meeting": "anphat~kyo",
+                                                          "from": 2})
+    assert refused.status_code == 422 and "from" in refused.get_json()["error"]["fields"], refused.get_json()
+    after = client.get(f"/events/{ev}").get_json()
+    assert (after["participants"], after["requests"]) == (before["participants"], before["requests"])
+
+
+def test_a_scheduled_event_with_a_hosted_table_takes_new_people_and_changes(client, catalogue, worker):
+    """Two tables, one hosted all day, every meeting required: a schedule, a late participant and request, a
+    change and a new schedule. Seen on a fresh clone: the change answered 500 and the event could not be
+    scheduled again (the first-come schedule the solver starts from counted the hosted table as free)."""
+    response = client.post("/events", json={"name": "Tight day", "slots": slots(3, 3), "tables": [{}, {}]})
+    ev = response.get_json()["id"]
+    people = [{"id": "h", "role": "buyer", "hosted_table": 1}] + [{"id": f"s{i}", "role": "supplier"} for i in range(4)] \
+        + [{"id": "b1", "role": "buyer"}, {"id": "b2", "role": "buyer"}]
+    assert client.post(f"/events/{ev}/participants", json={"participants": people}).status_code == 200
+    requests = [{"from": "s0", "to": "h"}, {"from": "s1", "to": "h"}, {"from": "s2", "to": "b1"},
+                {"from": "s3", "to": "b2"}, {"from": "s0", "to": "b1"}]
+    assert client.post(f"/events/{ev}/requests", json={"requests": requests, "organiser": True}).status_code == 200
+    assert solved(client, ev, time_limit=5)["status"] == "done"
+    assert client.post(f"/events/{ev}/participants", json={"participants": [{"id": "x1"}]}).status_code == 200
+    assert client.post(f"/events/{ev}/requests", json={"requests": [{"from": "x1", "to": "b2", "priority": 2}],
+                                                        "organiser": True}).status_code == 200
+    changed = client.post(f"/events/{ev}/changes", json={"type": "cancel_meeting", "meeting": "b1~s0",
+                                                         "time_limit": 5})
+    assert changed.status_code == 200, changed.get_json()
+    again = solved(client, ev, time_limit=5)
+    assert again["status"] == "done", again
+    placed = again["result"]["placements"]
+    tables = {(p["slot"], p["table"]) for p in placed}
+    assert len(tables) == len(placed)                       # one meeting a table a slot
+    assert all(p["table"] == 1 for p in placed if p["meeting"] in ("h~s0", "h~s1"))
+
+
 def test_scorer_suggestions_fill_free_capacity(client, catalogue, graph, worker):
     from datetime import date as day
     from matchmaker.repositories.catalogues import CatalogueRepository

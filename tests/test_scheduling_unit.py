@@ -106,6 +106,23 @@ def test_hosted_buyers_keep_their_table():
     assert tables["h1"] == tables["h2"] == 0 and tables["o"] == 1
 
 
+def test_the_first_schedule_leaves_hosted_tables_to_their_hosts():
+    """Two tables, one hosted: one other meeting fits in each slot. Found on a real event: a first-come
+    schedule that counted the hosted table as free packed two other meetings into a slot, and placing
+    them at tables then failed (an error, not a schedule) once every meeting was required."""
+    from scheduling.greedy import greedy
+    people = (Participant("H", hosted_table=0), Participant("S1"), Participant("A"), Participant("B"),
+              Participant("C"), Participant("D"))
+    ms = [Meeting("h1", "H", "S1", required=True), Meeting("ab", "A", "B", required=True),
+          Meeting("cd", "C", "D", required=True)]
+    e = event(ms, participants=people, n_slots=2, n_tables=2)
+    first = greedy(e)
+    assert validate(e, first) == []
+    assert {p.meeting: (p.slot, p.table) for p in first.placements} == {"h1": (0, 0), "ab": (0, 1), "cd": (1, 1)}
+    result = solve(e, time_limit=10, workers=2)
+    assert result.schedule is not None and validate(e, result.schedule) == [] and not result.unmet
+
+
 @pytest.mark.skipif(not INSTANCES.exists(), reason="shared/b2b is not beside the repository")
 def test_a_published_instance_reaches_its_known_optimum():
     from scheduling.dzn import read_dzn
