@@ -1,6 +1,7 @@
 """Warm a web worker before it takes requests, so that no first request pays for what every request needs:
 the driver's connections, the active model read from disk, the catalogue facts, the folding table of
-scoring.text, and the query plans of a search and a readiness view (Neo4j caches plans across workers).
+scoring.text, what every open request asks (readiness keeps it), and the query plans of a search and a
+readiness view (Neo4j caches plans across workers).
 
 Called by gunicorn's post_worker_init hook (gunicorn.conf.py). Reads only; a graph that cannot answer
 (or a demo not loaded yet) ends the warm-up early with a line in the log, never the worker.
@@ -19,6 +20,7 @@ def warm(app) -> dict[str, float]:
 
     from .repositories.catalogues import HealthRepository
     from .repositories.keys import KeyRepository
+    from .repositories.readiness import ReadinessRepository
     from .services.catalogues import CatalogueService
     from .services.matching import MatchService
     from .services.readiness import ReadinessService
@@ -47,6 +49,7 @@ def warm(app) -> dict[str, float]:
         ("model", store.active),
         ("examples", lambda: examples.update(KeyRepository(graph).example_tenants())),
         ("search", search),
+        ("open requests", ReadinessRepository(graph).keep_open_requests),
         ("readiness", readiness),
     ]
     took = {}

@@ -39,6 +39,25 @@ _SEEN_KEPT = 60_000
 # A request's stamp: every write of its fields counts a revision (repositories.sourcing); its needs and its
 # creation tell a request written without one (before revisions were counted) or created again apart.
 _REVISION = "[r.revision, COUNT { (r)-[:NEEDS]->() }, r.created_at]"
+# What a request r posted by b asks, with its stamp, as one list ``requests``.
+_ASKS = f"""RETURN collect(r {{.id, .title, .text, .monthly_volume, .max_distance_km,
+    latitude: r.location.latitude, longitude: r.location.longitude, buyer: b.id,
+    capabilities: [(r)-[:NEEDS]->(c:Capability) | c.id],
+    products: [(r)-[:NEEDS]->(p:Product) | p.hs],
+    standards: [(r)-[n:NEEDS]->(s:Standard) | {{id: s.id, mandatory: n.mandatory}}],
+    revision: {_REVISION}}}) AS requests"""
+
+
+def _keep(requests: list[dict]) -> dict[str, dict]:
+    """Keep what these requests ask, each under its stamp (the keep emptied first when it would grow too
+    large); the requests by id."""
+    if len(_SEEN) + len(requests) > _SEEN_KEPT:
+        _SEEN.clear()
+    read = {}
+    for r in requests:
+        _SEEN[r["id"]] = (r.pop("revision"), r)
+        read[r["id"]] = r
+    return read
 
 
 class ReadinessRepository:
@@ -131,20 +150,18 @@ class ReadinessRepository:
                 WITH r, km WHERE r.max_distance_km IS NULL OR km IS NULL OR km <= r.max_distance_km
                 RETURN collect([r.id, km, r.cutoff_score, r.cutoff_model, """ + _REVISION + """]) AS found
                 """, relevant=relevant, sectors=sectors, latitude=latitude, longitude=longitude).single()["found"]
-            stale = [i for i, _, _, _, revision in found if (_SEEN.get(i) or (None,))[0] != revision]
+            asks = {}       # taken from the keep here: another thread may empty it meanwhile
+            for i, *_, revision in found:
+                kept = _SEEN.get(i)
+                if kept is not None and kept[0] == revision:
+                    asks[i] = kept[1]
+            stale = [i for i, *_ in found if i not in asks]
             if stale:
-                if len(_SEEN) + len(stale) > _SEEN_KEPT:
-                    _SEEN.clear()
-                for r in tx.run(f"""
-                        UNWIND $ids AS id MATCH (b:Enterprise)-[:POSTED]->(r:SourcingRequest {{id: id}})
-                        RETURN collect(r {{.id, .title, .text, .monthly_volume, .max_distance_km,
-                            latitude: r.location.latitude, longitude: r.location.longitude, buyer: b.id,
-                            capabilities: [(r)-[:NEEDS]->(c:Capability) | c.id],
-                            products: [(r)-[:NEEDS]->(p:Product) | p.hs],
-                            standards: [(r)-[n:NEEDS]->(s:Standard) | {{id: s.id, mandatory: n.mandatory}}],
-                            revision: {_REVISION}}}) AS requests""", ids=stale).single()["requests"]:
-                    _SEEN[r["id"]] = (r.pop("revision"), r)
-            requests = [(_SEEN[i][1], km, score, model) for i, km, score, model, _ in found if i in _SEEN]
+                asks.update(_keep(tx.run(
+                    f"UNWIND $ids AS id MATCH (b:Enterprise)-[:POSTED]->(r:SourcingRequest {{id: id}}) {_ASKS}",
+                    ids=stale).single()["requests"]))
+            # a request deleted since the first read is not in ``asks``
+            requests = [(asks[i], km, score, model) for i, km, score, model, _ in found if i in asks]
             # each buyer once, however many of its requests are in reach
             buyers = {b["id"]: b for b in tx.run(f"""
                 UNWIND $ids AS id MATCH (b:Enterprise {{id: id}})
@@ -156,6 +173,16 @@ class ReadinessRepository:
                             "buyer_profile": buyers[r["buyer"]]["profile"],
                             "buyer_sectors": buyers[r["buyer"]]["sectors"]}
                            for r, km, score, model in requests if r["buyer"] in buyers), key=lambda r: r["id"])
+        return self.graph.read(work)
+
+    def keep_open_requests(self) -> int:
+        """Read what every open request asks into this process's keep (``_SEEN``), so that no first report
+        reads thousands (a worker's warm-up); how many, or 0 when there are more than it keeps."""
+        def work(tx):
+            if tx.run("MATCH (r:SourcingRequest {status: 'open'}) RETURN count(r) AS n").single()["n"] > _SEEN_KEPT:
+                return 0
+            return len(_keep(tx.run("MATCH (b:Enterprise)-[:POSTED]->(r:SourcingRequest {status: 'open'}) " + _ASKS)
+                             .single()["requests"]))
         return self.graph.read(work)
 
     def peer_shares(self, sme_id: str, today: date) -> dict:
