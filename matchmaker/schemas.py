@@ -416,7 +416,7 @@ class EventIn(Schema):
 
 class ParticipantIn(Schema):
     class Meta:
-        unknown = RAISE     # a misspelt field (prio, forbidden) would otherwise be dropped, silently
+        unknown = RAISE     # a misspelt field (forbidden for forbidden_slots) would otherwise be dropped, silently
 
     id = Identifier(required=True)
     name = fields.String(load_default=None, validate=validate.Length(max=200))
@@ -435,7 +435,7 @@ class ParticipantsIn(Schema):
 
 class MeetingRequestIn(Schema):
     class Meta:
-        unknown = RAISE     # a misspelt field (prio, forbidden) would otherwise be dropped, silently
+        unknown = RAISE     # a misspelt field (prio for priority) would otherwise be dropped, silently
 
     from_ = fields.String(required=True, data_key="from")
     to = fields.String(required=True)
@@ -462,7 +462,7 @@ class ScheduleArgs(Schema):
 
 class ChangeIn(Schema):
     class Meta:
-        unknown = RAISE     # a misspelt field (prio, forbidden) would otherwise be dropped, silently
+        unknown = RAISE     # a misspelt field (from for from_slot) would otherwise be dropped, silently
 
     type = fields.String(required=True, validate=validate.OneOf(
         ["cancel_meeting", "no_show", "cancel_participant", "late_registration", "table_lost"]))
@@ -762,7 +762,7 @@ class ProgressPointOut(Schema):
 class ProgressOut(Schema):
     attempt = fields.Integer(allow_none=True)
     time_limit = fields.Float(allow_none=True)
-    seconds = Rounded(1, allow_none=True, metadata={"description": "the solve's time so far, or in all once ended"})
+    seconds = Rounded(2, allow_none=True, metadata={"description": "the solve's time so far, or in all once ended"})
     solutions = fields.Integer(metadata={"description": "schedules the solver found"})
     stage = fields.String(allow_none=True)
     final = fields.Boolean()
