@@ -140,6 +140,20 @@ PUBLIC = {"health.health", "health.ready", "catalogues.capabilities", "catalogue
           "catalogues.zones", "catalogues.communes", "api-docs.openapi_json", "api-docs.openapi_swagger_ui", "swagger_assets", "static"}
 
 
+def test_a_refusal_names_the_field_that_named_another_tenant(world, client_as):
+    """A buyer's key asking for another buyer's search, request list or request: the 403 names ``buyer``,
+    the field the caller can correct; a path that names another tenant names ``tenant``."""
+    buyer = client_as("buyer", B2)
+    for response in (buyer.post("/matches/search", json={"buyer": B1, "capabilities": ["cnc-milling"]}),
+                     buyer.get(f"/sourcing-requests?buyer={B1}"),
+                     buyer.post("/sourcing-requests", json={**NEED, "reference": "r2"})):
+        body = response.get_json()
+        assert response.status_code == 403 and list(body["error"]["fields"]) == ["buyer"], body
+        assert B2 in body["error"]["fields"]["buyer"][0]
+    refused = client_as("sme", S1).get(f"/smes/{S2}/peers")
+    assert refused.status_code == 403 and list(refused.get_json()["error"]["fields"]) == ["tenant"]
+
+
 def test_every_endpoint_of_the_api_is_in_the_rules_or_public(app):
     from matchmaker.api import authenticate
     keyed = {name for name, hooks in app.before_request_funcs.items() if authenticate in hooks}

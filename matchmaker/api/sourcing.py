@@ -30,7 +30,7 @@ class SourcingRequests(MethodView):
         principal = caller()
         buyer = args.get("buyer")
         if buyer is not None:
-            authorize(principal, "list a buyer's sourcing requests", buyer)
+            authorize(principal, "list a buyer's sourcing requests", buyer, field="buyer")
         else:
             authorize(principal, "list sourcing requests")
             buyer = None if principal.is_admin else principal.tenant
@@ -42,7 +42,7 @@ class SourcingRequests(MethodView):
                       success=True)
     def post(self, data):
         """Record a buyer's need under a new id (201); a retry with the same `reference` and body returns 200."""
-        authorize(caller(), "post a sourcing request", data["buyer"])
+        authorize(caller(), "post a sourcing request", data["buyer"], field="buyer")
         request, created = _service().create_request(data)
         return request, 201 if created else 200
 
@@ -81,7 +81,7 @@ def search(data):
     """Ad-hoc supplier search with the same parameters as a sourcing request."""
     principal = caller()
     if data.get("buyer"):
-        authorize(principal, "search suppliers for a buyer", data["buyer"])
+        authorize(principal, "search suppliers for a buyer", data["buyer"], field="buyer")
     else:
         authorize(principal, "search suppliers")
     options = data.pop("options")
@@ -99,6 +99,6 @@ def record_outcome(data):
     Without `id`, a new outcome (or, on a retry, the one stored for the same buyer, supplier, request and
     day); with `id`, a change to one of the caller's outcomes (another buyer's answers 404)."""
     principal = caller()
-    authorize(principal, "record an outcome", data["buyer"])
+    authorize(principal, "record an outcome", data["buyer"], field="buyer")
     result = _service().record_outcome(data, principal)
     return result, 201 if result["result"] == "created" else 200

@@ -132,9 +132,10 @@ POLICY: dict[str, Rule] = {
 
 
 def authorize(principal: Principal, action: str, owners: str | list | set | None = None,
-              not_found: NotFound | None = None) -> None:
+              not_found: NotFound | None = None, field: str = "tenant") -> None:
     """Whether ``principal`` may do ``action`` (a key of POLICY), on what ``owners`` own: returns, or raises
-    Forbidden (or ``not_found`` for what is private to another)."""
+    Forbidden (or ``not_found`` for what is private to another). ``field``: the input that named the owner,
+    which a refusal names."""
     rule = POLICY[action]
     if not (principal.is_admin or principal.role in rule.roles):
         raise Forbidden(f"a {principal.role} key cannot {action}",
@@ -145,7 +146,7 @@ def authorize(principal: Principal, action: str, owners: str | list | set | None
         return
     if rule.scope == _PRIVATE:
         raise not_found or NotFound("no such resource")
-    raise Forbidden("this belongs to another tenant", {"tenant": [f"{principal.tenant} is not its owner"]})
+    raise Forbidden("this belongs to another tenant", {field: [f"your key acts for {principal.tenant}, not its owner"]})
 
 
 def may(principal: Principal, action: str) -> bool:

@@ -69,7 +69,7 @@ def _plant(choice: str, buyer: str | None, args) -> dict:
 
 def _authorised_search(need: dict) -> dict:
     if need.get("buyer"):
-        authorize(principal(), "search suppliers for a buyer", need["buyer"])
+        authorize(principal(), "search suppliers for a buyer", need["buyer"], field="buyer")
     else:
         authorize(principal(), "search suppliers")
     options = need.pop("options")
@@ -173,7 +173,7 @@ def _shortlist_owner() -> str:
     buyer = _buyer()
     if not buyer:
         raise InvalidInput("a shortlist belongs to a buyer", {"buyer": ["give the buyer's enterprise id"]})
-    authorize(principal(), "search suppliers for a buyer", buyer)
+    authorize(principal(), "search suppliers for a buyer", buyer, field="buyer")
     return buyer
 
 
