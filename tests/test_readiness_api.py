@@ -354,6 +354,20 @@ def test_the_programme_view_links_smes_to_fdi_demand(client, world, catalogue):
     assert items_csv.splitlines()[1] == "standard,iso-9001,ISO 9001 Quality management,2,2,3,2"
 
 
+def test_an_sme_s_link_to_its_gaps_against_a_buyer_keeps_the_buyer(client, world, app, graph):
+    """/app/readiness?buyer=<id> (a link an adviser sends) takes the SME to its page with the gaps against
+    that buyer, not its sector's."""
+    from matchmaker.services.access import KeyService
+    _, key = KeyService(graph).issue("sme", "0300000001")
+    page = app.test_client()
+    token = re.search(r'name="csrf" value="([^"]+)"', page.get("/app/signin").get_data(as_text=True)).group(1)
+    page.post("/app/signin", data={"key": key, "csrf": token})
+    moved = page.get("/app/readiness?buyer=0300000101&lang=en")
+    assert moved.status_code == 302 and "buyer=0300000101" in moved.headers["Location"]
+    shown = page.get(moved.headers["Location"]).get_data(as_text=True)
+    assert re.search(r'<option value="buyer:0300000101" selected>Fuji Parts Vietnam', shown)
+
+
 def admin_pages(app, graph):
     """A browser signed in to the pages as an admin, reading English."""
     from matchmaker.services.access import KeyService

@@ -38,6 +38,10 @@ def test_language_switch_is_remembered_and_vietnamese_is_the_default(app, graph)
     assert response.status_code == 302 and response.headers["Location"].endswith("/app/")
     assert "Signed in as organiser hanoi-ipa" in browser.get("/app/").get_data(as_text=True)
     assert browser.get("/app/lang/vi?next=//evil.example").headers["Location"].endswith("/app/")
+    # a link that names its language shows that page in it, without changing the reader's choice
+    assert "ban tổ chức hanoi-ipa" in browser.get("/app/").get_data(as_text=True)
+    assert "Signed in as organiser hanoi-ipa" in browser.get("/app/?lang=en").get_data(as_text=True)
+    assert "ban tổ chức hanoi-ipa" in browser.get("/app/").get_data(as_text=True)
 
 
 def test_only_pages_of_this_site_come_after_sign_in_or_a_language_switch(app):

@@ -83,7 +83,9 @@ def _csrf_token() -> str:
 
 @web.before_request
 def _who_and_which_language():
-    g.lang = language_of(request.cookies.get("lang") or request.accept_languages.best_match(LANGUAGES))
+    # a link may name its language (?lang=en, as shared); else the reader's choice, else the browser's
+    g.lang = language_of(request.args.get("lang") or request.cookies.get("lang")
+                         or request.accept_languages.best_match(LANGUAGES))
     expected = session.get("csrf")
     sent = request.form.get("csrf", "").encode()
     if request.method == "POST" and not (expected and hmac.compare_digest(sent, expected.encode())):

@@ -23,8 +23,8 @@ def readiness_home():
     """An SME goes to its own page; an admin finds the SME first."""
     p = principal()
     authorize(p, "see readiness")
-    if acts_as(p, "see an SME's readiness"):
-        return redirect(url_for("web.readiness_page", sme_id=p.tenant))
+    if acts_as(p, "see an SME's readiness"):     # with what the link asked (a buyer, a sector, a horizon)
+        return redirect(url_for("web.readiness_page", sme_id=p.tenant, **request.args.to_dict()))
     q = (request.args.get("q") or "").strip()
     found = EnterpriseService(_graph()).list({"q": q, "kind": "sme", "per_page": 50}) if q else None
     return render_template("web/readiness_find.html", q=q, found=found)
@@ -34,7 +34,10 @@ def readiness_home():
 def readiness_page(sme_id):
     service = _service(sme_id)
     firm = EnterpriseService(_graph()).get(sme_id)
-    target = request.args.get("target") or (f"sector:{firm['sectors'][0]}" if firm["sectors"] else "")
+    # the target as the page's form sends it, or as a link names it (?buyer=<id>, ?sector=<id>)
+    named = next((f"{k}:{request.args[k]}" for k in ("buyer", "sector") if request.args.get(k)), None)
+    target = (request.args.get("target") or named
+              or (f"sector:{firm['sectors'][0]}" if firm["sectors"] else ""))
     kind, _, target_id = target.partition(":")
     if target and (kind not in ("buyer", "sector") or not target_id):
         raise InvalidInput("choose a buyer or a sector", {"target": ["'buyer:<id>' or 'sector:<id>'"]})
