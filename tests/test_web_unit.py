@@ -26,6 +26,9 @@ def test_numbers_money_and_dates_follow_the_language():
     assert vi.date(date(2026, 12, 3)) != en.date("2026-12-03") and "2026" in vi.date("2026-12-03")
     moment = datetime(2026, 12, 3, 9, 30, tzinfo=timezone(timedelta(hours=7)))
     assert "09:30" in vi.datetime(moment) and "9:30" in en.datetime(moment.isoformat())
+    # shares: whole percents by default; scores side by side get a decimal so close ones differ
+    assert (vi.percent(0.7984), en.percent(0.7951)) == ("80%", "80%")
+    assert (vi.percent(0.7984, 1), en.percent(0.7951, 1)) == ("79,8%", "79.5%")
 
 
 def test_large_sums_and_revenue_bands_read_as_people_say_them():

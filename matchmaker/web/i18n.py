@@ -592,8 +592,9 @@ class Formats:
             return t("money.below", self.lang, amount=low_text)
         return f"{low_text} – {self.money_compact(float(high) * 1e9, currency)}" if high else low_text
 
-    def percent(self, share: float) -> str:
-        return format_percent(share, locale=self.locale)
+    def percent(self, share: float, places: int = 0) -> str:
+        """A share as a percentage, with ``places`` decimals (scores side by side need one to differ)."""
+        return format_percent(share, format="#,##0." + "0" * places + "%" if places else None, locale=self.locale)
 
     def time(self, value: datetime | str) -> str:
         value = datetime.fromisoformat(value) if isinstance(value, str) else value
