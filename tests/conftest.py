@@ -42,6 +42,8 @@ def responses_lose_nothing(monkeypatch):
     """Every documented response schema shows all a service returned: a field the schema does not declare
     would vanish from the answer without a word, so the test that met it fails. (Nested schemas are checked
     by their own dump; a schema's ``not_shown`` names what it keeps from callers on purpose.)"""
+    import dataclasses
+
     import marshmallow
     dump, dropped = marshmallow.Schema.dump, set()
 
@@ -51,8 +53,10 @@ def responses_lose_nothing(monkeypatch):
         if type(self).__module__ == "matchmaker.schemas" and name.endswith(("Out", "Page")):
             read = {f.attribute or key for key, f in self.dump_fields.items()} | set(getattr(self, "not_shown", ()))
             for item in (obj if (many if many is not None else self.many) else [obj]):
-                if isinstance(item, dict):
-                    dropped.update(f"{name}.{key}" for key in item if key not in read)
+                # a service's dict, or its typed result (a dataclass: its fields)
+                keys = item if isinstance(item, dict) else (
+                    [f.name for f in dataclasses.fields(item)] if dataclasses.is_dataclass(item) else ())
+                dropped.update(f"{name}.{key}" for key in keys if key not in read)
         return out
     monkeypatch.setattr(marshmallow.Schema, "dump", checked)
     yield
