@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import statistics
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from graph_schema.model import BUYER_KINDS
@@ -27,6 +28,29 @@ CAPABILITY_EFFORT_SOURCE_VI = ("ước tính của chúng tôi: khuôn, dụng c
 
 # A mean gain under half the last place of a shown score (4 places) is rounding noise, not a gain.
 NO_GAIN = 0.5 * 10 ** -CUTOFF_PLACES
+
+
+PEER_DEFINITION = "SMEs of the same sector, in the same zone or commune, with half to twice the employees"
+
+
+@dataclass(frozen=True)
+class PeerHolding:
+    """A standard or capability, and how many of the SME's peers hold it (``share`` of them, unrounded)."""
+    id: str
+    name: str
+    share: float
+    peers_holding: int
+    held: bool          # the SME holds it too
+
+
+@dataclass(frozen=True)
+class Peers:
+    """How an SME compares with its peers (``PEER_DEFINITION``): what they hold, most held first."""
+    sme: dict
+    peers: int
+    peer_definition: str
+    standards: list[PeerHolding]
+    capabilities: list[PeerHolding]
 
 
 class ReadinessService:
@@ -398,22 +422,20 @@ class ReadinessService:
         return self.repo.buyers_in_sectors(sectors, limit) if sectors else []
 
     # -- peers ---------------------------------------------------------------------------------
-    def peers(self, sme_id: str) -> dict:
+    def peers(self, sme_id: str) -> Peers:
         today = date.today()
         sme = self._sme(sme_id, today)
         shares = self.repo.peer_shares(sme_id, today)
         total = shares["peers"]
         names = self._names()
 
-        def rows(pairs, held, kind):
-            out = [{"id": i, "name": names[(kind, i)], "share": n / total if total else 0.0,
-                    "peers_holding": n, "held": i in held} for i, n in pairs if n]
-            return sorted(out, key=lambda r: (-r["share"], r["id"]))
-        return {"sme": _sme_summary(sme), "peers": total,
-                "peer_definition": "SMEs of the same sector, in the same zone or commune, with half to twice "
-                                   "the employees",
-                "standards": rows(shares["standards"], sme["valid"], "standard"),
-                "capabilities": rows(shares["capabilities"], set(sme["capabilities"]), "capability")}
+        def rows(pairs, held, kind) -> list[PeerHolding]:
+            out = [PeerHolding(id=i, name=names[(kind, i)], share=n / total if total else 0.0, peers_holding=n,
+                               held=i in held) for i, n in pairs if n]
+            return sorted(out, key=lambda r: (-r.share, r.id))
+        return Peers(sme=_sme_summary(sme), peers=total, peer_definition=PEER_DEFINITION,
+                     standards=rows(shares["standards"], sme["valid"], "standard"),
+                     capabilities=rows(shares["capabilities"], set(sme["capabilities"]), "capability"))
 
     # -- the whole report ----------------------------------------------------------------------
     def report(self, sme_id: str, horizon_days: int = 90) -> dict:
