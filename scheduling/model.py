@@ -75,6 +75,11 @@ class Schedule:
         return {p.meeting: p for p in self.placements}
 
 
+def relative_gap(objective: float, bound: float) -> float:
+    """How far a value is from its proven bound, relative to the value (1 at least)."""
+    return abs(bound - objective) / max(abs(objective), 1)
+
+
 def breaks_of(busy_slots: list[int]) -> int:
     """Runs of idle slots between a participant's first and last meeting."""
     ordered = sorted(busy_slots)

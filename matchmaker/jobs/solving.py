@@ -15,6 +15,8 @@ import os
 import time
 import traceback
 
+from scheduling.model import relative_gap
+
 STOP_GRACE_SECONDS = 3.0
 
 
@@ -106,6 +108,6 @@ def point_of(report: dict) -> dict:
         objective, bound = report.get("value"), report.get("value_bound")
     else:
         objective, bound = report.get("breaks"), report.get("breaks_bound")
-    gap = None if objective is None or bound is None else abs(bound - objective) / max(abs(objective), 1)
+    gap = None if objective is None or bound is None else relative_gap(objective, bound)
     return {"seconds": report.get("seconds"), "stage": stage, "how": report.get("how"), "objective": objective,
             "bound": bound, "gap": gap}

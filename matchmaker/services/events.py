@@ -5,7 +5,7 @@ from datetime import datetime
 
 from scheduling import Event as SolverEvent
 from scheduling import Meeting, Participant, Schedule, solve, validate
-from scheduling.model import Placement, breaks_of
+from scheduling.model import Placement, breaks_of, relative_gap
 from scheduling.outputs import agenda, changes, ics, revisions, summary, table_sheets
 from scheduling.validator import participant_slots
 
@@ -302,7 +302,7 @@ class EventService:
         breaks_bound = None if result.breaks_bound is None else min(result.breaks_bound + held["breaks"],
                                                                     whole["breaks"])
         gap = result.gap if not kept else (
-            None if breaks_bound is None else (whole["breaks"] - breaks_bound) / max(whole["breaks"], 1))
+            None if breaks_bound is None else relative_gap(whole["breaks"], breaks_bound))
         body = {"status": result.status, "value": whole["value"], "value_bound": result.value_bound + held["value"],
                 "breaks": whole["breaks"], "breaks_bound": breaks_bound, "max_breaks": whole["max_breaks"],
                 "gap": gap, "seconds": result.seconds, "unmet": result.unmet,

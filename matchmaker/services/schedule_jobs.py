@@ -19,6 +19,8 @@ import os
 import secrets
 import time
 
+from scheduling.model import relative_gap
+
 from ..config import JobSettings
 from ..errors import Conflict, DomainError, JobQueueUnavailable, NotFound
 from ..repositories.schedule_jobs import ScheduleJobRepository
@@ -207,7 +209,7 @@ class Progress:
                                         ("breaks", result.breaks, result.breaks_bound)):
             if objective is not None and bound is not None:
                 self.points.append({"seconds": self.seconds, "stage": stage, "objective": objective, "bound": bound,
-                                    "gap": abs(bound - objective) / max(abs(objective), 1), "final": True})
+                                    "gap": relative_gap(objective, bound), "final": True})
 
     def snapshot(self, final: bool = False) -> dict:
         best = {}
@@ -220,7 +222,7 @@ class Progress:
             elif stage in best and point.get("bound") is not None:    # a better bound alone
                 objective = best[stage]["objective"]
                 best[stage] = {**best[stage], "bound": point["bound"],
-                               "gap": abs(point["bound"] - objective) / max(abs(objective), 1)}
+                               "gap": relative_gap(objective, point["bound"])}
         seconds = self.seconds if self.seconds is not None else time.monotonic() - self.started
         return {"attempt": self.attempt, "time_limit": self.time_limit, "seconds": seconds,
                 "solutions": self.solutions, "stage": self.points[-1]["stage"] if self.points else None,
