@@ -982,7 +982,7 @@ class SmeSummary(Schema):
     employees = fields.Integer(allow_none=True)
     zone = fields.String(allow_none=True)
     sectors = fields.List(fields.String())
-    sector_names = fields.List(fields.String())
+    sector_names = fields.List(fields.String(), allow_none=True, metadata={"description": "the report names them"})
 
 
 class TargetOut(Schema):
@@ -1001,9 +1001,10 @@ class ItemNamed(Schema):
 
 
 class _AskedByRequests(Schema):
-    requests_mandatory = fields.Integer(metadata={
-        "description": "a buyer or sector target: how many of its open requests make the standard mandatory"})
-    requests_preferred = fields.Integer(metadata={"description": "... and how many prefer it"})
+    requests_mandatory = fields.Integer(allow_none=True, metadata={
+        "description": "a buyer or sector target: how many of its open requests make the standard mandatory "
+                       "(null for a request target)"})
+    requests_preferred = fields.Integer(allow_none=True, metadata={"description": "... and how many prefer it"})
 
 
 class StandardGap(ItemNamed, _AskedByRequests):
@@ -1024,14 +1025,16 @@ class StandardGaps(Schema):
     expired = fields.List(fields.Nested(StandardGap))
     expiring = fields.List(fields.Nested(StandardGap))
     met = fields.List(fields.Nested(StandardGap))
-    asked_by_requests = fields.List(fields.Nested(StandardAskedOut), metadata={
-        "description": "a buyer or sector target: standards its open requests ask beyond its standing terms"})
-    open_requests = fields.Integer(metadata={"description": "a buyer or sector target: its open requests"})
+    asked_by_requests = fields.List(fields.Nested(StandardAskedOut), allow_none=True, metadata={
+        "description": "a buyer or sector target: standards its open requests ask beyond its standing terms "
+                       "(null for a request target)"})
+    open_requests = fields.Integer(allow_none=True, metadata={
+        "description": "a buyer or sector target: its open requests (null for a request target)"})
 
 
 class CapabilityGap(ItemNamed):
-    has_related = fields.String(allow_none=True)
-    credit = fields.Float()
+    has_related = fields.String(allow_none=True, metadata={"description": "partial: the related capability held"})
+    credit = fields.Float(allow_none=True, metadata={"description": "partial: the credit the related one earns"})
 
 
 class CapabilityGaps(Schema):
@@ -1079,7 +1082,7 @@ class PrerequisiteOut(Schema):
 
 class EffortOut(Schema):
     """What it takes to close an item, each figure with its source."""
-    effort_class = fields.String(data_key="class", attribute="class", allow_none=True,
+    effort_class = fields.String(data_key="class", allow_none=True,
                                  validate=validate.OneOf(EFFORT_CLASSES))
     months_min = fields.Float(allow_none=True)
     months_max = fields.Float(allow_none=True)

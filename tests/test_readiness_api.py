@@ -70,7 +70,8 @@ def world(client, catalogue):
 
 def test_gap_against_a_buyer(client, world):
     body = client.get("/smes/0300000001/gaps?buyer=0300000101&horizon_days=30").get_json()
-    assert body["target"] == {"type": "buyer", "id": "0300000101", "name": "Fuji Parts Vietnam", "kind": "fdi"}
+    assert body["target"] == {"type": "buyer", "id": "0300000101", "name": "Fuji Parts Vietnam", "kind": "fdi",
+                              "buyer": None, "buyer_name": None}     # those two name a request's buyer
     assert [s["id"] for s in body["standards"]["missing_mandatory"]] == ["iso-14001"]
     assert [s["id"] for s in body["standards"]["met"]] == ["iso-9001"]
     assert body["standards"]["expiring"][0]["id"] == "iatf-16949"
@@ -82,7 +83,8 @@ def test_gap_against_a_buyer(client, world):
     # kept out of the buyer's list: the score it would show there with ISO 14001 closed
     assert body["readiness"]["score"] < body["readiness"]["score_once_closed"] <= 1
     # capabilities its open requests need: CNC milling, met
-    assert body["capabilities"]["met"] == [{"id": "cnc-milling", "name": "CNC milling"}]
+    assert body["capabilities"]["met"] == [{"id": "cnc-milling", "name": "CNC milling", "has_related": None,
+                                            "credit": None}]
     assert body["standards"]["missing_mandatory"][0]["name"] == "ISO 14001 Environmental management"
     # beside its standing terms, what its two open requests (R1, R4) ask: RoHS is beyond those terms
     assert body["standards"]["open_requests"] == 2

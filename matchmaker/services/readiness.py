@@ -34,6 +34,221 @@ PEER_DEFINITION = "SMEs of the same sector, in the same zone or commune, with ha
 
 
 @dataclass(frozen=True)
+class SmeSummary:
+    """The SME a readiness answer is about."""
+    id: str
+    name: str | None
+    kind: str | None
+    commune: str | None
+    zone: str | None
+    employees: int | None
+    sectors: list[str]
+    sector_names: list[str] | None = None      # the report names them
+
+
+@dataclass(frozen=True)
+class ItemRef:
+    """A standard or capability (``type``), by id and English name."""
+    type: str
+    id: str
+    name: str
+
+
+@dataclass(frozen=True)
+class TargetSummary:
+    """What the gaps are measured against: a buyer, one of its requests, or a whole sector."""
+    type: str
+    id: str
+    name: str | None
+    kind: str | None = None         # a buyer's kind
+    buyer: str | None = None        # a request's buyer
+    buyer_name: str | None = None
+
+
+@dataclass(frozen=True)
+class StandardStatus:
+    """A standard of the target and where the SME stands on it. For a buyer or sector target, how many of
+    its open requests make it mandatory or preferred (None for a request)."""
+    id: str
+    name: str
+    mandatory: bool
+    expires: str | None = None          # a held certificate's expiry (ISO date)
+    days_left: int | None = None        # expiring within the horizon
+    expired_on: str | None = None
+    requests_mandatory: int | None = None
+    requests_preferred: int | None = None
+
+
+@dataclass(frozen=True)
+class StandardAsked:
+    """A standard a buyer's or sector's open requests ask beyond its standing terms."""
+    id: str
+    name: str
+    held: bool
+    requests_mandatory: int
+    requests_preferred: int
+
+
+@dataclass(frozen=True)
+class StandardGaps:
+    met: list[StandardStatus]
+    expiring: list[StandardStatus]
+    expired: list[StandardStatus]
+    missing_mandatory: list[StandardStatus]
+    missing_preferred: list[StandardStatus]
+    asked_by_requests: list[StandardAsked] | None = None    # buyer and sector targets only
+    open_requests: int | None = None
+
+
+@dataclass(frozen=True)
+class CapabilityGap:
+    id: str
+    name: str
+    has_related: str | None = None      # partial: the related capability the SME runs
+    credit: float | None = None
+
+
+@dataclass(frozen=True)
+class CapabilityGaps:
+    met: list[CapabilityGap]
+    partial: list[CapabilityGap]
+    missing: list[CapabilityGap]
+
+
+@dataclass(frozen=True)
+class Readiness:
+    """The SME's score as the target's buyer would see it, and what keeps it out of the list."""
+    score: float
+    model_version: str | None
+    eligible: bool
+    score_once_closed: float | None     # the score with every blocker closed
+    blocking: list[ItemRef]
+    reasons: list[str]
+    explanations: list[dict]
+
+
+@dataclass(frozen=True)
+class Renewal:
+    """A certificate expired or expiring within the horizon."""
+    standard: str
+    name: str | None
+    number: str | None
+    issuer: str | None
+    expires: str
+    days_left: int
+    expired: bool
+    required_by_target: bool
+
+
+@dataclass(frozen=True)
+class Gaps:
+    """What an SME lacks against one target."""
+    sme: SmeSummary
+    target: TargetSummary
+    horizon_days: int
+    readiness: Readiness
+    standards: StandardGaps
+    capabilities: CapabilityGaps
+    certificates_to_renew: list[Renewal]
+
+
+@dataclass(frozen=True)
+class Prerequisite:
+    id: str
+    name: str
+    held: bool
+
+
+@dataclass(frozen=True)
+class ItemEffort:
+    """What closing an item takes: class, months and cost ranges with their sources, who certifies, and the
+    standards to hold first."""
+    effort_class: str | None
+    months_min: float | None
+    months_max: float | None
+    months_source: str | None
+    months_source_vi: str | None
+    cost_min_mvnd: float | None
+    cost_max_mvnd: float | None
+    cost_staff: int | None
+    cost_scale: float | None
+    cost_source: str | None
+    cost_source_vi: str | None
+    certifier: str | None
+    certifier_vi: str | None
+    prerequisites: list[Prerequisite]
+    builds_on_related: bool | None = None      # a capability: related to one the SME runs
+
+
+@dataclass(frozen=True)
+class BuyerOpened:
+    id: str
+    name: str | None
+    kind: str
+
+
+@dataclass(frozen=True)
+class Unlocks:
+    """What closing items opens among the requests in reach."""
+    requests: int
+    buyers: int
+    fdi_buyers: int
+    large_buyers: int
+    top10: int                  # requests where the SME would enter the top 10
+    top10_pending: int          # requests whose top 10 is being recomputed
+    expected_good_outcomes: float | None    # calibrated models only
+    request_ids: list[str]
+    buyers_opened: list[BuyerOpened]        # FDI first, then large, by name
+
+
+@dataclass(frozen=True)
+class Priority:
+    """One missing standard or capability, with what closing it opens and what it takes."""
+    type: str
+    id: str
+    name: str
+    kind: str | None            # a standard's kind
+    blocker: bool
+    blocks_requests: int
+    needed_by_requests: int
+    unlocks: Unlocks
+    doors_per_month: float
+    mean_score_gain: float
+    effort: ItemEffort
+    message: str
+
+
+@dataclass(frozen=True)
+class PlanStep:
+    type: str
+    id: str
+    name: str
+    months_min: float | None
+    months_max: float | None
+
+
+@dataclass(frozen=True)
+class ReadinessPlan:
+    """One or two items in order (prerequisites first), and what they open together."""
+    steps: list[PlanStep]
+    months_min: float
+    months_max: float
+    doors_per_month: float
+    unlocks: Unlocks
+
+
+@dataclass(frozen=True)
+class Priorities:
+    sme: SmeSummary
+    model_version: str | None
+    open_requests_considered: int
+    eligible_now: int
+    cutoffs_pending: int
+    items: list[Priority]
+    plans: list[ReadinessPlan]
+
+
+@dataclass(frozen=True)
 class PeerHolding:
     """A standard or capability, and how many of the SME's peers hold it (``share`` of them, unrounded)."""
     id: str
@@ -46,11 +261,23 @@ class PeerHolding:
 @dataclass(frozen=True)
 class Peers:
     """How an SME compares with its peers (``PEER_DEFINITION``): what they hold, most held first."""
-    sme: dict
+    sme: SmeSummary
     peers: int
     peer_definition: str
     standards: list[PeerHolding]
     capabilities: list[PeerHolding]
+
+
+@dataclass(frozen=True)
+class ReadinessReport:
+    """Everything on one page for an advisor: renewals, priorities, the gaps per sector, peers."""
+    generated_on: str
+    sme: SmeSummary
+    horizon_days: int
+    certificates_to_renew: list[Renewal]
+    priorities: Priorities
+    sector_gaps: list[Gaps]
+    peers: Peers
 
 
 class ReadinessService:
@@ -113,7 +340,7 @@ class ReadinessService:
 
     # -- gap against one target ----------------------------------------------------------------
     def gaps(self, sme_id: str, buyer: str | None = None, request: str | None = None,
-             sector: str | None = None, horizon_days: int = 90) -> dict:
+             sector: str | None = None, horizon_days: int = 90) -> Gaps:
         given = [(k, v) for k, v in (("buyer", buyer), ("request", request), ("sector", sector)) if v]
         if len(given) != 1:
             raise InvalidInput("give exactly one target: buyer, request or sector",
@@ -137,52 +364,24 @@ class ReadinessService:
         if given[0][0] == "sector":     # a sector has no plant: its distance says nothing
             explained = [e for e in explained if e["reason"] != "distance"]
         names = self._names()
-        standards = self._standard_status(sme, target, today, horizon_days)
-        for entries in standards.values():
-            for entry in entries:
-                entry["name"] = names[("standard", entry["id"])]
-        demand = target.get("demand")
-        if demand is not None:      # a buyer or a sector: what its open requests ask, beside its standing terms
-            self._with_demand(standards, demand, sme, names)
         capabilities = {"met": [], "partial": [], "missing": []}
         for needed, (credit, via) in capability_matches(target, inputs, hierarchy).items():
-            entry = {"id": needed, "name": names[("capability", needed)]}
+            name = names[("capability", needed)]
             if credit >= FULL:
-                capabilities["met"].append(entry)
+                capabilities["met"].append(CapabilityGap(needed, name))
             elif via:
-                capabilities["partial"].append({**entry, "has_related": via, "credit": credit})
+                capabilities["partial"].append(CapabilityGap(needed, name, has_related=via, credit=credit))
             else:
-                capabilities["missing"].append(entry)
-        return {
-            "sme": _sme_summary(sme), "target": target["summary"], "horizon_days": horizon_days,
-            "readiness": {
-                "score": score, "model_version": scorer.version, "eligible": not blocked,
-                "score_once_closed": once_closed,
-                "blocking": [{"type": t, "id": i, "name": names[(t, i)]} for t, i in sorted(blocked)],
-                "reasons": [reason_text(e, self._names().capability) for e in explained], "explanations": explained,
-            },
-            "standards": standards, "capabilities": capabilities,
-            "certificates_to_renew": self._renewals(sme, today, horizon_days, target),
-        }
-
-    @staticmethod
-    def _with_demand(standards: dict, demand: dict, sme: dict, names: Names) -> None:
-        """Each standard of the target's standing terms with how many of its open requests make it mandatory
-        or preferred, and (``asked_by_requests``) the standards those requests ask beyond the standing terms:
-        a standard 'preferred' by the sector may still be mandatory in the requests that are open today."""
-        asked = {a["id"]: a for a in demand["asked"]}
-        for entries in standards.values():
-            for entry in entries:
-                counts = asked.get(entry["id"], {})
-                entry["requests_mandatory"] = counts.get("mandatory", 0)
-                entry["requests_preferred"] = counts.get("preferred", 0)
-        standing = {e["id"] for entries in standards.values() for e in entries}
-        standards["asked_by_requests"] = sorted(
-            ({"id": a["id"], "name": names[("standard", a["id"])], "held": a["id"] in sme["valid"],
-              "requests_mandatory": a["mandatory"], "requests_preferred": a["preferred"]}
-             for a in demand["asked"] if a["id"] not in standing),
-            key=lambda e: (-e["requests_mandatory"], -e["requests_preferred"], e["id"]))
-        standards["open_requests"] = demand["open_requests"]
+                capabilities["missing"].append(CapabilityGap(needed, name))
+        return Gaps(
+            sme=_sme_summary(sme), target=target["summary"], horizon_days=horizon_days,
+            readiness=Readiness(
+                score=score, model_version=scorer.version, eligible=not blocked, score_once_closed=once_closed,
+                blocking=[ItemRef(t, i, names[(t, i)]) for t, i in sorted(blocked)],
+                reasons=[reason_text(e, names.capability) for e in explained], explanations=explained),
+            standards=self._standard_status(sme, target, today, horizon_days, names),
+            capabilities=CapabilityGaps(**capabilities),
+            certificates_to_renew=self._renewals(sme, today, horizon_days, target))
 
     def _names(self) -> Names:
         """Names of standards, capabilities and sectors, by (type, id), as the search names them."""
@@ -193,8 +392,8 @@ class ReadinessService:
             request = self.matching.get_request(target_id)
             buyer = self.repo.buyer_target(request["buyer"]) or {}
             return {**with_buyer(request, buyer), "buyer_sectors": buyer.get("sectors", []),
-                    "summary": {"type": "request", "id": target_id, "name": request.get("title"),
-                                "buyer": request["buyer"], "buyer_name": buyer.get("name")}}
+                    "summary": TargetSummary("request", target_id, request.get("title"), buyer=request["buyer"],
+                                             buyer_name=buyer.get("name"))}
         if kind == "buyer":
             buyer = self.repo.buyer_target(target_id)
             if buyer is None:
@@ -206,7 +405,7 @@ class ReadinessService:
                     "standards": buyer["standards"], "demand": buyer["demand"],
                     "capabilities": buyer["capabilities"], "products": [], "text": None, "monthly_volume": None,
                     "latitude": buyer["latitude"], "longitude": buyer["longitude"],
-                    "summary": {"type": "buyer", "id": target_id, "name": buyer["name"], "kind": buyer["kind"]}}
+                    "summary": TargetSummary("buyer", target_id, buyer["name"], kind=buyer["kind"])}
         sector = self.repo.sector_target(target_id)
         if sector is None:
             raise NotFound(f"no sector with id '{target_id}'; see GET /sectors", {"sector": ["no such sector"]})
@@ -215,31 +414,46 @@ class ReadinessService:
                 "capabilities": [c for c in sector["capabilities"] if c in sme["capabilities"]][:1] or
                 sector["capabilities"][:3], "products": [], "text": None, "monthly_volume": None,
                 "latitude": sme.get("latitude"), "longitude": sme.get("longitude"),
-                "summary": {"type": "sector", "id": target_id, "name": sector["name_en"]}}
+                "summary": TargetSummary("sector", target_id, sector["name_en"])}
 
     @staticmethod
-    def _standard_status(sme: dict, target: dict, today: date, horizon_days: int) -> dict:
+    def _standard_status(sme: dict, target: dict, today: date, horizon_days: int, names: Names) -> StandardGaps:
+        """Each standard of the target by where the SME stands on it. A buyer or sector target also says how
+        many of its open requests make each mandatory or preferred, and (``asked_by_requests``) which standards
+        those requests ask beyond the standing terms: a standard 'preferred' by the sector may still be
+        mandatory in the requests that are open today."""
         held = {c["standard"]: c for c in sme["certificates"]}
         horizon = today + timedelta(days=horizon_days)
+        demand = target.get("demand")
+        asked = {a["id"]: a for a in demand["asked"]} if demand is not None else None
         out = {"met": [], "expiring": [], "expired": [], "missing_mandatory": [], "missing_preferred": []}
         for s in sorted(target["standards"], key=lambda s: (not s.get("mandatory"), s["id"])):
-            entry = {"id": s["id"], "mandatory": bool(s.get("mandatory"))}
+            entry = {"id": s["id"], "name": names[("standard", s["id"])], "mandatory": bool(s.get("mandatory"))}
+            if asked is not None:
+                counts = asked.get(s["id"], {})
+                entry.update(requests_mandatory=counts.get("mandatory", 0), requests_preferred=counts.get("preferred", 0))
             cert = held.get(s["id"])
             if cert and cert["valid"]:
                 expires = cert["expires"].to_native() if cert["expires"] else None
                 if expires and expires <= horizon:
-                    out["expiring"].append({**entry, "expires": expires.isoformat(),
-                                            "days_left": (expires - today).days})
+                    out["expiring"].append(StandardStatus(**entry, expires=expires.isoformat(),
+                                                          days_left=(expires - today).days))
                 else:
-                    out["met"].append({**entry, "expires": expires.isoformat() if expires else None})
+                    out["met"].append(StandardStatus(**entry, expires=expires.isoformat() if expires else None))
             elif cert:
-                out["expired"].append({**entry, "expired_on": cert["expires"].to_native().isoformat()})
+                out["expired"].append(StandardStatus(**entry, expired_on=cert["expires"].to_native().isoformat()))
             else:
-                out["missing_mandatory" if s.get("mandatory") else "missing_preferred"].append(entry)
-        return out
+                out["missing_mandatory" if s.get("mandatory") else "missing_preferred"].append(StandardStatus(**entry))
+        if demand is None:
+            return StandardGaps(**out)
+        standing = {s["id"] for s in target["standards"]}
+        beyond = sorted((StandardAsked(a["id"], names[("standard", a["id"])], a["id"] in sme["valid"],
+                                       a["mandatory"], a["preferred"]) for a in demand["asked"] if a["id"] not in standing),
+                        key=lambda e: (-e.requests_mandatory, -e.requests_preferred, e.id))
+        return StandardGaps(**out, asked_by_requests=beyond, open_requests=demand["open_requests"])
 
     @staticmethod
-    def _renewals(sme: dict, today: date, horizon_days: int, target: dict | None = None) -> list[dict]:
+    def _renewals(sme: dict, today: date, horizon_days: int, target: dict | None = None) -> list[Renewal]:
         """Every certificate of the SME that has expired or expires within the horizon."""
         wanted = {s["id"] for s in (target or {}).get("standards", [])}
         horizon = today + timedelta(days=horizon_days)
@@ -247,14 +461,13 @@ class ReadinessService:
         for c in sme["certificates"]:
             expires = c["expires"].to_native() if c["expires"] else None
             if expires and expires <= horizon:
-                out.append({"standard": c["standard"], "name": c["name"], "number": c["number"],
-                            "issuer": c["issuer"], "expires": expires.isoformat(),
-                            "days_left": (expires - today).days, "expired": not c["valid"],
-                            "required_by_target": c["standard"] in wanted})
-        return sorted(out, key=lambda c: (c["expires"], c["standard"]))
+                out.append(Renewal(standard=c["standard"], name=c["name"], number=c["number"], issuer=c["issuer"],
+                                   expires=expires.isoformat(), days_left=(expires - today).days,
+                                   expired=not c["valid"], required_by_target=c["standard"] in wanted))
+        return sorted(out, key=lambda c: (c.expires, c.standard))
 
     # -- which gap first -----------------------------------------------------------------------
-    def priorities(self, sme_id: str, limit: int = 10) -> dict:
+    def priorities(self, sme_id: str, limit: int = 10) -> Priorities:
         """What to close first. Blockers first: every missing mandatory item of a request in reach, with
         what closing it opens (requests, buyers, FDI and large among them, places in the top 10, good
         outcomes to expect) and its effort; then other items the requests ask for, by score gained; and
@@ -298,7 +511,7 @@ class ReadinessService:
                 effort[before] = self._effort(before, sme, standards, hierarchy)
                 lacking.extend(effort[before]["prerequisites"])
 
-        def opened(closed: list[tuple[str, str]], unlocked: list[int], known: dict[int, float] | None = None) -> dict:
+        def opened(closed: list[tuple[str, str]], unlocked: list[int], known: dict[int, float] | None = None) -> Unlocks:
             """What holding ``closed`` as well opens among ``unlocked``: buyers, top-10 places, good outcomes.
             ``known``: scores with ``closed`` already worked out, by request index."""
             known = known or {}
@@ -312,14 +525,13 @@ class ReadinessService:
             # the top 10, and only a calibrated score says how likely one is there (the rule's says nothing)
             top = [score for k, score in zip(unlocked, scores)
                    if cutoffs[k] is not None and round(float(score), CUTOFF_PLACES) >= cutoffs[k]]
-            return {"requests": len(unlocked), "buyers": len(buyers),
-                    "fdi_buyers": sum(1 for *_, kind in buyers if kind == "fdi"),
-                    "large_buyers": sum(1 for *_, kind in buyers if kind == "large"),
-                    "top10": len(top),
-                    "top10_pending": sum(1 for k in unlocked if cutoffs[k] is None),
-                    "expected_good_outcomes": float(sum(top)) if scorer.calibrated else None,
-                    "request_ids": [requests[k]["id"] for k in unlocked],
-                    "buyers_opened": [{"id": i, "name": name, "kind": kind} for _, name, i, kind in buyers]}
+            return Unlocks(requests=len(unlocked), buyers=len(buyers),
+                           fdi_buyers=sum(1 for *_, kind in buyers if kind == "fdi"),
+                           large_buyers=sum(1 for *_, kind in buyers if kind == "large"),
+                           top10=len(top), top10_pending=sum(1 for k in unlocked if cutoffs[k] is None),
+                           expected_good_outcomes=float(sum(top)) if scorer.calibrated else None,
+                           request_ids=[requests[k]["id"] for k in unlocked],
+                           buyers_opened=[BuyerOpened(i, name, kind) for _, name, i, kind in buyers])
 
         asking: dict[tuple[str, str], list[int]] = {}      # item -> the requests that ask for it
         for k, r in enumerate(requests):
@@ -341,32 +553,26 @@ class ReadinessService:
             new_scores = scorer.scores(rows_with([item], touched))
             unlocks = opened([item], unlocked, dict(zip(touched, new_scores)))
             meta = standards.get(item[1], {}) if item[0] == "standard" else {}
-            entry = {
-                "type": item[0], "id": item[1], "name": names[item], "kind": meta.get("kind"),
-                "blocker": item in blockers,
-                "blocks_requests": sum(1 for bs in blocked if item in bs),
-                "effort": _effort_out(effort[item], names, sme["valid"]),
-                "needed_by_requests": len(touched), "unlocks": unlocks,
-                "doors_per_month": len(unlocked) / max(effort[item]["months"], 0.5),
-                "mean_score_gain": float(statistics.fmean(new - base_scores[k] for k, new in zip(touched, new_scores))),
-            }
-            entry["message"] = _message(entry)
-            items.append(entry)
-        first = sorted((e for e in items if e["blocker"]),
-                       key=lambda e: (-e["unlocks"]["requests"], -e["doors_per_month"], -e["blocks_requests"],
-                                      -(e["unlocks"]["expected_good_outcomes"] or 0.0), e["type"], e["id"]))
+            shown_effort = _effort_out(effort[item], names, sme["valid"])
+            items.append(Priority(
+                type=item[0], id=item[1], name=names[item], kind=meta.get("kind"), blocker=item in blockers,
+                blocks_requests=sum(1 for bs in blocked if item in bs), needed_by_requests=len(touched),
+                unlocks=unlocks, doors_per_month=len(unlocked) / max(effort[item]["months"], 0.5),
+                mean_score_gain=float(statistics.fmean(new - base_scores[k] for k, new in zip(touched, new_scores))),
+                effort=shown_effort, message=_message(names[item], len(touched), unlocks, shown_effort)))
+        first = sorted((e for e in items if e.blocker),
+                       key=lambda e: (-e.unlocks.requests, -e.doors_per_month, -e.blocks_requests,
+                                      -(e.unlocks.expected_good_outcomes or 0.0), e.type, e.id))
         # beyond the blockers, only what raises the score the buyers see (a food standard for a harness maker does not)
-        rest = sorted((e for e in items if not e["blocker"] and e["mean_score_gain"] >= NO_GAIN),
-                      key=lambda e: (-e["mean_score_gain"], -e["needed_by_requests"], e["type"], e["id"]))
+        rest = sorted((e for e in items if not e.blocker and e.mean_score_gain >= NO_GAIN),
+                      key=lambda e: (-e.mean_score_gain, -e.needed_by_requests, e.type, e.id))
         held = set(sme["valid"])
         found = plans(doors_of(blocked), {i: Effort(e["months_min"], e["months_max"], tuple(e["prerequisites"]))
                                          for i, e in effort.items() if e["months_min"] is not None}, held)
-        return {"sme": _sme_summary(sme), "model_version": scorer.version,
-                "open_requests_considered": len(requests),
-                "eligible_now": sum(1 for bs in blocked if not bs),
-                "cutoffs_pending": sum(1 for c in cutoffs if c is None),
-                "items": first + rest[:limit],
-                "plans": [self._plan_out(p, opened, names, effort) for p in found]}
+        return Priorities(sme=_sme_summary(sme), model_version=scorer.version,
+                          open_requests_considered=len(requests), eligible_now=sum(1 for bs in blocked if not bs),
+                          cutoffs_pending=sum(1 for c in cutoffs if c is None), items=first + rest[:limit],
+                          plans=[self._plan_out(p, opened, names, effort) for p in found])
 
     def requests_in_reach(self, sme_id: str) -> list[dict]:
         """The open requests the SME's priorities look at."""
@@ -381,12 +587,12 @@ class ReadinessService:
                                                       sme.get("longitude")) if r["buyer"] != sme["id"]]
 
     @staticmethod
-    def _plan_out(plan, opened, names, effort) -> dict:
-        unlocks = opened(list(plan.steps), list(plan.doors))
-        return {"steps": [{"type": t, "id": i, "name": names[(t, i)], "months_min": effort[(t, i)]["months_min"],
-                           "months_max": effort[(t, i)]["months_max"]} for t, i in plan.steps],
-                "months_min": plan.months_min, "months_max": plan.months_max,
-                "doors_per_month": plan.doors_per_month, "unlocks": unlocks}
+    def _plan_out(plan, opened, names, effort) -> ReadinessPlan:
+        return ReadinessPlan(
+            steps=[PlanStep(t, i, names[(t, i)], effort[(t, i)]["months_min"], effort[(t, i)]["months_max"])
+                   for t, i in plan.steps],
+            months_min=plan.months_min, months_max=plan.months_max, doors_per_month=plan.doors_per_month,
+            unlocks=opened(list(plan.steps), list(plan.doors)))
 
     @staticmethod
     def _effort(item: tuple[str, str], sme: dict, standards: dict, hierarchy: Hierarchy) -> dict:
@@ -438,52 +644,56 @@ class ReadinessService:
                      capabilities=rows(shares["capabilities"], set(sme["capabilities"]), "capability"))
 
     # -- the whole report ----------------------------------------------------------------------
-    def report(self, sme_id: str, horizon_days: int = 90) -> dict:
+    def report(self, sme_id: str, horizon_days: int = 90) -> ReadinessReport:
         today = date.today()
         sme = self._sme(sme_id, today)
         sectors = [self.gaps(sme_id, sector=s, horizon_days=horizon_days) for s in sme["sectors"]]
         names = self._names()
-        return {"generated_on": today.isoformat(), "sme": {**_sme_summary(sme), "sector_names": [
-                    names[("sector", s)] for s in sme["sectors"]]}, "horizon_days": horizon_days,
-                "certificates_to_renew": self._renewals(sme, today, horizon_days),
-                "priorities": self.priorities(sme_id), "sector_gaps": sectors, "peers": self.peers(sme_id)}
+        return ReadinessReport(
+            generated_on=today.isoformat(),
+            sme=_sme_summary(sme, sector_names=[names[("sector", s)] for s in sme["sectors"]]),
+            horizon_days=horizon_days, certificates_to_renew=self._renewals(sme, today, horizon_days),
+            priorities=self.priorities(sme_id), sector_gaps=sectors, peers=self.peers(sme_id))
 
 
-def _sme_summary(sme: dict) -> dict:
-    return {k: sme.get(k) for k in ("id", "name", "kind", "commune", "zone", "employees", "sectors")}
+def _sme_summary(sme: dict, sector_names: list[str] | None = None) -> SmeSummary:
+    return SmeSummary(id=sme["id"], name=sme.get("name"), kind=sme.get("kind"), commune=sme.get("commune"),
+                      zone=sme.get("zone"), employees=sme.get("employees"), sectors=sme.get("sectors") or [],
+                      sector_names=sector_names)
 
 
-def _effort_out(effort: dict, names, held: set[str]) -> dict:
-    """An item's effort as the reader sees it: class, months and cost ranges with their sources, who
-    certifies, and the standards to hold first (each marked held or not)."""
-    out = {k: v for k, v in effort.items() if k not in ("months", "prerequisites")}
-    out["prerequisites"] = [{"id": p, "name": names[("standard", p)], "held": p in held}
-                            for p in effort["prerequisites"]]
-    return out
+def _effort_out(effort: dict, names, held: set[str]) -> ItemEffort:
+    """An item's effort as the reader sees it (the prerequisites each marked held or not)."""
+    return ItemEffort(
+        effort_class=effort["class"], prerequisites=[Prerequisite(p, names[("standard", p)], p in held)
+                                                     for p in effort["prerequisites"]],
+        builds_on_related=effort.get("builds_on_related"),
+        **{k: effort.get(k) for k in ("months_min", "months_max", "months_source", "months_source_vi", "cost_min_mvnd",
+                                      "cost_max_mvnd", "cost_staff", "cost_scale", "cost_source", "cost_source_vi",
+                                      "certifier", "certifier_vi")})
 
 
-def _message(entry: dict) -> str:
-    u = entry["unlocks"]
-    if not u["requests"]:
-        one = entry["needed_by_requests"] == 1
-        return (f"{entry['name']} is asked for by {entry['needed_by_requests']} open request{'' if one else 's'}, "
+def _message(name: str, needed_by_requests: int, u: Unlocks, effort: ItemEffort) -> str:
+    """One sentence on what closing the item opens and how long it takes."""
+    if not u.requests:
+        one = needed_by_requests == 1
+        return (f"{name} is asked for by {needed_by_requests} open request{'' if one else 's'}, "
                 f"but other gaps remain in {'it' if one else 'each of them'}.")
-    if u["buyers"] == 1:
-        buyers = "one FDI buyer" if u["fdi_buyers"] else "one large buyer" if u["large_buyers"] else "one buyer"
+    if u.buyers == 1:
+        buyers = "one FDI buyer" if u.fdi_buyers else "one large buyer" if u.large_buyers else "one buyer"
     else:
-        others = ([f"{u['fdi_buyers']} of them FDI"] if u["fdi_buyers"] else []) + (
-            [f"{u['large_buyers']} large"] if u["large_buyers"] else [])
-        buyers = f"{u['buyers']} buyers" + (f", {' and '.join(others)}" if others else "")
-    if not u["top10"]:
-        places = f"you would not yet rank in {'its' if u['requests'] == 1 else 'their'} top 10"
-    elif u["requests"] == 1:
+        others = ([f"{u.fdi_buyers} of them FDI"] if u.fdi_buyers else []) + (
+            [f"{u.large_buyers} large"] if u.large_buyers else [])
+        buyers = f"{u.buyers} buyers" + (f", {' and '.join(others)}" if others else "")
+    if not u.top10:
+        places = f"you would not yet rank in {'its' if u.requests == 1 else 'their'} top 10"
+    elif u.requests == 1:
         places = "you would rank in the top 10 for it"
     else:
-        places = f"you would rank in the top 10 for {u['top10']} of them"
-    if u["top10_pending"]:
-        places += f" (places for {u['top10_pending']} more are being recomputed)"
-    effort = entry["effort"]
-    months = (f" It typically takes {effort['months_min']:g}-{effort['months_max']:g} months."
-              if effort.get("months_min") is not None else "")
-    return (f"{entry['name']} would make you eligible for {u['requests']} open request"
-            f"{'s' if u['requests'] != 1 else ''} from {buyers}; {places}.{months}")
+        places = f"you would rank in the top 10 for {u.top10} of them"
+    if u.top10_pending:
+        places += f" (places for {u.top10_pending} more are being recomputed)"
+    months = (f" It typically takes {effort.months_min:g}-{effort.months_max:g} months."
+              if effort.months_min is not None else "")
+    return (f"{name} would make you eligible for {u.requests} open request"
+            f"{'s' if u.requests != 1 else ''} from {buyers}; {places}.{months}")
