@@ -193,11 +193,15 @@ def test_every_catalogue_entry_carries_its_name_in_both_languages():
 
 
 def test_an_item_s_message_reads_as_a_person_would_write_it():
-    from matchmaker.services.readiness import _message
-    entry = {"name": "EU REACH", "needed_by_requests": 3, "effort": {"months_min": 1, "months_max": 2},
-             "unlocks": {"requests": 1, "buyers": 1, "fdi_buyers": 1, "large_buyers": 0, "top10": 0, "top10_pending": 0}}
-    assert _message(entry) == ("EU REACH would make you eligible for 1 open request from one FDI buyer; you would not "
-                               "yet rank in its top 10. It typically takes 1-2 months.")
-    entry["unlocks"] = {"requests": 4, "buyers": 2, "fdi_buyers": 1, "large_buyers": 1, "top10": 2, "top10_pending": 0}
-    assert _message(entry).startswith("EU REACH would make you eligible for 4 open requests from 2 buyers, 1 of them "
-                                      "FDI and 1 large; you would rank in the top 10 for 2 of them.")
+    from matchmaker.services.readiness import Unlocks, _message
+
+    def unlocks(**counts):
+        return Unlocks(**counts, top10_pending=0, expected_good_outcomes=None, request_ids=[], buyers_opened=[])
+    one = unlocks(requests=1, buyers=1, fdi_buyers=1, large_buyers=0, top10=0)
+    assert _message("EU REACH", 3, one, 1, 2) == (
+        "EU REACH would make you eligible for 1 open request from one FDI buyer; you would not yet rank in its top 10. "
+        "It typically takes 1-2 months.")
+    four = unlocks(requests=4, buyers=2, fdi_buyers=1, large_buyers=1, top10=2)
+    assert _message("EU REACH", 3, four, 1, 2).startswith(
+        "EU REACH would make you eligible for 4 open requests from 2 buyers, 1 of them FDI and 1 large; you would rank "
+        "in the top 10 for 2 of them.")

@@ -46,6 +46,67 @@ class ProgrammeCounts:
     requests: dict
 
 
+@dataclass(frozen=True)
+class ProgrammeScope:
+    """The SMEs looked at: a sector, a commune (as the catalogue writes it) or a zone; all None: every SME."""
+    sector: str | None
+    commune: str | None
+    zone: str | None
+
+    def query(self) -> dict:
+        """The filters that are set, as a link's query."""
+        return {k: v for k, v in (("sector", self.sector), ("commune", self.commune), ("zone", self.zone)) if v}
+
+
+@dataclass(frozen=True)
+class ProgrammeItem:
+    """A standard or capability and the SMEs of the scope it would link to open FDI demand."""
+    type: str
+    id: str
+    name: str
+    smes: int                   # SMEs it would make eligible for some request
+    smes_newly_linked: int      # of them, those eligible for no request now
+    fdi_requests: int
+    fdi_buyers: int
+
+
+@dataclass(frozen=True)
+class SmeRef:
+    id: str
+    name: str | None
+    commune: str | None
+    zone: str | None
+
+
+@dataclass(frozen=True)
+class ItemName:
+    type: str
+    id: str
+    name: str
+
+
+@dataclass(frozen=True)
+class OneItemAway:
+    """An SME eligible for no FDI request now, and the one item that would open the most to it."""
+    sme: SmeRef
+    item: ItemName
+    requests: int
+    buyers: int
+    items_one_away: int         # how many single items would open some request
+
+
+@dataclass(frozen=True)
+class ProgrammeView:
+    scope: ProgrammeScope
+    smes: int
+    open_fdi_requests: int
+    fdi_buyers: int
+    smes_linked_now: int
+    smes_one_item_away: int
+    items: list[ProgrammeItem]
+    shortlist: list[OneItemAway]
+
+
 class _Masks:
     """Boolean masks over the scope's SMEs, one per value of a set-valued attribute (memoised)."""
 
@@ -203,7 +264,7 @@ class ProgrammeService:
         self.matching = matching
 
     def view(self, sector: str | None = None, commune: str | None = None, zone: str | None = None,
-             limit: int | None = 100) -> dict:
+             limit: int | None = 100) -> ProgrammeView:
         """The view over the SMEs of the scope (all SMEs when no filter is given); at most ``limit`` items and
         shortlisted SMEs (None: all)."""
         catalogues = self.matching.catalogues
@@ -227,21 +288,21 @@ class ProgrammeService:
         for item in counts.items:
             reached = counts.opened[item] > 0
             opened = counts.requests[item]
-            items.append({"type": item[0], "id": item[1], "name": names[item], "smes": int(reached.sum()),
-                          "smes_newly_linked": int((reached & ~counts.eligible).sum()), "fdi_requests": len(opened),
-                          "fdi_buyers": len({buyer_of[k] for k in opened})})
-        items.sort(key=lambda x: (-x["smes_newly_linked"], -x["smes"], -x["fdi_requests"], x["type"], x["id"]))
+            items.append(ProgrammeItem(
+                type=item[0], id=item[1], name=names[item], smes=int(reached.sum()),
+                smes_newly_linked=int((reached & ~counts.eligible).sum()), fdi_requests=len(opened),
+                fdi_buyers=len({buyer_of[k] for k in opened})))
+        items.sort(key=lambda x: (-x.smes_newly_linked, -x.smes, -x.fdi_requests, x.type, x.id))
         shortlist = _shortlist(smes, counts)
         details = self.repo.details([x["sme"] for x in shortlist[:limit]])
-        shown = [{**x, "sme": {f: details[x["sme"]].get(f) for f in ("id", "name", "commune", "zone")},
-                  "item": {"type": x["item"][0], "id": x["item"][1], "name": names[x["item"]]}}
+        shown = [OneItemAway(sme=SmeRef(**{f: details[x["sme"]].get(f) for f in ("id", "name", "commune", "zone")}),
+                             item=ItemName(x["item"][0], x["item"][1], names[x["item"]]), requests=x["requests"],
+                             buyers=x["buyers"], items_one_away=x["items_one_away"])
                  for x in shortlist[:limit]]
-        return {"scope": {"sector": sector, "commune": commune, "zone": zone},
-                "smes": len(smes), "open_fdi_requests": len(requests),
-                "fdi_buyers": len(set(buyer_of)),
-                "smes_linked_now": int(counts.eligible.sum()),
-                "smes_one_item_away": len(shortlist),
-                "items": items[:limit], "shortlist": shown}
+        return ProgrammeView(scope=ProgrammeScope(sector, commune, zone), smes=len(smes),
+                             open_fdi_requests=len(requests), fdi_buyers=len(set(buyer_of)),
+                             smes_linked_now=int(counts.eligible.sum()), smes_one_item_away=len(shortlist),
+                             items=items[:limit], shortlist=shown)
 
 
 def _shortlist(smes: list[dict], counts: ProgrammeCounts) -> list[dict]:
@@ -263,10 +324,10 @@ def _shortlist(smes: list[dict], counts: ProgrammeCounts) -> list[dict]:
     return out
 
 
-def csv_name(view: dict, part: str) -> str:
+def csv_name(view: ProgrammeView, part: str) -> str:
     """The download's file name: the part and the scope."""
-    scope = view["scope"]
-    return f"programme-{part}-{scope['sector'] or scope['zone'] or scope['commune'] or 'all'}.csv"
+    scope = view.scope
+    return f"programme-{part}-{scope.sector or scope.zone or scope.commune or 'all'}.csv"
 
 
 ITEMS_COLUMNS = ("type", "id", "name", "smes_newly_linked", "smes", "fdi_requests", "fdi_buyers")
@@ -274,14 +335,13 @@ SHORTLIST_COLUMNS = ("sme_id", "sme_name", "commune", "zone", "item_type", "item
                      "fdi_buyers", "items_one_away")
 
 
-def csv_rows(view: dict, part: str, name=None, kind=None) -> tuple[tuple[str, ...], list[list]]:
+def csv_rows(view: ProgrammeView, part: str, name=None, kind=None) -> tuple[tuple[str, ...], list[list]]:
     """One part of the view (``items`` or ``shortlist``) as a table: its column keys and its rows; ``name``
     names an item and ``kind`` its type in the reader's language (default: the view's English words)."""
-    name = name or (lambda item: item["name"])
-    kind = kind or (lambda item: item["type"])
+    name = name or (lambda item: item.name)
+    kind = kind or (lambda item: item.type)
     if part == "items":
-        return ITEMS_COLUMNS, [[kind(x), x["id"], name(x), x["smes_newly_linked"], x["smes"], x["fdi_requests"],
-                                x["fdi_buyers"]] for x in view["items"]]
-    return SHORTLIST_COLUMNS, [[x["sme"]["id"], x["sme"]["name"], x["sme"]["commune"] or "", x["sme"]["zone"] or "",
-                                kind(x["item"]), x["item"]["id"], name(x["item"]), x["requests"], x["buyers"],
-                                x["items_one_away"]] for x in view["shortlist"]]
+        return ITEMS_COLUMNS, [[kind(x), x.id, name(x), x.smes_newly_linked, x.smes, x.fdi_requests, x.fdi_buyers]
+                               for x in view.items]
+    return SHORTLIST_COLUMNS, [[x.sme.id, x.sme.name, x.sme.commune or "", x.sme.zone or "", kind(x.item), x.item.id,
+                                name(x.item), x.requests, x.buyers, x.items_one_away] for x in view.shortlist]

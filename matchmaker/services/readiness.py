@@ -559,7 +559,8 @@ class ReadinessService:
                 blocks_requests=sum(1 for bs in blocked if item in bs), needed_by_requests=len(touched),
                 unlocks=unlocks, doors_per_month=len(unlocked) / max(effort[item]["months"], 0.5),
                 mean_score_gain=float(statistics.fmean(new - base_scores[k] for k, new in zip(touched, new_scores))),
-                effort=shown_effort, message=_message(names[item], len(touched), unlocks, shown_effort)))
+                effort=shown_effort, message=_message(names[item], len(touched), unlocks, effort[item]["months_min"],
+                                                      effort[item]["months_max"])))
         first = sorted((e for e in items if e.blocker),
                        key=lambda e: (-e.unlocks.requests, -e.doors_per_month, -e.blocks_requests,
                                       -(e.unlocks.expected_good_outcomes or 0.0), e.type, e.id))
@@ -673,7 +674,7 @@ def _effort_out(effort: dict, names, held: set[str]) -> ItemEffort:
                                       "certifier", "certifier_vi")})
 
 
-def _message(name: str, needed_by_requests: int, u: Unlocks, effort: ItemEffort) -> str:
+def _message(name: str, needed_by_requests: int, u: Unlocks, months_min: float | None, months_max: float | None) -> str:
     """One sentence on what closing the item opens and how long it takes."""
     if not u.requests:
         one = needed_by_requests == 1
@@ -693,7 +694,6 @@ def _message(name: str, needed_by_requests: int, u: Unlocks, effort: ItemEffort)
         places = f"you would rank in the top 10 for {u.top10} of them"
     if u.top10_pending:
         places += f" (places for {u.top10_pending} more are being recomputed)"
-    months = (f" It typically takes {effort.months_min:g}-{effort.months_max:g} months."
-              if effort.months_min is not None else "")
+    months = f" It typically takes {months_min:g}-{months_max:g} months." if months_min is not None else ""
     return (f"{name} would make you eligible for {u.requests} open request"
             f"{'s' if u.requests != 1 else ''} from {buyers}; {places}.{months}")

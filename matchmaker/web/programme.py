@@ -23,11 +23,11 @@ def programme():
     view = ProgrammeService(_graph(), MatchService(_graph(), _model_store())).view(**scope, limit=args["limit"])
     if args["format"] == "csv":
         words = wording()
-        columns, rows = csv_rows(view, args["part"], name=lambda item: words.name(item["id"]),
-                                 kind=lambda item: t(f"ready.type_{item['type']}", words.lang))
+        columns, rows = csv_rows(view, args["part"], name=lambda item: words.name(item.id),
+                                 kind=lambda item: t(f"ready.type_{item.type}", words.lang))
         return csv_download(csv_name(view, args["part"]), [t(f"csv.{c}", words.lang) for c in columns], rows)
     catalogues = CatalogueService(_graph())
-    scope = view["scope"]       # the commune as the catalogue names it, however it was typed
+    scope = view.scope       # the commune as the catalogue names it, however it was typed
     return render_template("web/programme.html", view=view, scope=scope, zones=catalogues.zones(),
                            communes=sorted(catalogues.list_communes(), key=lambda c: c["name_en"]),
-                           query={k: v for k, v in scope.items() if v})
+                           query=scope.query())
