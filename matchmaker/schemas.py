@@ -702,7 +702,7 @@ class AgendaMeetingOut(Schema):
     end = fields.String()
     table = TableNumber()
     table_name = fields.String(allow_none=True)
-    with_ = fields.String(data_key="with", attribute="with")
+    with_ = fields.String(data_key="with")
     with_name = fields.String(allow_none=True)
     sequence = fields.Integer(metadata={"description": "the revision of this meeting's calendar entry (iCalendar SEQUENCE)"})
 

@@ -3,14 +3,54 @@ and the difference between two schedules (who must be told what)."""
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 
 from .model import Event, Schedule, breaks_of
 from .validator import participant_slots
 
 
+@dataclass(frozen=True)
+class AgendaItem:
+    """One meeting of a participant's agenda (or one cancelled since a calendar file was sent)."""
+    meeting: str
+    slot: int
+    start: str                  # ISO times with their zone
+    end: str
+    table: int
+    with_: str                  # the other participant
+    with_name: str
+    table_name: str | None = None
+    sequence: int = 0           # the revision of its calendar entry (iCalendar SEQUENCE)
+
+    def at(self, table_name: str | None, sequence: int) -> "AgendaItem":
+        return replace(self, table_name=table_name, sequence=sequence)
+
+
+@dataclass(frozen=True)
+class TableMeeting:
+    """A meeting on a table's sheet."""
+    slot: int
+    meeting: str
+    a: str
+    b: str
+
+
+@dataclass(frozen=True)
+class ScheduleSummary:
+    """The organiser's figures: requests met (count and value), breaks, unmet requests with the reason."""
+    requests: int
+    met: int
+    value: int
+    value_requested: int
+    breaks: int
+    max_breaks: int
+    participants_with_breaks: int
+    unmet: list[dict]           # each with the reason (as the solver recorded it)
+
+
 def agenda(event: Event, schedule: Schedule, participant: str, slot_times: list[tuple[datetime, datetime]],
-           names: dict[str, str] | None = None) -> list[dict]:
+           names: dict[str, str] | None = None) -> list[AgendaItem]:
     """One participant's meetings in time order: slot, times, table, with whom."""
     names = names or {}
     meetings = {m.id: m for m in event.meetings}
@@ -21,10 +61,9 @@ def agenda(event: Event, schedule: Schedule, participant: str, slot_times: list[
             continue
         other = meeting.b if meeting.a == participant else meeting.a
         start, end = slot_times[placement.slot]
-        items.append({"meeting": meeting.id, "slot": placement.slot, "start": start.isoformat(),
-                      "end": end.isoformat(), "table": placement.table, "with": other,
-                      "with_name": names.get(other) or other})
-    return sorted(items, key=lambda i: i["slot"])
+        items.append(AgendaItem(meeting=meeting.id, slot=placement.slot, start=start.isoformat(), end=end.isoformat(),
+                                table=placement.table, with_=other, with_name=names.get(other) or other))
+    return sorted(items, key=lambda i: i.slot)
 
 
 def _escape(text: str) -> str:
@@ -50,8 +89,8 @@ def _utc(moment: datetime) -> str:
     return moment.astimezone(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
 
 
-def ics(event_id: str, event_name: str, participant_name: str, items: list[dict], location: str | None = None,
-        stamp: datetime | None = None, cancelled: list[dict] | None = None) -> str:
+def ics(event_id: str, event_name: str, participant_name: str, items: list[AgendaItem], location: str | None = None,
+        stamp: datetime | None = None, cancelled: list[AgendaItem] | None = None) -> str:
     """An iCalendar file of one participant's agenda. Each meeting keeps its UID across versions of the
     schedule and carries its SEQUENCE (raised whenever the meeting moved), so a re-sent file updates
     calendars; a meeting dropped since is sent again with STATUS:CANCELLED and a higher SEQUENCE
@@ -60,16 +99,16 @@ def ics(event_id: str, event_name: str, participant_name: str, items: list[dict]
     lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//supply-matchmaker//agenda//EN", "CALSCALE:GREGORIAN",
              "METHOD:PUBLISH", f"X-WR-CALNAME:{_escape(event_name + ' - ' + participant_name)}"]
     for item, status in [(i, "CONFIRMED") for i in items] + [(i, "CANCELLED") for i in cancelled or []]:
-        place = item.get("table_name") or "table"
+        place = item.table_name or "table"
         lines += [
             "BEGIN:VEVENT",
-            f"UID:{event_id}-{item['meeting']}@supply-matchmaker",
+            f"UID:{event_id}-{item.meeting}@supply-matchmaker",
             f"DTSTAMP:{_utc(stamp)}",
-            f"SEQUENCE:{int(item.get('sequence') or 0)}",
+            f"SEQUENCE:{int(item.sequence or 0)}",
             f"STATUS:{status}",
-            f"DTSTART:{_utc(datetime.fromisoformat(item['start']))}",
-            f"DTEND:{_utc(datetime.fromisoformat(item['end']))}",
-            f"SUMMARY:{_escape(('Cancelled: ' if status == 'CANCELLED' else '') + 'Meeting with ' + item['with_name'])}",
+            f"DTSTART:{_utc(datetime.fromisoformat(item.start))}",
+            f"DTEND:{_utc(datetime.fromisoformat(item.end))}",
+            f"SUMMARY:{_escape(('Cancelled: ' if status == 'CANCELLED' else '') + 'Meeting with ' + item.with_name)}",
             f"LOCATION:{_escape((location + ', ' if location else '') + place)}",
             f"DESCRIPTION:{_escape(event_name + ': ' + place + (' (cancelled)' if status == 'CANCELLED' else ''))}",
             "END:VEVENT",
@@ -102,28 +141,29 @@ def revisions(before: dict | None, placements: list[dict], number: int) -> dict:
     return {"sequence": sequence, "cancelled": cancelled}
 
 
-def table_sheets(event: Event, schedule: Schedule) -> dict[int, list[dict]]:
+def table_sheets(event: Event, schedule: Schedule) -> dict[int, list[TableMeeting]]:
     """For each table, its meetings slot by slot (what the table host prints)."""
     meetings = {m.id: m for m in event.meetings}
-    sheets: dict[int, list[dict]] = defaultdict(list)
+    sheets: dict[int, list[TableMeeting]] = defaultdict(list)
     for placement in sorted(schedule.placements, key=lambda p: (p.table, p.slot)):
         meeting = meetings[placement.meeting]
-        sheets[placement.table].append({"slot": placement.slot, "meeting": meeting.id, "a": meeting.a, "b": meeting.b})
+        sheets[placement.table].append(TableMeeting(placement.slot, meeting.id, meeting.a, meeting.b))
     return dict(sheets)
 
 
-def summary(event: Event, schedule: Schedule, unmet: list[dict] | None = None) -> dict:
-    """The organiser's view: requests met (count and value), breaks, unmet requests with the reason."""
+def summary(event: Event, schedule: Schedule, unmet: list[dict] | None = None) -> ScheduleSummary:
+    """The organiser's view: requests met (count and value), breaks, unmet requests with the reason
+    (``unmet``: as the solver gave them; default: every request not placed, 'not scheduled')."""
     placed = schedule.by_meeting()
     breaks = {who: breaks_of(slots) for who, slots in participant_slots(event, schedule).items()}
     value = sum(m.weight for m in event.meetings if m.id in placed)
-    return {"requests": len(event.meetings), "met": len(placed),
-            "value": value, "value_requested": sum(m.weight for m in event.meetings),
-            "breaks": sum(breaks.values()), "max_breaks": max(breaks.values(), default=0),
-            "participants_with_breaks": sum(1 for b in breaks.values() if b),
-            "unmet": unmet if unmet is not None else
-            [{"meeting": m.id, "a": m.a, "b": m.b, "reason": "not scheduled"} for m in event.meetings
-             if m.id not in placed]}
+    return ScheduleSummary(
+        requests=len(event.meetings), met=len(placed), value=value,
+        value_requested=sum(m.weight for m in event.meetings), breaks=sum(breaks.values()),
+        max_breaks=max(breaks.values(), default=0), participants_with_breaks=sum(1 for b in breaks.values() if b),
+        unmet=unmet if unmet is not None else
+        [{"meeting": m.id, "a": m.a, "b": m.b, "reason": "not scheduled"} for m in event.meetings
+         if m.id not in placed])
 
 
 def changes(event: Event, before: Schedule, after: Schedule) -> dict:

@@ -4,7 +4,7 @@ from icalendar import Calendar
 
 from scheduling import Event, Meeting, Participant, Schedule
 from scheduling.model import Placement
-from scheduling.outputs import agenda, changes, ics, revisions, summary, table_sheets
+from scheduling.outputs import AgendaItem, TableMeeting, agenda, changes, ics, revisions, summary, table_sheets
 
 HANOI = timezone(timedelta(hours=7))
 SLOTS = [(datetime(2026, 12, 3, 9, 0, tzinfo=HANOI) + timedelta(minutes=30 * i),
@@ -17,8 +17,8 @@ SCHEDULE = Schedule((Placement("m1", 0, 0), Placement("m2", 2, 1)))
 
 def test_agenda_and_ics():
     items = agenda(EVENT, SCHEDULE, "B", SLOTS, names={"S1": "Công ty An Phát, Hà Nội"})
-    assert [i["meeting"] for i in items] == ["m1", "m2"]
-    items = [{**i, "table_name": f"Table {i['table'] + 1}"} for i in items]
+    assert [i.meeting for i in items] == ["m1", "m2"]
+    items = [i.at(f"Table {i.table + 1}", 0) for i in items]
     text = ics("ev1", "Hanoi Supplier Day", "Buyer B", items, location="NCC Hall")
     assert text.startswith("BEGIN:VCALENDAR\r\n") and text.endswith("END:VCALENDAR\r\n")
     assert text.count("BEGIN:VEVENT") == 2
@@ -36,10 +36,11 @@ def test_agenda_and_ics():
 def _sent(placements: list[dict], calendar: dict) -> dict:
     """The calendar file B would get for a version, parsed back: {uid: (status, sequence, start)}."""
     schedule = Schedule(tuple(Placement(p["meeting"], p["slot"], p["table"]) for p in placements))
-    items = [{**i, "sequence": calendar["sequence"][i["meeting"]]} for i in agenda(EVENT, schedule, "B", SLOTS)]
+    items = [i.at(None, calendar["sequence"][i.meeting]) for i in agenda(EVENT, schedule, "B", SLOTS)]
     meetings = {m.id: m for m in EVENT.meetings}
-    cancelled = [{"meeting": k, "start": SLOTS[c["slot"]][0].isoformat(), "end": SLOTS[c["slot"]][1].isoformat(),
-                  "with_name": meetings[k].b, "table_name": "Table 1", "sequence": c["sequence"]}
+    cancelled = [AgendaItem(meeting=k, slot=c["slot"], start=SLOTS[c["slot"]][0].isoformat(),
+                            end=SLOTS[c["slot"]][1].isoformat(), table=c["table"], with_=meetings[k].b,
+                            with_name=meetings[k].b, table_name="Table 1", sequence=c["sequence"])
                  for k, c in calendar["cancelled"].items() if "B" in (meetings[k].a, meetings[k].b)]
     parsed = Calendar.from_ical(ics("ev1", "Day", "B", items, cancelled=cancelled))
     return {str(e["UID"]).split("-")[1].split("@")[0]: (str(e["STATUS"]), int(e["SEQUENCE"]), e.decoded("DTSTART"))
@@ -64,11 +65,11 @@ def test_a_calendar_sent_again_updates_moved_meetings_and_cancels_dropped_ones()
 
 
 def test_sheets_summary_and_changes():
-    assert table_sheets(EVENT, SCHEDULE) == {0: [{"slot": 0, "meeting": "m1", "a": "B", "b": "S1"}],
-                                             1: [{"slot": 2, "meeting": "m2", "a": "B", "b": "S2"}]}
+    assert table_sheets(EVENT, SCHEDULE) == {0: [TableMeeting(slot=0, meeting="m1", a="B", b="S1")],
+                                             1: [TableMeeting(slot=2, meeting="m2", a="B", b="S2")]}
     s = summary(EVENT, SCHEDULE)
-    assert (s["met"], s["breaks"], s["max_breaks"]) == (2, 1, 1)
-    assert [u["meeting"] for u in s["unmet"]] == ["m3"]
+    assert (s.met, s.breaks, s.max_breaks) == (2, 1, 1)
+    assert [u["meeting"] for u in s.unmet] == ["m3"]
     after = Schedule((Placement("m1", 0, 0), Placement("m2", 1, 1), Placement("m3", 3, 0)))
     diff = changes(EVENT, SCHEDULE, after)
     assert diff["moved"] == [{"meeting": "m2", "was": {"slot": 2, "table": 1}, "now": {"slot": 1, "table": 1}}]

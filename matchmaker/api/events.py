@@ -150,7 +150,7 @@ def event_summary(event_id):
 @blp.response(200, TablesOut)
 def tables(event_id):
     """Per-table sheets: who meets at each table, slot by slot."""
-    return _as_organiser(event_id).tables(event_id)
+    return {"tables": _as_organiser(event_id).tables(event_id)}
 
 
 @blp.route("/<string:event_id>/participants/<string:participant_id>/agenda", methods=["GET"])

@@ -1,12 +1,13 @@
 """Matchmaking events: participants, requests, the optimal schedule, changes on the day, agendas, outcomes."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from scheduling import Event as SolverEvent
 from scheduling import Meeting, Participant, Schedule, solve, validate
 from scheduling.model import Placement, breaks_of, relative_gap
-from scheduling.outputs import agenda, changes, ics, revisions, summary, table_sheets
+from scheduling.outputs import AgendaItem, ScheduleSummary, TableMeeting, agenda, changes, ics, revisions, summary, table_sheets
 from scheduling.validator import participant_slots
 
 from ..errors import Conflict, InvalidInput, NotFound, ScheduleNoLongerValid
@@ -18,6 +19,71 @@ from . import new_id, now_iso
 from .access import Principal, acts_as, authorize
 
 ACTIVE_REQUESTS = ("open", "accepted")
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """A meeting the scorer suggests: a buyer and a registered supplier it has not asked for yet."""
+    id: str
+    buyer: str
+    supplier: str
+    score: float
+    reasons: list[str]
+
+
+@dataclass(frozen=True)
+class Suggestions:
+    model_version: str | None
+    suggestions: list[Suggestion]
+
+
+@dataclass(frozen=True)
+class AgendaEvent:
+    id: str
+    name: str
+    location: str | None
+    dates: list[str]            # the event's days (ISO dates)
+
+
+@dataclass(frozen=True)
+class Person:
+    id: str
+    name: str | None
+
+
+@dataclass(frozen=True)
+class Agenda:
+    """A participant's meetings in time order, and those cancelled since a calendar file may have been sent."""
+    event: AgendaEvent
+    participant: Person
+    meetings: list[AgendaItem]
+    cancelled: list[AgendaItem]
+
+
+@dataclass(frozen=True)
+class SheetMeeting(TableMeeting):
+    start: str
+    a_name: str | None
+    b_name: str | None
+
+
+@dataclass(frozen=True)
+class TableSheet:
+    """What a table's host prints: its meetings slot by slot."""
+    index: int
+    name: str
+    active: bool
+    meetings: list[SheetMeeting]
+
+
+@dataclass(frozen=True)
+class EventSummary(ScheduleSummary):
+    """The stored schedule's figures: status, version, the solver's gap and bounds, and the summary."""
+    status: str
+    version: int
+    gap: float | None
+    value_bound: int | None
+    breaks_bound: int | None
 
 
 class EventService:
@@ -167,7 +233,7 @@ class EventService:
         self.repo.upsert_requests(event_id, list(out.values()), now_iso())
         return self.get(event_id)
 
-    def suggest(self, event_id: str, store, per_buyer: int = 3) -> dict:
+    def suggest(self, event_id: str, store, per_buyer: int = 3) -> Suggestions:
         """Meetings the scorer suggests to fill free capacity: for each buyer that represents an enterprise,
         the best-scored registered suppliers it has not asked for yet. Participants accept or decline."""
         from scoring.features import Hierarchy, feature_matrix, with_buyer
@@ -214,24 +280,22 @@ class EventService:
             ranked = sorted(range(len(pairs)), key=lambda k: (-scores[k], pairs[k][0]["id"]))
             for k in ranked:
                 supplier = pairs[k][0]
-                if room[buyer["id"]] <= 0 or len([x for x in suggestions if x["buyer"] == buyer["id"]]) >= per_buyer:
+                if room[buyer["id"]] <= 0 or len([x for x in suggestions if x.buyer == buyer["id"]]) >= per_buyer:
                     break
                 if room[supplier["id"]] <= 0:
                     continue
                 room[buyer["id"]] -= 1
                 room[supplier["id"]] -= 1
-                suggestions.append({"buyer": buyer["id"], "supplier": supplier["id"], "score": float(scores[k]),
-                                    "reasons": reasons_for(need, pairs[k][1], X[k], parts[k])})
-        rows = []
-        for sgn in suggestions:
-            a, b = sorted((sgn["buyer"], sgn["supplier"]))
-            sgn["id"] = f"{a}~{b}"
-            rows.append({"id": sgn["id"], "a": a, "b": b, "priority": 1, "requested_by": "scorer",
-                         "fixed_slot": None, "after": [], "status": "suggested", "source": "scorer",
-                         "score": sgn["score"]})
+                a, b = sorted((buyer["id"], supplier["id"]))
+                suggestions.append(Suggestion(id=f"{a}~{b}", buyer=buyer["id"], supplier=supplier["id"],
+                                              score=float(scores[k]),
+                                              reasons=reasons_for(need, pairs[k][1], X[k], parts[k])))
+        rows = [{"id": sgn.id, "a": min(sgn.buyer, sgn.supplier), "b": max(sgn.buyer, sgn.supplier), "priority": 1,
+                 "requested_by": "scorer", "fixed_slot": None, "after": [], "status": "suggested", "source": "scorer",
+                 "score": sgn.score} for sgn in suggestions]
         if rows:
             self.repo.upsert_requests(event_id, rows, now_iso())
-        return {"model_version": scorer.version, "suggestions": suggestions}
+        return Suggestions(model_version=scorer.version, suggestions=suggestions)
 
     def decide_suggestion(self, event_id: str, request_id: str, accept: bool) -> dict:
         event = self.get(event_id)
@@ -365,7 +429,7 @@ class EventService:
         return self._store(event, tables, result, report, kept, cause="change")
 
     # -- outputs -------------------------------------------------------------------------------
-    def agenda(self, event_id: str, participant_id: str) -> dict:
+    def agenda(self, event_id: str, participant_id: str) -> Agenda:
         """A participant's meetings in time order, the event's dates, and the meetings cancelled since a
         calendar file may have been sent (each with the sequence its calendar entry carries)."""
         found = self.repo.agenda_inputs(event_id, participant_id)
@@ -384,10 +448,9 @@ class EventService:
         names = {**found["names"], participant_id: found["participant"]["name"] or participant_id}
         table_names = {t["index"]: t["name"] for t in found["tables"]}
         calendar = found["schedule"].get("calendar") or {}
-        items = agenda(view, schedule, participant_id, slot_times, names)
-        for item in items:
-            item["table_name"] = table_names.get(item["table"])
-            item["sequence"] = (calendar.get("sequence") or {}).get(item["meeting"], 0)
+        sequence = calendar.get("sequence") or {}
+        items = [item.at(table_names.get(item.table), sequence.get(item.meeting, 0))
+                 for item in agenda(view, schedule, participant_id, slot_times, names)]
         cancelled = []
         for meeting_id, was in sorted((calendar.get("cancelled") or {}).items(), key=lambda kv: kv[1]["slot"]):
             request = mine.get(meeting_id)
@@ -395,29 +458,30 @@ class EventService:
                 continue
             other = request["b"] if request["a"] == participant_id else request["a"]
             start, end = slot_times[was["slot"]]
-            cancelled.append({"meeting": meeting_id, "slot": was["slot"], "start": start.isoformat(),
-                              "end": end.isoformat(), "table": was["table"], "table_name": table_names.get(was["table"]),
-                              "with": other, "with_name": names.get(other) or other, "sequence": was["sequence"]})
+            cancelled.append(AgendaItem(meeting=meeting_id, slot=was["slot"], start=start.isoformat(),
+                                        end=end.isoformat(), table=was["table"], with_=other,
+                                        with_name=names.get(other) or other, table_name=table_names.get(was["table"]),
+                                        sequence=was["sequence"]))
         dates = sorted({start.date().isoformat() for start, _ in slot_times})
-        return {"event": {**{k: found[k] for k in ("id", "name", "location")}, "dates": dates},
-                "participant": {"id": participant_id, "name": names[participant_id]}, "meetings": items,
-                "cancelled": cancelled}
+        return Agenda(event=AgendaEvent(found["id"], found["name"], found["location"], dates),
+                      participant=Person(participant_id, names[participant_id]), meetings=items, cancelled=cancelled)
 
     def agenda_ics(self, event_id: str, participant_id: str) -> str:
         body = self.agenda(event_id, participant_id)
-        return ics(event_id, body["event"]["name"], body["participant"]["name"], body["meetings"],
-                   location=body["event"].get("location"), cancelled=body["cancelled"])
+        return ics(event_id, body.event.name, body.participant.name, body.meetings, location=body.event.location,
+                   cancelled=body.cancelled)
 
-    def tables(self, event_id: str) -> dict:
+    def tables(self, event_id: str) -> list[TableSheet]:
+        """Every table's sheet (an inactive table's is empty)."""
         event = self.get(event_id)
         sheets = table_sheets(self._view(event), self.current_schedule(event))
         names = {p["id"]: p["name"] for p in event["participants"]}
-        return {"tables": [{"index": t["index"], "name": t["name"], "active": t["active"],
-                            "meetings": [{**m, "a_name": names.get(m["a"]), "b_name": names.get(m["b"]),
-                                          "start": event["slots"][m["slot"]]["start"]}
-                                         for m in sheets.get(t["index"], [])]} for t in event["tables"]]}
+        return [TableSheet(t["index"], t["name"], t["active"],
+                           [SheetMeeting(**vars(m), start=event["slots"][m.slot]["start"], a_name=names.get(m.a),
+                                         b_name=names.get(m.b)) for m in sheets.get(t["index"], [])])
+                for t in event["tables"]]
 
-    def summary(self, event_id: str, event: dict | None = None) -> dict:
+    def summary(self, event_id: str, event: dict | None = None) -> EventSummary:
         """Requests met, the value and breaks of the schedule (the very numbers its version was stored
         with), and unmet requests with the reason (of ``event`` when already read)."""
         event = event or self.get(event_id)
@@ -428,9 +492,9 @@ class EventService:
         declined = [{"meeting": r["id"], "a": r["a"], "b": r["b"], "code": f"request_{r['status']}",
                      "reason": f"request {r['status']}"}
                     for r in event["requests"] if r["status"] in ("cancelled", "declined")]
-        return {"status": stored["status"], "version": event["schedule_version"], "gap": stored["gap"],
-                "value_bound": stored.get("value_bound"), "breaks_bound": stored.get("breaks_bound"),
-                **summary(view, schedule, unmet + declined)}
+        return EventSummary(**vars(summary(view, schedule, unmet + declined)), status=stored["status"],
+                            version=event["schedule_version"], gap=stored["gap"], value_bound=stored.get("value_bound"),
+                            breaks_bound=stored.get("breaks_bound"))
 
     def _view(self, event: dict) -> SolverEvent:
         """All participants and requests (weighed as the solver weighs them), for outputs (not for solving)."""
@@ -583,7 +647,7 @@ def _figures(view: SolverEvent, placements: list[dict]) -> dict:
     schedule = _as_schedule(placements)
     figures = summary(view, schedule)
     by_participant = {who: breaks_of(slots) for who, slots in participant_slots(view, schedule).items() if slots}
-    return {"value": figures["value"], "breaks": figures["breaks"], "max_breaks": figures["max_breaks"],
+    return {"value": figures.value, "breaks": figures.breaks, "max_breaks": figures.max_breaks,
             "breaks_by_participant": by_participant}
 
 
