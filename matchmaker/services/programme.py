@@ -29,6 +29,7 @@ from scoring.features import GENERAL, Hierarchy
 from ..errors import NotFound
 from ..repositories.programme import ProgrammeRepository
 from .catalogues import Communes
+from .readiness import ItemRef
 
 EARTH_KM = 6371.0088
 
@@ -79,17 +80,10 @@ class SmeRef:
 
 
 @dataclass(frozen=True)
-class ItemName:
-    type: str
-    id: str
-    name: str
-
-
-@dataclass(frozen=True)
 class OneItemAway:
     """An SME eligible for no FDI request now, and the one item that would open the most to it."""
     sme: SmeRef
-    item: ItemName
+    item: ItemRef
     requests: int
     buyers: int
     items_one_away: int         # how many single items would open some request
@@ -296,7 +290,7 @@ class ProgrammeService:
         shortlist = _shortlist(smes, counts)
         details = self.repo.details([x["sme"] for x in shortlist[:limit]])
         shown = [OneItemAway(sme=SmeRef(**{f: details[x["sme"]].get(f) for f in ("id", "name", "commune", "zone")}),
-                             item=ItemName(x["item"][0], x["item"][1], names[x["item"]]), requests=x["requests"],
+                             item=ItemRef(x["item"][0], x["item"][1], names[x["item"]]), requests=x["requests"],
                              buyers=x["buyers"], items_one_away=x["items_one_away"])
                  for x in shortlist[:limit]]
         return ProgrammeView(scope=ProgrammeScope(sector, commune, zone), smes=len(smes),
