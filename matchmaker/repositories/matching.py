@@ -6,6 +6,7 @@ from datetime import date
 
 from graph_schema.projection import day_number, offer_query
 from scoring.features import HISTORY_LIMIT, PRESCORE_WEIGHTS, PROXIMITY_KM, buyer_ties
+from scoring.pool import FirmOffers, NeedsTheGraph, pool_of
 
 # Candidates are firms holding any needed capability or product, every mandatory standard (when the filter
 # is on), of an allowed kind and near enough: one query of the full-text index over each firm's projection
@@ -135,14 +136,26 @@ class MatchRepository:
             f"UNWIND $ids AS id MATCH (b:Enterprise {{id: id}}) RETURN collect([b.id, {BUYER_HISTORY}]) AS histories",
             ids=sorted(set(buyer_ids))).single()["histories"]))
 
-    def candidates(self, need: dict, pool: int, today: date,
-                   known: dict[str, dict] | None = None) -> tuple[list[dict], int]:
+    def candidates(self, need: dict, pool: int, today: date, known: dict[str, dict] | None = None,
+                   offers: FirmOffers | None = None) -> tuple[list[dict], int]:
         """The best ``pool`` candidates by a cheap pre-score, with everything the features need, and how
         many passed the hard filters before pooling (see ``candidate_query``).
 
         ``known``: suppliers already read today ({id: what ``_supplier_projection`` gives}), for many
         requests ranked in a row: the query then returns ids, and only the suppliers not known yet are read
-        (and added to it)."""
+        (and added to it). ``offers`` (with ``known``): every firm's offer read once for such a run; the pool
+        is then worked out from it in memory (``scoring.pool``), but for a need of words only."""
+        if offers is not None and known is not None:
+            try:
+                pooled, passed = pool_of(offers, need, pool)
+            except NeedsTheGraph:
+                pass
+            else:
+                found = [(offers.ids[k], metres) for k, metres in pooled]
+                missing = [i for i, _ in found if i not in known]
+                if missing:
+                    self.graph.read(lambda tx: self._read_known(tx, missing, today, known))
+                return self._as_candidates(need, [(known[i], metres) for i, metres in found]), passed
         built = candidate_query(need, pool, today, projected=known is None)
         if built is None:
             return [], 0
@@ -157,13 +170,31 @@ class MatchRepository:
                 return [(_projected(e), metres) for metres, e in suppliers], passed
             missing = [i for _, i in suppliers if i not in known]
             if missing:
-                known.update((r["e"]["id"], _projected(r["e"])) for r in tx.run(
-                    f"UNWIND $ids AS id MATCH (e:Enterprise {{id: id}}) {_supplier_projection('date($today)')}",
-                    ids=missing, today=params["today"], today_number=params["today_number"]))
+                self._read_known(tx, missing, today, known)
             return [(known[i], metres) for metres, i in suppliers], passed
         found, passed = self.graph.read(work)
+        return self._as_candidates(need, found), passed
+
+    @staticmethod
+    def _read_known(tx, ids: list[str], today: date, known: dict[str, dict]) -> None:
+        """Read these suppliers as ``_supplier_projection`` gives them into ``known``."""
+        known.update((r["e"]["id"], _projected(r["e"])) for r in tx.run(
+            f"UNWIND $ids AS id MATCH (e:Enterprise {{id: id}}) {_supplier_projection('date($today)')}",
+            ids=ids, today=today.isoformat(), today_number=day_number(today)))
+
+    @staticmethod
+    def _as_candidates(need: dict, found: list[tuple[dict, float | None]]) -> list[dict]:
         return [_candidate(e, None if metres is None else metres / 1000.0, need["buyer"], need["sectors"],
-                           need.get("reach") or {}) for e, metres in found], passed
+                           need.get("reach") or {}) for e, metres in found]
+
+    def firm_offers(self, today: date) -> FirmOffers:
+        """Every firm's offer as the graph keeps it (graph_schema/projection.py), valid on ``today``: what
+        ``scoring.pool`` works a need's pool out from, for many requests ranked in a row."""
+        def work(tx):
+            return FirmOffers.from_rows((r.values() for r in tx.run(
+                "MATCH (e:Enterprise) RETURN e.id, elementId(e), e.kind, e.location.latitude, e.location.longitude, "
+                "e.capability_ids, e.certified_ids, e.certified_until, e.product_codes")), day_number(today))
+        return self.graph.read(work)
 
     def supplier_inputs(self, rows: list[dict], buyer: dict, latitude: float | None, longitude: float | None,
                         today: date) -> list[dict]:

@@ -31,6 +31,9 @@ CUTOFF_PLACES = 4
 _CACHE_TTL = 60.0
 _CUTOFF_CHUNK = 500     # cutoffs stored per write while ranking many requests
 _KNOWN_SUPPLIERS = 100_000  # suppliers kept read while ranking (a full Hanoi-scale rank peaks at 692 MB)
+# From this many requests a rank run reads every firm's offer once and works each pool out in memory
+# (scoring.pool): reading them costs about what the graph's query costs for this many requests.
+_IN_MEMORY_FROM = 300
 
 
 @dataclass(frozen=True)
@@ -176,24 +179,29 @@ class MatchService:
                 raise InvalidInput(f"unknown {field}: {', '.join(unknown)}", {field: [f"unknown: {', '.join(unknown)}"]})
 
     def refresh_cutoffs(self, request_ids: list[str] | None = None, progress=None,
-                        workers: int = 1) -> dict[str, float]:
+                        workers: int = 1, in_memory: bool | None = None) -> dict[str, float]:
         """Store each request's top-10 cutoff under the active model (all open requests by default).
 
         ``workers`` requests are ranked at once (each a search: the database's cores work while Python
         scores another); cutoffs are stored every ``_CUTOFF_CHUNK`` requests, so a stopped run keeps them.
-        A supplier is read once for all the requests whose pool it is in (up to ``_KNOWN_SUPPLIERS`` kept)."""
+        A supplier is read once for all the requests whose pool it is in (up to ``_KNOWN_SUPPLIERS`` kept).
+        ``in_memory``: pools worked out from every firm's offer read once (``scoring.pool``), not by the
+        graph's query per request (default: from ``_IN_MEMORY_FROM`` requests)."""
         requests = ([self.get_request(i) for i in request_ids] if request_ids is not None
                     else self.requests.open_requests())
         version = self.store.active().version
         stored: dict[str, float] = {}
         buyers: dict[str, dict] = {}     # each buyer's context read once for all its requests
         known: dict[str, dict] = {}      # suppliers read today, shared by the workers
+        if in_memory is None:
+            in_memory = len(requests) >= _IN_MEMORY_FROM
+        offers = self.matches.firm_offers(date.today()) if in_memory and requests else None
 
         def rank_one(request: dict) -> float:
             buyer = request.get("buyer")
             if buyer and buyer not in buyers:
                 buyers[buyer] = self.matches.buyer_context(buyer)
-            return self.cutoff(request, buyers.get(buyer), known)
+            return self.cutoff(request, buyers.get(buyer), known, offers)
         # One at a time stays in the caller's thread (a web request's retry window is the request's own).
         with ThreadPoolExecutor(max_workers=workers) if workers > 1 else nullcontext() as pool:
             rank = pool.map if pool else map
@@ -221,11 +229,11 @@ class MatchService:
             self.refresh_cutoffs(stale)
             done += len(stale)
 
-    def cutoff(self, request: dict, buyer: dict | None = None, known: dict | None = None) -> float:
+    def cutoff(self, request: dict, buyer: dict | None = None, known: dict | None = None, offers=None) -> float:
         """The score a supplier needs to enter the request's top 10 (0.0 when fewer than 10 qualify): the 10th
         score of the ranking ``match`` shows, without its page (explanations, missing items). ``known``:
-        suppliers read already today (``MatchRepository.candidates``)."""
-        scores = self._scored(request, {"per_page": TOP_N}, buyer, known)[-1]
+        suppliers read already today, ``offers`` every firm's offer (``MatchRepository.candidates``)."""
+        scores = self._scored(request, {"per_page": TOP_N}, buyer, known, offers)[-1]
         return round(float(np.partition(scores, -TOP_N)[-TOP_N]), CUTOFF_PLACES) if len(scores) >= TOP_N else 0.0
 
     # -- matching ------------------------------------------------------------------------------
@@ -236,7 +244,7 @@ class MatchService:
         request, buyer = self._checked_with_buyer({**data, "id": "ad-hoc"})
         return self.match(request, options, buyer)
 
-    def _scored(self, request: dict, options: dict, buyer: dict | None, known: dict | None = None):
+    def _scored(self, request: dict, options: dict, buyer: dict | None, known: dict | None = None, offers=None):
         """The pooled candidates of a request with their features and scores under the active scorer."""
         hierarchy = self.hierarchy()
         today = date.today()
@@ -244,7 +252,7 @@ class MatchService:
             buyer = self.matches.buyer_context(request["buyer"])
         request = with_buyer(request, buyer)
         need = self.need(request, buyer, options)
-        candidates, passed = self.matches.candidates(need, POOL, today, known)
+        candidates, passed = self.matches.candidates(need, POOL, today, known, offers)
         scorer = self.store.active()
         X = feature_matrix(request, candidates, hierarchy, today.year)
         return request, need, candidates, passed, scorer, X, scorer.scores(X)
