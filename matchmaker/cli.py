@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -283,8 +284,10 @@ def requests():
 @requests.command("rank")
 @click.option("--background", is_flag=True,
               help="leave it to the job worker: rank the requests whose cutoff is stale, after this returns")
-@click.option("--workers", default=4, show_default=True, type=click.IntRange(1, 64),
-              help="requests ranked at once (the database works on one while Python scores another)")
+@click.option("--workers", default=max(2, os.cpu_count() or 1), show_default="the CPUs, at least 2",
+              type=click.IntRange(1, 64),
+              help="requests ranked at once: processes sharing every firm's offer, read once (for a few "
+                   "requests, threads: the database works on one while Python scores another)")
 def requests_rank(background, workers):
     """Store every open request's top-10 cutoff under the active model (used by readiness reports)."""
     from tqdm import tqdm

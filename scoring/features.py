@@ -372,11 +372,84 @@ def feature_matrix(request: dict, candidates: list[dict], hierarchy: Hierarchy, 
 
 def feature_rows(pairs: list[tuple[dict, dict]], hierarchy: Hierarchy, today_year: int) -> np.ndarray:
     """One feature row per (request, candidate) pair, the requests free to differ (one SME against many
-    requests): the buyer's history answers once for all candidates of each history."""
+    requests): the buyer's history answers once for all candidates of each history. Pairs of one request in a
+    row (a search's pool) are worked out together (``_request_values``); the same numbers as ``_pair_values``."""
     if not pairs:
         return np.zeros((0, len(FEATURES)))
-    X = np.vstack([_pair_values(r, c, hierarchy, today_year) for r, c in pairs])
+    X = np.empty((len(pairs), len(FEATURES)))
+    start = 0
+    while start < len(pairs):
+        request = pairs[start][0]
+        end = start + 1
+        while end < len(pairs) and pairs[end][0] is request:
+            end += 1
+        if end - start > 1:
+            X[start:end] = _request_values(request, [c for _, c in pairs[start:end]], hierarchy, today_year)
+        else:
+            X[start] = _pair_values(request, pairs[start][1], hierarchy, today_year)
+        start = end
     _history_and_rule(X, pairs)
+    return X
+
+
+def _request_values(request: dict, candidates: list[dict], hierarchy: Hierarchy, today_year: int) -> np.ndarray:
+    """``_pair_values`` of one request against many candidates: what depends on the request alone is worked
+    out once, the rest column by column (the same functions, so the same floating-point values)."""
+    n = len(candidates)
+    X = np.empty((n, len(FEATURES)))
+    needed = tuple(dict.fromkeys(request.get("capabilities") or ()))    # as capability_matches keys them
+    volume = request.get("monthly_volume")
+    coverage, fit = [], []
+    for c in candidates:
+        if needed:
+            matches = hierarchy.best_matches(needed, tuple(c.get("capabilities", {})))
+            coverage.append(sum(credit for credit, _ in matches) / len(matches))
+        else:
+            matches = ()
+            coverage.append(1.0)
+        if volume:
+            held = c["capabilities"]
+            capacities = [held.get(via) for credit, via in matches if credit >= GENERAL]
+            capacities = [x for x in capacities if x]
+            fit.append(min(1.0, min(capacities) / volume) if capacities else 0.0)
+        else:
+            fit.append(1.0)
+    mandatory, preferred, standing = _asked_standards(request)
+    standards = []
+    for c in candidates:
+        valid = c.get("valid_standards") or ()
+        mandatory_held = sum(1 for s in mandatory if s in valid)
+        preferred_held = sum(1 for s in preferred if s in valid)
+        standards.append((mandatory_held / len(mandatory) if mandatory else 1.0,
+                          preferred_held / len(preferred) if preferred else 1.0,
+                          float(len(mandatory) - mandatory_held), _coverage(standing, valid)))
+    standards = np.array(standards, dtype=float).reshape(n, 4)
+    text = request.get("text")
+    products = request.get("products") or []
+    buyer = request.get("buyer_profile") or {}
+    origin = (buyer.get("home_country") or "").upper()
+    X[:, 0] = coverage
+    X[:, 1], X[:, 2], X[:, 3] = standards[:, 0], standards[:, 1], standards[:, 2]
+    X[:, 4] = [text_similarity(text, c.get("description_text")) for c in candidates]
+    X[:, 5] = [math.exp(-d / PROXIMITY_KM) if d is not None else 0.0 for d in (c.get("distance_km") for c in candidates)]
+    X[:, 6] = fit
+    X[:, 7] = [math.log1p(max(0, today_year - f) if f else 0) for f in (c.get("founded") for c in candidates)]
+    X[:, 8] = [float(c.get("export_share") or 0.0) for c in candidates]
+    X[:, 9] = [math.log1p(c.get("large_fdi_customers", 0)) for c in candidates]
+    X[:, 10] = [math.log1p(c.get("same_sector_buyers", 0)) for c in candidates]
+    X[:, 11] = [math.log1p(c.get("shared_customers", 0)) for c in candidates]
+    X[:, 12] = [1.0 if c.get("supplies_buyer") else 0.0 for c in candidates]
+    records = [(c.get("outcomes_positive", 0), c.get("outcomes_negative", 0)) for c in candidates]
+    X[:, 13] = [(p + RECORD_PRIOR / 2) / (p + q + RECORD_PRIOR) for p, q in records]
+    X[:, 14] = [math.log1p(p + q) for p, q in records]
+    X[:, 15] = ([sum(1 for p in products if p in made) / len(products)
+                 for made in (set(c.get("products") or ()) for c in candidates)] if products else 1.0)
+    X[:, 16:24] = [1.0 if buyer.get("kind") == "fdi" else 0.0, 1.0 if buyer.get("kind") == "large" else 0.0,
+                   1.0 if origin in NORTHEAST_ASIA else 0.0, 1.0 if origin in WESTERN else 0.0,
+                   math.log1p(buyer.get("employees") or 0), country_code(origin),
+                   isic_division(buyer.get("sector_isic")), 0.0]
+    X[:, 23] = standards[:, 3]
+    X[:, 24:] = [0.5, 0.0, 0.0]
     return X
 
 

@@ -22,11 +22,11 @@ NEO4J_EARTH_RADIUS_M = 6378140.0
 @dataclass
 class FirmOffers:
     """Every firm's offer on one day: ``ids[k]`` of kind ``kinds[k]``, at ``latitude[k]``/``longitude[k]``
-    (NaN: no location); holders of each capability and makers of each product (sorted firm indexes);
-    ``valid[s]``: which firms hold a certificate for standard s valid that day; ``order[k]``: the firm's
+    (NaN: no location); masks over the firms of the holders of each capability, the makers of each product,
+    and (``valid[s]``) the holders of a certificate for standard s valid that day; ``order[k]``: the firm's
     place by element id (the query's tie-break)."""
     ids: list[str]
-    kinds: np.ndarray           # object array of kind names (None: none)
+    kinds: dict[str, np.ndarray]    # kind -> mask
     latitude: np.ndarray
     longitude: np.ndarray
     holders: dict[str, np.ndarray]
@@ -40,14 +40,15 @@ class FirmOffers:
     def from_rows(cls, rows, day: int) -> "FirmOffers":
         """``rows``: (id, element id, kind, latitude, longitude, capability ids, certified ids, certified until,
         product codes) per firm, as the graph keeps them (graph_schema/projection.py)."""
-        ids, element_ids, kinds, lat, lon = [], [], [], [], []
+        ids, element_ids, lat, lon = [], [], [], []
+        kinds: dict[str, list[int]] = {}
         holders: dict[str, list[int]] = {}
         makers: dict[str, list[int]] = {}
         valid: dict[str, list[int]] = {}
         for k, (firm, element_id, kind, latitude, longitude, capabilities, certified, until, products) in enumerate(rows):
             ids.append(firm)
             element_ids.append(element_id)
-            kinds.append(kind)
+            kinds.setdefault(kind, []).append(k)
             lat.append(np.nan if latitude is None else latitude)
             lon.append(np.nan if longitude is None else longitude)
             for c in capabilities or ():
@@ -68,10 +69,8 @@ class FirmOffers:
                 mask[members] = True
                 out[key] = mask
             return out
-        return cls(ids=ids, kinds=np.array(kinds, dtype=object), latitude=np.array(lat, dtype=float),
-                   longitude=np.array(lon, dtype=float),
-                   holders={c: np.array(v, dtype=np.int64) for c, v in holders.items()},
-                   makers={p: np.array(v, dtype=np.int64) for p, v in makers.items()},
+        return cls(ids=ids, kinds=masks(kinds), latitude=np.array(lat, dtype=float),
+                   longitude=np.array(lon, dtype=float), holders=masks(holders), makers=masks(makers),
                    valid=masks(valid), order=order, day=day, position={firm: k for k, firm in enumerate(ids)})
 
     def __len__(self) -> int:
@@ -94,23 +93,26 @@ class NeedsTheGraph(Exception):
 def pool_of(offers: FirmOffers, need: dict, pool: int) -> tuple[list[tuple[int, float | None]], int]:
     """The best ``pool`` candidates of ``need`` (the keys ``candidate_query`` reads) as (firm index, metres or
     None), best first, and how many passed the hard filters. Raises NeedsTheGraph for a need of words only."""
-    wanted = [offers.holders[c] for c in need["sourcing"] if c in offers.holders]
-    wanted += [offers.makers[p] for p in need["products"] if p in offers.makers]
     if not need["sourcing"] and not need["products"]:
         if not need["needed"] and need["text_query"]:
             raise NeedsTheGraph(need["text_query"])
         return [], 0
-    if not wanted:
+    wanted = [offers.holders[c] for c in need["sourcing"] if c in offers.holders]
+    wanted += [offers.makers[p] for p in need["products"] if p in offers.makers]
+    kinds = [offers.kinds[k] for k in need["kinds"] if k in offers.kinds]
+    if not wanted or not kinds:
         return [], 0
-    firms = np.unique(np.concatenate(wanted))
-    keep = np.isin(offers.kinds[firms], list(need["kinds"]))
+    keep = np.logical_or.reduce(wanted) if len(wanted) > 1 else wanted[0].copy()
+    keep &= np.logical_or.reduce(kinds) if len(kinds) > 1 else kinds[0]
     for s in need["hard_standards"]:
         held = offers.valid.get(s)
-        keep &= held[firms] if held is not None else False
-    firms = firms[keep]
+        if held is None:
+            return [], 0
+        keep &= held
     buyer = offers.position.get(need["buyer"]) if need["buyer"] is not None else None
     if buyer is not None:
-        firms = firms[firms != buyer]
+        keep[buyer] = False
+    firms = np.flatnonzero(keep)
     located = need["latitude"] is not None
     metres = (neo4j_distance_m(offers.latitude[firms], offers.longitude[firms], need["latitude"], need["longitude"])
               if located else np.full(len(firms), np.nan))
@@ -134,8 +136,9 @@ def pool_of(offers: FirmOffers, need: dict, pool: int) -> tuple[list[tuple[int, 
     if needed:
         best = np.zeros((passed, len(needed)))
         for h in need["sourcing"]:
-            holding = np.isin(firms, offers.holders.get(h, ()), assume_unique=True)
-            best[holding] = np.maximum(best[holding], np.array(need["credit_of"][h], dtype=float))
+            if h in offers.holders:
+                holding = offers.holders[h][firms]
+                best[holding] = np.maximum(best[holding], np.array(need["credit_of"][h], dtype=float))
         total = np.zeros(passed)
         for i in range(len(needed)):        # summed in the query's order: the same floating-point result
             total = total + best[:, i]

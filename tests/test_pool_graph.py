@@ -68,7 +68,11 @@ def test_the_pool_in_memory_is_the_graph_s(session_graph, service, label):
 
 
 def test_a_rank_run_stores_the_same_cutoffs_either_way(service):
-    by_query = service.refresh_cutoffs(in_memory=False)
+    by_query = service.refresh_cutoffs(in_memory=False, workers=3)          # three threads
     in_memory = service.refresh_cutoffs(in_memory=True)
-    assert len(by_query) >= 50 and in_memory == by_query
+    in_processes = service.refresh_cutoffs(in_memory=True, workers=2)       # two forked processes
+    assert len(by_query) >= 50 and in_memory == by_query and in_processes == by_query
+    stored = dict(service.graph.read(lambda tx: [tuple(r.values()) for r in tx.run(
+        "MATCH (r:SourcingRequest {status: 'open'}) RETURN r.id, r.cutoff_score")]))
+    assert stored == by_query          # the parent stored what the processes ranked, its connection opened again
     assert sum(1 for score in by_query.values() if score > 0) >= 40     # enough requests with ten candidates to tell

@@ -319,3 +319,38 @@ def test_the_compiled_trees_give_scikit_learns_probabilities_bit_for_bit():
     assert np.array_equal(CompiledTrees(model).proba(probe), raw_scores(model, probe))
     scorer = Scorer("v", model)
     assert np.array_equal(np.concatenate([scorer.scores(probe[:100]), scorer.scores(probe[100:])]), scorer.scores(probe))
+
+
+def test_one_request_against_many_candidates_gives_each_pair_s_own_values_bit_for_bit():
+    """feature_rows works a request's pool out column by column (_request_values); on random requests and
+    candidates (needs with and without capabilities, volumes, products, standing terms; candidates without a
+    distance, a founding year or capacities) every value equals the one-pair reference (_pair_values)."""
+    from scoring.features import _history_and_rule, _pair_values, feature_rows
+    rng = np.random.default_rng(20261129)
+    caps = ["machining", "cnc-milling", "cnc-turning", "aluminium-machining", "welding"]
+    standards = ["iso-9001", "iatf-16949", "iso-14001", "rohs"]
+    words = ["gia", "cong", "nhom", "cnc", "han", "thep", "khuon"]
+
+    def pick(pool, most):
+        return sorted(set(rng.choice(pool, size=int(rng.integers(0, most + 1))).tolist()))
+    for trial in range(40):
+        request = with_buyer({
+            "capabilities": pick(caps, 3), "products": pick(["7616", "8708", "7318"], 2),
+            "standards": [{"id": s, "mandatory": bool(rng.random() < 0.5)} for s in pick(standards, 3)],
+            "monthly_volume": None if rng.random() < 0.3 else float(rng.choice([500, 20000])),
+            "text": " ".join(pick(words, 4)) or None},
+            {"kind": str(rng.choice(["fdi", "large", "sme"])), "home_country": str(rng.choice(["JP", "DE", "", "VN"])),
+             "employees": int(rng.integers(0, 5000)), "sector_isic": str(rng.choice(["2910", "1010", ""])),
+             "standing": pick(standards, 2)})
+        pool = [candidate(id=f"s{k}", capabilities={c: (None if rng.random() < 0.2 else float(rng.integers(1, 40000)))
+                                                     for c in pick(caps, 3)},
+                          valid_standards=pick(standards, 3), products=pick(["7616", "8708"], 2),
+                          distance_km=None if rng.random() < 0.2 else float(rng.uniform(0, 80)),
+                          founded=None if rng.random() < 0.2 else int(rng.integers(1990, 2026)),
+                          description_text=" ".join(pick(words, 5)) or None,
+                          outcomes_positive=int(rng.integers(0, 3)), outcomes_negative=int(rng.integers(0, 3)),
+                          supplies_buyer=bool(rng.random() < 0.1)) for k in range(int(rng.integers(2, 30)))]
+        fast = feature_rows([(request, c) for c in pool], TREE, 2026)
+        reference = np.vstack([_pair_values(request, c, TREE, 2026) for c in pool])
+        _history_and_rule(reference, [(request, c) for c in pool])
+        assert np.array_equal(fast, reference), trial

@@ -1,9 +1,10 @@
 """Supplier search: sourcing requests, ranked and explained matches, recorded outcomes."""
 from __future__ import annotations
 
+import multiprocessing
 import time
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import nullcontext
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 
@@ -180,42 +181,33 @@ class MatchService:
 
     def refresh_cutoffs(self, request_ids: list[str] | None = None, progress=None,
                         workers: int = 1, in_memory: bool | None = None) -> dict[str, float]:
-        """Store each request's top-10 cutoff under the active model (all open requests by default).
+        """Store each request's top-10 cutoff under the active model (all open requests by default); cutoffs
+        are stored every ``_CUTOFF_CHUNK`` requests, so a stopped run keeps them. A supplier is read once for
+        all the requests whose pool it is in (up to ``_KNOWN_SUPPLIERS`` kept).
 
-        ``workers`` requests are ranked at once (each a search: the database's cores work while Python
-        scores another); cutoffs are stored every ``_CUTOFF_CHUNK`` requests, so a stopped run keeps them.
-        A supplier is read once for all the requests whose pool it is in (up to ``_KNOWN_SUPPLIERS`` kept).
-        ``in_memory``: pools worked out from every firm's offer read once (``scoring.pool``), not by the
-        graph's query per request (default: from ``_IN_MEMORY_FROM`` requests)."""
+        ``in_memory`` (default: from ``_IN_MEMORY_FROM`` requests): every firm's offer is read once and each
+        pool worked out from it (``scoring.pool``); Python's work is then most of the cost, so ``workers``
+        processes rank at once (forked: they share the offers read). Otherwise each pool is the graph's query
+        and ``workers`` threads rank at once (the database's cores work while Python scores another)."""
         requests = ([self.get_request(i) for i in request_ids] if request_ids is not None
                     else self.requests.open_requests())
+        if not requests:
+            return {}
         version = self.store.active().version
-        stored: dict[str, float] = {}
-        buyers: dict[str, dict] = {}     # each buyer's context read once for all its requests
-        known: dict[str, dict] = {}      # suppliers read today, shared by the workers
         if in_memory is None:
             in_memory = len(requests) >= _IN_MEMORY_FROM
-        offers = self.matches.firm_offers(date.today()) if in_memory and requests else None
-
-        def rank_one(request: dict) -> float:
-            buyer = request.get("buyer")
-            if buyer and buyer not in buyers:
-                buyers[buyer] = self.matches.buyer_context(buyer)
-            return self.cutoff(request, buyers.get(buyer), known, offers)
-        # One at a time stays in the caller's thread (a web request's retry window is the request's own).
-        with ThreadPoolExecutor(max_workers=workers) if workers > 1 else nullcontext() as pool:
-            rank = pool.map if pool else map
-            for start in range(0, len(requests), _CUTOFF_CHUNK):
-                if len(known) > _KNOWN_SUPPLIERS:
-                    known.clear()
-                chunk = sorted(requests[start:start + _CUTOFF_CHUNK], key=lambda r: r.get("buyer") or "")
-                rows = []
-                for request, score in zip(chunk, rank(rank_one, chunk)):
-                    rows.append({"id": request["id"], "model": version, "score": score})
-                    if progress:
-                        progress(1)
+        run = _RankRun(self, self.matches.firm_offers(date.today()) if in_memory else None)
+        # one buyer's requests together: its context is read once per worker
+        requests = sorted(requests, key=lambda r: (r.get("buyer") or "", r["id"]))
+        chunks = [requests[start:start + _CUTOFF_CHUNK] for start in range(0, len(requests), _CUTOFF_CHUNK)]
+        stored: dict[str, float] = {}
+        with _ranking(run, workers, in_memory) as rank:
+            for chunk, scores in zip(chunks, rank(chunks)):
+                rows = [{"id": request["id"], "model": version, "score": score} for request, score in zip(chunk, scores)]
                 self.requests.set_cutoffs(rows, now_iso())
                 stored.update((row["id"], row["score"]) for row in rows)
+                if progress:
+                    progress(len(rows))
         return stored
 
     def refresh_stale_cutoffs(self, batch: int = 50) -> int:
@@ -371,3 +363,58 @@ def _comparable(request: dict) -> dict:
     return {**{k: request.get(k) for k in keys},
             "capabilities": sorted(request.get("capabilities") or []), "products": sorted(request.get("products") or []),
             "standards": sorted((s["id"], bool(s["mandatory"])) for s in request.get("standards") or [])}
+
+
+class _RankRun:
+    """What one process of a rank run keeps: the buyers' contexts and the suppliers it has read, and every
+    firm's offer when pools are worked out in memory."""
+
+    def __init__(self, service: MatchService, offers):
+        self.service, self.offers = service, offers
+        self.buyers: dict[str, dict] = {}
+        self.known: dict[str, dict] = {}
+
+    def rank(self, request: dict) -> float:
+        buyer = request.get("buyer")
+        if buyer and buyer not in self.buyers:
+            self.buyers[buyer] = self.service.matches.buyer_context(buyer)
+        return self.service.cutoff(request, self.buyers.get(buyer), self.known, self.offers)
+
+    def next_chunk(self) -> None:
+        """Between chunks (no request being ranked): forget the suppliers read beyond what is kept."""
+        if len(self.known) > _KNOWN_SUPPLIERS:
+            self.known.clear()
+
+    def rank_all(self, chunk: list[dict]) -> list[float]:
+        self.next_chunk()
+        return [self.rank(request) for request in chunk]
+
+
+_FORKED_RUN: _RankRun | None = None     # the run a forked rank worker inherits
+
+
+def _rank_in_fork(chunk: list[dict]) -> list[float]:
+    return _FORKED_RUN.rank_all(chunk)
+
+
+@contextmanager
+def _ranking(run: _RankRun, workers: int, in_processes: bool):
+    """A function from chunks of requests to their cutoffs, chunk by chunk in order: in this thread (one
+    worker: a web request's retry window stays its own), in ``workers`` threads, or in ``workers`` forked
+    processes."""
+    global _FORKED_RUN
+    if workers <= 1:
+        yield lambda chunks: map(run.rank_all, chunks)
+    elif not in_processes:
+        with ThreadPoolExecutor(max_workers=workers) as threads:
+            yield lambda chunks: (run.next_chunk() or [*threads.map(run.rank, chunk)] for chunk in chunks)
+    else:
+        # No connection may cross the fork (each process opens its own driver): the parent's is closed first
+        # and opened again when it next stores cutoffs.
+        run.service.graph.close()
+        _FORKED_RUN = run
+        try:
+            with multiprocessing.get_context("fork").Pool(workers) as processes:
+                yield lambda chunks: processes.imap(_rank_in_fork, chunks)
+        finally:
+            _FORKED_RUN = None
