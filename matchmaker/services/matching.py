@@ -221,12 +221,22 @@ class MatchService:
             self.refresh_cutoffs(stale)
             done += len(stale)
 
-    def cutoff(self, request: dict, buyer: dict | None = None, known: dict | None = None, offers=None) -> float:
+    def cutoff(self, request: dict, buyer: dict | None = None) -> float:
         """The score a supplier needs to enter the request's top 10 (0.0 when fewer than 10 qualify): the 10th
-        score of the ranking ``match`` shows, without its page (explanations, missing items). ``known``:
-        suppliers read already today, ``offers`` every firm's offer (``MatchRepository.candidates``)."""
-        scores = self._scored(request, {"per_page": TOP_N}, buyer, known, offers)[-1]
-        return round(float(np.partition(scores, -TOP_N)[-TOP_N]), CUTOFF_PLACES) if len(scores) >= TOP_N else 0.0
+        score of the ranking ``match`` shows, without its page (explanations, missing items)."""
+        return cutoff_of(self.store.active().scores(self.pool_rows(request, buyer)))
+
+    def pool_rows(self, request: dict, buyer: dict | None = None, known: dict | None = None,
+                  offers=None) -> np.ndarray:
+        """The feature rows of the request's pool, as ``match`` ranks it. ``known``: suppliers read already
+        today, ``offers`` every firm's offer (``MatchRepository.candidates``)."""
+        hierarchy = self.hierarchy()
+        today = date.today()
+        if buyer is None and request.get("buyer"):
+            buyer = self.matches.buyer_context(request["buyer"])
+        request = with_buyer(request, buyer)
+        candidates, _ = self.matches.candidates(self.need(request, buyer, {}), POOL, today, known, offers)
+        return feature_matrix(request, candidates, hierarchy, today.year)
 
     # -- matching ------------------------------------------------------------------------------
     def matches_for(self, request_id: str, options: dict) -> Matches:
@@ -236,25 +246,20 @@ class MatchService:
         request, buyer = self._checked_with_buyer({**data, "id": "ad-hoc"})
         return self.match(request, options, buyer)
 
-    def _scored(self, request: dict, options: dict, buyer: dict | None, known: dict | None = None, offers=None):
-        """The pooled candidates of a request with their features and scores under the active scorer."""
-        hierarchy = self.hierarchy()
-        today = date.today()
-        if buyer is None and request.get("buyer"):
-            buyer = self.matches.buyer_context(request["buyer"])
-        request = with_buyer(request, buyer)
-        need = self.need(request, buyer, options)
-        candidates, passed = self.matches.candidates(need, POOL, today, known, offers)
-        scorer = self.store.active()
-        X = feature_matrix(request, candidates, hierarchy, today.year)
-        return request, need, candidates, passed, scorer, X, scorer.scores(X)
-
     def match(self, request: dict, options: dict, buyer: dict | None = None) -> Matches:
         """The request's ranked suppliers; ``buyer``: its buyer's context when the caller has read it."""
         started = time.perf_counter()
         hierarchy = self.hierarchy()
         names = self.names()
-        request, need, candidates, passed, scorer, X, scores = self._scored(request, options, buyer)
+        today = date.today()
+        if buyer is None and request.get("buyer"):
+            buyer = self.matches.buyer_context(request["buyer"])
+        request = with_buyer(request, buyer)
+        need = self.need(request, buyer, options)
+        candidates, passed = self.matches.candidates(need, POOL, today)
+        scorer = self.store.active()
+        X = feature_matrix(request, candidates, hierarchy, today.year)
+        scores = scorer.scores(X)
         # 9 places keep the model's own order inside a calibrated step (scoring.model adds 1e-6 x raw score)
         order = sorted(range(len(candidates)), key=lambda i: (-round(float(scores[i]), 9), candidates[i]["id"]))
         if options.get("min_score"):
@@ -365,6 +370,11 @@ def _comparable(request: dict) -> dict:
             "standards": sorted((s["id"], bool(s["mandatory"])) for s in request.get("standards") or [])}
 
 
+def cutoff_of(scores: np.ndarray) -> float:
+    """The 10th best of a pool's scores as a list shows it (0.0 when fewer than 10)."""
+    return round(float(np.partition(scores, -TOP_N)[-TOP_N]), CUTOFF_PLACES) if len(scores) >= TOP_N else 0.0
+
+
 class _RankRun:
     """What one process of a rank run keeps: the buyers' contexts and the suppliers it has read, and every
     firm's offer when pools are worked out in memory."""
@@ -374,11 +384,14 @@ class _RankRun:
         self.buyers: dict[str, dict] = {}
         self.known: dict[str, dict] = {}
 
-    def rank(self, request: dict) -> float:
+    def rows(self, request: dict) -> np.ndarray:
         buyer = request.get("buyer")
         if buyer and buyer not in self.buyers:
             self.buyers[buyer] = self.service.matches.buyer_context(buyer)
-        return self.service.cutoff(request, self.buyers.get(buyer), self.known, self.offers)
+        return self.service.pool_rows(request, self.buyers.get(buyer), self.known, self.offers)
+
+    def rank(self, request: dict) -> float:
+        return cutoff_of(self.service.store.active().scores(self.rows(request)))
 
     def next_chunk(self) -> None:
         """Between chunks (no request being ranked): forget the suppliers read beyond what is kept."""
@@ -386,8 +399,13 @@ class _RankRun:
             self.known.clear()
 
     def rank_all(self, chunk: list[dict]) -> list[float]:
+        """The cutoffs of a chunk of requests, their pools scored in one call (a call to the learned model
+        costs ~5 ms whatever its rows: per request, that was most of a rank's time)."""
         self.next_chunk()
-        return [self.rank(request) for request in chunk]
+        rows = [self.rows(request) for request in chunk]
+        scores = self.service.store.active().scores(np.vstack(rows)) if rows else np.zeros(0)
+        ends = np.cumsum([len(x) for x in rows])
+        return [cutoff_of(part) for part in np.split(scores, ends[:-1])]
 
 
 _FORKED_RUN: _RankRun | None = None     # the run a forked rank worker inherits
@@ -395,6 +413,12 @@ _FORKED_RUN: _RankRun | None = None     # the run a forked rank worker inherits
 
 def _rank_in_fork(chunk: list[dict]) -> list[float]:
     return _FORKED_RUN.rank_all(chunk)
+
+
+def _one_thread_each() -> None:
+    """A rank worker process scores on one core: one process per CPU, no OpenMP or BLAS threads beside it."""
+    from threadpoolctl import threadpool_limits
+    threadpool_limits(1)
 
 
 @contextmanager
@@ -414,7 +438,7 @@ def _ranking(run: _RankRun, workers: int, in_processes: bool):
         run.service.graph.close()
         _FORKED_RUN = run
         try:
-            with multiprocessing.get_context("fork").Pool(workers) as processes:
+            with multiprocessing.get_context("fork").Pool(workers, initializer=_one_thread_each) as processes:
                 yield lambda chunks: processes.imap(_rank_in_fork, chunks)
         finally:
             _FORKED_RUN = None
