@@ -560,8 +560,10 @@ class UnmetOut(Schema):
     a = fields.String(allow_none=True)
     b = fields.String(allow_none=True)
     weight = fields.Integer(allow_none=True)
-    code = fields.String(allow_none=True, metadata={"description": "max_meetings, no_common_slot, slots_taken, "
-                                                                   "no_table, request_cancelled, ..."})
+    code = fields.String(allow_none=True, metadata={
+        "description": "max_meetings, no_common_slot, slots_taken, no_table (the solver's); request_cancelled, "
+                       "request_declined, request_suggested (not accepted yet), request_new (asked after the schedule "
+                       "was made)"})
     who = fields.String(allow_none=True)
     limit = fields.Integer(allow_none=True)
     reason = fields.String(allow_none=True)
@@ -982,7 +984,7 @@ class SmeSummary(Schema):
     employees = fields.Integer(allow_none=True)
     zone = fields.String(allow_none=True)
     sectors = fields.List(fields.String())
-    sector_names = fields.List(fields.String(), allow_none=True, metadata={"description": "the report names them"})
+    sector_names = fields.List(fields.String(), metadata={"description": "in English, as sectors are ordered"})
 
 
 class TargetOut(Schema):

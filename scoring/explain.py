@@ -41,7 +41,9 @@ def explanations_for(request: dict, c: dict, x: np.ndarray, parts: np.ndarray) -
     preferred = [s["id"] for s in request["standards"] if not s["mandatory"]]
     positive, negative = c.get("outcomes_positive") or 0, c.get("outcomes_negative") or 0
     by_feature = {
-        "capability_coverage": ({"reason": "covers_all", "capabilities": sorted(request.get("capabilities") or [])}
+        # a need without capabilities (a product, words) is covered by every firm: no reason in that
+        "capability_coverage": (None if not request.get("capabilities") else
+                                {"reason": "covers_all", "capabilities": sorted(request["capabilities"])}
                                 if f["capability_coverage"] >= 1 else
                                 {"reason": "covers_share", "share": float(f["capability_coverage"])}),
         "mandatory_coverage": ({"reason": "holds_mandatory", "standards": mandatory}
@@ -85,6 +87,6 @@ def reason_text(explanation: dict, capability_name=None) -> str:
     return REASON_TEXT[explanation["reason"]].format(**values)
 
 
-def reasons_for(request: dict, c: dict, x: np.ndarray, parts: np.ndarray) -> list[str]:
+def reasons_for(request: dict, c: dict, x: np.ndarray, parts: np.ndarray, capability_name=None) -> list[str]:
     """Up to three plain-language reasons, from the features that raised this supplier's score most."""
-    return [reason_text(e) for e in explanations_for(request, c, x, parts)]
+    return [reason_text(e, capability_name) for e in explanations_for(request, c, x, parts)]

@@ -220,6 +220,44 @@ def test_scorer_suggestions_fill_free_capacity(client, catalogue, graph, worker)
     assert [s["supplier"] for s in again] in (["uncert"], ["far"])
 
 
+def test_suggestions_follow_what_the_buyer_looks_for_and_a_party_s_decision_shows_only_its_request(
+        client, client_as, catalogue, graph, worker):
+    """A buyer with an open request for CNC milling is suggested the CNC shop, not the printer next door (who
+    does nothing it looks for); the reasons name the capability; a supplier deciding sees its request, not the
+    organiser's event; the summary accounts for every request (met, or unmet with why)."""
+    from matchmaker.repositories.enterprises import EnterpriseRepository
+    for code, name, kind, km in (("0500000011", "Kyo Motors", "fdi", 0), ("0500000012", "Phay CNC Tiến", "sme", 6),
+                                 ("0500000013", "In Offset Hà", "sme", 1)):
+        body = {"code": code, "name": name, "kind": kind, "latitude": 21.12 + km / 111.0, "longitude": 105.78}
+        assert client.post("/enterprises", json=body).status_code == 201
+    EnterpriseRepository(graph).set_capabilities([
+        {"enterprise": "0500000012", "capability": "cnc-milling", "capacity": 20000.0, "unit": "pcs/month"},
+        {"enterprise": "0500000013", "capability": "offset-printing", "capacity": 90000.0, "unit": "sheets/month"}])
+    posted = client.post("/sourcing-requests", json={"buyer": "0500000011", "title": "Housings",
+                                                     "capabilities": ["cnc-milling"]})
+    assert posted.status_code == 201, posted.get_json()
+    fair = client.post("/events", json={"name": "Kyo day", "slots": slots(4, 4), "tables": [{}, {}]}).get_json()["id"]
+    people = [{"id": "kyo", "role": "buyer", "enterprise": "0500000011"},
+              {"id": "tien", "role": "supplier", "enterprise": "0500000012"},
+              {"id": "ha", "role": "supplier", "enterprise": "0500000013"}]
+    client.post(f"/events/{fair}/participants", json={"participants": people})
+    found = client.post(f"/events/{fair}/suggestions?per_buyer=3").get_json()["suggestions"]
+    assert [(s["buyer"], s["supplier"]) for s in found] == [("kyo", "tien")]
+    assert any("CNC milling" in reason for reason in found[0]["reasons"])
+    assert not any("()" in reason for reason in found[0]["reasons"])
+    # the supplier accepts: it gets the request it decided on, not the event's participants and requests
+    supplier = client_as("sme", "0500000012")
+    decided = supplier.post(f"/events/{fair}/requests/kyo~tien/decision", json={"accept": True})
+    assert decided.status_code == 200, decided.get_json()
+    assert decided.get_json()["status"] == "accepted" and "participants" not in decided.get_json()
+    assert supplier.get(f"/events/{fair}").status_code == 403
+    # scheduled before another request comes: the summary says why each request not placed is not met
+    assert [p["meeting"] for p in solved(client, fair, time_limit=5)["result"]["placements"]] == ["kyo~tien"]
+    client.post(f"/events/{fair}/requests", json={"requests": [{"from": "kyo", "to": "ha"}]})
+    summary = client.get(f"/events/{fair}/summary").get_json()
+    assert summary["met"] + len(summary["unmet"]) == summary["requests"] == 2
+    assert [(u["meeting"], u["code"]) for u in summary["unmet"]] == [("ha~kyo", "request_new")]
+
 def test_the_schedule_the_change_and_the_summary_report_the_same_value_and_breaks(client, event, worker):
     ev = event["event_id"]
     first = solved(client, ev, time_limit=10)["result"]

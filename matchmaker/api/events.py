@@ -7,8 +7,9 @@ from flask import make_response, render_template, url_for
 from ..downloads import attachment
 from . import Blueprint, authorize, caller, graph, job_service, model_store
 from ..schemas import (AgendaArgs, AgendaOut, ChangeIn, ErrorResponse, EventIn, EventOut, MeetingOutcomeIn, MeetingOutcomeOut,
-                      MeetingRequestsIn, ParticipantsIn, ScheduleArgs, ScheduleJobOut, ScheduleOut, SuggestionArgs,
-                      SuggestionDecision, SuggestionsOut, SummaryOut, TablesOut, VersionDetailOut, VersionsOut)
+                      MeetingRequestOut, MeetingRequestsIn, ParticipantsIn, ScheduleArgs, ScheduleJobOut, ScheduleOut,
+                      SuggestionArgs, SuggestionDecision, SuggestionsOut, SummaryOut, TablesOut, VersionDetailOut,
+                      VersionsOut)
 from ..services.events import EventService
 
 blp = Blueprint("events", __name__, url_prefix="/events", description="B2B matchmaking events")
@@ -84,9 +85,9 @@ def suggestions(args, event_id):
 
 @blp.route("/<string:event_id>/requests/<string:request_id>/decision", methods=["POST"])
 @blp.arguments(SuggestionDecision)
-@blp.response(200, EventOut)
+@blp.response(200, MeetingRequestOut)
 def decide(data, event_id, request_id):
-    """Accept or decline a suggested meeting (its organiser, or either party)."""
+    """Accept or decline a suggested meeting (its organiser, or either party): the request as it now stands."""
     service = _service()
     service.check_may_decide(caller(), event_id, request_id)
     return service.decide_suggestion(event_id, request_id, data["accept"])

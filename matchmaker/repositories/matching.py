@@ -130,6 +130,17 @@ class MatchRepository:
             return {**record["b"], "reach": Counter(record["b"]["reach"])} if record else None
         return self.graph.read(work)
 
+    def buyer_needs(self, buyer_id: str) -> list[str]:
+        """The capabilities a buyer looks for: those its open requests need, else those its sectors use."""
+        return self.graph.read(lambda tx: tx.run("""
+            MATCH (b:Enterprise {id: $id})
+            WITH b, COLLECT { MATCH (b)-[:POSTED]->(:SourcingRequest {status: 'open'})-[:NEEDS]->(c:Capability)
+                              RETURN DISTINCT c.id AS id ORDER BY id } AS asked
+            RETURN CASE WHEN size(asked) > 0 THEN asked
+                   ELSE COLLECT { MATCH (b)-[:IN_SECTOR]->(:Sector)-[:USES]->(c:Capability)
+                                  RETURN DISTINCT c.id AS id ORDER BY id } END AS needs""",
+            id=buyer_id).single()["needs"]) if buyer_id else []
+
     def buyer_histories(self, buyer_ids: list[str]) -> dict[str, list[dict]]:
         """The history (as in ``buyer_context``) of each of these buyers."""
         return self.graph.read(lambda tx: dict(tx.run(

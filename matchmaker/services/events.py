@@ -4,19 +4,27 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+import numpy as np
+
 from scheduling import Event as SolverEvent
 from scheduling import Meeting, Participant, Schedule, solve, validate
 from scheduling.model import Placement, breaks_of, relative_gap
-from scheduling.outputs import AgendaItem, ScheduleSummary, TableMeeting, agenda, changes, ics, revisions, summary, table_sheets
+from scheduling.outputs import (AgendaItem, ScheduleSummary, TableMeeting, agenda, changes, ics, revisions, summary,
+                                table_sheets)
 from scheduling.validator import participant_slots
+from scoring.explain import reasons_for
+from scoring.features import FEATURES, Hierarchy, feature_matrix, with_buyer
 
 from ..errors import Conflict, InvalidInput, NotFound, ScheduleNoLongerValid
 from ..numbering import shown, shown_in_text
+from ..repositories.catalogues import CatalogueRepository
 from ..repositories.enterprises import EnterpriseRepository
 from ..repositories.events import EventRepository
+from ..repositories.matching import MatchRepository
 from ..repositories.sourcing import SourcingRepository
 from . import new_id, now_iso
 from .access import Principal, acts_as, authorize
+from .catalogues import catalogue_names
 
 ACTIVE_REQUESTS = ("open", "accepted")
 
@@ -236,10 +244,6 @@ class EventService:
     def suggest(self, event_id: str, store, per_buyer: int = 3) -> Suggestions:
         """Meetings the scorer suggests to fill free capacity: for each buyer that represents an enterprise,
         the best-scored registered suppliers it has not asked for yet. Participants accept or decline."""
-        from scoring.features import Hierarchy, feature_matrix, with_buyer
-
-        from ..repositories.matching import MatchRepository
-        from scoring.explain import reasons_for
         event = self.get(event_id)
         matches = MatchRepository(self.graph)
         n_slots = len(event["slots"])
@@ -258,13 +262,15 @@ class EventService:
         hierarchy = Hierarchy(matches.capability_tree())
         today = datetime.now().date()
         suggestions = []
+        names = catalogue_names(CatalogueRepository(self.graph))
         for buyer in (p for p in active if p["role"] == "buyer" and p.get("enterprise")):
             context = matches.buyer_context(buyer["enterprise"])
             if context is None or room[buyer["id"]] <= 0:
                 continue
-            need = with_buyer({"capabilities": [], "products": [], "text": None, "monthly_volume": None,
-                               "standards": context["requirements"], "latitude": context["latitude"],
-                               "longitude": context["longitude"]}, context)
+            # what the buyer looks for: the capabilities its open requests need (else those its sectors use)
+            need = with_buyer({"capabilities": matches.buyer_needs(buyer["enterprise"]), "products": [], "text": None,
+                               "monthly_volume": None, "standards": context["requirements"],
+                               "latitude": context["latitude"], "longitude": context["longitude"]}, context)
             open_suppliers = [s for s in suppliers if room[s["id"]] > 0
                               and "~".join(sorted((buyer["id"], s["id"]))) not in asked]
             inputs = matches.supplier_inputs([{"id": s["enterprise"], "before": today.isoformat()}
@@ -277,7 +283,9 @@ class EventService:
             X = feature_matrix(need, [i for _, i in pairs], hierarchy, today.year)
             scores = scorer.scores(X)
             parts = scorer.contributions(X, scores)
-            ranked = sorted(range(len(pairs)), key=lambda k: (-scores[k], pairs[k][0]["id"]))
+            # a supplier doing nothing the buyer looks for (not even a related process) is never suggested
+            related = X[:, FEATURES.index("capability_coverage")] > 0 if need["capabilities"] else np.ones(len(pairs), bool)
+            ranked = sorted(np.flatnonzero(related), key=lambda k: (-scores[k], pairs[k][0]["id"]))
             for k in ranked:
                 supplier = pairs[k][0]
                 if room[buyer["id"]] <= 0 or len([x for x in suggestions if x.buyer == buyer["id"]]) >= per_buyer:
@@ -289,7 +297,8 @@ class EventService:
                 a, b = sorted((buyer["id"], supplier["id"]))
                 suggestions.append(Suggestion(id=f"{a}~{b}", buyer=buyer["id"], supplier=supplier["id"],
                                               score=float(scores[k]),
-                                              reasons=reasons_for(need, pairs[k][1], X[k], parts[k])))
+                                              reasons=reasons_for(need, pairs[k][1], X[k], parts[k],
+                                                                  names.capability)))
         rows = [{"id": sgn.id, "a": min(sgn.buyer, sgn.supplier), "b": max(sgn.buyer, sgn.supplier), "priority": 1,
                  "requested_by": "scorer", "fixed_slot": None, "after": [], "status": "suggested", "source": "scorer",
                  "score": sgn.score} for sgn in suggestions]
@@ -298,14 +307,17 @@ class EventService:
         return Suggestions(model_version=scorer.version, suggestions=suggestions)
 
     def decide_suggestion(self, event_id: str, request_id: str, accept: bool) -> dict:
+        """Accept or decline a suggested meeting; the meeting request as it now stands (only that: a party
+        may decide, and the rest of the event is its organiser's)."""
         event = self.get(event_id)
         request = next((r for r in event["requests"] if r["id"] == request_id), None)
         if request is None:
             raise NotFound(f"no request '{request_id}' in event '{event_id}'")
         if request["status"] not in ("suggested", "accepted", "declined"):
             raise InvalidInput("only suggested meetings are accepted or declined", {"status": ["not a suggestion"]})
-        self.repo.set_status(event_id, "MeetingRequest", request_id, "accepted" if accept else "declined")
-        return self.get(event_id)
+        status = "accepted" if accept else "declined"
+        self.repo.set_status(event_id, "MeetingRequest", request_id, status)
+        return {**request, "status": status}
 
     # -- the schedule --------------------------------------------------------------------------
     def solver_event(self, event: dict, frozen_before: int | None = None,
@@ -483,16 +495,26 @@ class EventService:
 
     def summary(self, event_id: str, event: dict | None = None) -> EventSummary:
         """Requests met, the value and breaks of the schedule (the very numbers its version was stored
-        with), and unmet requests with the reason (of ``event`` when already read)."""
+        with), and every other request with the reason it is not met (of ``event`` when already read): met and
+        unmet add up to the requests."""
         event = event or self.get(event_id)
         schedule = self.current_schedule(event)
         view = self._view(event)
         stored = event["schedule"]
-        unmet = stored["unmet"]
+        placed = schedule.by_meeting()
         declined = [{"meeting": r["id"], "a": r["a"], "b": r["b"], "code": f"request_{r['status']}",
                      "reason": f"request {r['status']}"}
                     for r in event["requests"] if r["status"] in ("cancelled", "declined")]
-        return EventSummary(**vars(summary(view, schedule, unmet + declined)), status=stored["status"],
+        told = {u["meeting"] for u in declined}
+        unmet = [u for u in stored["unmet"] if u["meeting"] not in told] + declined
+        told |= {u["meeting"] for u in unmet}
+        # requests the schedule could not know of: a suggestion not accepted yet, a request asked since
+        unmet += [{"meeting": r["id"], "a": r["a"], "b": r["b"],
+                   "code": "request_suggested" if r["status"] == "suggested" else "request_new",
+                   "reason": "suggested, not accepted yet" if r["status"] == "suggested" else
+                   "asked after this schedule was made"}
+                  for r in event["requests"] if r["id"] not in placed and r["id"] not in told]
+        return EventSummary(**vars(summary(view, schedule, unmet)), status=stored["status"],
                             version=event["schedule_version"], gap=stored["gap"], value_bound=stored.get("value_bound"),
                             breaks_bound=stored.get("breaks_bound"))
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import multiprocessing
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
@@ -438,7 +438,9 @@ def _ranking(run: _RankRun, workers: int, in_processes: bool):
         run.service.graph.close()
         _FORKED_RUN = run
         try:
-            with multiprocessing.get_context("fork").Pool(workers, initializer=_one_thread_each) as processes:
-                yield lambda chunks: processes.imap(_rank_in_fork, chunks)
+            # a worker that dies (out of memory, killed) ends the run with BrokenProcessPool, never a hang
+            with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
+                                     initializer=_one_thread_each) as processes:
+                yield lambda chunks: processes.map(_rank_in_fork, chunks)
         finally:
             _FORKED_RUN = None

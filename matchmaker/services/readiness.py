@@ -45,7 +45,7 @@ class SmeSummary:
     zone: str | None
     employees: int | None
     sectors: list[str]
-    sector_names: list[str] | None = None      # the report names them
+    sector_names: list[str]     # in English; the pages name them in the reader's language
 
 
 @dataclass(frozen=True)
@@ -376,7 +376,7 @@ class ReadinessService:
             else:
                 capabilities["missing"].append(CapabilityGap(needed, name))
         return Gaps(
-            sme=_sme_summary(sme), target=target["summary"], horizon_days=horizon_days,
+            sme=_sme_summary(sme, names), target=target["summary"], horizon_days=horizon_days,
             readiness=Readiness(
                 score=score, model_version=scorer.version, eligible=not blocked, score_once_closed=once_closed,
                 blocking=[ItemRef(t, i, names[(t, i)]) for t, i in sorted(blocked)],
@@ -575,7 +575,7 @@ class ReadinessService:
         held = set(sme["valid"])
         found = plans(doors_of(blocked), {i: Effort(e["months_min"], e["months_max"], tuple(e["prerequisites"]))
                                          for i, e in effort.items() if e["months_min"] is not None}, held)
-        return Priorities(sme=_sme_summary(sme), model_version=scorer.version,
+        return Priorities(sme=_sme_summary(sme, names), model_version=scorer.version,
                           open_requests_considered=len(requests), eligible_now=sum(1 for bs in blocked if not bs),
                           cutoffs_pending=sum(1 for c in cutoffs if c is None), items=first + rest[:limit],
                           plans=[self._plan_out(p, opened, names, effort) for p in found])
@@ -645,7 +645,7 @@ class ReadinessService:
             out = [PeerHolding(id=i, name=names[(kind, i)], share=n / total if total else 0.0, peers_holding=n,
                                held=i in held) for i, n in pairs if n]
             return sorted(out, key=lambda r: (-r.share, r.id))
-        return Peers(sme=_sme_summary(sme), peers=total, peer_definition=PEER_DEFINITION,
+        return Peers(sme=_sme_summary(sme, names), peers=total, peer_definition=PEER_DEFINITION,
                      standards=rows(shares["standards"], sme["valid"], "standard"),
                      capabilities=rows(shares["capabilities"], set(sme["capabilities"]), "capability"))
 
@@ -657,15 +657,16 @@ class ReadinessService:
         names = self._names()
         return ReadinessReport(
             generated_on=today.isoformat(),
-            sme=_sme_summary(sme, sector_names=[names[("sector", s)] for s in sme["sectors"]]),
+            sme=_sme_summary(sme, names),
             horizon_days=horizon_days, certificates_to_renew=self._renewals(sme, today, horizon_days),
             priorities=self.priorities(sme_id), sector_gaps=sectors, peers=self.peers(sme_id))
 
 
-def _sme_summary(sme: dict, sector_names: list[str] | None = None) -> SmeSummary:
+def _sme_summary(sme: dict, names: Names) -> SmeSummary:
+    sectors = sme.get("sectors") or []
     return SmeSummary(id=sme["id"], name=sme.get("name"), kind=sme.get("kind"), commune=sme.get("commune"),
-                      zone=sme.get("zone"), employees=sme.get("employees"), sectors=sme.get("sectors") or [],
-                      sector_names=sector_names)
+                      zone=sme.get("zone"), employees=sme.get("employees"), sectors=sectors,
+                      sector_names=[names[("sector", s)] for s in sectors])
 
 
 def _effort_out(effort: dict, names, held: set[str]) -> ItemEffort:

@@ -440,6 +440,8 @@ MESSAGES: dict[str, dict[str, str]] = {
                        "en": "no table left in the slots free for both parties"},
     "unmet.request_cancelled": {"vi": "yêu cầu đã bị hủy", "en": "request cancelled"},
     "unmet.request_declined": {"vi": "yêu cầu bị từ chối", "en": "request declined"},
+    "unmet.request_suggested": {"vi": "gợi ý chưa được chấp nhận", "en": "suggested, not accepted yet"},
+    "unmet.request_new": {"vi": "yêu cầu gửi sau khi lịch này được xếp", "en": "asked after this schedule was made"},
     "change.no_show": {"vi": "Người tham dự vắng mặt", "en": "A participant did not come"},
     "change.cancel_participant": {"vi": "Người tham dự hủy", "en": "A participant cancelled"},
     "change.cancel_meeting": {"vi": "Hủy một cuộc gặp", "en": "A meeting is cancelled"},
