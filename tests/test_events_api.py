@@ -141,7 +141,7 @@ def test_bad_event_input_names_the_field(client, catalogue, worker):
     assert other.status_code == 409 and "reference" in other.get_json()["error"]["fields"]
     assert client.post("/events", json={**ok, "id": "mine"}).status_code == 422        # ids are not chosen
     response = client.post(f"/events/{e2}/requests", json={"requests": [{"from": "a", "to": "b"}]})
-    assert response.status_code == 422 and "0.from" in response.get_json()["error"]["fields"]
+    assert response.status_code == 422 and "requests.0.from" in response.get_json()["error"]["fields"]
     empty = solved(client, e2, time_limit=2)
     assert empty["status"] == "done" and empty["result"]["placements"] == []
 

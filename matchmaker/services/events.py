@@ -184,16 +184,16 @@ class EventService:
         for i, row in enumerate(rows):
             bad = [s for s in row.get("forbidden_slots", []) if not 0 <= s < n_slots]
             if bad:
-                raise InvalidInput("forbidden slot out of range", {f"{i}.forbidden_slots": [
+                raise InvalidInput("forbidden slot out of range", {f"participants.{i}.forbidden_slots": [
                     f"no slot {shown(bad[0])}: the event has slots {shown(0)} to {shown(n_slots - 1)}"]})
             table = row.get("hosted_table")
             if table is not None:
                 if not 0 <= table < n_tables:
-                    raise InvalidInput("no such table", {f"{i}.hosted_table": [
+                    raise InvalidInput("no such table", {f"participants.{i}.hosted_table": [
                         f"no table {shown(table)}: the event has tables {shown(0)} to {shown(n_tables - 1)}"]})
                 if hosted.get(table, row["id"]) != row["id"]:
                     raise Conflict(f"table {shown(table)} is hosted by {hosted[table]}",
-                                   {f"{i}.hosted_table": ["taken"]})
+                                   {f"participants.{i}.hosted_table": ["taken"]})
                 hosted[table] = row["id"]
             clean.append({"id": row["id"], "name": row.get("name") or row["id"], "role": row.get("role", "other"),
                           "max_meetings": row.get("max_meetings"), "forbidden": sorted(set(row.get("forbidden_slots", []))),
@@ -201,7 +201,7 @@ class EventService:
         known = self.enterprises.existing_ids([r["enterprise"] for r in clean if r["enterprise"]])
         for i, row in enumerate(clean):
             if row["enterprise"] and row["enterprise"] not in known:
-                raise InvalidInput("unknown enterprise", {f"{i}.enterprise": [f"no enterprise '{row['enterprise']}'"]})
+                raise InvalidInput("unknown enterprise", {f"participants.{i}.enterprise": [f"no enterprise '{row['enterprise']}'"]})
         self.repo.upsert_participants(event_id, clean, now_iso())
         return self.get(event_id)
 
@@ -215,11 +215,11 @@ class EventService:
             a, b = row["from"], row["to"]
             for field, who in (("from", a), ("to", b)):
                 if who not in people:
-                    raise InvalidInput("unknown participant", {f"{i}.{field}": [f"'{who}' is not registered"]})
+                    raise InvalidInput("unknown participant", {f"requests.{i}.{field}": [f"'{who}' is not registered"]})
             if a == b:
-                raise InvalidInput("a participant cannot meet itself", {f"{i}.to": ["same as from"]})
+                raise InvalidInput("a participant cannot meet itself", {f"requests.{i}.to": ["same as from"]})
             if row.get("fixed_slot") is not None and not 0 <= row["fixed_slot"] < len(event["slots"]):
-                raise InvalidInput("no such slot", {f"{i}.fixed_slot": [
+                raise InvalidInput("no such slot", {f"requests.{i}.fixed_slot": [
                     f"no slot {shown(row['fixed_slot'])}: the event has slots {shown(0)} to "
                     f"{shown(len(event['slots']) - 1)}"]})
             first, second = sorted((a, b))
