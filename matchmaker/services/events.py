@@ -13,7 +13,7 @@ from scheduling.outputs import (AgendaItem, ScheduleSummary, TableMeeting, agend
                                 table_sheets)
 from scheduling.validator import participant_slots
 from scoring.explain import reasons_for
-from scoring.features import FEATURES, Hierarchy, feature_matrix, with_buyer
+from scoring.features import GENERAL, Hierarchy, capability_matches, feature_matrix, with_buyer
 
 from ..errors import Conflict, InvalidInput, NotFound, ScheduleNoLongerValid
 from ..numbering import shown, shown_in_text
@@ -283,9 +283,11 @@ class EventService:
             X = feature_matrix(need, [i for _, i in pairs], hierarchy, today.year)
             scores = scorer.scores(X)
             parts = scorer.contributions(X, scores)
-            # a supplier doing nothing the buyer looks for (not even a related process) is never suggested
-            related = X[:, FEATURES.index("capability_coverage")] > 0 if need["capabilities"] else np.ones(len(pairs), bool)
-            ranked = sorted(np.flatnonzero(related), key=lambda k: (-scores[k], pairs[k][0]["id"]))
+            # as in the buyers' search, a supplier holds a capability the buyer looks for, at least in its general
+            # form (a sibling process, rubber moulding for extrusion, is not enough)
+            fits = [not need["capabilities"] or max(credit for credit, _ in capability_matches(need, i, hierarchy).values())
+                    >= GENERAL for _, i in pairs]
+            ranked = sorted(np.flatnonzero(fits), key=lambda k: (-scores[k], pairs[k][0]["id"]))
             for k in ranked:
                 supplier = pairs[k][0]
                 if room[buyer["id"]] <= 0 or len([x for x in suggestions if x.buyer == buyer["id"]]) >= per_buyer:

@@ -31,6 +31,7 @@ TOP_N = 10  # "would you rank in the top 10": the cutoff each request stores
 CUTOFF_PLACES = 4
 _CACHE_TTL = 60.0
 _CUTOFF_CHUNK = 500     # cutoffs stored per write while ranking many requests
+_SMALLEST_CHUNK = 25
 _KNOWN_SUPPLIERS = 100_000  # suppliers kept read while ranking (a full Hanoi-scale rank peaks at 692 MB)
 # From this many requests a rank run reads every firm's offer once and works each pool out in memory
 # (scoring.pool): reading them costs about what the graph's query costs for this many requests.
@@ -189,8 +190,13 @@ class MatchService:
         pool worked out from it (``scoring.pool``); Python's work is then most of the cost, so ``workers``
         processes rank at once (forked: they share the offers read). Otherwise each pool is the graph's query
         and ``workers`` threads rank at once (the database's cores work while Python scores another)."""
-        requests = ([self.get_request(i) for i in request_ids] if request_ids is not None
-                    else self.requests.open_requests())
+        if request_ids is None:
+            requests = self.requests.open_requests()
+        else:
+            requests = self.requests.get_many(request_ids)
+            if len(requests) < len(set(request_ids)):
+                missing = sorted(set(request_ids) - {r["id"] for r in requests})
+                raise NotFound(f"no sourcing request with id '{missing[0]}'", {"request": ["no such sourcing request"]})
         if not requests:
             return {}
         version = self.store.active().version
@@ -199,7 +205,9 @@ class MatchService:
         run = _RankRun(self, self.matches.firm_offers(date.today()) if in_memory else None)
         # one buyer's requests together: its context is read once per worker
         requests = sorted(requests, key=lambda r: (r.get("buyer") or "", r["id"]))
-        chunks = [requests[start:start + _CUTOFF_CHUNK] for start in range(0, len(requests), _CUTOFF_CHUNK)]
+        # chunks are what a process ranks at a time: a few for each of them, even when the requests are few
+        size = max(_SMALLEST_CHUNK, min(_CUTOFF_CHUNK, -(-len(requests) // (4 * max(workers, 1)))))
+        chunks = [requests[start:start + size] for start in range(0, len(requests), size)]
         stored: dict[str, float] = {}
         with _ranking(run, workers, in_memory) as rank:
             for chunk, scores in zip(chunks, rank(chunks)):
@@ -210,11 +218,12 @@ class MatchService:
                     progress(len(rows))
         return stored
 
-    def refresh_stale_cutoffs(self, batch: int = 50) -> int:
-        """Rank, batch after batch, the open requests whose cutoff was not ranked under the active model
-        (what a background job does after a model is activated); how many were ranked."""
+    def refresh_stale_cutoffs(self, batch: int = 1_000_000) -> int:
+        """Rank the open requests whose cutoff was not ranked under the active model (what a background job
+        does after a model is activated or requests are posted), round after round until none is left; how
+        many were ranked. A round of many requests works their pools out in memory (``refresh_cutoffs``)."""
         done = 0
-        while True:     # the active version is read again each batch: activated again meanwhile, that one counts
+        while True:     # the active version is read again each round: activated again meanwhile, that one counts
             stale = self.requests.stale_cutoffs(self.store.active().version, batch)
             if not stale:
                 return done
@@ -230,13 +239,18 @@ class MatchService:
                   offers=None) -> np.ndarray:
         """The feature rows of the request's pool, as ``match`` ranks it. ``known``: suppliers read already
         today, ``offers`` every firm's offer (``MatchRepository.candidates``)."""
-        hierarchy = self.hierarchy()
-        today = date.today()
+        return self._pool(request, {}, buyer, known, offers)[-1]
+
+    def _pool(self, request: dict, options: dict, buyer: dict | None, known: dict | None = None, offers=None):
+        """The request with its buyer's traits, its need, its pooled candidates, how many passed the filters,
+        and the candidates' feature rows: what a ranking and a cutoff both start from."""
         if buyer is None and request.get("buyer"):
             buyer = self.matches.buyer_context(request["buyer"])
         request = with_buyer(request, buyer)
-        candidates, _ = self.matches.candidates(self.need(request, buyer, {}), POOL, today, known, offers)
-        return feature_matrix(request, candidates, hierarchy, today.year)
+        need = self.need(request, buyer, options)
+        today = date.today()
+        candidates, passed = self.matches.candidates(need, POOL, today, known, offers)
+        return request, need, candidates, passed, feature_matrix(request, candidates, self.hierarchy(), today.year)
 
     # -- matching ------------------------------------------------------------------------------
     def matches_for(self, request_id: str, options: dict) -> Matches:
@@ -251,14 +265,8 @@ class MatchService:
         started = time.perf_counter()
         hierarchy = self.hierarchy()
         names = self.names()
-        today = date.today()
-        if buyer is None and request.get("buyer"):
-            buyer = self.matches.buyer_context(request["buyer"])
-        request = with_buyer(request, buyer)
-        need = self.need(request, buyer, options)
-        candidates, passed = self.matches.candidates(need, POOL, today)
+        request, need, candidates, passed, X = self._pool(request, options, buyer)
         scorer = self.store.active()
-        X = feature_matrix(request, candidates, hierarchy, today.year)
         scores = scorer.scores(X)
         # 9 places keep the model's own order inside a calibrated step (scoring.model adds 1e-6 x raw score)
         order = sorted(range(len(candidates)), key=lambda i: (-round(float(scores[i]), 9), candidates[i]["id"]))

@@ -104,10 +104,13 @@ def _validated(rows: list[dict], schema) -> list[dict]:
 
 
 def _by_line(err: DomainError) -> DomainError:
-    """The service names rows by position ('3.from'); the organiser knows spreadsheet lines."""
+    """The service names rows by their place in the body ('requests.3.from'); the organiser knows spreadsheet
+    lines."""
     def line(key):
-        first, _, rest = key.partition(".")
-        return f"line {int(first) + 2}: {rest}" if first.isdigit() else key
+        collection, _, rest = key.partition(".")
+        first, _, field = rest.partition(".")
+        return f"line {int(first) + 2}: {field}" if collection in ("participants", "requests") and first.isdigit() \
+            else key
     return type(err)(err.message, {line(k): v for k, v in err.fields.items()})
 
 
