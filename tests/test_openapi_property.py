@@ -69,7 +69,12 @@ def state_machine(app, graph, key, calls=None, failures=None):
             return {"headers": {"Authorization": key}}
 
         def call(self, case, **kwargs):
-            response = super().call(case, **kwargs)
+            try:
+                response = super().call(case, **kwargs)
+            except Exception as err:     # the app raised (a 500 in production): said, as a failing check is
+                if failures is not None:
+                    failures.append(f"{case.method} {case.formatted_path} {case.query or ''} raised {err!r:.300}")
+                raise
             if calls is not None:
                 calls.append((case.method, case.operation.path, response.status_code))
             return response
