@@ -8,6 +8,7 @@ from .importing.rows import EnterpriseRow, IMPORT_KINDS, Identifier
 from .importing.records import ENCODINGS, FORMATS
 from .numbering import SlotNumber, TableNumber
 from .services.enterprises import SORTS
+from .services.readiness import GAIN_SAMPLE
 
 
 class Rounded(fields.Float):
@@ -1133,7 +1134,11 @@ class PriorityOut(ItemNamed):
     blocks_requests = fields.Integer()
     needed_by_requests = fields.Integer()
     unlocks = fields.Nested(UnlocksOut)
-    mean_score_gain = Rounded(4, allow_none=True)
+    mean_score_gain = Rounded(4, allow_none=True, metadata={
+        "description": "the mean rise of the SME's score in the requests asking for the item, were it held"})
+    score_gain_measured_on = fields.Integer(metadata={
+        "description": f"how many of those requests the mean was measured on: all of them up to {GAIN_SAMPLE}, else "
+                       f"{GAIN_SAMPLE} drawn at random (the same every time)"})
     doors_per_month = Rounded(3, allow_none=True)
     effort = fields.Nested(EffortOut)
     message = fields.String()

@@ -62,6 +62,17 @@ RULE_WEIGHTS = {"capability_coverage": 0.3, "mandatory_coverage": 0.3, "preferre
                 "proximity": 0.1, "capacity_fit": 0.1, "text_similarity": 0.1}
 _RULE_VECTOR = np.array([RULE_WEIGHTS.get(name, 0.0) for name in FEATURES])
 
+
+def weighted_sums(X: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """Each row's weighted sum, the same bits for a row whatever batch it comes in (a matrix product's
+    rounding depends on the batch's shape: a pair scored alone and in a pool could differ in the last bit)."""
+    return (np.ascontiguousarray(X) * weights).sum(axis=1)
+
+
+def rule_scores(X: np.ndarray) -> np.ndarray:
+    """The transparent rule's score of each row, in [0, 1]."""
+    return np.clip(weighted_sums(X, _RULE_VECTOR), 0.0, 1.0)
+
 # What can only help, and what can only hurt, whatever else holds: the learned model is held to these
 # directions (a missing mandatory standard never raises a score; more coverage never lowers one).
 MONOTONE = {"rule_score": 1, "capability_coverage": 1, "mandatory_coverage": 1, "preferred_coverage": 1, "missing_mandatory": -1,
@@ -465,7 +476,7 @@ def _history_and_rule(X: np.ndarray, pairs: list[tuple[dict, dict]], rows: list[
             continue
         rate, support = history.answers([pairs[k][1] for k in ks])
         X[ks, _HISTORY_COLUMNS[0]], X[ks, _HISTORY_COLUMNS[1]] = rate, support
-    X[:, -1] = np.clip(X @ _RULE_VECTOR, 0.0, 1.0)
+    X[:, -1] = rule_scores(X)
 
 
 class StandardsClosed:
@@ -491,23 +502,29 @@ class StandardsClosed:
             if history is not None and history is not NO_HISTORY and len(history.total):
                 self.with_history.append(k)
 
-    def rows_with(self, standards: list[str]) -> np.ndarray:
-        X = self.rows.copy()
+    def rows_with(self, standards: list[str], ks: list[int] | None = None) -> np.ndarray:
+        """The rows ``ks`` (default all, in that order) as if the candidates held ``standards`` valid too."""
+        ks = list(range(len(self.pairs))) if ks is None else list(ks)
+        X = self.rows[ks]           # a copy: fancy indexing
+        position = np.full(len(self.pairs), -1)
+        position[ks] = np.arange(len(ks))
         for standard in dict.fromkeys(standards):
-            mandatory, preferred, standing = self.where.get(standard, ([], [], []))
-            X[mandatory, _STANDARD_COLUMNS[0]] += 1.0 / self.sizes[mandatory, 0]
-            X[mandatory, _STANDARD_COLUMNS[2]] -= 1.0
-            X[preferred, _STANDARD_COLUMNS[1]] += 1.0 / self.sizes[preferred, 1]
-            X[standing, _STANDARD_COLUMNS[3]] += 1.0 / self.sizes[standing, 2]
-        if self.with_history:
-            pairs = list(self.pairs)
-            for k in self.with_history:
-                request, candidate = pairs[k]
-                pairs[k] = (request, {**candidate, "valid_standards": {*(candidate.get("valid_standards") or ()),
-                                                                       *standards}})
-            _history_and_rule(X, pairs, self.with_history)
+            for part, column in zip(range(3), (_STANDARD_COLUMNS[0], _STANDARD_COLUMNS[1], _STANDARD_COLUMNS[3])):
+                at = np.asarray(self.where.get(standard, ([], [], []))[part], dtype=int)
+                at = at[position[at] >= 0]
+                X[position[at], column] += 1.0 / self.sizes[at, part]
+                if part == 0:
+                    X[position[at], _STANDARD_COLUMNS[2]] -= 1.0
+        history = [k for k in self.with_history if position[k] >= 0]
+        if history:
+            pairs = [self.pairs[k] for k in ks]
+            for k in history:
+                request, candidate = self.pairs[k]
+                pairs[position[k]] = (request, {**candidate, "valid_standards": {
+                    *(candidate.get("valid_standards") or ()), *standards}})
+            _history_and_rule(X, pairs, [int(position[k]) for k in history])
         else:
-            X[:, -1] = np.clip(X @ _RULE_VECTOR, 0.0, 1.0)
+            X[:, -1] = rule_scores(X)
         return X
 
 

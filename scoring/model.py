@@ -17,7 +17,7 @@ from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.isotonic import IsotonicRegression
 from threadpoolctl import ThreadpoolController
 
-from .features import CATEGORICAL, FEATURES, MONOTONE, RULE_WEIGHTS
+from .features import CATEGORICAL, FEATURES, MONOTONE, RULE_WEIGHTS, weighted_sums
 from .trees import CompiledTrees
 
 BASELINE_VERSION = "rule-based-baseline"
@@ -46,7 +46,7 @@ class UntrustedModel(Exception):
 def baseline_scores(X: np.ndarray) -> np.ndarray:
     """The transparent rule: a weighted sum of coverage, proximity and capacity, in [0, 1]."""
     weights = np.array([BASELINE_WEIGHTS.get(name, 0.0) for name in FEATURES])
-    return np.clip(X @ weights, 0.0, 1.0)
+    return np.clip(weighted_sums(X, weights), 0.0, 1.0)
 
 
 def new_model() -> HistGradientBoostingClassifier:

@@ -205,3 +205,26 @@ def test_an_item_s_message_reads_as_a_person_would_write_it():
     assert _message("EU REACH", 3, four, 1, 2).startswith(
         "EU REACH would make you eligible for 4 open requests from 2 buyers, 1 of them FDI and 1 large; you would rank "
         "in the top 10 for 2 of them.")
+
+
+def test_the_sample_a_mean_gain_is_measured_on():
+    """All the requests asking up to GAIN_SAMPLE; beyond, GAIN_SAMPLE of them in a random order fixed by
+    request id, the same in every call, whatever else is in reach, and its mean near the whole's."""
+    import random
+
+    from matchmaker.services.readiness import GAIN_SAMPLE, _draw, _sampled
+    ids = [f"R-{k:05d}" for k in range(4000)]        # ids in sequence, as imports may give them
+    draw = [_draw(i) for i in ids]
+    few = list(range(0, 3 * GAIN_SAMPLE, 3))
+    assert _sampled(few, draw) == few
+    asking = list(range(0, 4000, 2))
+    chosen = _sampled(asking, draw)
+    assert len(chosen) == GAIN_SAMPLE and set(chosen) <= set(asking) and chosen == sorted(chosen)
+    assert _sampled(asking, draw) == chosen and [_draw(i) for i in ids[:3]] == draw[:3]
+    assert max(chosen) > 3000 and min(chosen) < 1000                # not the first ids: spread over all
+    # a request's draw is its own: with others in reach too, those of the first reach still chosen were chosen
+    more = sorted({*asking, *range(1, 4000, 4)})
+    assert {k for k in _sampled(more, draw) if k % 2 == 0} <= set(chosen)
+    gains = random.Random(5).choices([0.0, 0.05, 0.4], weights=[6, 3, 1], k=4000)
+    whole = sum(gains[k] for k in asking) / len(asking)
+    assert abs(sum(gains[k] for k in chosen) / len(chosen) - whole) < 0.03
