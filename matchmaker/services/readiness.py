@@ -511,10 +511,11 @@ class ReadinessService:
         def opened(closed: list[tuple[str, str]], unlocked: list[int], known: dict[int, float] | None = None) -> Unlocks:
             """What holding ``closed`` as well opens among ``unlocked``: buyers, top-10 places, good outcomes.
             ``known``: scores with ``closed`` already worked out, by request index."""
-            known = known if known is not None else scored_before.get(tuple(closed), {})
+            # scores do not depend on the order items are closed in: plans in either order share them
+            known = known if known is not None else scored_before.setdefault(tuple(sorted(closed)), {})
             rest = [k for k in unlocked if k not in known]
-            scored = dict(zip(rest, scorer.scores(rows_with(closed, rest)))) if rest else {}
-            scores = [known[k] if k in known else scored[k] for k in unlocked]
+            known.update(zip(rest, scorer.scores(rows_with(closed, rest))) if rest else ())
+            scores = [known[k] for k in unlocked]
             order = {"fdi": 0, "large": 1}
             buyers = sorted({(order.get(requests[k]["buyer_kind"], 2), requests[k]["buyer_name"] or "",
                               requests[k]["buyer"], requests[k]["buyer_kind"]) for k in unlocked})   # FDI, large, by name
