@@ -477,12 +477,13 @@ class ReadinessService:
         return sorted(out, key=lambda c: (c.expires, c.standard))
 
     # -- which gap first -----------------------------------------------------------------------
-    def priorities(self, sme_id: str, limit: int = 10) -> Priorities:
+    def priorities(self, sme_id: str, limit: int = 10, gain_sample: int | None = GAIN_SAMPLE) -> Priorities:
         """What to close first. Blockers first: every missing mandatory item of a request in reach, with
         what closing it opens (requests, buyers, FDI and large among them, places in the top 10, good
         outcomes to expect) and its effort; then other items the requests ask for, by score gained; and
         plans of one or two items (prerequisites first) by doors opened per month. Scores are the
-        buyers' search's own; top-10 places use each request's stored cutoff (a read never writes)."""
+        buyers' search's own; top-10 places use each request's stored cutoff (a read never writes).
+        ``gain_sample``: how many requests a mean score gain is measured on at most (None: all)."""
         today = date.today()
         sme = self._sme(sme_id, today)
         hierarchy = self.matching.hierarchy()
@@ -546,7 +547,7 @@ class ReadinessService:
         # doors; feature rows of those requests only
         asked = [item for item in candidates if asking.get(item)]
         draw = [_draw(r["id"]) for r in requests]
-        sample = {item: _sampled(asking[item], draw) for item in asked}
+        sample = {item: _sampled(asking[item], draw, gain_sample) for item in asked}
         needs = {item: sorted({*sample[item], *opens.get(item, [])}) for item in asked}
         held = set(sme["valid"])
         found = plans(doors_of(blocked), {i: Effort(e["months_min"], e["months_max"], tuple(e["prerequisites"]))
@@ -687,11 +688,11 @@ def _draw(request_id: str) -> int:
     return int.from_bytes(hashlib.blake2b(request_id.encode(), digest_size=8).digest(), "big")
 
 
-def _sampled(ks: list[int], draw: list[int]) -> list[int]:
-    """At most GAIN_SAMPLE of the requests ``ks``: the first in the random order of ``draw``; all when fewer."""
-    if len(ks) <= GAIN_SAMPLE:
+def _sampled(ks: list[int], draw: list[int], size: int | None = GAIN_SAMPLE) -> list[int]:
+    """At most ``size`` of the requests ``ks`` (None: all): the first in the random order of ``draw``."""
+    if size is None or len(ks) <= size:
         return ks
-    return sorted(sorted(ks, key=draw.__getitem__)[:GAIN_SAMPLE])
+    return sorted(sorted(ks, key=draw.__getitem__)[:size])
 
 
 def _sme_summary(sme: dict, names: Names) -> SmeSummary:
