@@ -120,7 +120,7 @@ def ics(event_id: str, event_name: str, participant_name: str, items: list[Agend
 def revisions(before: dict | None, placements: list[dict], number: int) -> dict:
     """The calendar history that version ``number`` of a schedule carries, from the version before it
     (None: the first): each meeting's ``sequence`` (0 until the meeting first moves, then the number
-    before that of the version where it last moved), and the meetings ``cancelled`` since they were
+    before that of the version where it last moved; 0 for a meeting never sent before), and the meetings ``cancelled`` since they were
     last sent (their last place, with a sequence above any sent for them). A meeting placed again
     leaves ``cancelled``."""
     before = before or {}
@@ -132,7 +132,8 @@ def revisions(before: dict | None, placements: list[dict], number: int) -> dict:
     for p in placements:
         was = old.get(p["meeting"])
         same = was is not None and (was["slot"], was["table"]) == (p["slot"], p["table"])
-        sequence[p["meeting"]] = old_sequence.get(p["meeting"], 0) if same else sequence_now
+        never_sent = was is None and p["meeting"] not in old_sequence and p["meeting"] not in history.get("cancelled", {})
+        sequence[p["meeting"]] = old_sequence.get(p["meeting"], 0) if same else 0 if never_sent else sequence_now
         cancelled.pop(p["meeting"], None)
     placed = {p["meeting"] for p in placements}
     for meeting, p in old.items():

@@ -56,6 +56,7 @@ def test_a_calendar_sent_again_updates_moved_meetings_and_cancels_dropped_ones()
     v2 = [{"meeting": "m2", "slot": 1, "table": 1}, {"meeting": "m3", "slot": 3, "table": 0}]   # m1 dropped, m2 moved
     second = revisions({"placements": v1, "calendar": first}, v2, 2)
     assert _sent(v2, second) == {"m1": ("CANCELLED", 1, SLOTS[0][0]), "m2": ("CONFIRMED", 1, SLOTS[1][0])}
+    assert second["sequence"]["m3"] == 0            # never sent before: its first entry, whatever the version
     v3 = [{"meeting": "m2", "slot": 1, "table": 1}]          # nothing of B's changes: the same file again
     third = revisions({"placements": v2, "calendar": second}, v3, 3)
     assert _sent(v3, third) == _sent(v2, second) and third["cancelled"]["m3"]["sequence"] == 2
