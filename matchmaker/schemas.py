@@ -993,8 +993,9 @@ class TargetOut(Schema):
     id = fields.String(required=True)
     name = fields.String(allow_none=True)
     kind = fields.String(allow_none=True)
-    buyer = fields.String(allow_none=True, metadata={"description": "a request's buyer"})
-    buyer_name = fields.String(allow_none=True, metadata={"description": "a request's buyer, by name"})
+    buyer = fields.String(allow_none=True, metadata={"description": "the buyer: the target itself, or a request's "
+                                                                    "buyer (null for a sector)"})
+    buyer_name = fields.String(allow_none=True, metadata={"description": "the buyer, by name"})
 
 
 class ItemNamed(Schema):

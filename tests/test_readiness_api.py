@@ -71,7 +71,7 @@ def world(client, catalogue):
 def test_gap_against_a_buyer(client, world):
     body = client.get("/smes/0300000001/gaps?buyer=0300000101&horizon_days=30").get_json()
     assert body["target"] == {"type": "buyer", "id": "0300000101", "name": "Fuji Parts Vietnam", "kind": "fdi",
-                              "buyer": None, "buyer_name": None}     # those two name a request's buyer
+                              "buyer": "0300000101", "buyer_name": "Fuji Parts Vietnam"}   # the buyer, as for a request
     assert [s["id"] for s in body["standards"]["missing_mandatory"]] == ["iso-14001"]
     assert [s["id"] for s in body["standards"]["met"]] == ["iso-9001"]
     assert body["standards"]["expiring"][0]["id"] == "iatf-16949"
@@ -103,7 +103,7 @@ def test_gap_against_a_request_and_a_sector(client, world):
     assert [s["id"] for s in body["standards"]["missing_mandatory"]] == ["iso-14001", "rohs"]
     body = client.get("/smes/0300000001/gaps?sector=automotive").get_json()
     assert {s["id"] for s in body["standards"]["missing_mandatory"]} == {"apqp-ppap", "imds"}
-    assert body["target"]["type"] == "sector"
+    assert body["target"]["type"] == "sector" and body["target"]["buyer"] is None
     # one story: the sector's terms prefer ISO 14001, and 5 of its 6 open requests require it (R6 out of reach too)
     assert body["standards"]["open_requests"] == 6
     preferred = {s["id"]: s for s in body["standards"]["missing_preferred"]}

@@ -70,7 +70,7 @@ class TargetSummary:
     id: str
     name: str | None
     kind: str | None = None         # a buyer's kind
-    buyer: str | None = None        # a request's buyer
+    buyer: str | None = None        # the buyer: the target itself or a request's (None for a sector)
     buyer_name: str | None = None
 
 
@@ -415,7 +415,8 @@ class ReadinessService:
                     "standards": buyer["standards"], "demand": buyer["demand"],
                     "capabilities": buyer["capabilities"], "products": [], "text": None, "monthly_volume": None,
                     "latitude": buyer["latitude"], "longitude": buyer["longitude"],
-                    "summary": TargetSummary("buyer", target_id, buyer["name"], kind=buyer["kind"])}
+                    "summary": TargetSummary("buyer", target_id, buyer["name"], kind=buyer["kind"], buyer=target_id,
+                                                           buyer_name=buyer["name"])}
         sector = self.repo.sector_target(target_id)
         if sector is None:
             raise NotFound(f"no sector with id '{target_id}'; see GET /sectors", {"sector": ["no such sector"]})
