@@ -495,6 +495,8 @@ class SuggestionDecision(Schema):
 
 class AgendaArgs(Schema):
     format = fields.String(load_default="json", validate=validate.OneOf(["json", "ics", "html"]))
+    lang = fields.String(load_default=None, validate=validate.OneOf(LANGUAGES), metadata={
+        "description": "language of the printable agenda (format=html); default: the Accept-Language header's"})
 
 
 class MeetingOutcomeIn(Schema):

@@ -302,8 +302,12 @@ def test_a_calendar_sent_again_cancels_the_meetings_dropped(client, event, worke
     agenda = client.get(f"/events/{ev}/participants/fuji/agenda").get_json()
     assert [c["meeting"] for c in agenda["cancelled"]] == ["fuji~minhlong"] and agenda["event"]["dates"] == ["2026-12-03"]
     assert all(m["slot"] >= 1 and m["table"] == 1 for m in agenda["meetings"])     # the hosted buyer's table 1
-    html = client.get(f"/events/{ev}/participants/fuji/agenda?format=html").get_data(as_text=True)
+    html = client.get(f"/events/{ev}/participants/fuji/agenda?format=html&lang=en").get_data(as_text=True)
     assert "Thursday, December 3, 2026" in html and "Cancelled" in html and "<td>Table 1</td>" in html
+    page = client.get(f"/events/{ev}/participants/fuji/agenda?format=html", headers={"Accept-Language": "vi"})
+    html = page.get_data(as_text=True)      # the reader's language: Vietnamese asked by the browser
+    assert page.headers["Content-Language"] == "vi" and 'lang="vi"' in html
+    assert "tháng 12, 2026" in html and "Cuộc gặp đã hủy" in html and "<td>Bàn 1</td>" in html
 
 
 def test_schedule_versions_are_compared_and_rolled_back(client, event, worker, graph):

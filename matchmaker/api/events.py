@@ -1,8 +1,5 @@
 """Matchmaking events: define, register, request, schedule, change on the day, agendas, outcomes."""
-from datetime import date
-
-from babel.dates import format_date
-from flask import make_response, render_template, url_for
+from flask import make_response, render_template, request, url_for
 
 from ..downloads import attachment
 from . import Blueprint, authorize, caller, graph, job_service, model_store
@@ -10,19 +7,15 @@ from ..schemas import (AgendaArgs, AgendaOut, ChangeIn, ErrorResponse, EventIn, 
                       MeetingRequestOut, MeetingRequestsIn, ParticipantsIn, ScheduleArgs, ScheduleJobOut, ScheduleOut,
                       SuggestionArgs, SuggestionDecision, SuggestionsOut, SummaryOut, TablesOut, VersionDetailOut,
                       VersionsOut)
+from ..services.catalogues import CatalogueService
 from ..services.events import EventService
+from ..web.i18n import LANGUAGES, Wording, language_of, reader_helpers
 
 blp = Blueprint("events", __name__, url_prefix="/events", description="B2B matchmaking events")
 
 
 def _service():
     return EventService(graph())
-
-
-@blp.app_template_filter("long_date")
-def _long_date(value: str) -> str:
-    """'2026-12-03' -> 'Thursday, December 3, 2026' (the printable agenda is in English)."""
-    return format_date(date.fromisoformat(value[:10]), format="full", locale="en")
 
 
 def _as_organiser(event_id: str) -> EventService:
@@ -166,8 +159,10 @@ def participant_agenda(args, event_id, participant_id):
             "Content-Disposition": attachment(f"{event_id}-{participant_id}.ics")})
     body = service.agenda(event_id, participant_id)
     if args["format"] == "html":
-        return make_response(render_template("agenda.html", agenda=AgendaOut().dump(body)), 200,
-                             {"Content-Type": "text/html; charset=utf-8"})
+        lang = language_of(args["lang"] or request.accept_languages.best_match(LANGUAGES))
+        page = render_template("agenda.html", agenda=body,
+                               **reader_helpers(lang, Wording(lang, CatalogueService(graph()))))
+        return make_response(page, 200, {"Content-Type": "text/html; charset=utf-8", "Content-Language": lang})
     return body
 
 

@@ -572,6 +572,11 @@ class Formats:
         value = date.fromisoformat(value[:10]) if isinstance(value, str) else value
         return format_date(value, "medium", locale=self.locale)
 
+    def long_date(self, value: date | str) -> str:
+        """With the weekday, as a printed agenda says it: 'Thursday, December 3, 2026'."""
+        value = date.fromisoformat(value[:10]) if isinstance(value, str) else value
+        return format_date(value, "full", locale=self.locale)
+
     def datetime(self, value: datetime | str) -> str:
         value = datetime.fromisoformat(value) if isinstance(value, str) else value
         return format_datetime(value, "short", tzinfo=value.tzinfo, locale=self.locale)
