@@ -162,7 +162,8 @@ def participant_agenda(args, event_id, participant_id):
         lang = language_of(args["lang"] or request.accept_languages.best_match(LANGUAGES))
         page = render_template("agenda.html", agenda=body,
                                **reader_helpers(lang, Wording(lang, CatalogueService(graph()))))
-        return make_response(page, 200, {"Content-Type": "text/html; charset=utf-8", "Content-Language": lang})
+        return make_response(page, 200, {"Content-Type": "text/html; charset=utf-8", "Content-Language": lang,
+                                         "Vary": "Accept-Language"})
     return body
 
 

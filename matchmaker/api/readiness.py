@@ -50,5 +50,6 @@ def report(args, sme_id):
         lang = language_of(args["lang"] or request.accept_languages.best_match(LANGUAGES))
         page = render_template("web/readiness_print.html", report=body,
                                **reader_helpers(lang, Wording(lang, CatalogueService(graph()))))
-        return make_response(page, 200, {"Content-Type": "text/html; charset=utf-8", "Content-Language": lang})
+        return make_response(page, 200, {"Content-Type": "text/html; charset=utf-8", "Content-Language": lang,
+                                         "Vary": "Accept-Language"})
     return body

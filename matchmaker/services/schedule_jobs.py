@@ -191,13 +191,35 @@ class Progress:
         self.solutions = 0
         self.started = time.monotonic()
         self.seconds = None     # the solve's own duration, once it has ended
+        self._best: dict[str, dict] = {}    # by stage: the best value so far (and how) and the tightest bound
 
     def add(self, point: dict) -> None:
         if point.get("objective") is not None:
             self.solutions += 1
-        self.points.append(point)
+        self.points.append(self._so_far(point))
         if len(self.points) > MAX_POINTS:
             self.points = self.points[:-1:2] + self.points[-1:]
+
+    def _so_far(self, point: dict) -> dict:
+        """The point as the job shows it: the stage's best value found so far (with the method that found
+        it) and its tightest bound proven so far. Methods prove bounds of their own (the flow bound first,
+        then CP-SAT's, often looser): a looser bound or a worse value later is no news, and shown as such
+        neither would ever seem to go backwards."""
+        stage = point.get("stage")
+        if stage not in ("meetings", "breaks"):
+            return point
+        better = max if stage == "meetings" else min        # meetings' value is maximised, breaks minimised
+        tighter = min if stage == "meetings" else max       # so the one's bound is an upper, the other's a lower
+        seen = self._best.setdefault(stage, {})
+        objective, bound = point.get("objective"), point.get("bound")
+        if objective is not None and (seen.get("objective") is None or
+                                      better(objective, seen["objective"]) != seen["objective"]):
+            seen["objective"], seen["how"] = objective, point.get("how")
+        if bound is not None:
+            seen["bound"] = bound if seen.get("bound") is None else tighter(bound, seen["bound"])
+        objective, bound = seen.get("objective"), seen.get("bound")
+        return {**point, "objective": objective, "how": seen["how"] if objective is not None else point.get("how"),
+                "bound": bound, "gap": None if objective is None or bound is None else relative_gap(objective, bound)}
 
     def conclude(self, result) -> None:
         """The solve's final word: its value and breaks with the bounds it proved (CP-SAT may prove a
@@ -208,8 +230,8 @@ class Progress:
         for stage, objective, bound in (("meetings", result.value, result.value_bound),
                                         ("breaks", result.breaks, result.breaks_bound)):
             if objective is not None and bound is not None:
-                self.points.append({"seconds": self.seconds, "stage": stage, "objective": objective, "bound": bound,
-                                    "gap": relative_gap(objective, bound), "final": True})
+                self.points.append({**self._so_far({"seconds": self.seconds, "stage": stage, "objective": objective,
+                                                    "bound": bound}), "final": True})
 
     def snapshot(self, final: bool = False) -> dict:
         best = {}
