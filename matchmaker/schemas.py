@@ -496,7 +496,8 @@ class SuggestionDecision(Schema):
 class AgendaArgs(Schema):
     format = fields.String(load_default="json", validate=validate.OneOf(["json", "ics", "html"]))
     lang = fields.String(load_default=None, validate=validate.OneOf(LANGUAGES), metadata={
-        "description": "language of the printable agenda (format=html); default: the Accept-Language header's"})
+        "description": "language of the printable agenda and the calendar file (format=html or ics); default: the "
+                       "Accept-Language header's"})
 
 
 class MeetingOutcomeIn(Schema):

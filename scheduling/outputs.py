@@ -89,17 +89,30 @@ def _utc(moment: datetime) -> str:
     return moment.astimezone(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
 
 
+@dataclass(frozen=True)
+class CalendarWords:
+    """What a calendar file says around the names, in its reader's language (default English)."""
+    meeting_with: str = "Meeting with {name}"
+    cancelled: str = "Cancelled: {summary}"
+    cancelled_note: str = "{description} (cancelled)"
+    table: str = "table"                # a table with no name of its own
+
+
 def ics(event_id: str, event_name: str, participant_name: str, items: list[AgendaItem], location: str | None = None,
-        stamp: datetime | None = None, cancelled: list[AgendaItem] | None = None) -> str:
+        stamp: datetime | None = None, cancelled: list[AgendaItem] | None = None,
+        words: CalendarWords = CalendarWords()) -> str:
     """An iCalendar file of one participant's agenda. Each meeting keeps its UID across versions of the
     schedule and carries its SEQUENCE (raised whenever the meeting moved), so a re-sent file updates
     calendars; a meeting dropped since is sent again with STATUS:CANCELLED and a higher SEQUENCE
-    (RFC 5545, 3.8.1.11 and 3.8.7.4), so calendars remove it. Items name their table by ``table_name``."""
+    (RFC 5545, 3.8.1.11 and 3.8.7.4), so calendars remove it. Items name their table by ``table_name``;
+    ``words`` say the rest in the reader's language."""
     stamp = stamp or datetime.now(timezone.utc)
     lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//supply-matchmaker//agenda//EN", "CALSCALE:GREGORIAN",
              "METHOD:PUBLISH", f"X-WR-CALNAME:{_escape(event_name + ' - ' + participant_name)}"]
     for item, status in [(i, "CONFIRMED") for i in items] + [(i, "CANCELLED") for i in cancelled or []]:
-        place = item.table_name or "table"
+        place = item.table_name or words.table
+        summary = words.meeting_with.format(name=item.with_name)
+        description = f"{event_name}: {place}"
         lines += [
             "BEGIN:VEVENT",
             f"UID:{event_id}-{item.meeting}@supply-matchmaker",
@@ -108,9 +121,9 @@ def ics(event_id: str, event_name: str, participant_name: str, items: list[Agend
             f"STATUS:{status}",
             f"DTSTART:{_utc(datetime.fromisoformat(item.start))}",
             f"DTEND:{_utc(datetime.fromisoformat(item.end))}",
-            f"SUMMARY:{_escape(('Cancelled: ' if status == 'CANCELLED' else '') + 'Meeting with ' + item.with_name)}",
+            f"SUMMARY:{_escape(words.cancelled.format(summary=summary) if status == 'CANCELLED' else summary)}",
             f"LOCATION:{_escape((location + ', ' if location else '') + place)}",
-            f"DESCRIPTION:{_escape(event_name + ': ' + place + (' (cancelled)' if status == 'CANCELLED' else ''))}",
+            f"DESCRIPTION:{_escape(words.cancelled_note.format(description=description) if status == 'CANCELLED' else description)}",
             "END:VEVENT",
         ]
     lines.append("END:VCALENDAR")

@@ -71,6 +71,12 @@ def test_schedule_agenda_and_summary(client, event, worker):
     assert ics.status_code == 200 and ics.mimetype == "text/calendar"
     text = ics.get_data(as_text=True)
     assert text.count("BEGIN:VEVENT") == 2 and f"UID:{event['event_id']}-anphat~fuji@supply-matchmaker" in text
+    english = client.get(f"/events/{event['event_id']}/participants/fuji/agenda?format=ics&lang=en")
+    assert "SUMMARY:Meeting with Công ty Cơ khí An Phát" in english.get_data(as_text=True).replace("\r\n ", "")
+    vi = client.get(f"/events/{event['event_id']}/participants/fuji/agenda?format=ics&lang=vi")
+    assert vi.headers["Content-Language"] == "vi"       # the same meetings, said in Vietnamese
+    unfolded = vi.get_data(as_text=True).replace("\r\n ", "")
+    assert "SUMMARY:Gặp Công ty Cơ khí An Phát" in unfolded and "Meeting with" not in unfolded
     html = client.get(f"/events/{event['event_id']}/participants/fuji/agenda?format=html").get_data(as_text=True)
     assert "Fuji Parts Vietnam" in html and "Công ty Cơ khí An Phát" in html
     sheets = client.get(f"/events/{event['event_id']}/tables").get_json()["tables"]
@@ -278,7 +284,7 @@ def test_the_schedule_the_change_and_the_summary_report_the_same_value_and_break
 
 def _calendar(client, ev, who):
     from icalendar import Calendar
-    response = client.get(f"/events/{ev}/participants/{who}/agenda?format=ics")
+    response = client.get(f"/events/{ev}/participants/{who}/agenda?format=ics&lang=en")
     assert response.status_code == 200
     return {str(e["UID"]): e for e in Calendar.from_ical(response.get_data(as_text=True)).walk("VEVENT")}
 

@@ -9,7 +9,7 @@ from ..schemas import (AgendaArgs, AgendaOut, ChangeIn, ErrorResponse, EventIn, 
                       VersionsOut)
 from ..services.catalogues import CatalogueService
 from ..services.events import EventService
-from ..web.i18n import LANGUAGES, Wording, language_of, reader_helpers
+from ..web.i18n import LANGUAGES, Wording, calendar_words, language_of, reader_helpers
 
 blp = Blueprint("events", __name__, url_prefix="/events", description="B2B matchmaking events")
 
@@ -153,13 +153,14 @@ def tables(event_id):
 def participant_agenda(args, event_id, participant_id):
     """A participant's agenda as JSON, an iCalendar file, or a printable page (its organiser or itself)."""
     service = _as_organiser_or_party(event_id, [participant_id])
+    lang = language_of(args["lang"] or request.accept_languages.best_match(LANGUAGES))
     if args["format"] == "ics":
-        return make_response(service.agenda_ics(event_id, participant_id), 200, {
-            "Content-Type": "text/calendar; charset=utf-8",
+        wording = Wording(lang, CatalogueService(graph()))
+        return make_response(service.agenda_ics(event_id, participant_id, calendar_words(lang), wording.table), 200, {
+            "Content-Type": "text/calendar; charset=utf-8", "Content-Language": lang, "Vary": "Accept-Language",
             "Content-Disposition": attachment(f"{event_id}-{participant_id}.ics")})
     body = service.agenda(event_id, participant_id)
     if args["format"] == "html":
-        lang = language_of(args["lang"] or request.accept_languages.best_match(LANGUAGES))
         page = render_template("agenda.html", agenda=body,
                                **reader_helpers(lang, Wording(lang, CatalogueService(graph()))))
         return make_response(page, 200, {"Content-Type": "text/html; charset=utf-8", "Content-Language": lang,

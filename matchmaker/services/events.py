@@ -1,7 +1,7 @@
 """Matchmaking events: participants, requests, the optimal schedule, changes on the day, agendas, outcomes."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 import numpy as np
@@ -9,7 +9,7 @@ import numpy as np
 from scheduling import Event as SolverEvent
 from scheduling import Meeting, Participant, Schedule, solve, validate
 from scheduling.model import Placement, breaks_of, relative_gap
-from scheduling.outputs import (AgendaItem, ScheduleSummary, TableMeeting, agenda, changes, ics, revisions, summary,
+from scheduling.outputs import (AgendaItem, CalendarWords, ScheduleSummary, TableMeeting, agenda, changes, ics, revisions, summary,
                                 table_sheets)
 from scheduling.validator import participant_slots
 from scoring.explain import reasons_for
@@ -480,10 +480,16 @@ class EventService:
         return Agenda(event=AgendaEvent(found["id"], found["name"], found["location"], dates),
                       participant=Person(participant_id, names[participant_id]), meetings=items, cancelled=cancelled)
 
-    def agenda_ics(self, event_id: str, participant_id: str) -> str:
+    def agenda_ics(self, event_id: str, participant_id: str, words: CalendarWords = CalendarWords(),
+                   table_label=None) -> str:
+        """The agenda as an iCalendar file, in the words given; ``table_label(name, index)``: how a table is
+        named to the reader (default: its own name)."""
         body = self.agenda(event_id, participant_id)
+        if table_label is not None:
+            body = replace(body, meetings=[replace(m, table_name=table_label(m.table_name, m.table)) for m in body.meetings],
+                           cancelled=[replace(m, table_name=table_label(m.table_name, m.table)) for m in body.cancelled])
         return ics(event_id, body.event.name, body.participant.name, body.meetings, location=body.event.location,
-                   cancelled=body.cancelled)
+                   cancelled=body.cancelled, words=words)
 
     def tables(self, event_id: str) -> list[TableSheet]:
         """Every table's sheet (an inactive table's is empty)."""

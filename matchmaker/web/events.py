@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta
 
-from flask import flash, jsonify, make_response, redirect, render_template, request, url_for
+from flask import flash, g, jsonify, make_response, redirect, render_template, request, url_for
 from marshmallow import ValidationError
 
 from graph_schema.model import OUTCOMES
@@ -21,7 +21,8 @@ from ..numbering import stored
 from ..importing.sheets import read_rows
 from ..services.access import authorize
 from ..services.events import EventService
-from . import _graph, load_form, principal, web
+from . import _graph, load_form, principal, web, wording
+from .i18n import calendar_words
 
 SCHEDULE_TIME_LIMIT = int(ScheduleArgs().fields["time_limit"].validators[0].max)   # a job: as long as the API allows
 
@@ -312,7 +313,8 @@ def agenda(event_id, participant_id):
 
 @web.route("/events/<string:event_id>/participants/<string:participant_id>/agenda.ics")
 def agenda_ics(event_id, participant_id):
-    text = _as_organiser_or_party(event_id, participant_id).agenda_ics(event_id, participant_id)
+    text = _as_organiser_or_party(event_id, participant_id).agenda_ics(event_id, participant_id,
+                                                                        calendar_words(g.lang), wording().table)
     return make_response(text, 200, {"Content-Type": "text/calendar; charset=utf-8",
                                      "Content-Disposition": attachment(f"{event_id}-{participant_id}.ics")})
 

@@ -430,6 +430,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "event.time": {"vi": "Thời gian", "en": "Time"},
     "event.table": {"vi": "Bàn", "en": "Table"},
     "event.meeting_with": {"vi": "Gặp", "en": "Meeting with"},
+    "ics.meeting_with": {"vi": "Gặp {name}", "en": "Meeting with {name}"},
+    "ics.cancelled": {"vi": "Đã hủy: {summary}", "en": "Cancelled: {summary}"},
+    "ics.cancelled_note": {"vi": "{description} (đã hủy)", "en": "{description} (cancelled)"},
+    "ics.table": {"vi": "bàn", "en": "table"},
     "event.no_meetings": {"vi": "Chưa có cuộc gặp nào được xếp.", "en": "No meetings scheduled."},
     "event.table_n": {"vi": "Bàn {n}", "en": "Table {n}"},
     "unmet.max_meetings": {"vi": "{who} đã đủ số cuộc gặp tối đa ({limit})", "en": "{who} reached its maximum of {limit} meetings"},
@@ -528,6 +532,14 @@ def reader_helpers(lang: str, words) -> dict:
     a Wording or a lazy proxy of one) and field errors. The pages add who is signed in."""
     return {"t": lambda key, **values: t(key, lang, **values), "fmt": Formats(lang), "lang": lang, "words": words,
             "field_label": field_label, "reason_text": reason_text}
+
+
+def calendar_words(lang: str):
+    """What an agenda's calendar file says around the names, in ``lang``."""
+    from scheduling.outputs import CalendarWords
+    lang = language_of(lang)
+    return CalendarWords(**{name: MESSAGES[f"ics.{name}"][lang] for name in ("meeting_with", "cancelled",
+                                                                              "cancelled_note", "table")})
 
 
 def field_label(field: str, lang: str) -> str:
