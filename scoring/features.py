@@ -73,6 +73,7 @@ def rule_scores(X: np.ndarray) -> np.ndarray:
     """The transparent rule's score of each row, in [0, 1]."""
     return np.clip(weighted_sums(X, _RULE_VECTOR), 0.0, 1.0)
 
+
 # What can only help, and what can only hurt, whatever else holds: the learned model is held to these
 # directions (a missing mandatory standard never raises a score; more coverage never lowers one).
 MONOTONE = {"rule_score": 1, "capability_coverage": 1, "mandatory_coverage": 1, "preferred_coverage": 1, "missing_mandatory": -1,

@@ -31,8 +31,8 @@ CAPABILITY_EFFORT_SOURCE_VI = ("ước tính của chúng tôi: khuôn, dụng c
 
 # A mean score gain is measured on at most this many of the requests asking for an item, drawn at random by
 # request id (the same draw every time): ISO 9001 may be asked by 4,000 requests in an SME's reach, and the
-# mean of 256 was within 0.0034 of theirs at the median, 0.028 at worst (gains of ~0.11), over 188 items of
-# 14 SMEs at Hanoi scale (benchmarks/README.md). What an item or a plan opens is always counted in full.
+# mean of 256 was within 0.0033 of theirs at the median, 0.028 at worst (gains of ~0.12), over 191 items of
+# 14 SMEs at Hanoi scale (benchmarks/bench_gain_sample.py). What an item or a plan opens is counted in full.
 GAIN_SAMPLE = 256
 
 # A mean gain under half the last place of a shown score (4 places) is rounding noise, not a gain.
@@ -415,8 +415,8 @@ class ReadinessService:
                     "standards": buyer["standards"], "demand": buyer["demand"],
                     "capabilities": buyer["capabilities"], "products": [], "text": None, "monthly_volume": None,
                     "latitude": buyer["latitude"], "longitude": buyer["longitude"],
-                    "summary": TargetSummary("buyer", target_id, buyer["name"], kind=buyer["kind"], buyer=target_id,
-                                                           buyer_name=buyer["name"])}
+                    "summary": TargetSummary("buyer", target_id, buyer["name"], kind=buyer["kind"],
+                                             buyer=target_id, buyer_name=buyer["name"])}
         sector = self.repo.sector_target(target_id)
         if sector is None:
             raise NotFound(f"no sector with id '{target_id}'; see GET /sectors", {"sector": ["no such sector"]})
