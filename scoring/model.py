@@ -135,12 +135,14 @@ class Scorer:
             weights = np.array([BASELINE_WEIGHTS.get(name, 0.0) for name in FEATURES])
             return (X - 0.5) * weights
         reference = np.array((self.meta or {}).get("reference") or np.median(X, axis=0))
-        n, k = X.shape
-        swapped = np.repeat(X, k, axis=0)
-        rows = np.arange(n * k)
-        swapped[rows, np.tile(np.arange(k), n)] = np.tile(reference, n)
         base = self.scores(X) if scores is None else scores
-        return base[:, None] - self.scores(swapped).reshape(n, k)
+        # a feature already at its typical value moves nothing: only the others' rows are scored
+        rows, columns = np.nonzero(X != reference)
+        swapped = X[rows]
+        swapped[np.arange(len(rows)), columns] = reference[columns]
+        out = np.zeros(X.shape)
+        out[rows, columns] = base[rows] - self.scores(swapped)
+        return out
 
 
 BASELINE = Scorer(BASELINE_VERSION)

@@ -181,6 +181,15 @@ def test_reasons_are_true_of_the_model():
     swapped[:, i] = reference[i]
     np.testing.assert_allclose(parts[:, i], scorer.scores(X[:5]) - scorer.scores(swapped))
     np.testing.assert_allclose(scorer.contributions(X[:5], scorer.scores(X[:5])), parts)   # scores given: the same
+    # every feature swapped in turn, those already at their typical value too: the same numbers, bit for bit
+    rows = X[:40].copy()
+    rows[::3, :] = reference                                # some features at the reference value
+    every = np.empty(rows.shape)
+    for j in range(rows.shape[1]):
+        one = rows.copy()
+        one[:, j] = reference[j]
+        every[:, j] = scorer.scores(rows) - scorer.scores(one)
+    assert np.array_equal(scorer.contributions(rows), every)
 
 
 def test_versions_and_rollback(tmp_path):
