@@ -648,6 +648,27 @@ class ScheduleOut(_ScheduleFigures):
         "description": "after a change or a rollback: what moved, was dropped or added, and who must be told"})
 
 
+class EventListed(Schema):
+    id = fields.String(required=True)
+    reference = fields.String(allow_none=True)
+    name = fields.String()
+    location = fields.String(allow_none=True)
+    organiser = fields.String(allow_none=True)
+    created_at = fields.String(allow_none=True)
+    first_slot = fields.String(allow_none=True, metadata={"description": "when its first slot starts"})
+    participants = fields.Integer()
+    requests = fields.Integer(metadata={"description": "meeting requests"})
+    schedule_version = fields.Integer(allow_none=True)
+    schedule_status = fields.String(allow_none=True)
+
+
+class EventPage(Schema):
+    items = fields.List(fields.Nested(EventListed), required=True)
+    total = fields.Integer()
+    page = fields.Integer()
+    per_page = fields.Integer()
+
+
 class EventOut(Schema):
     id = fields.String()
     reference = fields.String(allow_none=True)

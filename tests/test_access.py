@@ -81,6 +81,7 @@ RULES = [
     ("GET", f"/smes/{S1}/peers", None, "admin S1", "S2 B1 O1"),
     ("GET", f"/smes/{S1}/readiness", None, "admin S1", "S2 B1 O1"),
     ("GET", "/programme?sector=automotive", None, "admin", "B1 S1 O1"),
+    ("GET", "/events", None, "admin O1 O2", "B1 S1"),
     ("POST", "/events", {**EVENT, "reference": "ev2"}, "admin O1", "B1 S1"),
     ("GET", "/events/ev1", None, "admin O1", "O2! B1 S1"),
     ("POST", "/events/ev1/participants", {"participants": [{"id": "x", "name": "X"}]}, "admin O1", "O2! B1 S1"),

@@ -387,3 +387,30 @@ def test_a_schedule_stored_on_the_event_before_versions_becomes_its_version(clie
     stored = client.get(f"/events/{ev}").get_json()
     assert stored["schedule"]["placements"] == [{"meeting": "anphat~fuji", "slot": 2, "table": 1}]
     assert graph.read(lambda tx: tx.run("MATCH (ev:Event {id: $id}) RETURN ev.schedule AS s", id=ev).single()["s"]) is None
+
+
+def test_an_organiser_lists_its_events_newest_first(client, client_as, catalogue):
+    """GET /events: an organiser's own events, newest first, a page at a time; an admin sees every one; a
+    buyer or an SME has no list of events (their agendas come through the events they take part in)."""
+    mine, theirs = client_as("organiser", "org-a"), client_as("organiser", "org-b")
+    created = []
+    for k, (who, name) in enumerate([(mine, "First"), (theirs, "Theirs"), (mine, "Second"), (mine, "Third")]):
+        response = who.post("/events", json={"reference": f"day-{k}", "name": name, "slots": slots(2, 2),
+                                             "tables": [{}]})
+        assert response.status_code == 201, response.get_json()
+        created.append(response.get_json()["id"])
+    page = mine.get("/events?per_page=2").get_json()
+    assert (page["total"], page["page"], page["per_page"]) == (3, 1, 2)
+    rest = mine.get("/events?per_page=2&page=2").get_json()["items"]
+    listed = page["items"] + rest
+    assert sorted(e["name"] for e in listed) == ["First", "Second", "Third"] and len(rest) == 1
+    assert [e["created_at"] for e in listed] == sorted((e["created_at"] for e in listed), reverse=True)
+    assert all(e["organiser"] == "org-a" and e["participants"] == 0 and e["requests"] == 0 for e in listed)
+    assert listed[0]["first_slot"] == slots(2, 2)[0]["start"]
+    assert {e["id"] for e in client.get("/events?per_page=50").get_json()["items"]} >= set(created)
+    assert [e["name"] for e in theirs.get("/events").get_json()["items"]] == ["Theirs"]
+    assert client.post("/enterprises", json={"code": "0400000001", "name": "Fuji", "kind": "fdi"}).status_code == 201
+    refused = client_as("buyer", "0400000001").get("/events")
+    assert refused.status_code == 403 and refused.get_json()["error"]["code"] == "forbidden"
+    bad = mine.get("/events?per_page=0")
+    assert bad.status_code == 422 and "per_page" in bad.get_json()["error"]["fields"]

@@ -3,7 +3,7 @@ from flask import make_response, render_template, request, url_for
 
 from ..downloads import attachment
 from . import Blueprint, authorize, caller, graph, job_service, model_store
-from ..schemas import (AgendaArgs, AgendaOut, ChangeIn, ErrorResponse, EventIn, EventOut, MeetingOutcomeIn, MeetingOutcomeOut,
+from ..schemas import (AgendaArgs, AgendaOut, ChangeIn, ErrorResponse, EventIn, EventOut, EventPage, PageArgs, MeetingOutcomeIn, MeetingOutcomeOut,
                       MeetingRequestOut, MeetingRequestsIn, ParticipantsIn, ScheduleArgs, ScheduleJobOut, ScheduleOut,
                       SuggestionArgs, SuggestionDecision, SuggestionsOut, SummaryOut, TablesOut, VersionDetailOut,
                       VersionsOut)
@@ -42,6 +42,16 @@ def create_event(data):
     authorize(principal, "create an event")
     event, created = _service().create(data, organiser=principal.tenant)
     return event, 201 if created else 200
+
+
+@blp.route("", methods=["GET"])
+@blp.arguments(PageArgs, location="query")
+@blp.response(200, EventPage)
+def list_events(args):
+    """Events, newest first: an organiser's own, every event for an admin."""
+    principal = caller()
+    authorize(principal, "list events")
+    return _service().page(None if principal.is_admin else principal.tenant, args["page"], args["per_page"])
 
 
 @blp.route("/<string:event_id>", methods=["GET"])

@@ -49,15 +49,22 @@ class EventRepository:
             return event["id"]
         return create_once(self.graph, "Event", ref_key, write)
 
-    def list(self, organiser: str | None, limit: int = 200) -> list[dict]:
-        """Events newest first: one organiser's, or everyone's (None, for admins)."""
-        return self.graph.read(lambda tx: [r["ev"] for r in tx.run("""
-            MATCH (ev:Event) WHERE $organiser IS NULL OR ev.organiser = $organiser
-            RETURN ev {.id, .name, .location, .organiser, .created_at, .schedule_version, .schedule_status,
-                       first_slot: head([(ev)-[:HAS_SLOT]->(s) WHERE s.index = 0 | s.start]),
-                       participants: COUNT { (ev)-[:HAS_PARTICIPANT]->() },
-                       requests: COUNT { (ev)-[:HAS_REQUEST]->() }} AS ev
-            ORDER BY ev.created_at DESC, ev.id LIMIT $limit""", organiser=organiser, limit=limit)])
+    def list(self, organiser: str | None, limit: int = 200, offset: int = 0) -> tuple[list[dict], int]:
+        """Events newest first (``limit`` of them from ``offset``) and how many there are: one organiser's,
+        or everyone's (None, for admins)."""
+        def work(tx):
+            total = tx.run("MATCH (ev:Event) WHERE $organiser IS NULL OR ev.organiser = $organiser "
+                           "RETURN count(ev) AS n", organiser=organiser).single()["n"]
+            items = [r["ev"] for r in tx.run("""
+                MATCH (ev:Event) WHERE $organiser IS NULL OR ev.organiser = $organiser
+                WITH ev ORDER BY ev.created_at DESC, ev.id SKIP $offset LIMIT $limit
+                RETURN ev {.id, .reference, .name, .location, .organiser, .created_at, .schedule_version,
+                           .schedule_status, first_slot: head([(ev)-[:HAS_SLOT]->(s) WHERE s.index = 0 | s.start]),
+                           participants: COUNT { (ev)-[:HAS_PARTICIPANT]->() },
+                           requests: COUNT { (ev)-[:HAS_REQUEST]->() }} AS ev""",
+                organiser=organiser, limit=limit, offset=offset)]
+            return items, total
+        return self.graph.read(work)
 
     def organiser(self, event_id: str) -> tuple[bool, str | None]:
         """(whether the event exists, the organiser's id)."""

@@ -126,6 +126,7 @@ POLICY: dict[str, Rule] = {
     "see an SME's readiness": Rule(("sme",), _TENANT),
     "see the programme": Rule(()),
     "create an event": Rule(("organiser",)),
+    "list events": Rule(("organiser",)),      # an organiser's own; an admin's, all
     "run an event": Rule(("organiser",), _PRIVATE),
     "take part in an event": Rule(("buyer", "sme"), _PRIVATE),   # agendas, requests, outcomes of one's own
 }

@@ -132,7 +132,13 @@ class EventService:
         return stored, created
 
     def list(self, organiser: str | None) -> list[dict]:
-        return self.repo.list(organiser)
+        """The newest 200 events: one organiser's, or everyone's (None)."""
+        return self.repo.list(organiser)[0]
+
+    def page(self, organiser: str | None, page: int, per_page: int) -> dict:
+        """One page of the events, newest first, with how many there are."""
+        items, total = self.repo.list(organiser, per_page, (page - 1) * per_page)
+        return {"items": items, "total": total, "page": page, "per_page": per_page}
 
     # -- who may act on it ---------------------------------------------------------------------
     def organiser_of(self, event_id: str) -> str | None:
