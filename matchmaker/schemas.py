@@ -121,11 +121,15 @@ class EnterpriseOut(Schema):
     updated_at = fields.String(allow_none=True)
 
 
-class EnterprisePage(Schema):
-    items = fields.List(fields.Nested(EnterpriseOut))
+class _Page(Schema):
+    """A page of a list: its items (a subclass says of what), which page, its size and how many in all."""
+    total = fields.Integer()
     page = fields.Integer()
     per_page = fields.Integer()
-    total = fields.Integer()
+
+
+class EnterprisePage(_Page):
+    items = fields.List(fields.Nested(EnterpriseOut))
 
 
 class DuplicateArgs(PageArgs):
@@ -662,11 +666,8 @@ class EventListed(Schema):
     schedule_status = fields.String(allow_none=True)
 
 
-class EventPage(Schema):
+class EventPage(_Page):
     items = fields.List(fields.Nested(EventListed), required=True)
-    total = fields.Integer()
-    page = fields.Integer()
-    per_page = fields.Integer()
 
 
 class EventOut(Schema):
@@ -900,11 +901,8 @@ class SourcingRequestOut(Schema):
     updated_at = fields.String(allow_none=True)
 
 
-class SourcingRequestPage(Schema):
+class SourcingRequestPage(_Page):
     items = fields.List(fields.Nested(SourcingRequestOut), required=True)
-    total = fields.Integer()
-    page = fields.Integer()
-    per_page = fields.Integer()
 
 
 class SupplierOut(Schema):
