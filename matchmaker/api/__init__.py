@@ -1,7 +1,7 @@
 """The API's HTTP layer: blueprints (schemas in matchmaker/schemas.py); views stay thin and call services."""
 import re
 
-from flask import current_app, g, request
+from flask import current_app, g, make_response, render_template, request
 from flask_smorest import Blueprint as _Blueprint
 from marshmallow import fields
 from webargs.flaskparser import FlaskParser
@@ -9,6 +9,8 @@ from webargs.flaskparser import FlaskParser
 from ..context import graph, job_queue, job_service, model_store  # noqa: F401 (the views' accessors)
 from ..errors import InvalidInput, Unauthenticated
 from ..services.access import KeyService, Principal, authorize  # noqa: F401
+from ..services.catalogues import CatalogueService
+from ..web.i18n import LANGUAGES, Wording, language_of, reader_helpers
 
 
 class _Parser(FlaskParser):
@@ -24,6 +26,28 @@ class _Parser(FlaskParser):
             raise InvalidInput("a query parameter is given more than once",
                                {name: ["given more than once; give it once"] for name in repeated})
         return super().load_querystring(req, schema)
+
+
+def reader_language(asked: str | None) -> str:
+    """The language a printable answer speaks: the ``lang`` asked, else the Accept-Language header's."""
+    return language_of(asked or request.accept_languages.best_match(LANGUAGES))
+
+
+def reader_wording(lang: str) -> Wording:
+    """Catalogue names and table names in ``lang``."""
+    return Wording(lang, CatalogueService(graph()))
+
+
+def in_language(body: str, lang: str, content_type: str, **headers):
+    """A printable answer in ``lang``; it may have been chosen by Accept-Language, so caches keep one per language."""
+    return make_response(body, 200, {"Content-Type": content_type, "Content-Language": lang,
+                                     "Vary": "Accept-Language", **headers})
+
+
+def printable(template: str, lang: str, **context):
+    """A page rendered for a reader of ``lang`` (messages, formats and names in it)."""
+    page = render_template(template, **context, **reader_helpers(lang, reader_wording(lang)))
+    return in_language(page, lang, "text/html; charset=utf-8")
 
 
 class Blueprint(_Blueprint):

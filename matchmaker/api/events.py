@@ -1,15 +1,15 @@
 """Matchmaking events: define, register, request, schedule, change on the day, agendas, outcomes."""
-from flask import make_response, render_template, request, url_for
+from flask import url_for
 
 from ..downloads import attachment
-from . import Blueprint, authorize, caller, graph, job_service, model_store
-from ..schemas import (AgendaArgs, AgendaOut, ChangeIn, ErrorResponse, EventIn, EventOut, EventPage, PageArgs, MeetingOutcomeIn, MeetingOutcomeOut,
-                      MeetingRequestOut, MeetingRequestsIn, ParticipantsIn, ScheduleArgs, ScheduleJobOut, ScheduleOut,
-                      SuggestionArgs, SuggestionDecision, SuggestionsOut, SummaryOut, TablesOut, VersionDetailOut,
-                      VersionsOut)
-from ..services.catalogues import CatalogueService
+from . import (Blueprint, authorize, caller, graph, in_language, job_service, model_store, printable, reader_language,
+               reader_wording)
+from ..schemas import (AgendaArgs, AgendaOut, ChangeIn, ErrorResponse, EventIn, EventOut, EventPage, MeetingOutcomeIn,
+                      MeetingOutcomeOut, MeetingRequestOut, MeetingRequestsIn, PageArgs, ParticipantsIn, ScheduleArgs,
+                      ScheduleJobOut, ScheduleOut, SuggestionArgs, SuggestionDecision, SuggestionsOut, SummaryOut, TablesOut,
+                      VersionDetailOut, VersionsOut)
 from ..services.events import EventService
-from ..web.i18n import LANGUAGES, Wording, calendar_words, language_of, reader_helpers
+from ..web.i18n import calendar_words
 
 blp = Blueprint("events", __name__, url_prefix="/events", description="B2B matchmaking events")
 
@@ -163,18 +163,14 @@ def tables(event_id):
 def participant_agenda(args, event_id, participant_id):
     """A participant's agenda as JSON, an iCalendar file, or a printable page (its organiser or itself)."""
     service = _as_organiser_or_party(event_id, [participant_id])
-    lang = language_of(args["lang"] or request.accept_languages.best_match(LANGUAGES))
+    lang = reader_language(args["lang"])
     if args["format"] == "ics":
-        wording = Wording(lang, CatalogueService(graph()))
-        return make_response(service.agenda_ics(event_id, participant_id, calendar_words(lang), wording.table), 200, {
-            "Content-Type": "text/calendar; charset=utf-8", "Content-Language": lang, "Vary": "Accept-Language",
+        text = service.agenda_ics(event_id, participant_id, calendar_words(lang), reader_wording(lang).table)
+        return in_language(text, lang, "text/calendar; charset=utf-8", **{
             "Content-Disposition": attachment(f"{event_id}-{participant_id}.ics")})
     body = service.agenda(event_id, participant_id)
     if args["format"] == "html":
-        page = render_template("agenda.html", agenda=body,
-                               **reader_helpers(lang, Wording(lang, CatalogueService(graph()))))
-        return make_response(page, 200, {"Content-Type": "text/html; charset=utf-8", "Content-Language": lang,
-                                         "Vary": "Accept-Language"})
+        return printable("agenda.html", lang, agenda=body)
     return body
 
 

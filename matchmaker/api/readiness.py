@@ -1,11 +1,7 @@
 """SME readiness: gaps against a target, which gap to close first, peers, the printable report."""
-from flask import make_response, render_template, request
-
-from . import Blueprint, authorize, caller, graph, model_store
+from . import Blueprint, authorize, caller, graph, model_store, printable, reader_language
 from ..schemas import GapArgs, GapsOut, PeersOut, PrioritiesOut, PriorityArgs, ReadinessReportOut, ReportArgs
-from ..services.catalogues import CatalogueService
 from ..services.readiness import ReadinessService
-from ..web.i18n import LANGUAGES, Wording, language_of, reader_helpers
 
 blp = Blueprint("readiness", __name__, url_prefix="/smes", description="What an SME still lacks")
 
@@ -47,9 +43,5 @@ def report(args, sme_id):
     """The whole readiness report, as JSON or as a printable page to hand to an advisor."""
     body = _service(sme_id).report(sme_id, horizon_days=args["horizon_days"])
     if args["format"] == "html":
-        lang = language_of(args["lang"] or request.accept_languages.best_match(LANGUAGES))
-        page = render_template("web/readiness_print.html", report=body,
-                               **reader_helpers(lang, Wording(lang, CatalogueService(graph()))))
-        return make_response(page, 200, {"Content-Type": "text/html; charset=utf-8", "Content-Language": lang,
-                                         "Vary": "Accept-Language"})
+        return printable("web/readiness_print.html", reader_language(args["lang"]), report=body)
     return body
