@@ -113,6 +113,9 @@ def ics(event_id: str, event_name: str, participant_name: str, items: list[Agend
         place = item.table_name or words.table
         summary = words.meeting_with.format(name=item.with_name)
         description = f"{event_name}: {place}"
+        if status == "CANCELLED":
+            summary, description = (words.cancelled.format(summary=summary),
+                                    words.cancelled_note.format(description=description))
         lines += [
             "BEGIN:VEVENT",
             f"UID:{event_id}-{item.meeting}@supply-matchmaker",
@@ -121,9 +124,9 @@ def ics(event_id: str, event_name: str, participant_name: str, items: list[Agend
             f"STATUS:{status}",
             f"DTSTART:{_utc(datetime.fromisoformat(item.start))}",
             f"DTEND:{_utc(datetime.fromisoformat(item.end))}",
-            f"SUMMARY:{_escape(words.cancelled.format(summary=summary) if status == 'CANCELLED' else summary)}",
+            f"SUMMARY:{_escape(summary)}",
             f"LOCATION:{_escape((location + ', ' if location else '') + place)}",
-            f"DESCRIPTION:{_escape(words.cancelled_note.format(description=description) if status == 'CANCELLED' else description)}",
+            f"DESCRIPTION:{_escape(description)}",
             "END:VEVENT",
         ]
     lines.append("END:VCALENDAR")
@@ -133,8 +136,8 @@ def ics(event_id: str, event_name: str, participant_name: str, items: list[Agend
 def revisions(before: dict | None, placements: list[dict], number: int) -> dict:
     """The calendar history that version ``number`` of a schedule carries, from the version before it
     (None: the first): each meeting's ``sequence`` (0 until the meeting first moves, then the number
-    before that of the version where it last moved; 0 for a meeting never sent before), and the meetings ``cancelled`` since they were
-    last sent (their last place, with a sequence above any sent for them). A meeting placed again
+    before that of the version where it last moved; 0 for a meeting never sent before), and the meetings
+    ``cancelled`` since they were last sent (their last place, with a sequence above any sent for them). A meeting placed again
     leaves ``cancelled``."""
     before = before or {}
     old = {p["meeting"]: p for p in before.get("placements", [])}
@@ -142,11 +145,12 @@ def revisions(before: dict | None, placements: list[dict], number: int) -> dict:
     old_sequence = history.get("sequence") or {}
     sequence_now = number - 1
     sequence, cancelled = {}, dict(history.get("cancelled") or {})
+    sent = set(old) | set(old_sequence) | set(cancelled)       # meetings some calendar file may hold
     for p in placements:
         was = old.get(p["meeting"])
         same = was is not None and (was["slot"], was["table"]) == (p["slot"], p["table"])
-        never_sent = was is None and p["meeting"] not in old_sequence and p["meeting"] not in history.get("cancelled", {})
-        sequence[p["meeting"]] = old_sequence.get(p["meeting"], 0) if same else 0 if never_sent else sequence_now
+        sequence[p["meeting"]] = old_sequence.get(p["meeting"], 0) if same else \
+            sequence_now if p["meeting"] in sent else 0
         cancelled.pop(p["meeting"], None)
     placed = {p["meeting"] for p in placements}
     for meeting, p in old.items():

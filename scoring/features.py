@@ -63,15 +63,11 @@ RULE_WEIGHTS = {"capability_coverage": 0.3, "mandatory_coverage": 0.3, "preferre
 _RULE_VECTOR = np.array([RULE_WEIGHTS.get(name, 0.0) for name in FEATURES])
 
 
-def weighted_sums(X: np.ndarray, weights: np.ndarray) -> np.ndarray:
-    """Each row's weighted sum, the same bits for a row whatever batch it comes in (a matrix product's
-    rounding depends on the batch's shape: a pair scored alone and in a pool could differ in the last bit)."""
-    return (np.ascontiguousarray(X) * weights).sum(axis=1)
-
-
 def rule_scores(X: np.ndarray) -> np.ndarray:
-    """The transparent rule's score of each row, in [0, 1]."""
-    return np.clip(weighted_sums(X, _RULE_VECTOR), 0.0, 1.0)
+    """The transparent rule's score of each row, in [0, 1]: a weighted sum row by row, the same bits for a row
+    whatever batch it comes in (a matrix product's rounding depends on the batch's shape: a pair scored alone
+    and in a pool could differ in the last bit)."""
+    return np.clip((np.ascontiguousarray(X) * _RULE_VECTOR).sum(axis=1), 0.0, 1.0)
 
 
 # What can only help, and what can only hurt, whatever else holds: the learned model is held to these

@@ -17,7 +17,7 @@ from sklearn.ensemble import HistGradientBoostingClassifier
 from sklearn.isotonic import IsotonicRegression
 from threadpoolctl import ThreadpoolController
 
-from .features import CATEGORICAL, FEATURES, MONOTONE, RULE_WEIGHTS, weighted_sums
+from .features import CATEGORICAL, FEATURES, MONOTONE, RULE_WEIGHTS, rule_scores
 from .trees import CompiledTrees
 
 BASELINE_VERSION = "rule-based-baseline"
@@ -45,8 +45,7 @@ class UntrustedModel(Exception):
 
 def baseline_scores(X: np.ndarray) -> np.ndarray:
     """The transparent rule: a weighted sum of coverage, proximity and capacity, in [0, 1]."""
-    weights = np.array([BASELINE_WEIGHTS.get(name, 0.0) for name in FEATURES])
-    return np.clip(weighted_sums(X, weights), 0.0, 1.0)
+    return rule_scores(X)
 
 
 def new_model() -> HistGradientBoostingClassifier:

@@ -492,8 +492,9 @@ class EventService:
         named to the reader (default: its own name)."""
         body = self.agenda(event_id, participant_id)
         if table_label is not None:
-            body = replace(body, meetings=[replace(m, table_name=table_label(m.table_name, m.table)) for m in body.meetings],
-                           cancelled=[replace(m, table_name=table_label(m.table_name, m.table)) for m in body.cancelled])
+            def named(items):
+                return [replace(m, table_name=table_label(m.table_name, m.table)) for m in items]
+            body = replace(body, meetings=named(body.meetings), cancelled=named(body.cancelled))
         return ics(event_id, body.event.name, body.participant.name, body.meetings, location=body.event.location,
                    cancelled=body.cancelled, words=words)
 

@@ -510,11 +510,11 @@ class ReadinessService:
                 effort[before] = self._effort(before, sme, standards, hierarchy)
                 lacking.extend(effort[before]["prerequisites"])
 
-        def opened(closed: list[tuple[str, str]], unlocked: list[int], known: dict[int, float] | None = None) -> Unlocks:
+        def opened(closed: list[tuple[str, str]], unlocked: list[int]) -> Unlocks:
             """What holding ``closed`` as well opens among ``unlocked``: buyers, top-10 places, good outcomes.
-            ``known``: scores with ``closed`` already worked out, by request index."""
+            Scores with ``closed`` worked out before (``scored_before``) are not worked out again."""
             # scores do not depend on the order items are closed in: plans in either order share them
-            known = known if known is not None else scored_before.setdefault(tuple(sorted(closed)), {})
+            known = scored_before.setdefault(tuple(sorted(closed)), {})
             rest = [k for k in unlocked if k not in known]
             known.update(zip(rest, scorer.scores(rows_with(closed, rest))) if rest else ())
             scores = [known[k] for k in unlocked]
@@ -580,7 +580,7 @@ class ReadinessService:
             unlocked = opens.get(item, [])
             touched = asking[item]
             new_scores = scored_before[(item,)]
-            unlocks = opened([item], unlocked, new_scores)
+            unlocks = opened([item], unlocked)
             meta = standards.get(item[1], {}) if item[0] == "standard" else {}
             shown_effort = _effort_out(effort[item], names, sme["valid"])
             items.append(Priority(
