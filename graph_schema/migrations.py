@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Callable
 
+from .feed import RESET
+from .feed import SCHEMA as FEED_SCHEMA
 from .model import PLAIN_CODE, WITHOUT_CODE
 from .projection import OFFER_INDEX, REFRESH_ALL
 
@@ -183,6 +185,9 @@ MIGRATIONS: tuple[Migration, ...] = (
         f"MATCH (e:Enterprise) WHERE NOT coalesce(e.code =~ '{PLAIN_CODE}', false) "
         f"CALL (e) {{ SET e:{WITHOUT_CODE} }} IN TRANSACTIONS OF 10000 ROWS",
     )),
+    # The market's change feed (graph_schema/feed.py): web workers keep the open requests and their buyers
+    # in memory and read only what changed since they last looked.
+    Migration(15, "market change feed", FEED_SCHEMA, data=lambda tx: tx.run(RESET).consume()),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version
@@ -214,5 +219,7 @@ def apply_migrations(driver, database: str | None = None) -> list[int]:
                 session.execute_write(migration.data)
             session.execute_write(_record, migration)
             applied.append(migration.version)
+        if applied:     # what a migration rewrote carries no stamp: a keeper of the market reads it all again
+            session.execute_write(lambda tx: tx.run(RESET).consume())
         session.run("CALL db.awaitIndexes(300)").consume()
     return applied

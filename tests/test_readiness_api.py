@@ -5,6 +5,7 @@ from datetime import date, timedelta
 import pytest
 
 from matchmaker.repositories.enterprises import EnterpriseRepository
+from matchmaker.repositories.sourcing import SourcingRepository
 
 from conftest import wait_for
 
@@ -211,7 +212,8 @@ def test_reads_never_write_and_a_new_model_ranks_again_in_the_background(app, cl
     def stored():
         return graph.read(lambda tx: sorted(tuple(r) for r in tx.run(
             "MATCH (r:SourcingRequest) RETURN r.id, r.cutoff_model, r.cutoff_at, r.cutoff_score")))
-    graph.write(lambda tx: tx.run("MATCH (r:SourcingRequest) SET r.cutoff_model = 'an-older-model'").consume())
+    SourcingRepository(graph).set_cutoffs([{"id": i, "score": score, "model": "an-older-model"}
+                                            for i, _, _, score in stored()], "2026-01-01T00:00:00+00:00")
     before = stored()
     body = client.get("/smes/0300000001/priorities").get_json()
     assert stored() == before                              # the read wrote nothing
@@ -229,8 +231,9 @@ def test_reads_never_write_and_a_new_model_ranks_again_in_the_background(app, cl
 
 
 def test_top10_uses_the_stored_cutoff(client, world, graph):
-    graph.write(lambda tx: tx.run("MATCH (r:SourcingRequest {id: $id}) SET r.cutoff_score = 0.999",
-                                  id=world["R1"]).consume())
+    SourcingRepository(graph).set_cutoffs([{"id": world["R1"], "score": 0.999, "model": graph.read(lambda tx: tx.run(
+        "MATCH (r:SourcingRequest {id: $id}) RETURN r.cutoff_model AS m", id=world["R1"]).single()["m"])}],
+        "2026-01-01T00:00:00+00:00")
     first = client.get("/smes/0300000001/priorities").get_json()["items"][0]
     assert first["unlocks"]["requests"] == 3 and first["unlocks"]["top10"] == 2
 

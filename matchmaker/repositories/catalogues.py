@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from .enterprises import refresh_projection
+from .market import reset, stamp
 
 
 class CatalogueRepository:
@@ -20,10 +21,12 @@ class CatalogueRepository:
             "s.prerequisites = coalesce(row.prerequisites, [])", rows=rows).consume())
 
     def upsert_sectors(self, rows: list[dict]) -> None:
-        self.graph.write(lambda tx: tx.run(
-            "UNWIND $rows AS row MERGE (s:Sector {id: row.id}) "
-            "SET s.name_en = row.name_en, s.name_vi = row.name_vi, s.isic = row.isic, s.search_text = row.search_text, "
-            "s.aliases = coalesce(row.aliases, [])", rows=rows).consume())
+        def work(tx):
+            tx.run("UNWIND $rows AS row MERGE (s:Sector {id: row.id}) "
+                   "SET s.name_en = row.name_en, s.name_vi = row.name_vi, s.isic = row.isic, "
+                   "s.search_text = row.search_text, s.aliases = coalesce(row.aliases, [])", rows=rows).consume()
+            reset(tx)   # a buyer's sector code is part of its profile in the open market's keep
+        self.graph.write(work)
 
     def upsert_capabilities(self, rows: list[dict]) -> None:
         def work(tx):
@@ -76,9 +79,11 @@ class CatalogueRepository:
 
     def set_buyer_requirements(self, rows: list[dict]) -> None:
         """rows: {buyer, standard, mandatory}: what a large or FDI buyer asks of every supplier."""
-        self.graph.write(lambda tx: tx.run(
-            "UNWIND $rows AS row MATCH (b:Enterprise {id: row.buyer}), (st:Standard {id: row.standard}) "
-            "MERGE (b)-[r:REQUIRES]->(st) SET r.mandatory = row.mandatory", rows=rows).consume())
+        def work(tx):
+            tx.run("UNWIND $rows AS row MATCH (b:Enterprise {id: row.buyer}), (st:Standard {id: row.standard}) "
+                   "MERGE (b)-[r:REQUIRES]->(st) SET r.mandatory = row.mandatory", rows=rows).consume()
+            stamp(tx, enterprises=[row["buyer"] for row in rows])
+        self.graph.write(work)
 
     def set_products(self, rows: list[dict]) -> None:
         """rows: {enterprise, hs}."""

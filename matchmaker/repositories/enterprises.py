@@ -10,6 +10,7 @@ from graph_schema.projection import LOCK, REFRESH, REFRESH_ALL, STALE, TOKENS
 from scoring.text import BLOCKING_KEY_PROPS, blocking_keys, fold
 
 from ..errors import Conflict
+from .market import stamp
 
 _PROJECTION = """
 e {.id, .code, .name, .description, .kind, .home_country, .employees, .founded, .revenue_band,
@@ -51,6 +52,7 @@ def _upsert_rows(tx, rows: list[dict], now: str) -> dict:
         tx.run(_WRITE, rows=changed_rows, now=now, plain_code=PLAIN_CODE).consume()
     changed = [row["id"] for row in changed_rows]
     refresh_projection(tx, None, changed)   # kind, location: tokens
+    stamp(tx, enterprises=changed)          # a buyer's profile, as the open market keeps it
     counts = {"created": 0, "updated": 0, "unchanged": 0}
     for outcome in outcomes:
         counts[outcome] += 1
@@ -168,6 +170,8 @@ class EnterpriseRepository:
         def work(tx):
             record = tx.run("MATCH (e:Enterprise {id: $id}) DETACH DELETE e RETURN count(*) AS n",
                             id=enterprise_id).single()
+            if record["n"] > 0:
+                stamp(tx, removed_enterprises=[enterprise_id])
             return record["n"] > 0
         return self.graph.write(work)
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from .market import market_of
 from .matching import _VALID, BUYER_HISTORY, BUYER_PROFILE
 
 
@@ -30,34 +31,6 @@ def _open_demand(requests: str) -> str:
                     WITH st.id AS id, count(CASE WHEN n.mandatory THEN 1 END) AS mandatory, count(*) AS asked
                     RETURN collect({{id: id, mandatory: mandatory, preferred: asked - mandatory}}) AS asked
                 }}"""
-
-
-# What a request asks, as read, by id, with the stamp it was read under (``_REVISION``): kept for every
-# readiness view of this process, at most _SEEN_KEPT requests (then read afresh).
-_SEEN: dict[str, tuple[list, dict]] = {}
-_SEEN_KEPT = 60_000
-# A request's stamp: every write of its fields counts a revision (repositories.sourcing); its needs and its
-# creation tell a request written without one (before revisions were counted) or created again apart.
-_REVISION = "[r.revision, COUNT { (r)-[:NEEDS]->() }, r.created_at]"
-# What a request r posted by b asks, with its stamp, as one list ``requests``.
-_ASKS = f"""RETURN collect(r {{.id, .title, .text, .monthly_volume, .max_distance_km,
-    latitude: r.location.latitude, longitude: r.location.longitude, buyer: b.id,
-    capabilities: [(r)-[:NEEDS]->(c:Capability) | c.id],
-    products: [(r)-[:NEEDS]->(p:Product) | p.hs],
-    standards: [(r)-[n:NEEDS]->(s:Standard) | {{id: s.id, mandatory: n.mandatory}}],
-    revision: {_REVISION}}}) AS requests"""
-
-
-def _keep(requests: list[dict]) -> dict[str, dict]:
-    """Keep what these requests ask, each under its stamp (the keep emptied first when it would grow too
-    large); the requests by id."""
-    if len(_SEEN) + len(requests) > _SEEN_KEPT:
-        _SEEN.clear()
-    read = {}
-    for r in requests:
-        _SEEN[r["id"]] = (r.pop("revision"), r)
-        read[r["id"]] = r
-    return read
 
 
 class ReadinessRepository:
@@ -130,60 +103,16 @@ class ReadinessRepository:
 
     def open_requests_near(self, relevant: list[str], sectors: list[str], latitude, longitude) -> list[dict]:
         """Open requests an SME could serve: needing a related capability or posted by a buyer of its
-        sector, and within the request's own maximum distance of the SME; by id.
-
-        Which requests are in reach, their distance and their cutoffs are read each time; what each asks
-        (its needs, words, volume, buyer) is kept in this process by request (``_SEEN``) and read again
-        only when its revision, its number of needs or its creation differ from what was kept."""
-        def work(tx):
-            found = tx.run("""
-                CALL () {
-                    MATCH (c:Capability) WHERE c.id IN $relevant
-                    MATCH (r:SourcingRequest {status: 'open'})-[:NEEDS]->(c) RETURN r
-                    UNION
-                    MATCH (s:Sector) WHERE s.id IN $sectors
-                    MATCH (s)<-[:IN_SECTOR]-(:Enterprise)-[:POSTED]->(r:SourcingRequest {status: 'open'}) RETURN r
-                }
-                WITH r, CASE WHEN r.location IS NULL OR $latitude IS NULL THEN null
-                        ELSE point.distance(r.location, point({latitude: $latitude, longitude: $longitude})) / 1000.0
-                        END AS km
-                WITH r, km WHERE r.max_distance_km IS NULL OR km IS NULL OR km <= r.max_distance_km
-                RETURN collect([r.id, km, r.cutoff_score, r.cutoff_model, """ + _REVISION + """]) AS found
-                """, relevant=relevant, sectors=sectors, latitude=latitude, longitude=longitude).single()["found"]
-            asks = {}       # taken from the keep here: another thread may empty it meanwhile
-            for i, *_, revision in found:
-                kept = _SEEN.get(i)
-                if kept is not None and kept[0] == revision:
-                    asks[i] = kept[1]
-            stale = [i for i, *_ in found if i not in asks]
-            if stale:
-                asks.update(_keep(tx.run(
-                    f"UNWIND $ids AS id MATCH (b:Enterprise)-[:POSTED]->(r:SourcingRequest {{id: id}}) {_ASKS}",
-                    ids=stale).single()["requests"]))
-            # a request deleted since the first read is not in ``asks``
-            requests = [(asks[i], km, score, model) for i, km, score, model, _ in found if i in asks]
-            # each buyer once, however many of its requests are in reach
-            buyers = {b["id"]: b for b in tx.run(f"""
-                UNWIND $ids AS id MATCH (b:Enterprise {{id: id}})
-                RETURN collect(b {{.id, .name, .kind, profile: b {{{BUYER_PROFILE}}},
-                                   sectors: [(b)-[:IN_SECTOR]->(s) | s.id]}}) AS buyers""",
-                ids=sorted({r["buyer"] for r, *_ in requests})).single()["buyers"]}
-            return sorted(({**r, "distance_km": km, "cutoff_score": score, "cutoff_model": model,
-                            "buyer_name": buyers[r["buyer"]]["name"], "buyer_kind": buyers[r["buyer"]]["kind"],
-                            "buyer_profile": buyers[r["buyer"]]["profile"],
-                            "buyer_sectors": buyers[r["buyer"]]["sectors"]}
-                           for r, km, score, model in requests if r["buyer"] in buyers), key=lambda r: r["id"])
-        return self.graph.read(work)
+        sector, and within the request's own maximum distance of the SME; by id. Read from this process's
+        keep of the open market (``market``), brought up to the graph's change feed first."""
+        market = market_of(self.graph)
+        self.graph.read(market.sync)
+        return market.near(relevant, sectors, latitude, longitude)
 
     def keep_open_requests(self) -> int:
-        """Read what every open request asks into this process's keep (``_SEEN``), so that no first report
-        reads thousands (a worker's warm-up); how many, or 0 when there are more than it keeps."""
-        def work(tx):
-            if tx.run("MATCH (r:SourcingRequest {status: 'open'}) RETURN count(r) AS n").single()["n"] > _SEEN_KEPT:
-                return 0
-            return len(_keep(tx.run("MATCH (b:Enterprise)-[:POSTED]->(r:SourcingRequest {status: 'open'}) " + _ASKS)
-                             .single()["requests"]))
-        return self.graph.read(work)
+        """Read the open market into this process's keep, so that no first report reads it all (a worker's
+        warm-up); how many open requests it holds."""
+        return self.graph.read(market_of(self.graph).sync)
 
     def peer_shares(self, sme_id: str, today: date) -> dict:
         """Shares of peers (SMEs of the same sector, in the same zone or commune, of similar size)

@@ -4,6 +4,7 @@ from __future__ import annotations
 from neo4j.exceptions import ConstraintError
 
 from . import create_once
+from .market import stamp
 
 _REQUEST = """
 r {.id, .reference, .title, .text, .monthly_volume, .max_distance_km, .status, .created_at, .updated_at,
@@ -32,11 +33,10 @@ def _ref_key(request: dict) -> str | None:
     return f"{request['buyer']}|{request['reference']}" if request.get("reference") else None
 
 
-# The fields a request's body sets on node ``r``, from map ``row``, counting a revision (readers that keep
-# what a request asks tell a changed one by it); and its needs (on a node without any).
+# The fields a request's body sets on node ``r``, from map ``row``; and its needs (on a node without any).
+# Every write of a request ends with a stamp on the market's change feed (repositories.market).
 _FIELDS = """r.title = row.title, r.text = row.text, r.monthly_volume = row.monthly_volume,
     r.max_distance_km = row.max_distance_km, r.status = row.status, r.updated_at = $now,
-    r.revision = coalesce(r.revision, 0) + 1,
     r.location = CASE WHEN row.latitude IS NULL THEN null ELSE point({latitude: row.latitude, longitude: row.longitude}) END"""
 _NEEDS = """CALL (r, row) {
         UNWIND row.capabilities AS cid MATCH (c:Capability {id: cid}) MERGE (r)-[:NEEDS]->(c)
@@ -71,6 +71,7 @@ def _write(tx, request: dict, now: str) -> None:
         WITH DISTINCT r, row
         {_NEEDS}
         """, now=now, row=_row(request)).consume()
+    stamp(tx, requests=[request["id"]])
 
 
 class SourcingRepository:
@@ -94,7 +95,7 @@ class SourcingRepository:
         rows = [_row(r) for r in requests if r.get("reference")]
 
         def work(tx):
-            return tx.run(
+            ids = tx.run(
                 f"""
                 UNWIND $rows AS row
                 MATCH (b:Enterprise {{id: row.buyer}})
@@ -104,8 +105,10 @@ class SourcingRepository:
                 CREATE (b)-[:POSTED]->(r)
                 WITH r, row
                 {_NEEDS}
-                RETURN count(*) AS n
-                """, rows=rows, now=now).single()["n"]
+                RETURN collect(r.id) AS ids
+                """, rows=rows, now=now).single()["ids"]
+            stamp(tx, requests=ids)
+            return len(ids)
         return created + (self.graph.write(work) if rows else 0)
 
     def save(self, request: dict, now: str) -> None:
@@ -137,15 +140,22 @@ class SourcingRepository:
         return self.graph.read(work)
 
     def delete(self, request_id: str) -> bool:
-        return self.graph.write(lambda tx: tx.run(
-            "MATCH (r:SourcingRequest {id: $id}) DETACH DELETE r RETURN count(*) AS n", id=request_id).single()["n"] > 0)
+        def work(tx):
+            deleted = tx.run("MATCH (r:SourcingRequest {id: $id}) DETACH DELETE r RETURN count(*) AS n",
+                             id=request_id).single()["n"] > 0
+            if deleted:
+                stamp(tx, removed_requests=[request_id])
+            return deleted
+        return self.graph.write(work)
 
     def set_cutoffs(self, rows: list[dict], now: str) -> None:
         """rows: {id, score, model}: the 10th best match score of each request (0.0 with fewer than 10)."""
-        self.graph.write(lambda tx: tx.run(
-            "UNWIND $rows AS row MATCH (r:SourcingRequest {id: row.id}) "
-            "SET r.cutoff_score = row.score, r.cutoff_model = row.model, r.cutoff_at = $now",
-            rows=rows, now=now).consume())
+        def work(tx):
+            tx.run("UNWIND $rows AS row MATCH (r:SourcingRequest {id: row.id}) "
+                   "SET r.cutoff_score = row.score, r.cutoff_model = row.model, r.cutoff_at = $now",
+                   rows=rows, now=now).consume()
+            stamp(tx, requests=[row["id"] for row in rows])
+        self.graph.write(work)
 
     def stale_cutoffs(self, version: str, limit: int) -> list[str]:
         """Ids of open requests whose top-10 cutoff was not ranked under model ``version``."""

@@ -1,0 +1,33 @@
+"""The market's change feed: one node, (:ChangeFeed {name: 'market', epoch, seq}).
+
+Every write of a sourcing request (its fields, needs, status, cutoff), of an enterprise (its profile,
+sectors, standing requirements) or a deletion of either ends its transaction with ``STAMP``: the counter
+goes up by one and the nodes written carry the new value as ``changed``; a deleted one leaves a
+(:Removed {key: 'request:<id>' | 'enterprise:<id>', changed}) behind. The counter is written last, so its
+lock is held from there to the commit only, and its numbers follow commit order: once a reader sees
+``seq`` n, every write numbered up to n is visible, and what changed since it last looked is found by the
+indexes on ``changed``. ``RESET`` (a migration, a catalogue's sector codes, a graph restored) gives the
+feed a new epoch: whoever keeps a copy (matchmaker.repositories.market) reads everything again.
+"""
+from __future__ import annotations
+
+STAMP = """
+MERGE (f:ChangeFeed {name: 'market'})
+ON CREATE SET f.epoch = randomUUID(), f.seq = 0
+SET f.seq = f.seq + 1
+WITH f.seq AS seq
+CALL (seq) { UNWIND $requests AS id MATCH (r:SourcingRequest {id: id}) SET r.changed = seq }
+CALL (seq) { UNWIND $enterprises AS id MATCH (e:Enterprise {id: id}) SET e.changed = seq }
+CALL (seq) { UNWIND $removed AS key MERGE (g:Removed {key: key}) SET g.changed = seq }
+RETURN seq"""
+
+RESET = ("MERGE (f:ChangeFeed {name: 'market'}) ON CREATE SET f.seq = 0 "
+         "SET f.epoch = randomUUID(), f.seq = f.seq + 1")
+
+SCHEMA = (
+    "CREATE CONSTRAINT change_feed_name IF NOT EXISTS FOR (f:ChangeFeed) REQUIRE f.name IS UNIQUE",
+    "CREATE CONSTRAINT removed_key IF NOT EXISTS FOR (g:Removed) REQUIRE g.key IS UNIQUE",
+    "CREATE INDEX removed_changed IF NOT EXISTS FOR (g:Removed) ON (g.changed)",
+    "CREATE INDEX sourcing_request_changed IF NOT EXISTS FOR (r:SourcingRequest) ON (r.changed)",
+    "CREATE INDEX enterprise_changed IF NOT EXISTS FOR (e:Enterprise) ON (e.changed)",
+)
