@@ -15,7 +15,6 @@ from hypothesis import strategies as st
 from schemathesis.checks import not_a_server_error, response_schema_conformance
 
 from graph_schema.feed import RESET
-
 from matchmaker import create_app
 
 BUYER, SME = "0700000001", "0700000002"
