@@ -120,7 +120,7 @@ def main() -> None:
         "date": date.today().isoformat(), **counts, "smes": len(smes), "timed_reports": len(timings),
         "median_requests_in_reach": statistics.median(considered), "median_items": statistics.median(items),
         "p50_ms": round(percentile(timings, 0.5), 1), "p95_ms": round(percentile(timings, 0.95), 1),
-        "max_ms": round(max(timings), 1), "target_ms": 1000,
+        "max_ms": round(max(timings), 1), "target_ms": 300,
         "baseline_ranked_on_the_spot_ms": round(statistics.median(baseline), 1),
         "baseline_over_p50": round(statistics.median(baseline) / percentile(timings, 0.5), 1),
         "rank_all_open_requests_s": rank_seconds and round(rank_seconds, 1),

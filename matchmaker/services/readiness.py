@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import statistics
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -497,9 +498,10 @@ class ReadinessService:
         cutoffs = [r.get("cutoff_score") if r.get("cutoff_model") == scorer.version else None for r in requests]
         base_inputs = self._as_candidate(sme, requests, today)
         blocked = [self.blocking(r, i, hierarchy) for r, i in zip(requests, base_inputs)]
-        blockers = {b for bs in blocked for b in bs}
-        candidates = sorted(blockers | {("standard", s["id"]) for r in requests for s in r["standards"]
-                                        if s["id"] not in sme["valid"]})
+        blocks = Counter(b for bs in blocked for b in bs)      # item -> the requests it blocks
+        blockers = set(blocks)
+        asked_standards = {s["id"] for r in requests for s in r["standards"]}
+        candidates = sorted(blockers | {("standard", s) for s in asked_standards - sme["valid"]})
         standards = self.repo.standards()
         names = self._names()
         effort = {item: self._effort(item, sme, standards, hierarchy) for item in candidates}
@@ -585,7 +587,7 @@ class ReadinessService:
             shown_effort = _effort_out(effort[item], names, sme["valid"])
             items.append(Priority(
                 type=item[0], id=item[1], name=names[item], kind=meta.get("kind"), blocker=item in blockers,
-                blocks_requests=sum(1 for bs in blocked if item in bs), needed_by_requests=len(touched),
+                blocks_requests=blocks[item], needed_by_requests=len(touched),
                 unlocks=unlocks, doors_per_month=len(unlocked) / max(effort[item]["months"], 0.5),
                 mean_score_gain=float(statistics.fmean(new_scores[k] - base_scores[k] for k in sample[item])),
                 score_gain_measured_on=len(sample[item]),
