@@ -313,7 +313,7 @@ def test_a_calendar_sent_again_cancels_the_meetings_dropped(client, event, worke
     page = client.get(f"/events/{ev}/participants/fuji/agenda?format=html", headers={"Accept-Language": "vi"})
     html = page.get_data(as_text=True)      # the reader's language: Vietnamese asked by the browser
     assert page.headers["Content-Language"] == "vi" and 'lang="vi"' in html and page.headers["Vary"] == "Accept-Language"
-    assert "tháng 12, 2026" in html and "Cuộc gặp đã hủy" in html and "<td>Bàn 1</td>" in html
+    assert "ngày 3 tháng 12 năm 2026" in html and "Cuộc gặp đã hủy" in html and "<td>Bàn 1</td>" in html
 
 
 def test_schedule_versions_are_compared_and_rolled_back(client, event, worker, graph):

@@ -585,8 +585,11 @@ class Formats:
         return format_date(value, "medium", locale=self.locale)
 
     def long_date(self, value: date | str) -> str:
-        """With the weekday, as a printed agenda says it: 'Thursday, December 3, 2026'."""
+        """With the weekday, as a printed agenda says it: 'Thursday, December 3, 2026', 'Thứ Năm, ngày 3 tháng 12
+        năm 2026' (Babel's Vietnamese pattern leaves out 'ngày' and 'năm', which a letter or agenda writes)."""
         value = date.fromisoformat(value[:10]) if isinstance(value, str) else value
+        if self.lang == "vi":
+            return format_date(value, "EEEE, 'ngày' d MMMM 'năm' y", locale=self.locale)
         return format_date(value, "full", locale=self.locale)
 
     def datetime(self, value: datetime | str) -> str:
