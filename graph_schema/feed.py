@@ -6,19 +6,24 @@ goes up by one and the nodes written carry the new value as ``changed``; a delet
 (:Removed {key: 'request:<id>' | 'enterprise:<id>', changed}) behind. The counter is written last, so its
 lock is held from there to the commit only, and its numbers follow commit order: once a reader sees
 ``seq`` n, every write numbered up to n is visible, and what changed since it last looked is found by the
-indexes on ``changed``. ``RESET`` (a migration, a catalogue's sector codes, a graph restored) gives the
+indexes on ``changed``. Tombstones older than ``TOMBSTONE_WINDOW`` stamps go (``pruned`` says up to which
+number): a reader that last looked before that reads everything again. ``RESET`` (a migration, a catalogue's sector codes, a graph restored) gives the
 feed a new epoch: whoever keeps a copy (matchmaker.repositories.market) reads everything again.
 """
 from __future__ import annotations
 
-STAMP = """
-MERGE (f:ChangeFeed {name: 'market'})
+TOMBSTONE_WINDOW = 10_000
+
+STAMP = f"""
+MERGE (f:ChangeFeed {{name: 'market'}})
 ON CREATE SET f.epoch = randomUUID(), f.seq = 0
 SET f.seq = f.seq + 1
-WITH f.seq AS seq
-CALL (seq) { UNWIND $requests AS id MATCH (r:SourcingRequest {id: id}) SET r.changed = seq }
-CALL (seq) { UNWIND $enterprises AS id MATCH (e:Enterprise {id: id}) SET e.changed = seq }
-CALL (seq) { UNWIND $removed AS key MERGE (g:Removed {key: key}) SET g.changed = seq }
+SET f.pruned = CASE WHEN f.seq > {TOMBSTONE_WINDOW} THEN f.seq - {TOMBSTONE_WINDOW} ELSE 0 END
+WITH f.seq AS seq, f.pruned AS pruned
+CALL (seq) {{ UNWIND $requests AS id MATCH (r:SourcingRequest {{id: id}}) SET r.changed = seq }}
+CALL (seq) {{ UNWIND $enterprises AS id MATCH (e:Enterprise {{id: id}}) SET e.changed = seq }}
+CALL (seq) {{ UNWIND $removed AS key MERGE (g:Removed {{key: key}}) SET g.changed = seq }}
+CALL (pruned) {{ MATCH (g:Removed) WHERE g.changed <= pruned DELETE g }}
 RETURN seq"""
 
 RESET = ("MERGE (f:ChangeFeed {name: 'market'}) ON CREATE SET f.seq = 0 "

@@ -182,3 +182,20 @@ def test_a_keep_of_its_own_reads_everything_once_then_only_changes(client, marke
     assert graph.read(other.sync) == 2 and other.seq == seq
     assert graph.read(market_of(graph).sync) == 2
     assert other.near(["cnc-milling"], [], *PLANT) == market_of(graph).near(["cnc-milling"], [], *PLANT)
+
+
+def test_old_tombstones_go_and_a_keep_behind_them_reads_everything(client, market):
+    """Deletions are kept as tombstones for TOMBSTONE_WINDOW stamps; a keep that last looked before the
+    oldest one left cannot tell what was deleted, and reads the whole market again."""
+    from graph_schema.feed import TOMBSTONE_WINDOW
+    graph = market
+    r1, r2 = post_request(client, "R1", "0300000101"), post_request(client, "R2", "0300000101")
+    behind = OpenMarket()
+    assert graph.read(behind.sync) == 2
+    assert client.delete(f"/sourcing-requests/{r1}").status_code == 204
+    # as if many writes of other things had been stamped since
+    graph.write(lambda tx: tx.run("MATCH (f:ChangeFeed) SET f.seq = f.seq + $n", n=TOMBSTONE_WINDOW + 5).consume())
+    assert client.delete(f"/sourcing-requests/{r2}").status_code == 204
+    assert graph.read(lambda tx: tx.run("MATCH (g:Removed) RETURN g.key AS key").value()) == [f"request:{r2}"]
+    assert graph.read(behind.sync) == 0 and behind.near(["cnc-milling"], [], *PLANT) == []
+    assert same_as_graph(graph) == []

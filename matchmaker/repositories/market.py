@@ -40,7 +40,8 @@ _REQUEST = """r {.id, .title, .text, .monthly_volume, .max_distance_km, .status,
 # What a buyer b is, as kept.
 _BUYER = f"b {{.id, .name, .kind, profile: b {{{BUYER_PROFILE}}}, sectors: [(b)-[:IN_SECTOR]->(s) | s.id]}}"
 
-_FEED = "OPTIONAL MATCH (f:ChangeFeed {name: 'market'}) RETURN f.epoch AS epoch, f.seq AS seq"
+_FEED = ("OPTIONAL MATCH (f:ChangeFeed {name: 'market'}) "
+         "RETURN f.epoch AS epoch, f.seq AS seq, coalesce(f.pruned, 0) AS pruned")
 
 
 @dataclass(frozen=True)
@@ -73,7 +74,8 @@ class OpenMarket:
         with self._lock:
             feed = tx.run(_FEED).single()
             epoch, seq = feed["epoch"], feed["seq"]
-            if epoch is None or epoch != self.epoch or seq < self.seq:
+            # no feed, another epoch, a counter gone back (a graph restored) or the deletions since gone
+            if epoch is None or epoch != self.epoch or seq < self.seq or feed["pruned"] > self.seq:
                 self._load_all(tx)
             elif seq != self.seq:
                 self._apply_changes(tx, self.seq)
