@@ -92,6 +92,23 @@ def test_request_crud_and_retry(client, market):
     assert client.get(f"/sourcing-requests/{rid}").status_code == 404
 
 
+def test_every_unknown_reference_is_named_at_once_and_a_buyer_is_large_or_fdi(client, market):
+    both = client.post("/sourcing-requests", json={**NEED, "capabilities": ["teleport"],
+                                                   "standards": [{"id": "iso-0", "mandatory": True}]})
+    assert both.status_code == 422 and set(both.get_json()["error"]["fields"]) == {"capabilities", "standards"}
+    sme = client.post("/sourcing-requests", json={**NEED, "buyer": "0200000001"})
+    assert sme.status_code == 422 and sme.get_json()["error"]["fields"] == {"buyer": ["an SME, not a large or FDI buyer"]}
+    assert client.get("/sourcing-requests").get_json()["total"] == 0
+
+
+def test_a_buyer_deleted_takes_its_requests_with_it(client, market):
+    rid = post_need(client)
+    assert client.delete("/enterprises/0200000000").status_code == 204
+    assert client.get(f"/sourcing-requests/{rid}").status_code == 404
+    assert client.get("/sourcing-requests").get_json()["total"] == 0
+    assert client.get(f"/sourcing-requests/{rid}/matches").status_code == 404
+
+
 def test_matches_rank_by_construction_with_reasons_and_missing_items(client, market):
     rid = post_need(client)
     body = client.get(f"/sourcing-requests/{rid}/matches").get_json()

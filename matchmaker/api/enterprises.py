@@ -53,6 +53,6 @@ class Enterprise(MethodView):
 
     @blp.response(204)
     def delete(self, enterprise_id):
-        """Delete an enterprise and its links. Admin."""
+        """Delete an enterprise, its links and the sourcing requests it posted. Admin."""
         authorize(caller(), "manage enterprises")
         EnterpriseService(graph()).delete(enterprise_id)

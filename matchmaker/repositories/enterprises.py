@@ -168,11 +168,17 @@ class EnterpriseRepository:
 
     def delete(self, enterprise_id: str) -> bool:
         def work(tx):
-            record = tx.run("MATCH (e:Enterprise {id: $id}) DETACH DELETE e RETURN count(*) AS n",
-                            id=enterprise_id).single()
-            if record["n"] > 0:
-                stamp(tx, removed_enterprises=[enterprise_id])
-            return record["n"] > 0
+            # the sourcing requests it posted go with it: a request without its buyer is no one's need
+            record = tx.run("""
+                MATCH (e:Enterprise {id: $id})
+                WITH e, [(e)-[:POSTED]->(r:SourcingRequest) | r] AS posted
+                WITH e, posted, [r IN posted | r.id] AS requests
+                FOREACH (r IN posted | DETACH DELETE r)
+                DETACH DELETE e
+                RETURN requests""", id=enterprise_id).single()
+            if record is not None:
+                stamp(tx, removed_requests=record["requests"], removed_enterprises=[enterprise_id])
+            return record is not None
         return self.graph.write(work)
 
     def set_capabilities(self, rows: list[dict]) -> dict:

@@ -11,7 +11,7 @@ from datetime import date
 import numpy as np
 from neo4j.exceptions import ConstraintError
 
-from graph_schema.model import OUTCOME_LABELS
+from graph_schema.model import BUYER_KINDS, OUTCOME_LABELS
 from scoring.explain import explanations_for, reason_text
 from scoring.features import FEATURES, GENERAL, Hierarchy, feature_matrix, missing_items, with_buyer
 from scoring.model import ModelStore
@@ -98,7 +98,10 @@ class MatchService:
     def create_request(self, data: dict) -> tuple[dict, bool]:
         """Create a request under a new id. Retrying with the same ``reference`` and content returns
         the stored one (created=False); the same reference with other content is a conflict."""
-        request = self._checked({**data, "id": new_id("R")})
+        request, buyer = self._checked_with_buyer({**data, "id": new_id("R")})
+        if buyer is not None and buyer["kind"] not in BUYER_KINDS:
+            raise InvalidInput(f"'{request['buyer']}' is an SME: a request is a large or FDI buyer's",
+                               {"buyer": ["an SME, not a large or FDI buyer"]})
         request_id, created = self.requests.create(request, now_iso())
         if created:
             self.refresh_cutoffs([request_id])
@@ -168,6 +171,7 @@ class MatchService:
         if (request.get("latitude") is None) != (request.get("longitude") is None):
             raise InvalidInput("latitude and longitude come together", {"longitude": ["required with latitude"]})
         known = self._cached("catalogue ids", self.catalogues.known_ids)
+        errors = {}
         for field, label, key in (("capabilities", "Capability", None), ("standards", "Standard", "id"),
                                   ("products", "Product", None)):
             ids = [x[key] for x in request[field]] if key else request[field]
@@ -178,7 +182,9 @@ class MatchService:
                 unknown = sorted(set(unknown) - (self.catalogues.existing_products(unknown) if label == "Product"
                                                  else self.catalogues.existing(label, unknown)))
             if unknown:
-                raise InvalidInput(f"unknown {field}: {', '.join(unknown)}", {field: [f"unknown: {', '.join(unknown)}"]})
+                errors[field] = [f"unknown: {', '.join(unknown)}"]
+        if errors:      # every unknown reference at once, not one field per try
+            raise InvalidInput("; ".join(f"{field} {why[0]}" for field, why in errors.items()), errors)
 
     def refresh_cutoffs(self, request_ids: list[str] | None = None, progress=None,
                         workers: int = 1, in_memory: bool | None = None) -> dict[str, float]:
