@@ -2,7 +2,8 @@
 
 Every write of a sourcing request (its fields, needs, status, cutoff), of an enterprise (its profile,
 sectors, standing requirements) or a deletion of either ends its transaction with ``STAMP``: the counter
-goes up by one and the nodes written carry the new value as ``changed``; a deleted one leaves a
+goes up by one and the nodes written carry the new value as ``changed`` (of the enterprises, the buyers
+and any firm that posted a request: an SME's profile is no part of the market); a deleted one leaves a
 (:Removed {key: 'request:<id>' | 'enterprise:<id>', changed}) behind. The counter is written last, so its
 lock is held from there to the commit only, and its numbers follow commit order: once a reader sees
 ``seq`` n, every write numbered up to n is visible, and what changed since it last looked is found by the
@@ -11,6 +12,8 @@ number): a reader that last looked before that reads everything again. ``RESET``
 feed a new epoch: whoever keeps a copy (matchmaker.repositories.market) reads everything again.
 """
 from __future__ import annotations
+
+from .model import BUYER_KINDS
 
 TOMBSTONE_WINDOW = 10_000
 
@@ -21,7 +24,11 @@ SET f.seq = f.seq + 1
 SET f.pruned = CASE WHEN f.seq > {TOMBSTONE_WINDOW} THEN f.seq - {TOMBSTONE_WINDOW} ELSE 0 END
 WITH f.seq AS seq, f.pruned AS pruned
 CALL (seq) {{ UNWIND $requests AS id MATCH (r:SourcingRequest {{id: id}}) SET r.changed = seq }}
-CALL (seq) {{ UNWIND $enterprises AS id MATCH (e:Enterprise {{id: id}}) SET e.changed = seq }}
+CALL (seq) {{
+    UNWIND $enterprises AS id MATCH (e:Enterprise {{id: id}})
+    WITH e, seq WHERE e.kind IN {list(BUYER_KINDS)!r} OR EXISTS {{ (e)-[:POSTED]->() }}
+    SET e.changed = seq
+}}
 CALL (seq) {{ UNWIND $removed AS key MERGE (g:Removed {{key: key}}) SET g.changed = seq }}
 CALL (pruned) {{ MATCH (g:Removed) WHERE g.changed <= pruned DELETE g }}
 RETURN seq"""
