@@ -91,6 +91,8 @@ class Graph:
         # small facts of this graph's catalogue kept for a while by the services (time read, value), by name;
         # kept here, not in a module-wide table, so that they live and die with this graph's connection
         self.facts: dict[str, tuple[float, object]] = {}
+        # larger copies of this graph's data the repositories keep current themselves (the open market), by name
+        self.keeps: dict[str, object] = {}
         self._driver: Driver | None = None
         self._bookmarks = None
         self._pid: int | None = None

@@ -146,9 +146,8 @@ class OpenMarket:
     def near(self, relevant: list[str], sectors: list[str], latitude, longitude) -> list[dict]:
         """Open requests needing one of the ``relevant`` capabilities or posted by a firm of one of the
         ``sectors``, within the request's own maximum distance of the point (Neo4j's formula; numpy's sine may
-        differ from Java's in the last bit);
-        by id, each with its buyer's name, kind, profile and sectors, and ``distance_km`` (None when either
-        has no location)."""
+        differ from Java's in the last bit); by id, each with its buyer's name, kind, profile and sectors, and
+        ``distance_km`` (None when either has no location)."""
         with self._lock:
             index = self._built()
             chosen = np.zeros(len(index.ids), dtype=bool)
@@ -171,11 +170,13 @@ class OpenMarket:
             return out
 
 
-_MARKETS: dict[int, OpenMarket] = {}
 _MARKETS_LOCK = threading.Lock()
 
 
 def market_of(graph) -> OpenMarket:
-    """The keep of this graph (one per Graph object, so per process and server)."""
+    """The keep of this graph, living and dying with its connection (one per process and server)."""
     with _MARKETS_LOCK:
-        return _MARKETS.setdefault(id(graph), OpenMarket())
+        market = graph.keeps.get("open market")
+        if market is None:
+            market = graph.keeps["open market"] = OpenMarket()
+        return market
