@@ -90,38 +90,53 @@ class OpenMarket:
         self._put_buyers(tx, sorted(self._by_buyer))
 
     def _apply_changes(self, tx, since: int) -> None:
-        self._index = None
+        """Apply what changed since ``since``. The index is built again only when a request came or went, or
+        where one is, what it needs, who posted it or its buyer's sectors changed: not for a new cutoff or a
+        buyer's new name (``near`` reads those by id)."""
+        moved = False
         for key in tx.run("MATCH (g:Removed) WHERE g.changed > $since RETURN g.key AS key", since=since).value():
             kind, _, i = key.partition(":")
             if kind == "request":
-                self._drop_request(i)
+                moved |= self._drop_request(i) is not None
             else:       # a deleted firm's requests went with it
-                self.buyers.pop(i, None)
+                moved |= self.buyers.pop(i, None) is not None
                 for r in list(self._by_buyer.get(i, ())):
-                    self._drop_request(r)
+                    moved |= self._drop_request(r) is not None
         for r in tx.run(f"MATCH (r:SourcingRequest) WHERE r.changed > $since "
                         f"OPTIONAL MATCH (b:Enterprise)-[:POSTED]->(r) RETURN {_REQUEST} AS r", since=since).value():
-            self._drop_request(r["id"])
+            old = self._drop_request(r["id"])
             if r["status"] == "open" and r["buyer"] is not None:
                 self._put_request(r)
+                moved |= old is None or _where(old) != _where(r)
+            else:
+                moved |= old is not None
         changed = tx.run("MATCH (e:Enterprise) WHERE e.changed > $since RETURN e.id AS id", since=since).value()
         # read (again) a kept buyer written since, and the poster of a request come now that is not kept yet
-        self._put_buyers(tx, sorted(set(changed) & self.buyers.keys()
-                                    | {b for b, ids in self._by_buyer.items() if ids and b not in self.buyers}))
+        moved |= self._put_buyers(tx, sorted(set(changed) & self.buyers.keys()
+                                             | {b for b, ids in self._by_buyer.items() if ids and b not in self.buyers}))
+        if moved:
+            self._index = None
 
     def _put_request(self, r: dict) -> None:
         del r["status"]
         self.requests[r["id"]] = r
         self._by_buyer.setdefault(r["buyer"], set()).add(r["id"])
 
-    def _drop_request(self, request_id: str) -> None:
+    def _drop_request(self, request_id: str) -> dict | None:
+        """Drop a request from the keep; what was kept of it (None: nothing)."""
         r = self.requests.pop(request_id, None)
         if r is not None:
             self._by_buyer[r["buyer"]].discard(request_id)
+        return r
 
-    def _put_buyers(self, tx, ids: list[str]) -> None:
+    def _put_buyers(self, tx, ids: list[str]) -> bool:
+        """Read these buyers into the keep; whether one came or its sectors changed."""
+        moved = False
         for b in tx.run(f"UNWIND $ids AS id MATCH (b:Enterprise {{id: id}}) RETURN {_BUYER} AS b", ids=ids).value():
+            old = self.buyers.get(b["id"])
+            moved |= old is None or sorted(old["sectors"]) != sorted(b["sectors"])
             self.buyers[b["id"]] = b
+        return moved
 
     def _built(self) -> _Index:
         if self._index is None:
@@ -168,6 +183,11 @@ class OpenMarket:
                 out.append({**r, "distance_km": None if d != d else d, "buyer_name": b["name"],
                             "buyer_kind": b["kind"], "buyer_profile": b["profile"], "buyer_sectors": b["sectors"]})
             return out
+
+
+def _where(r: dict) -> tuple:
+    """What of a request the index is built from."""
+    return r["latitude"], r["longitude"], r["max_distance_km"], sorted(r["capabilities"]), r["buyer"]
 
 
 _MARKETS_LOCK = threading.Lock()
