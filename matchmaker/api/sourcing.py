@@ -41,7 +41,8 @@ class SourcingRequests(MethodView):
     @blp.alt_response(200, schema=SourcingRequestOut, description="a retry of the same record: nothing new",
                       success=True)
     def post(self, data):
-        """Record a buyer's need under a new id (201); a retry with the same `reference` and body returns 200."""
+        """Record a large or FDI buyer's need under a new id (201); a retry with the same `reference` and body
+        returns 200."""
         authorize(caller(), "post a sourcing request", data["buyer"], field="buyer")
         request, created = _service().create_request(data)
         return request, 201 if created else 200
