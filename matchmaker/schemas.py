@@ -1202,6 +1202,8 @@ class PeersOut(Schema):
     peer_definition = fields.String()
     standards = fields.List(fields.Nested(PeerShare))
     capabilities = fields.List(fields.Nested(PeerShare))
+    few = fields.Boolean(metadata={"description": "some peers but fewer than 10: one firm moves a share by more "
+                                                  "than 10 points, so the shares are a hint, not a rate"})
 
 
 class ReadinessReportOut(Schema):

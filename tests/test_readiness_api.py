@@ -265,7 +265,7 @@ def test_ranking_from_the_command_line_several_at_once_stores_what_one_at_a_time
 
 def test_peers(client, world):
     body = client.get("/smes/0300000001/peers").get_json()
-    assert body["peers"] == 3
+    assert body["peers"] == 3 and body["few"] is True       # one peer moves a share by 33 points: said
     shares = {row["id"]: row for row in body["standards"]}
     assert shares["iso-14001"]["share"] == pytest.approx(0.667, abs=0.001) and not shares["iso-14001"]["held"]
     assert shares["iso-9001"]["share"] == pytest.approx(0.333, abs=0.001) and shares["iso-9001"]["held"]
@@ -286,6 +286,7 @@ def test_report_as_json_and_printable_html(client, world):
     assert "audit days (4 for 26-45 staff" in re.sub(r"<[^>]+>", " ", html)   # printed, not only on hover
     # names, not ids: the sector, the missing standards, the peers' capabilities
     shown = re.sub(r"<[^>]+>", " ", html)
+    assert "Only 3 peers: each one moves a share by 33 points" in shown
     assert "Automotive and motorcycle parts" in shown and "CNC milling" in shown and "apqp-ppap" not in shown
     # the same report in the reader's language: the query's, else the Accept-Language header's
     for vi in (client.get("/smes/0300000001/readiness?format=html&lang=vi"),

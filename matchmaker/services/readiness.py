@@ -41,6 +41,8 @@ NO_GAIN = 0.5 * 10 ** -CUTOFF_PLACES
 
 
 PEER_DEFINITION = "SMEs of the same sector, in the same zone or commune, with half to twice the employees"
+# Under this many peers one firm moves a share by more than 10 points: the shares are a hint, not a rate.
+FEW_PEERS = 10
 
 
 @dataclass(frozen=True)
@@ -277,6 +279,7 @@ class Peers:
     peer_definition: str
     standards: list[PeerHolding]
     capabilities: list[PeerHolding]
+    few: bool           # some peers, but fewer than FEW_PEERS
 
 
 @dataclass(frozen=True)
@@ -671,7 +674,8 @@ class ReadinessService:
             return sorted(out, key=lambda r: (-r.share, r.id))
         return Peers(sme=_sme_summary(sme, names), peers=total, peer_definition=PEER_DEFINITION,
                      standards=rows(shares["standards"], sme["valid"], "standard"),
-                     capabilities=rows(shares["capabilities"], set(sme["capabilities"]), "capability"))
+                     capabilities=rows(shares["capabilities"], set(sme["capabilities"]), "capability"),
+                     few=0 < total < FEW_PEERS)
 
     # -- the whole report ----------------------------------------------------------------------
     def report(self, sme_id: str, horizon_days: int = 90) -> ReadinessReport:

@@ -307,6 +307,12 @@ MESSAGES: dict[str, dict[str, str]] = {
     "ready.peers_title": {"vi": "So sánh với doanh nghiệp cùng nhóm", "en": "How you compare with your peers"},
     "ready.peers_note": {"vi": "{n} doanh nghiệp cùng ngành, cùng khu công nghiệp hoặc xã/phường, quy mô từ một nửa đến gấp đôi.",
                          "en": "{n} SMEs of the same sector, in the same zone or commune, with half to twice your employees."},
+    "ready.few_peers": {"vi": "Chỉ có {n} doanh nghiệp cùng nhóm: mỗi doanh nghiệp làm một tỷ lệ thay đổi {points} điểm "
+                               "phần trăm, nên các tỷ lệ dưới đây chỉ là gợi ý.",
+                        "en": "Only {n} peers: each one moves a share by {points} points, so read the shares below as a "
+                              "hint, not a rate.",
+                        "en_one": "Only {n} peer: it moves a share by {points} points, so read the shares below as a "
+                                  "hint, not a rate."},
     "ready.legend_held": {"vi": "bạn đã có", "en": "you hold it"},
     "ready.legend_lacking": {"vi": "bạn chưa có", "en": "you lack it"},
     "ready.generated": {"vi": "Lập ngày {date}; cảnh báo chứng nhận hết hạn trong {days} ngày.",
