@@ -8,8 +8,9 @@ and any firm that posted a request: an SME's profile is no part of the market); 
 lock is held from there to the commit only, and its numbers follow commit order: once a reader sees
 ``seq`` n, every write numbered up to n is visible, and what changed since it last looked is found by the
 indexes on ``changed``. Tombstones older than ``TOMBSTONE_WINDOW`` stamps go (``pruned`` says up to which
-number): a reader that last looked before that reads everything again. ``RESET`` (a migration, a catalogue's sector codes, a graph restored) gives the
-feed a new epoch: whoever keeps a copy (matchmaker.repositories.market) reads everything again.
+number): a reader that last looked before that reads everything again. ``RESET`` (a migration, a
+catalogue's sector codes, a graph restored) gives the feed a new epoch: whoever keeps a copy
+(matchmaker.repositories.market) reads everything again.
 """
 from __future__ import annotations
 
