@@ -16,7 +16,8 @@ def test_pages_need_a_signed_in_key_and_respect_revocation(app, graph, client):
     record, key = keys.issue("sme", "0100000042")
     browser = app.test_client()
     response = browser.get("/app/")
-    assert response.status_code == 302 and "/app/signin" in response.headers["Location"]
+    assert response.status_code == 302 and response.headers["Location"].endswith("/app/signin?next=/app/")
+    assert browser.get("/app/search?run=1").headers["Location"].endswith("/app/signin?next=/app/search?run%3D1")
     assert browser.post("/app/signin", data={"key": key}).status_code == 400     # no form token
     response = browser.post("/app/signin", data={"key": key + "x", "csrf": csrf_of(browser)},
                             headers={"Accept-Language": "en"})

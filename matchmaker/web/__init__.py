@@ -95,7 +95,8 @@ def _who_and_which_language():
     if key_id and g.principal is None:
         session.clear()
     if g.principal is None and request.endpoint not in PUBLIC_PAGES:
-        return redirect(url_for("web.signin", next=request.full_path))
+        # full_path ends in '?' even without a query
+        return redirect(url_for("web.signin", next=request.full_path.removesuffix("?")))
     return None
 
 
