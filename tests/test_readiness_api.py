@@ -266,6 +266,11 @@ def test_ranking_from_the_command_line_several_at_once_stores_what_one_at_a_time
 def test_peers(client, world):
     body = client.get("/smes/0300000001/peers").get_json()
     assert body["peers"] == 3 and body["few"] is True       # one peer moves a share by 33 points: said
+    firm(client, "0300000009", "Lone Electronics", sector="electronics", km_north=30)
+    alone = client.get("/smes/0300000009/peers").get_json()
+    assert (alone["peers"], alone["few"], alone["standards"]) == (0, False, [])
+    page = client.get("/smes/0300000009/readiness?format=html&lang=en").get_data(as_text=True)
+    assert "there is no one to compare with here" in page and "Only 0" not in page
     shares = {row["id"]: row for row in body["standards"]}
     assert shares["iso-14001"]["share"] == pytest.approx(0.667, abs=0.001) and not shares["iso-14001"]["held"]
     assert shares["iso-9001"]["share"] == pytest.approx(0.333, abs=0.001) and shares["iso-9001"]["held"]

@@ -307,6 +307,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "ready.peers_title": {"vi": "So sánh với doanh nghiệp cùng nhóm", "en": "How you compare with your peers"},
     "ready.peers_note": {"vi": "{n} doanh nghiệp cùng ngành, cùng khu công nghiệp hoặc xã/phường, quy mô từ một nửa đến gấp đôi.",
                          "en": "{n} SMEs of the same sector, in the same zone or commune, with half to twice your employees."},
+    "ready.no_peers": {"vi": "Không có doanh nghiệp nào cùng ngành, cùng khu công nghiệp hoặc xã/phường, quy mô từ một nửa "
+                             "đến gấp đôi: chưa có ai để so sánh.",
+                       "en": "No SME of your sector in your zone or commune has half to twice your employees: there is "
+                             "no one to compare with here."},
     "ready.few_peers": {"vi": "Chỉ có {n} doanh nghiệp cùng nhóm: mỗi doanh nghiệp làm một tỷ lệ thay đổi {points} điểm "
                                "phần trăm, nên các tỷ lệ dưới đây chỉ là gợi ý.",
                         "en": "Only {n} peers: each one moves a share by {points} points, so read the shares below as a "
