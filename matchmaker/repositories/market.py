@@ -12,7 +12,7 @@ import numpy as np
 from graph_schema.feed import RESET, STAMP
 from scoring.pool import neo4j_distance_m
 
-from .matching import BUYER_PROFILE
+from .matching import BUYER_PROFILE, REQUEST_NEEDS
 
 
 def stamp(tx, requests=(), enterprises=(), removed_requests=(), removed_enterprises=()) -> None:
@@ -32,11 +32,9 @@ def reset(tx) -> None:
 
 
 # What a request r posted by b asks, as kept.
-_REQUEST = """r {.id, .title, .text, .monthly_volume, .max_distance_km, .status, .cutoff_score, .cutoff_model,
+_REQUEST = f"""r {{.id, .title, .text, .monthly_volume, .max_distance_km, .status, .cutoff_score, .cutoff_model,
     latitude: r.location.latitude, longitude: r.location.longitude, buyer: b.id,
-    capabilities: [(r)-[:NEEDS]->(c:Capability) | c.id],
-    products: [(r)-[:NEEDS]->(p:Product) | p.hs],
-    standards: [(r)-[n:NEEDS]->(s:Standard) | {id: s.id, mandatory: n.mandatory}]}"""
+    {REQUEST_NEEDS}}}"""
 # What a buyer b is, as kept.
 _BUYER = f"b {{.id, .name, .kind, profile: b {{{BUYER_PROFILE}}}, sectors: [(b)-[:IN_SECTOR]->(s) | s.id]}}"
 

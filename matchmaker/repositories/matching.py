@@ -41,6 +41,11 @@ BUYER_PROFILE = """kind: b.kind, home_country: b.home_country, employees: b.empl
     sector_isic: COLLECT { MATCH (b)-[:IN_SECTOR]->(bs:Sector) RETURN bs.isic ORDER BY bs.isic LIMIT 1 }[0],
     standing: COLLECT { MATCH (b)-[br:REQUIRES]->(bt:Standard) WHERE br.mandatory RETURN bt.id ORDER BY bt.id }"""
 
+# What a sourcing request ``r`` needs, as map entries: capability ids, HS codes, standards (id, mandatory).
+REQUEST_NEEDS = """capabilities: [(r)-[:NEEDS]->(c:Capability) | c.id],
+    products: [(r)-[:NEEDS]->(p:Product) | p.hs],
+    standards: [(r)-[n:NEEDS]->(s:Standard) | {id: s.id, mandatory: n.mandatory}]"""
+
 # What a supplier's ties to a buyer ``b`` are counted from (``scoring.features.buyer_ties``), as a map entry:
 # each firm its suppliers supply (not ``b`` itself), once per supplier that does (counted in ``buyer_context``).
 BUYER_REACH = "reach: [(b)<-[:SUPPLIES]-(:Enterprise)-[:SUPPLIES]->(bx) WHERE bx <> b | bx.id]"

@@ -5,14 +5,13 @@ from neo4j.exceptions import ConstraintError
 
 from . import create_once
 from .market import stamp
+from .matching import REQUEST_NEEDS
 
-_REQUEST = """
-r {.id, .reference, .title, .text, .monthly_volume, .max_distance_km, .status, .created_at, .updated_at,
+_REQUEST = f"""
+r {{.id, .reference, .title, .text, .monthly_volume, .max_distance_km, .status, .created_at, .updated_at,
    latitude: r.location.latitude, longitude: r.location.longitude,
    buyer: head([(b)-[:POSTED]->(r) | b.id]),
-   capabilities: [(r)-[:NEEDS]->(c:Capability) | c.id],
-   products: [(r)-[:NEEDS]->(p:Product) | p.hs],
-   standards: [(r)-[n:NEEDS]->(s:Standard) | {id: s.id, mandatory: n.mandatory}]}
+   {REQUEST_NEEDS}}}
 """
 
 
