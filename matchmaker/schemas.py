@@ -8,7 +8,7 @@ from .importing.rows import EnterpriseRow, IMPORT_KINDS, Identifier
 from .importing.records import ENCODINGS, FORMATS
 from .numbering import SlotNumber, TableNumber
 from .services.enterprises import SORTS
-from .services.readiness import GAIN_SAMPLE
+from .services.readiness import FEW_PEERS, GAIN_SAMPLE
 
 
 class Rounded(fields.Float):
@@ -1202,8 +1202,9 @@ class PeersOut(Schema):
     peer_definition = fields.String()
     standards = fields.List(fields.Nested(PeerShare))
     capabilities = fields.List(fields.Nested(PeerShare))
-    few = fields.Boolean(metadata={"description": "some peers but fewer than 10: one firm moves a share by more "
-                                                  "than 10 points, so the shares are a hint, not a rate"})
+    few = fields.Boolean(metadata={"description": f"some peers but fewer than {FEW_PEERS}: one firm moves a share "
+                                                  f"by more than {100 // FEW_PEERS} points, so the shares are a hint, "
+                                                  "not a rate"})
 
 
 class ReadinessReportOut(Schema):
