@@ -1,9 +1,10 @@
 """The market's change feed: one node, (:ChangeFeed {name: 'market', epoch, seq}).
 
 Every write of a sourcing request (its fields, needs, status, cutoff), of an enterprise (its profile,
-sectors, standing requirements) or a deletion of either ends its transaction with ``STAMP``: the counter
-goes up by one and the nodes written carry the new value as ``changed`` (of the enterprises, the buyers
-and any firm that posted a request: an SME's profile is no part of the market); a deleted one leaves a
+sectors, standing requirements), of a firm's offer (its search projection: kind, location, capabilities,
+certificates, products) or a deletion of either ends its transaction with ``STAMP``: the counter goes up by
+one and the nodes written carry the new value as ``changed`` (of the enterprises, the buyers and any firm
+that posted a request: an SME's profile is no part of the market) or ``offer_changed``; a deleted one leaves a
 (:Removed {key: 'request:<id>' | 'enterprise:<id>', changed}) behind. The counter is written last, so its
 lock is held from there to the commit only, and its numbers follow commit order: once a reader sees
 ``seq`` n, every write numbered up to n is visible, and what changed since it last looked is found by the
@@ -30,9 +31,14 @@ CALL (seq) {{
     WITH e, seq WHERE e.kind IN {list(BUYER_KINDS)!r} OR EXISTS {{ (e)-[:POSTED]->() }}
     SET e.changed = seq
 }}
+CALL (seq) {{ UNWIND $offers AS id MATCH (e:Enterprise {{id: id}}) SET e.offer_changed = seq }}
 CALL (seq) {{ UNWIND $removed AS key MERGE (g:Removed {{key: key}}) SET g.changed = seq }}
 CALL (pruned) {{ MATCH (g:Removed) WHERE g.changed <= pruned DELETE g }}
 RETURN seq"""
+
+# Where the feed stands: what a keeper reads first.
+FEED = ("OPTIONAL MATCH (f:ChangeFeed {name: 'market'}) "
+        "RETURN f.epoch AS epoch, f.seq AS seq, coalesce(f.pruned, 0) AS pruned")
 
 RESET = ("MERGE (f:ChangeFeed {name: 'market'}) ON CREATE SET f.seq = 0 "
          "SET f.epoch = randomUUID(), f.seq = f.seq + 1")
@@ -44,3 +50,6 @@ SCHEMA = (
     "CREATE INDEX sourcing_request_changed IF NOT EXISTS FOR (r:SourcingRequest) ON (r.changed)",
     "CREATE INDEX enterprise_changed IF NOT EXISTS FOR (e:Enterprise) ON (e.changed)",
 )
+# Firms whose offer (graph_schema/projection.py) changed carry the stamp as ``offer_changed``: what the search's
+# keep of every firm's offer (matchmaker.repositories.offers) reads again.
+OFFER_SCHEMA = ("CREATE INDEX enterprise_offer_changed IF NOT EXISTS FOR (e:Enterprise) ON (e.offer_changed)",)

@@ -7,6 +7,7 @@ from datetime import datetime, timezone
 from typing import Callable
 
 from .feed import RESET
+from .feed import OFFER_SCHEMA
 from .feed import SCHEMA as FEED_SCHEMA
 from .model import PLAIN_CODE, WITHOUT_CODE
 from .projection import OFFER_INDEX, REFRESH_ALL
@@ -188,6 +189,8 @@ MIGRATIONS: tuple[Migration, ...] = (
     # The market's change feed (graph_schema/feed.py): web workers keep the open requests and their buyers
     # in memory and read only what changed since they last looked.
     Migration(15, "market change feed", FEED_SCHEMA, data=lambda tx: tx.run(RESET).consume()),
+    # Firms' offers on the feed too: web workers keep every firm's offer and work a search's pool out in memory.
+    Migration(16, "firm offers on the change feed", OFFER_SCHEMA, data=lambda tx: tx.run(RESET).consume()),
 )
 
 LATEST_VERSION = MIGRATIONS[-1].version

@@ -1,6 +1,7 @@
 """Warm a web worker before it takes requests, so that no first request pays for what every request needs:
 the driver's connections, the active model read from disk, the catalogue facts, the folding table of
-scoring.text, what every open request asks (readiness keeps it), and the query plans of a search and a
+scoring.text, every firm's offer (the search keeps it), what every open request asks (readiness keeps it),
+and the query plans of a search and a
 readiness view (Neo4j caches plans across workers). Then what it loaded is frozen out of the garbage
 collector's sight (``gc.freeze``).
 
@@ -12,16 +13,19 @@ from __future__ import annotations
 import gc
 import logging
 import time
+from datetime import date
 
 log = logging.getLogger("matchmaker.warmup")
 
 
 def warm(app) -> dict[str, float]:
     """Run the warm-up steps in order; returns each step's seconds (those that ran)."""
+    from graph_schema.projection import day_number
     from scoring.text import fold
 
     from .repositories.catalogues import HealthRepository
     from .repositories.keys import KeyRepository
+    from .repositories.offers import offers_of
     from .repositories.readiness import ReadinessRepository
     from .services.catalogues import CatalogueService
     from .services.matching import MatchService
@@ -50,6 +54,7 @@ def warm(app) -> dict[str, float]:
         ("key check", lambda: KeyRepository(graph).find("0" * 16)),
         ("model", store.active),
         ("examples", lambda: examples.update(KeyRepository(graph).example_tenants())),
+        ("firm offers", lambda: graph.read(lambda tx: offers_of(graph).sync(tx, day_number(date.today())))),
         ("search", search),
         ("open requests", ReadinessRepository(graph).keep_open_requests),
         ("readiness", readiness),

@@ -9,7 +9,7 @@ pre-score here, with numpy, in the same floating-point order as the Cypher; test
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+import bisect
 
 import numpy as np
 
@@ -19,62 +19,162 @@ from .features import PRESCORE_WEIGHTS, PROXIMITY_KM
 NEO4J_EARTH_RADIUS_M = 6378140.0
 
 
-@dataclass
+# A firm's tie-break place is a number: firms in element id order, this far apart at first, so that a firm come
+# later takes the midpoint of its neighbours' (and all are numbered again on the rare day no midpoint is left).
+_ORDER_GAP = float(2 ** 20)
+
+
 class FirmOffers:
-    """Every firm's offer on one day: ``ids[k]`` of kind ``kinds[k]``, at ``latitude[k]``/``longitude[k]``
-    (NaN: no location); masks over the firms of the holders of each capability, the makers of each product,
-    and (``valid[s]``) the holders of a certificate for standard s valid that day; ``order[k]``: the firm's
-    place by element id (the query's tie-break)."""
-    ids: list[str]
-    kinds: dict[str, np.ndarray]    # kind -> mask
-    latitude: np.ndarray
-    longitude: np.ndarray
-    holders: dict[str, np.ndarray]
-    makers: dict[str, np.ndarray]
-    valid: dict[str, np.ndarray]
-    order: np.ndarray
-    day: int                    # the day (yyyymmdd) ``valid`` was worked out for
-    position: dict[str, int]    # a firm's index by id
+    """Every firm's offer on one day, as arrays over firm slots: ``ids[k]`` (the firm in slot k), its kind
+    (``kinds``: kind -> mask), ``latitude[k]``/``longitude[k]`` (NaN: no location), masks of the holders of each
+    capability (``holders``) and the makers of each product (``makers``), ``until[s][k]``: the expiry (yyyymmdd)
+    of its certificate for standard s (0: none) and ``valid[s]``: the holders of one valid on ``day``;
+    ``order[k]``: its place by element id (the query's tie-break).
+
+    ``put`` and ``drop`` change firms in place (``matchmaker.repositories.offers`` keeps one current this way);
+    a dropped firm's slot stays, in no mask. The arrays have room beyond ``len(ids)`` slots, in no mask either.
+    Not thread-safe: its keeper locks."""
+
+    def __init__(self, day: int):
+        self.day = day
+        self.ids: list[str] = []
+        self.element_ids: list[str] = []        # per slot
+        self.position: dict[str, int] = {}      # a firm's slot by id
+        self.kinds: dict[str, np.ndarray] = {}
+        self.holders: dict[str, np.ndarray] = {}
+        self.makers: dict[str, np.ndarray] = {}
+        self.until: dict[str, np.ndarray] = {}
+        self.valid: dict[str, np.ndarray] = {}
+        self.latitude = np.zeros(0)
+        self.longitude = np.zeros(0)
+        self.order = np.zeros(0)
+        self._elements: list[str] = []          # element ids, sorted
+        self._order_of: dict[str, float] = {}   # element id -> place
 
     @classmethod
     def from_rows(cls, rows, day: int) -> "FirmOffers":
         """``rows``: (id, element id, kind, latitude, longitude, capability ids, certified ids, certified until,
         product codes) per firm, as the graph keeps them (graph_schema/projection.py)."""
-        ids, element_ids, lat, lon = [], [], [], []
+        offers = cls(day)
+        offers.put(list(rows))
+        return offers
+
+    def __len__(self) -> int:
+        return len(self.position)
+
+    @property
+    def capacity(self) -> int:
+        return len(self.latitude)
+
+    # -- changing ------------------------------------------------------------------------------
+    def put(self, rows: list) -> None:
+        """Add these firms, or replace what is kept of them (rows as ``from_rows`` takes them)."""
+        rows = list({row[0]: row for row in rows}.values())     # a firm once, its last row
+        slots = []
+        new = [row for row in rows if row[0] not in self.position]
+        self._grow(len(self.ids) + len(new))
+        self._clear([self.position[row[0]] for row in rows if row[0] in self.position])
+        for row in rows:
+            slot = self.position.get(row[0])
+            if slot is None:
+                slot = self.position[row[0]] = len(self.ids)
+                self.ids.append(row[0])
+                self.element_ids.append(row[1])
+            else:
+                self.element_ids[slot] = row[1]
+            slots.append(slot)
+        self._place(slots)
+        lat, lon = self.latitude, self.longitude
         kinds: dict[str, list[int]] = {}
         holders: dict[str, list[int]] = {}
         makers: dict[str, list[int]] = {}
-        valid: dict[str, list[int]] = {}
-        for k, (firm, element_id, kind, latitude, longitude, capabilities, certified, until, products) in enumerate(rows):
-            ids.append(firm)
-            element_ids.append(element_id)
-            kinds.setdefault(kind, []).append(k)
-            lat.append(np.nan if latitude is None else latitude)
-            lon.append(np.nan if longitude is None else longitude)
+        until: dict[str, tuple[list[int], list[int]]] = {}
+        for slot, (_, _, kind, latitude, longitude, capabilities, certified, expiries, products) in zip(slots, rows):
+            kinds.setdefault(kind, []).append(slot)
+            lat[slot] = np.nan if latitude is None else latitude
+            lon[slot] = np.nan if longitude is None else longitude
             for c in capabilities or ():
-                holders.setdefault(c, []).append(k)
+                holders.setdefault(c, []).append(slot)
             for p in products or ():
-                makers.setdefault(p, []).append(k)
-            for s, expires in zip(certified or (), until or ()):
-                if expires >= day:
-                    valid.setdefault(s, []).append(k)
-        n = len(ids)
-        order = np.empty(n, dtype=np.int64)
-        order[np.array(sorted(range(n), key=element_ids.__getitem__), dtype=np.int64)] = np.arange(n)
+                makers.setdefault(p, []).append(slot)
+            for s, expires in zip(certified or (), expiries or ()):
+                at, values = until.setdefault(s, ([], []))
+                at.append(slot)
+                values.append(expires)
+        for index, members in ((self.kinds, kinds), (self.holders, holders), (self.makers, makers)):
+            for key, at in members.items():
+                self._array(index, key, bool)[at] = True
+        for s, (at, values) in until.items():
+            self._array(self.until, s, np.int32)[at] = values
+            self._array(self.valid, s, bool)[at] = np.array(values) >= self.day
 
-        def masks(index: dict[str, list[int]]) -> dict[str, np.ndarray]:
-            out = {}
-            for key, members in index.items():
-                mask = np.zeros(n, dtype=bool)
-                mask[members] = True
-                out[key] = mask
+    def drop(self, ids) -> None:
+        """Forget these firms (those not kept are ignored)."""
+        self._clear([self.position.pop(i) for i in ids if i in self.position])
+
+    def on_day(self, day: int) -> None:
+        """Count certificates valid on ``day``."""
+        if day != self.day:
+            self.day = day
+            self.valid = {s: expiries >= day for s, expiries in self.until.items()}
+
+    def _clear(self, slots: list[int]) -> None:
+        if slots:
+            for index in (self.kinds, self.holders, self.makers, self.until, self.valid):
+                for array in index.values():
+                    array[slots] = 0
+            self.latitude[slots] = np.nan
+            self.longitude[slots] = np.nan
+
+    def _array(self, index: dict, key: str, dtype) -> np.ndarray:
+        array = index.get(key)
+        if array is None:
+            array = index[key] = np.zeros(self.capacity, dtype=dtype)
+        return array
+
+    def _grow(self, slots: int) -> None:
+        """Room for this many slots (and some to spare, so that firms added one by one rarely copy)."""
+        if slots <= self.capacity:
+            return
+        capacity = max(slots, self.capacity + self.capacity // 4 + 1024)
+
+        def grown(array: np.ndarray, fill) -> np.ndarray:
+            out = np.full(capacity, fill, dtype=array.dtype)
+            out[:len(array)] = array
             return out
-        return cls(ids=ids, kinds=masks(kinds), latitude=np.array(lat, dtype=float),
-                   longitude=np.array(lon, dtype=float), holders=masks(holders), makers=masks(makers),
-                   valid=masks(valid), order=order, day=day, position={firm: k for k, firm in enumerate(ids)})
+        for index in (self.kinds, self.holders, self.makers, self.until, self.valid):
+            for key in index:
+                index[key] = grown(index[key], 0)
+        self.latitude, self.longitude = grown(self.latitude, np.nan), grown(self.longitude, np.nan)
+        self.order = grown(self.order, 0.0)
 
-    def __len__(self) -> int:
-        return len(self.ids)
+    def _place(self, slots: list[int]) -> None:
+        """Give the firms in these slots their tie-break places (an element id freed by a deleted firm and given
+        to a new one keeps its place: the dropped firm is in no mask)."""
+        fresh = list(dict.fromkeys(e for e in (self.element_ids[k] for k in slots) if e not in self._order_of))
+        if len(fresh) > len(self._order_of) // 8 or not all(self._insert(e) for e in fresh):
+            self._renumber()
+        else:
+            for k in slots:
+                self.order[k] = self._order_of[self.element_ids[k]]
+
+    def _insert(self, element_id: str) -> bool:
+        """Place one new element id between its neighbours; False when they are too close to split."""
+        at = bisect.bisect_left(self._elements, element_id)
+        low = self._order_of[self._elements[at - 1]] if at > 0 else -_ORDER_GAP
+        high = (self._order_of[self._elements[at]] if at < len(self._elements)
+                else (self._order_of[self._elements[-1]] if self._elements else 0.0) + 2 * _ORDER_GAP)
+        middle = (low + high) / 2
+        if not low < middle < high:
+            return False
+        self._elements.insert(at, element_id)
+        self._order_of[element_id] = middle
+        return True
+
+    def _renumber(self) -> None:
+        self._elements = sorted(set(self._order_of).union(self.element_ids))
+        self._order_of = {e: k * _ORDER_GAP for k, e in enumerate(self._elements)}
+        self.order[:len(self.element_ids)] = [self._order_of[e] for e in self.element_ids]
 
 
 def neo4j_distance_m(lat1: np.ndarray, lon1: np.ndarray, lat2: float, lon2: float) -> np.ndarray:

@@ -1,7 +1,7 @@
 """The pool worked out in memory (scoring.pool) against the graph's candidate query, on a generated market
 no other test uses (its own seed): the same suppliers in the same order, the same count passing the
-filters, the same distances, for every open request under each search option; and a rank run stores the
-same cutoffs either way."""
+filters, the same distances, for every open request under each search option (both for a rank run's offers
+read once and a search's offers kept current); and a rank run stores the same cutoffs either way."""
 from datetime import date
 
 import pytest
@@ -56,12 +56,17 @@ def test_the_pool_in_memory_is_the_graph_s(session_graph, service, label):
     checked = passing = 0
     for request_id, need in _needs(service, OPTIONS[label]):
         for pool in (POOL, 25):
-            by_query, passed_query = repo.candidates(need, pool, today, known={})
+            by_query, passed_query = repo.candidates_by_query(need, pool, today, known={})
             in_memory, passed_memory = repo.candidates(need, pool, today, known={}, offers=offers)
             assert passed_memory == passed_query, (request_id, pool)
             assert [c["id"] for c in in_memory] == [c["id"] for c in by_query], (request_id, pool)
             for a, b in zip(in_memory, by_query):
                 assert a["distance_km"] == pytest.approx(b["distance_km"], rel=1e-12, abs=1e-9)
+            # a search's pool, from the process's keep of the offers, the pooled read by id: the same suppliers
+            # as the query projects them
+            kept, passed_kept = repo.candidates(need, pool, today)
+            projected, _ = repo.candidates_by_query(need, pool, today)
+            assert (kept, passed_kept) == (projected, passed_query), (request_id, pool)
             checked += 1
             passing += passed_query > 0
     assert checked >= 100 and passing >= checked // 2      # the market holds enough cases to tell

@@ -88,3 +88,66 @@ def test_distance_as_neo4j_works_it_out():
     import numpy as np
     km = neo4j_distance_m(np.array([21.0, np.nan]), np.array([105.8, 105.8]), 21.0 + 1 / 111.2, 105.8) / 1000
     assert km[0] == pytest.approx(1.0, rel=2e-3) and math.isnan(km[1])
+
+
+def test_offers_changed_in_place_pool_as_offers_read_anew():
+    """A keep changes firms in place (put, drop, another day): its pools are those of the same firms read anew,
+    order of ties included, through new firms, moved ones, dropped ones and an element id given again."""
+    import random
+    draw = random.Random(11)
+    capabilities, standards, products = ["cnc", "milling", "welding"], ["iso-9001", "iatf-16949"], ["8708", "7326"]
+
+    def row(firm: str, element: str):
+        km = draw.choice([None, 0.5, 1.0, 1.0, 3.0, 20.0, 70.0])      # repeated distances: ties on the pre-score
+        certs = {s: draw.choice([20250101, 20261129, 20270101]) for s in draw.sample(standards, draw.randint(0, 2))}
+        return (firm, element, draw.choice(["sme", "sme", "large"]), None if km is None else PLANT[0] + km / 111.2,
+                None if km is None else PLANT[1], draw.sample(capabilities, draw.randint(0, 2)), sorted(certs),
+                [certs[s] for s in sorted(certs)], draw.sample(products, draw.randint(0, 1)))
+
+    def needs():
+        for _ in range(12):
+            sourcing = draw.sample(capabilities, draw.randint(1, 2))
+            hard = draw.sample(standards, draw.randint(0, 1))
+            yield need(sourcing=sourcing, credit_of={c: [1.0 if c == sourcing[0] else 0.5] for c in sourcing},
+                       needed=sourcing[:1], products=draw.sample(products, draw.randint(0, 1)), mandatory=hard,
+                       hard_standards=hard if draw.random() < 0.5 else [], buyer=draw.choice(["f0", "f7", None]),
+                       kinds=draw.choice([["sme"], ["sme", "large"]]), max_m=draw.choice([None, 25_000.0]))
+
+    state = {f"f{k}": row(f"f{k}", f"4:x:{draw.randrange(10 ** 6)}") for k in range(60)}
+    kept = FirmOffers.from_rows(list(state.values()), DAY)
+    day = DAY
+    for step in range(25):
+        gone = draw.sample(sorted(state), 3)
+        changed = [row(f, state[f][1]) for f in draw.sample(sorted(set(state) - set(gone)), 5)]
+        born = [row(f"n{step}-{k}", f"4:x:{draw.randrange(10 ** 6)}") for k in range(draw.randint(0, 4))]
+        if step % 5 == 4:   # a deleted firm's element id given to a new firm
+            born.append(row(f"r{step}", state[gone[0]][1]))
+        state.update((r[0], r) for r in changed + born)
+        for f in gone:
+            state.pop(f)
+        kept.drop(gone)
+        kept.put(changed + born)
+        if step % 7 == 6:
+            day += 1
+            kept.on_day(day)
+        anew = FirmOffers.from_rows(list(state.values()), day)
+        assert len(kept) == len(anew) == len(state)
+        for asked in needs():
+            got, want = pool_of(kept, asked, 15), pool_of(anew, asked, 15)
+            assert [(kept.ids[k], m) for k, m in got[0]] == [(anew.ids[k], m) for k, m in want[0]], step
+            assert got[1] == want[1]
+
+
+def test_ties_keep_element_id_order_when_places_run_out():
+    """Firms come one by one, each between the last one and the same neighbour: the midpoints run out after ~50
+    and every place is numbered again; ties still go by element id."""
+    twin = ("sme", PLANT[0], PLANT[1], ["cnc"], [], [], [])
+    kept = FirmOffers.from_rows([("a", "4:x:5", *twin), ("z", "4:x:6", *twin)], DAY)
+    elements = ["4:x:5", "4:x:6"]
+    for k in range(1, 80):
+        element = "4:x:5" + "5" * k              # sorts between the one before it and 4:x:6
+        kept.put([(f"f{k}", element, *twin)])
+        elements.append(element)
+    by_element = dict(zip(elements, ["a", "z", *(f"f{k}" for k in range(1, 80))]))
+    pooled, passed = pool_of(kept, need(), 100)
+    assert passed == 81 and [kept.ids[k] for k, _ in pooled] == [by_element[e] for e in sorted(elements)]

@@ -110,14 +110,16 @@ def test_a_worker_warms_up_on_the_demo_and_never_fails_for_want_of_a_graph(app, 
     from seeds.load import load
     load(graph, generate(300, seed=3))
     import gc
-    assert list(warm(app)) == ["text folding", "graph connection", "key check", "model", "examples", "search",
-                               "open requests", "readiness", "freeze"]
+    assert list(warm(app)) == ["text folding", "graph connection", "key check", "model", "examples", "firm offers",
+                               "search", "open requests", "readiness", "freeze"]
     assert gc.get_freeze_count() > 0        # what it loaded is out of the collector's sight
     gc.unfreeze()
     from matchmaker.repositories.readiness import ReadinessRepository
     open_requests = graph.read(lambda tx: tx.run(
         "MATCH (r:SourcingRequest {status: 'open'}) RETURN count(r) AS n").single()["n"])
     assert open_requests > 0 and ReadinessRepository(graph).keep_open_requests() == open_requests
+    from matchmaker.repositories.offers import offers_of
+    assert len(offers_of(app.extensions["graph"]).offers) == 300      # every firm's offer, kept for the search
     down = create_app(Settings(neo4j=Neo4jSettings(uri="bolt://127.0.0.1:1", retry_seconds=1.0),
                                model_dir=str(tmp_path / "models")))
     started = time.monotonic()

@@ -107,9 +107,9 @@ def test_an_operator_checks_and_repairs_the_projection_from_the_command_line(cli
     monkeypatch.setenv("NEO4J_URI", neo4j_settings.uri)
     runner = CliRunner()
     assert runner.invoke(main, ["schema", "projection"]).exit_code == 0
-    # Tokens that disagree with the lists (as a write that bypassed the repositories would leave them).
-    catalogue.write(lambda tx: tx.run("MATCH (e:Enterprise {id: $id}) SET e.offer_text = 'kind.sme'",
-                                      id=supplier).consume())
+    # A projection that disagrees with the links (as a write that bypassed the repositories would leave it).
+    catalogue.write(lambda tx: tx.run("MATCH (e:Enterprise {id: $id}) SET e.offer_text = 'kind.sme', "
+                                      "e.capability_ids = []", id=supplier).consume())
     checked = runner.invoke(main, ["schema", "projection"])
     assert checked.exit_code == 1 and f'"examples": ["{supplier}"]' in checked.output, checked.output
     assert found(client)[0] == set()

@@ -90,7 +90,7 @@ class CatalogueRepository:
         def work(tx):
             tx.run("UNWIND $rows AS row MATCH (e:Enterprise {id: row.enterprise}), (p:Product {hs: row.hs}) "
                    "MERGE (e)-[:MAKES]->(p)", rows=rows).consume()
-            refresh_projection(tx, "products", [row["enterprise"] for row in rows])
+            stamp(tx, offers=refresh_projection(tx, "products", [row["enterprise"] for row in rows]))
         self.graph.write(work)
 
     # -- reads ---------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from graph_schema.projection import LOCK, REFRESH, REFRESH_ALL, STALE, TOKENS
 from scoring.text import BLOCKING_KEY_PROPS, blocking_keys, fold
 
 from ..errors import Conflict
-from .market import stamp
+from .market import reset, stamp
 
 _PROJECTION = """
 e {.id, .code, .name, .description, .kind, .home_country, .employees, .founded, .revenue_band,
@@ -51,8 +51,8 @@ def _upsert_rows(tx, rows: list[dict], now: str) -> dict:
     if changed_rows:
         tx.run(_WRITE, rows=changed_rows, now=now, plain_code=PLAIN_CODE).consume()
     changed = [row["id"] for row in changed_rows]
-    refresh_projection(tx, None, changed)   # kind, location: tokens
-    stamp(tx, enterprises=changed)          # a buyer's profile, as the open market keeps it
+    # kind, location: the offer's tokens; a buyer's profile, as the open market keeps it
+    stamp(tx, enterprises=changed, offers=refresh_projection(tx, None, changed))
     counts = {"created": 0, "updated": 0, "unchanged": 0}
     for outcome in outcomes:
         counts[outcome] += 1
@@ -128,16 +128,18 @@ _WRITE = """
     }"""
 
 
-def refresh_projection(tx, part: str | None, enterprise_ids: list[str]) -> None:
+def refresh_projection(tx, part: str | None, enterprise_ids: list[str]) -> list[str]:
     """Recompute a part of these firms' search projection (graph_schema.projection) from their relationships,
     and their offer tokens (None: the tokens alone, after a change of kind or location); called in the
-    transaction that changed them."""
+    transaction that changed them, which then stamps their offers on the change feed (``stamp(offers=...)``,
+    last). Returns the ids."""
     ids = sorted(set(enterprise_ids))
     if not ids:
-        return
+        return ids
     tx.run(f"UNWIND $ids AS id MATCH (e:Enterprise {{id: id}}) {LOCK}", ids=ids).consume()
     fragment = f"{REFRESH[part]} WITH e " if part else ""
     tx.run(f"UNWIND $ids AS id MATCH (e:Enterprise {{id: id}}) {fragment}{TOKENS}", ids=ids).consume()
+    return ids
 
 
 class EnterpriseRepository:
@@ -199,7 +201,7 @@ class EnterpriseRepository:
                 RETURN outcome, count(*) AS n, collect(CASE WHEN outcome <> 'unchanged' THEN e.id END) AS changed
                 """, rows=rows)
             records = list(result)
-            refresh_projection(tx, "capabilities", _changed(records))
+            stamp(tx, offers=refresh_projection(tx, "capabilities", _changed(records)))
             return _counts(records)
         return self.graph.write(work)
 
@@ -222,7 +224,7 @@ class EnterpriseRepository:
                 RETURN outcome, count(*) AS n, collect(CASE WHEN outcome <> 'unchanged' THEN e.id END) AS changed
                 """, rows=rows)
             records = list(result)
-            refresh_projection(tx, "certifications", _changed(records))
+            stamp(tx, offers=refresh_projection(tx, "certifications", _changed(records)))
             return _counts(records)
         return self.graph.write(work)
 
@@ -250,9 +252,11 @@ class EnterpriseRepository:
         return self.graph.read(lambda tx: [r["id"] for r in tx.run(STALE, limit=limit)])
 
     def refresh_every_projection(self) -> None:
-        """Recompute every firm's search projection from its links, in batches (a repair; migration 11)."""
+        """Recompute every firm's search projection from its links, in batches (a repair; migration 11); then
+        every keep of the firms' offers reads them all again (a new epoch of the feed: the batches stamp none)."""
         with self.graph.session() as session:
             session.run(REFRESH_ALL).consume()
+        self.graph.write(reset)
 
     # -- reads ---------------------------------------------------------------------------------
     def existing_ids(self, ids: list[str]) -> set[str]:

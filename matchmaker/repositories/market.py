@@ -9,18 +9,18 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from graph_schema.feed import RESET, STAMP
+from graph_schema.feed import FEED, RESET, STAMP
 from scoring.pool import neo4j_distance_m
 
 from .matching import BUYER_PROFILE, REQUEST_NEEDS
 
 
-def stamp(tx, requests=(), enterprises=(), removed_requests=(), removed_enterprises=()) -> None:
-    """Count a change of these requests and enterprises (by id) on the feed: the last statement of the
-    transaction that wrote them (nothing when none is given)."""
-    if not (requests or enterprises or removed_requests or removed_enterprises):
+def stamp(tx, requests=(), enterprises=(), removed_requests=(), removed_enterprises=(), offers=()) -> None:
+    """Count a change of these requests, enterprises and firms' offers (by id) on the feed: the last statement
+    of the transaction that wrote them (nothing when none is given)."""
+    if not (requests or enterprises or removed_requests or removed_enterprises or offers):
         return
-    tx.run(STAMP, requests=sorted(set(requests)), enterprises=sorted(set(enterprises)),
+    tx.run(STAMP, requests=sorted(set(requests)), enterprises=sorted(set(enterprises)), offers=sorted(set(offers)),
            removed=sorted({f"request:{i}" for i in removed_requests} |
                           {f"enterprise:{i}" for i in removed_enterprises})).consume()
 
@@ -37,9 +37,6 @@ _REQUEST = f"""r {{.id, .title, .text, .monthly_volume, .max_distance_km, .statu
     {REQUEST_NEEDS}}}"""
 # What a buyer b is, as kept.
 _BUYER = f"b {{.id, .name, .kind, profile: b {{{BUYER_PROFILE}}}, sectors: [(b)-[:IN_SECTOR]->(s) | s.id]}}"
-
-_FEED = ("OPTIONAL MATCH (f:ChangeFeed {name: 'market'}) "
-         "RETURN f.epoch AS epoch, f.seq AS seq, coalesce(f.pruned, 0) AS pruned")
 
 
 @dataclass(frozen=True)
@@ -70,7 +67,7 @@ class OpenMarket:
     def sync(self, tx) -> int:
         """Bring the keep up to the feed (in read transaction ``tx``); how many requests it holds."""
         with self._lock:
-            feed = tx.run(_FEED).single()
+            feed = tx.run(FEED).single()
             epoch, seq = feed["epoch"], feed["seq"]
             # no feed, another epoch, a counter gone back (a graph restored) or the deletions since gone
             if epoch is None or epoch != self.epoch or seq < self.seq or feed["pruned"] > self.seq:

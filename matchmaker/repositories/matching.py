@@ -8,6 +8,8 @@ from graph_schema.projection import day_number, offer_query
 from scoring.features import HISTORY_LIMIT, PRESCORE_WEIGHTS, PROXIMITY_KM, buyer_ties
 from scoring.pool import FirmOffers, NeedsTheGraph, pool_of
 
+from .offers import offers_of
+
 # Candidates are firms holding any needed capability or product, every mandatory standard (when the filter
 # is on), of an allowed kind and near enough: one query of the full-text index over each firm's projection
 # (graph_schema/projection.py), so the firms checked exactly are about as many as pass, never all the
@@ -157,11 +159,17 @@ class MatchRepository:
         """The best ``pool`` candidates by a cheap pre-score, with everything the features need, and how
         many passed the hard filters before pooling (see ``candidate_query``).
 
+        The pool is worked out from this process's keep of every firm's offer (``offers_of``), and only the
+        pooled firms are read; a need of words only asks the graph's query.
+
         ``known``: suppliers already read today ({id: what ``_supplier_projection`` gives}), for many
-        requests ranked in a row: the query then returns ids, and only the suppliers not known yet are read
-        (and added to it). ``offers`` (with ``known``): every firm's offer read once for such a run; the pool
-        is then worked out from it in memory (``scoring.pool``), but for a need of words only."""
-        if offers is not None and known is not None:
+        requests ranked in a row: only the suppliers not known yet are read (and added to it), and the pool
+        is the graph's query unless ``offers`` (every firm's offer read once for such a run) is given."""
+        if known is None and offers is None:
+            found = self.graph.read(lambda tx: self._kept_pool(tx, need, pool, today))
+            if found is not None:
+                return self._as_candidates(need, found[0]), found[1]
+        elif offers is not None:
             try:
                 pooled, passed = pool_of(offers, need, pool)
             except NeedsTheGraph:
@@ -172,6 +180,12 @@ class MatchRepository:
                 if missing:
                     self.graph.read(lambda tx: self._read_known(tx, missing, today, known))
                 return self._as_candidates(need, [(known[i], metres) for i, metres in found]), passed
+        return self.candidates_by_query(need, pool, today, known)
+
+    def candidates_by_query(self, need: dict, pool: int, today: date,
+                            known: dict[str, dict] | None = None) -> tuple[list[dict], int]:
+        """``candidates`` as the graph's query finds them (``candidate_query``): a need of words only, a rank
+        run through the graph, and the reference the kept pools are checked against."""
         built = candidate_query(need, pool, today, projected=known is None)
         if built is None:
             return [], 0
@@ -190,6 +204,26 @@ class MatchRepository:
             return [(known[i], metres) for metres, i in suppliers], passed
         found, passed = self.graph.read(work)
         return self._as_candidates(need, found), passed
+
+    def _kept_pool(self, tx, need: dict, pool: int, today: date) -> tuple[list, int] | None:
+        """The pool from the kept offers, the pooled firms read with their distance as the graph works it out
+        (numpy's sine may differ from Java's in the last bit); None: a need of words only."""
+        try:
+            found, passed = offers_of(self.graph).pool(tx, need, pool, day_number(today))
+        except NeedsTheGraph:
+            return None
+        suppliers: dict = dict.fromkeys(i for i, _ in found)
+        if suppliers:   # one row of a list: see candidate_query
+            distance = ("point.distance(e.location, point({latitude: $latitude, longitude: $longitude}))"
+                        if need["latitude"] is not None else "null")
+            for metres, e in tx.run(
+                    f"CALL () {{ UNWIND $ids AS id MATCH (e:Enterprise {{id: id}}) WITH e, {distance} AS metres "
+                    f"{_supplier_projection('date($today)', carry='metres, ')} }} RETURN collect([metres, e])",
+                    ids=list(suppliers), latitude=need["latitude"], longitude=need["longitude"],
+                    today=today.isoformat(), today_number=day_number(today)).single()[0]:
+                suppliers[e["id"]] = (_projected(e), metres)
+        # a firm deleted since the keep looked is left out
+        return [suppliers[i] for i, _ in found if suppliers[i] is not None], passed
 
     @staticmethod
     def _read_known(tx, ids: list[str], today: date, known: dict[str, dict]) -> None:
