@@ -58,9 +58,11 @@ def new_model() -> HistGradientBoostingClassifier:
         categorical_features=[name in CATEGORICAL for name in FEATURES], early_stopping=False, random_state=0)
 
 
-# Below this many rows the trees are evaluated by scoring.trees (bit for bit scikit-learn's answer, measured
-# 0.3 ms a row against 2.2 ms a call); from it on scikit-learn's own loop is the faster (benchmarks/README).
-_COMPILED_BELOW = 128
+# Below this many rows the trees are evaluated by scoring.trees in numpy, from it on by scikit-learn's loop over
+# its trees on rows scoring.trees encodes; both bit for bit predict_proba's answer, which costs ~2 ms more a call
+# in its preprocessing. Measured on the scale model (200 trees, depth 11): 64 rows 2.8 / 3.1 ms, 100 rows 4.0 /
+# 2.0 ms (numpy / the loop; benchmarks/README.md).
+_COMPILED_BELOW = 80
 _CONTROLLERS: dict[int, ThreadpoolController] = {}
 
 
@@ -110,9 +112,8 @@ class Scorer:
             return np.zeros(0)
         if self.model is None:
             return baseline_scores(X)
-        if len(X) < _COMPILED_BELOW:     # the same numbers; scikit-learn's fixed cost per call is the larger
-            return self._calibrated(self._compiled().proba(X))
-        return self._calibrated(raw_scores(self.model, X))
+        trees = self._compiled()
+        return self._calibrated(trees.proba(X) if len(X) < _COMPILED_BELOW else trees.proba_by_predictors(X))
 
     def _compiled(self) -> CompiledTrees:
         if self._trees is None:

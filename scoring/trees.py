@@ -58,6 +58,7 @@ class CompiledTrees:
         self.known_cats = (np.array([_bits(known[row]) for row in f_idx_map]) if known is not None and len(known)
                            else np.zeros((n_features, _CATEGORIES), dtype=bool))
         self.baseline = float(np.asarray(model._baseline_prediction).ravel()[0])
+        self._model = model
         self.depth = int(allnodes["depth"].max()) + 1
         # scikit-learn's own preprocessing of plain arrays: the categorical columns first, each category as
         # its position among those seen in training (an unseen one, or none, as missing), then the rest
@@ -110,3 +111,13 @@ class CompiledTrees:
     def proba(self, X: np.ndarray) -> np.ndarray:
         """The probability of a good outcome for each row (``predict_proba(X)[:, 1]``)."""
         return expit(self.raw(X))
+
+    def proba_by_predictors(self, X: np.ndarray) -> np.ndarray:
+        """``predict_proba(X)[:, 1]`` by scikit-learn's own loop over its trees (the faster from ~100 rows), on
+        rows encoded here: its preprocessing (a ColumnTransformer, checks, joblib) cost as much as the trees."""
+        model = self._model
+        raw = np.zeros((len(X), 1), dtype=model._baseline_prediction.dtype, order="F")
+        raw += model._baseline_prediction
+        model._predict_iterations(self._encoded(np.asarray(X, dtype=np.float64)), model._predictors, raw,
+                                  is_binned=False, n_threads=1)
+        return model._loss.predict_proba(raw)[:, 1]

@@ -312,7 +312,7 @@ def test_the_buyers_country_sector_and_standing_requirements_are_features():
 
 
 def test_the_compiled_trees_give_scikit_learns_probabilities_bit_for_bit():
-    """scoring.trees evaluates the fitted trees with numpy: for numbers, missing values, known, unknown and
+    """scoring.trees evaluates the fitted trees with numpy, or with scikit-learn's loop on rows it encodes: for numbers, missing values, known, unknown and
     negative categories, the very probabilities of predict_proba (so that which one scored never shows)."""
     from scoring.features import CATEGORICAL
     from scoring.model import Scorer, fit, new_model, raw_scores
@@ -329,6 +329,8 @@ def test_the_compiled_trees_give_scikit_learns_probabilities_bit_for_bit():
         probe[:, FEATURES.index(name)] = rng.choice([4.0, 25.0, 370.0, 999.0, -1.0, np.nan], len(probe))
     probe[rng.random(probe.shape) < 0.05] = np.nan
     assert np.array_equal(CompiledTrees(model).proba(probe), raw_scores(model, probe))
+    # scikit-learn's loop over its trees on rows encoded by scoring.trees: the same again
+    assert np.array_equal(CompiledTrees(model).proba_by_predictors(probe), raw_scores(model, probe))
     scorer = Scorer("v", model)
     assert np.array_equal(np.concatenate([scorer.scores(probe[:100]), scorer.scores(probe[100:])]), scorer.scores(probe))
 
