@@ -1,11 +1,12 @@
 """The candidate pool of a sourcing need, worked out in memory from every firm's offer.
 
-The buyers' search asks Neo4j for each need's pool (``matchmaker.repositories.matching.candidate_query``):
-firms holding a needed capability or product, every hard standard valid today, of an allowed kind, within
-the distance, not the buyer; the best ``pool`` of them by the pre-score, ties by element id. Ranking every
-open request (tens of thousands) that way costs ~15 ms of database CPU each. A rank run instead reads each
-firm's offer once (``FirmOffers``, a few seconds at Hanoi scale) and applies the same filters and the same
-pre-score here, with numpy, in the same floating-point order as the Cypher; tests compare the two pools.
+The graph's query for a need's pool (``matchmaker.repositories.matching.candidate_query``): firms holding a
+needed capability or product, every hard standard valid today, of an allowed kind, within the distance, not
+the buyer; the best ``pool`` of them by the pre-score, ties by element id. It costs Neo4j 15-35 ms of CPU a
+need at Hanoi scale. Here the same filters and the same pre-score are applied with numpy, in the same
+floating-point order as the Cypher, to every firm's offer (``FirmOffers``) read once: by a rank run of all
+open requests, and by each web worker, which keeps it current (``matchmaker.repositories.offers``) for the
+search. Tests compare the pools with the query's.
 """
 from __future__ import annotations
 

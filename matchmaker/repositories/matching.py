@@ -14,7 +14,9 @@ from .offers import offers_of
 # is on), of an allowed kind and near enough: one query of the full-text index over each firm's projection
 # (graph_schema/projection.py), so the firms checked exactly are about as many as pass, never all the
 # holders of a popular capability. Words only add to the score, except for a need that names no capability
-# and no product: then the full-text index over descriptions (never names) finds them.
+# and no product: then the full-text index over descriptions (never names) finds them. A search works the
+# same pool out from its worker's keep of every firm's offer (``MatchRepository.candidates``); this query
+# answers needs of words only, rank runs through the graph, and is what the keep is checked against.
 _OFFERS = "CALL db.index.fulltext.queryNodes('enterprise_offer', $offer_query) YIELD node RETURN node AS e"
 _WORDS = ("CALL db.index.fulltext.queryNodes('enterprise_description', $text_query, {limit: 200}) YIELD node "
           "WITH node AS e WHERE (e:SME AND 'sme' IN $kinds) OR (e:LargeEnterprise AND 'large' IN $kinds) "
