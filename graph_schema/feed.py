@@ -1,8 +1,9 @@
 """The market's change feed: one node, (:ChangeFeed {name: 'market', epoch, seq}).
 
 Every write of a sourcing request (its fields, needs, status, cutoff), of an enterprise (its profile,
-sectors, standing requirements), of a firm's offer (its search projection: kind, location, capabilities,
-certificates, products) or a deletion of either ends its transaction with ``STAMP``: the counter goes up by
+sectors, standing requirements), of a firm as a supplier (its search projection: kind, location,
+capabilities, certificates, products; its profile, customers, outcome record) or a deletion of either ends
+its transaction with ``STAMP``: the counter goes up by
 one and the nodes written carry the new value as ``changed`` (of the enterprises, the buyers and any firm
 that posted a request: an SME's profile is no part of the market) or ``offer_changed``; a deleted one leaves a
 (:Removed {key: 'request:<id>' | 'enterprise:<id>', changed}) behind. The counter is written last, so its
@@ -50,6 +51,7 @@ SCHEMA = (
     "CREATE INDEX sourcing_request_changed IF NOT EXISTS FOR (r:SourcingRequest) ON (r.changed)",
     "CREATE INDEX enterprise_changed IF NOT EXISTS FOR (e:Enterprise) ON (e.changed)",
 )
-# Firms whose offer (graph_schema/projection.py) changed carry the stamp as ``offer_changed``: what the search's
-# keep of every firm's offer (matchmaker.repositories.offers) reads again.
+# Firms whose offer (graph_schema/projection.py) or what a search reads of them as suppliers (profile, customers
+# and their kind and sectors, outcome record) changed carry the stamp as ``offer_changed``: what the search's
+# keep (matchmaker.repositories.offers) reads again.
 OFFER_SCHEMA = ("CREATE INDEX enterprise_offer_changed IF NOT EXISTS FOR (e:Enterprise) ON (e.offer_changed)",)

@@ -51,8 +51,11 @@ def _upsert_rows(tx, rows: list[dict], now: str) -> dict:
     if changed_rows:
         tx.run(_WRITE, rows=changed_rows, now=now, plain_code=PLAIN_CODE).consume()
     changed = [row["id"] for row in changed_rows]
-    # kind, location: the offer's tokens; a buyer's profile, as the open market keeps it
-    stamp(tx, enterprises=changed, offers=refresh_projection(tx, None, changed))
+    # kind, location: the offer's tokens; a buyer's profile, as the open market keeps it; a customer's kind and
+    # sectors, as the search reads its suppliers
+    suppliers = tx.run("UNWIND $ids AS id MATCH (:Enterprise {id: id})<-[:SUPPLIES]-(s:Enterprise) "
+                       "RETURN collect(DISTINCT s.id)", ids=changed).single()[0] if changed else []
+    stamp(tx, enterprises=changed, offers=refresh_projection(tx, None, changed) + suppliers)
     counts = {"created": 0, "updated": 0, "unchanged": 0}
     for outcome in outcomes:
         counts[outcome] += 1
@@ -173,13 +176,15 @@ class EnterpriseRepository:
             # the sourcing requests it posted go with it: a request without its buyer is no one's need
             record = tx.run("""
                 MATCH (e:Enterprise {id: $id})
-                WITH e, [(e)-[:POSTED]->(r:SourcingRequest) | r] AS posted
-                WITH e, posted, [r IN posted | r.id] AS requests
+                WITH e, [(e)-[:POSTED]->(r:SourcingRequest) | r] AS posted,
+                     [(e)<-[:SUPPLIES]-(s:Enterprise) | s.id] AS suppliers
+                WITH e, posted, [r IN posted | r.id] AS requests, suppliers
                 FOREACH (r IN posted | DETACH DELETE r)
                 DETACH DELETE e
-                RETURN requests""", id=enterprise_id).single()
-            if record is not None:
-                stamp(tx, removed_requests=record["requests"], removed_enterprises=[enterprise_id])
+                RETURN requests, suppliers""", id=enterprise_id).single()
+            if record is not None:      # its suppliers lose a customer
+                stamp(tx, removed_requests=record["requests"], removed_enterprises=[enterprise_id],
+                      offers=record["suppliers"])
             return record is not None
         return self.graph.write(work)
 
@@ -242,9 +247,11 @@ class EnterpriseRepository:
                      ELSE 'unchanged' END AS outcome
                 MERGE (s)-[l:SUPPLIES]->(b)
                 SET l.since = row.since, l.product = row.product
-                RETURN outcome, count(*) AS n
+                RETURN outcome, count(*) AS n, collect(CASE WHEN outcome = 'created' THEN s.id END) AS changed
                 """, rows=rows)
-            return _counts(result)
+            records = list(result)
+            stamp(tx, offers=_changed(records))     # a new customer is part of the supplier as the search reads it
+            return _counts(records)
         return self.graph.write(work)
 
     def stale_projection(self, limit: int) -> list[str]:

@@ -208,24 +208,25 @@ class MatchRepository:
         return self._as_candidates(need, found), passed
 
     def _kept_pool(self, tx, need: dict, pool: int, today: date) -> tuple[list, int] | None:
-        """The pool from the kept offers, the pooled firms read with their distance as the graph works it out
-        (numpy's sine may differ from Java's in the last bit); None: a need of words only."""
+        """The pool from the kept offers, the pooled firms as kept or, those not kept, read (None: a need of
+        words only). Distances are numpy's (equal to the graph's to ~1e-15: Java's sine may differ in the last
+        bit)."""
+        keep, day = offers_of(self.graph), day_number(today)
         try:
-            found, passed = offers_of(self.graph).pool(tx, need, pool, day_number(today))
+            found, passed, seq = keep.pool(tx, need, pool, day)
         except NeedsTheGraph:
             return None
-        suppliers: dict = dict.fromkeys(i for i, _ in found)
-        if suppliers:   # one row of a list: see candidate_query
-            distance = ("point.distance(e.location, point({latitude: $latitude, longitude: $longitude}))"
-                        if need["latitude"] is not None else "null")
-            for metres, e in tx.run(
-                    f"CALL () {{ UNWIND $ids AS id MATCH (e:Enterprise {{id: id}}) WITH e, {distance} AS metres "
-                    f"{_supplier_projection('date($today)', carry='metres, ')} }} RETURN collect([metres, e])",
-                    ids=list(suppliers), latitude=need["latitude"], longitude=need["longitude"],
-                    today=today.isoformat(), today_number=day_number(today)).single()[0]:
-                suppliers[e["id"]] = (_projected(e), metres)
+        ids = [i for i, _ in found]
+        suppliers = keep.suppliers(ids)
+        missing = [i for i in ids if i not in suppliers]
+        if missing:     # one row of a list: see candidate_query
+            read = {e["id"]: _projected(e) for e in tx.run(
+                f"CALL () {{ UNWIND $ids AS id MATCH (e:Enterprise {{id: id}}) {_supplier_projection('date($today)')} }} "
+                f"RETURN collect(e)", ids=missing, today=today.isoformat(), today_number=day).single()[0]}
+            keep.keep_suppliers(read, seq, day)
+            suppliers.update(read)
         # a firm deleted since the keep looked is left out
-        return [suppliers[i] for i, _ in found if suppliers[i] is not None], passed
+        return [(suppliers[i], metres) for i, metres in found if i in suppliers], passed
 
     @staticmethod
     def _read_known(tx, ids: list[str], today: date, known: dict[str, dict]) -> None:

@@ -174,12 +174,14 @@ class SourcingRepository:
         Returns (id, 'created' | 'updated' | 'unchanged'); None when the buyer or supplier is unknown.
         The write leaves exactly one BUYER and one SUPPLIER edge (and at most one FOR_REQUEST)."""
         def work(tx):
+            was = tx.run("MATCH (:MatchOutcome {key: $key})-[:SUPPLIER]->(s) RETURN s.id", key=outcome["key"]).value()
             record = tx.run(
                 f"""
                 MATCH (b:Enterprise {{id: $buyer}}), (s:Enterprise {{id: $supplier}})
                 OPTIONAL MATCH (old:MatchOutcome {{key: $key}})
-                WITH b, s, CASE WHEN old IS NULL THEN 'created' WHEN {_changed("old")} THEN 'updated'
-                    ELSE 'unchanged' END AS result
+                WITH b, s, CASE WHEN old IS NULL THEN 'created'
+                    WHEN {_changed("old")} OR NOT EXISTS {{ (old)-[:BUYER]->(b) }} OR NOT EXISTS {{ (old)-[:SUPPLIER]->(s) }}
+                    THEN 'updated' ELSE 'unchanged' END AS result
                 MERGE (o:MatchOutcome {{key: $key}})
                 ON CREATE SET o.id = $new_id, o.recorded_at = $now
                 SET o.outcome = $outcome, o.label = $label, o.occurred_on = date($occurred_on), o.note = $note,
@@ -204,6 +206,8 @@ class SourcingRepository:
                 """, now=now, **{k: outcome.get(k) for k in (
                     "key", "new_id", "buyer", "supplier", "request", "outcome", "label", "occurred_on", "note",
                     "source", "shown_rank")}).single()
+            if record and record["result"] != "unchanged":  # a supplier's outcome record, as the search reads it
+                stamp(tx, offers=[outcome["supplier"], *was])
             return (record["id"], record["result"]) if record else None
         try:
             return self.graph.write(work)
