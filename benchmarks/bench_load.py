@@ -1,6 +1,6 @@
 """Load test on loopback at Hanoi scale: supplier search, SME gaps and event agendas under concurrency.
 
-    .venv/bin/python benchmarks/bench_load.py [--seconds 30] [--concurrency 8]
+    .venv/bin/python benchmarks/bench_load.py [--seconds 30] [--concurrency 8] [--needs 24] [--only search]
 
 Needs the local dev graph at Hanoi scale (`matchmaker seed --full`, or `bench_matches.py --ensure-seed`).
 Starts gunicorn with the project's own settings (gunicorn.conf.py), issues an admin key for the run,
@@ -111,12 +111,15 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=30.0)
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--warmup", type=float, default=10.0, help="seconds per endpoint before measuring")
+    parser.add_argument("--needs", type=int, default=24,
+                        help="distinct needs the searches draw from (more: fewer pooled firms already kept)")
+    parser.add_argument("--only", choices=["search", "gaps", "agenda"], help="one endpoint only")
     args = parser.parse_args()
     graph = Graph(Neo4jSettings.from_env())
     enterprises = enterprise_count(graph)
     if enterprises < HANOI_OPERATING_ENTERPRISES:
         sys.exit(f"the graph holds {enterprises:,} enterprises; load Hanoi scale first (matchmaker seed --full)")
-    needs = [{k: v for k, v in need.items() if k != "reference"} for need in requests_for(graph, 24)]
+    needs = [{k: v for k, v in need.items() if k != "reference"} for need in requests_for(graph, args.needs)]
     smes = graph.read(lambda tx: [r["id"] for r in tx.run(
         "MATCH (e:Enterprise {kind: 'sme'}) RETURN e.id AS id ORDER BY e.id SKIP 1000 LIMIT 400")])
     buyers = graph.read(lambda tx: [r["id"] for r in tx.run(
@@ -132,6 +135,8 @@ def main() -> None:
             "GET /events/{id}/participants/{id}/agenda": lambda rng: (
                 "GET", f"/events/{event_id}/participants/{rng.choice(participants)}/agenda", None),
         }
+        if args.only:
+            calls = {name: call for name, call in calls.items() if args.only in name}
         rows = []
         print(f"{'endpoint':<46}{'requests':>9}{'errors':>8}{'req/s':>8}{'p50 ms':>9}{'p99 ms':>9}")
         for name, make_call in calls.items():
@@ -141,6 +146,7 @@ def main() -> None:
             print(f"{name:<46}{row['requests']:>9}{row['errors']:>8}{row['rps']:>8}{row['p50_ms']:>9}"
                   f"{row['p99_ms']:>9}", flush=True)
     summary = {"date": date.today().isoformat(), "enterprises": enterprises, "concurrency": args.concurrency,
+               "distinct_needs": len(needs),
                "seconds_per_endpoint": args.seconds, "workers": os.environ.get("WEB_CONCURRENCY", "2"),
                "threads": os.environ.get("GUNICORN_THREADS", "4"), "cores": os.cpu_count(), "rows": rows}
     publish("load", summary)

@@ -16,8 +16,9 @@ from collections import OrderedDict
 from graph_schema.feed import FEED
 from scoring.pool import FirmOffers, pool_of
 
-# Firms kept as the search reads them, the least lately pooled dropped first (~2 KB each).
-SUPPLIERS_KEPT = 50_000
+# Firms kept as the search reads them, the least lately pooled dropped first: ~3 KB each, ~90 MB a worker at
+# most (the offers themselves: ~140 MB at Hanoi scale).
+SUPPLIERS_KEPT = 30_000
 
 _OFFER = ("e.id, elementId(e), e.kind, e.location.latitude, e.location.longitude, e.capability_ids, "
           "e.certified_ids, e.certified_until, e.product_codes")
