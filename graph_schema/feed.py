@@ -3,9 +3,9 @@
 Every write of a sourcing request (its fields, needs, status, cutoff), of an enterprise (its profile,
 sectors, standing requirements), of a firm as a supplier (its search projection: kind, location,
 capabilities, certificates, products; its profile, customers, outcome record) or a deletion of either ends
-its transaction with ``STAMP``: the counter goes up by
-one and the nodes written carry the new value as ``changed`` (of the enterprises, the buyers and any firm
-that posted a request: an SME's profile is no part of the market) or ``offer_changed``; a deleted one leaves a
+its transaction with ``STAMP``: the counter goes up by one and the nodes written carry the new value as
+``changed`` (of the enterprises, the buyers and any firm that posted a request: an SME's profile is no part
+of the market) or ``offer_changed`` (any firm, as a supplier); a deleted one leaves a
 (:Removed {key: 'request:<id>' | 'enterprise:<id>', changed}) behind. The counter is written last, so its
 lock is held from there to the commit only, and its numbers follow commit order: once a reader sees
 ``seq`` n, every write numbered up to n is visible, and what changed since it last looked is found by the

@@ -6,8 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Callable
 
-from .feed import RESET
-from .feed import OFFER_SCHEMA
+from .feed import OFFER_SCHEMA, RESET
 from .feed import SCHEMA as FEED_SCHEMA
 from .model import PLAIN_CODE, WITHOUT_CODE
 from .projection import OFFER_INDEX, REFRESH_ALL

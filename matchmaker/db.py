@@ -91,8 +91,10 @@ class Graph:
         # small facts of this graph's catalogue kept for a while by the services (time read, value), by name;
         # kept here, not in a module-wide table, so that they live and die with this graph's connection
         self.facts: dict[str, tuple[float, object]] = {}
-        # larger copies of this graph's data the repositories keep current themselves (the open market), by name
+        # larger copies of this graph's data the repositories keep current themselves (the open market, the
+        # firms' offers), by name: ``keep``
         self.keeps: dict[str, object] = {}
+        self._keeps_lock = threading.Lock()
         self._driver: Driver | None = None
         self._bookmarks = None
         self._pid: int | None = None
@@ -118,6 +120,15 @@ class Graph:
                     self._bookmarks = GraphDatabase.bookmark_manager()
                     self._pid = os.getpid()
         return self._driver
+
+    def keep(self, name: str, make):
+        """The keep of this name, made by ``make()`` the first time: it lives and dies with this graph's
+        connection (one per process and server)."""
+        with self._keeps_lock:
+            kept = self.keeps.get(name)
+            if kept is None:
+                kept = self.keeps[name] = make()
+            return kept
 
     def _session(self, **kwargs):
         driver = self.driver

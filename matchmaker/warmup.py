@@ -1,9 +1,8 @@
 """Warm a web worker before it takes requests, so that no first request pays for what every request needs:
 the driver's connections, the active model read from disk, the catalogue facts, the folding table of
 scoring.text, every firm's offer (the search keeps it), what every open request asks (readiness keeps it),
-and the query plans of a search and a
-readiness view (Neo4j caches plans across workers). Then what it loaded is frozen out of the garbage
-collector's sight (``gc.freeze``).
+and the query plans of a search and a readiness view (Neo4j caches plans across workers). Then what it
+loaded is frozen out of the garbage collector's sight (``gc.freeze``).
 
 Called by gunicorn's post_worker_init hook (gunicorn.conf.py). Reads only; a graph that cannot answer
 (or a demo not loaded yet) ends the warm-up early with a line in the log, never the worker.

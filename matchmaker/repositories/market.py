@@ -185,13 +185,6 @@ def _where(r: dict) -> tuple:
     return r["latitude"], r["longitude"], r["max_distance_km"], sorted(r["capabilities"]), r["buyer"]
 
 
-_MARKETS_LOCK = threading.Lock()
-
-
 def market_of(graph) -> OpenMarket:
-    """The keep of this graph, living and dying with its connection (one per process and server)."""
-    with _MARKETS_LOCK:
-        market = graph.keeps.get("open market")
-        if market is None:
-            market = graph.keeps["open market"] = OpenMarket()
-        return market
+    """The keep of this graph's open market (one per process and server)."""
+    return graph.keep("open market", OpenMarket)

@@ -103,13 +103,6 @@ class OfferKeep:
         return self.offers
 
 
-_KEEPS_LOCK = threading.Lock()
-
-
 def offers_of(graph) -> OfferKeep:
-    """The keep of this graph's firm offers, living and dying with its connection (one per process and server)."""
-    with _KEEPS_LOCK:
-        keep = graph.keeps.get("firm offers")
-        if keep is None:
-            keep = graph.keeps["firm offers"] = OfferKeep()
-        return keep
+    """The keep of this graph's firm offers (one per process and server)."""
+    return graph.keep("firm offers", OfferKeep)
