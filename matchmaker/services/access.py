@@ -147,7 +147,8 @@ def authorize(principal: Principal, action: str, owners: str | list | set | None
         return
     if rule.scope == _PRIVATE:
         raise not_found or NotFound("no such resource")
-    raise Forbidden("this belongs to another tenant", {field: [f"your key acts for {principal.tenant}, not its owner"]})
+    raise Forbidden("this belongs to another tenant",
+                    {field: [f"your key acts for {principal.tenant}, which does not own this"]})
 
 
 def may(principal: Principal, action: str) -> bool:
