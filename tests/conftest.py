@@ -245,6 +245,13 @@ def worker(start_worker):
     return start_worker()
 
 
+def plain(value):
+    """Tuples as lists, all the way down: a search's kept firms hold tuples where the graph's query gives lists."""
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    return [plain(v) for v in value] if isinstance(value, (list, tuple)) else value
+
+
 def wait_for(check, seconds: float = 90.0, every: float = 0.2):
     """Poll ``check()`` until it returns something true; that value (fails after ``seconds``)."""
     deadline = time.monotonic() + seconds
