@@ -171,6 +171,9 @@ class ImportReportOut(Schema):
     repeats = fields.List(fields.Nested(RepeatedRow))
     errors = fields.List(fields.Nested(RejectedRow))
     errors_listed = fields.Integer()
+    ignored_columns = fields.List(fields.String(), metadata={
+        "description": "columns of the file that no field of this kind reads (their values were not stored): "
+                       "check their names, or give a mapping"})
 
 
 class ZoneArgs(Schema):

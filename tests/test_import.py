@@ -31,6 +31,17 @@ def test_csv_import_reports_each_bad_row_and_keeps_the_good_ones(client, catalog
     assert firm["kind"] == "fdi" and firm["zone"] == "thang-long-ip" and firm["sectors"] == ["automotive"]
 
 
+def test_columns_no_field_reads_are_named(client, catalogue):
+    """A file whose columns are not ours is not stored quietly half-read: the report names what it ignored."""
+    post_file(client, "enterprises", "firms.csv", ENTERPRISES_CSV)
+    report = post_file(client, "capabilities", "caps.csv",
+                       "enterprise_id,capability_id,capacity\n0101000002,cnc-milling,500\n").get_json()
+    assert report["rejected"] == 1 and report["ignored_columns"] == ["capability_id", "enterprise_id"]
+    report = post_file(client, "capabilities", "caps.csv",
+                       "enterprise,capability,capacity\n0101000002,cnc-milling,500\n").get_json()
+    assert report["created"] == 1 and report["ignored_columns"] == []
+
+
 def test_importing_the_same_file_twice_changes_nothing(client, catalogue, graph):
     post_file(client, "enterprises", "firms.csv", ENTERPRISES_CSV)
     before = graph.read(lambda tx: tx.run(

@@ -86,6 +86,11 @@ def _split_list(value):
     return [part.strip() for part in re.split(r"[;|]", str(value)) if part.strip()]
 
 
+def unread_columns(schema: Schema, record: dict) -> list[str]:
+    """The columns of a record (as the file names them) that no field of the schema reads."""
+    return [str(column) for column in record if column is not None and _field_name(str(column)) not in schema.fields]
+
+
 @lru_cache(maxsize=4096)
 def _field_name(column: str) -> str:
     """Our field for a column name as a file writes it (a file repeats its few columns on every row)."""

@@ -14,7 +14,7 @@ from ..errors import InvalidInput
 from ..importing.duplicates import duplicate_verdict
 from ..importing.records import UnreadableFile, decode, guess_format, read_records
 from ..importing.rows import (IMPORT_KINDS, ROW_SCHEMAS, apply_mapping, enterprise_record, first_errors,
-                              in_hanoi_terms)
+                              in_hanoi_terms, unread_columns)
 from ..repositories.catalogues import CatalogueRepository
 from ..repositories.enterprises import EnterpriseRepository
 from . import now_iso
@@ -38,6 +38,7 @@ class ImportReport:
     repeated: int = 0
     errors: list[dict] = field(default_factory=list)
     repeats: list[dict] = field(default_factory=list)
+    ignored_columns: set[str] = field(default_factory=set)
     # enterprise id -> (its first row in the file, a digest of that row's record)
     seen: dict[str, tuple[int, bytes]] = field(default_factory=dict, repr=False)
 
@@ -65,7 +66,7 @@ class ImportReport:
                 "probable_duplicates": self.probable_duplicates, "repeated": self.repeated,
                 "repeats": self.repeats,
                 "errors": sorted(self.errors, key=lambda e: e["line"]),
-                "errors_listed": len(self.errors)}
+                "errors_listed": len(self.errors), "ignored_columns": sorted(self.ignored_columns)}
 
 
 class ImportService:
@@ -112,8 +113,11 @@ class ImportService:
         schema = ROW_SCHEMAS[kind]
         valid: list[tuple[int, dict]] = []
         for line, record in batch:
+            mapped = apply_mapping(record, mapping)
+            if len(report.ignored_columns) < MAX_LISTED_ERRORS:
+                report.ignored_columns.update(unread_columns(schema, mapped))
             try:
-                valid.append((line, schema.load(apply_mapping(record, mapping))))
+                valid.append((line, schema.load(mapped)))
             except ValidationError as err:
                 problems = first_errors(err.messages)
                 report.reject(line, *problems[0], *problems[1:])
