@@ -219,21 +219,25 @@ class MatchRepository:
         ids = [i for i, _ in found]
         suppliers = keep.suppliers(ids)
         missing = [i for i in ids if i not in suppliers]
-        if missing:     # one row of a list: see candidate_query
-            read = {e["id"]: _sealed(_projected(e)) for e in tx.run(
-                f"CALL () {{ UNWIND $ids AS id MATCH (e:Enterprise {{id: id}}) {_supplier_projection('date($today)')} }} "
-                f"RETURN collect(e)", ids=missing, today=today.isoformat(), today_number=day).single()[0]}
+        if missing:
+            read = {i: _sealed(supplier) for i, supplier in self._read_suppliers(tx, missing, today).items()}
             keep.keep_suppliers(read, seq, day)
             suppliers.update(read)
         # a firm deleted since the keep looked is left out
         return [(suppliers[i], metres) for i, metres in found if i in suppliers], passed
 
-    @staticmethod
-    def _read_known(tx, ids: list[str], today: date, known: dict[str, dict]) -> None:
+    @classmethod
+    def _read_known(cls, tx, ids: list[str], today: date, known: dict[str, dict]) -> None:
         """Read these suppliers as ``_supplier_projection`` gives them into ``known``."""
-        known.update((r["e"]["id"], _projected(r["e"])) for r in tx.run(
-            f"UNWIND $ids AS id MATCH (e:Enterprise {{id: id}}) {_supplier_projection('date($today)')}",
-            ids=ids, today=today.isoformat(), today_number=day_number(today)))
+        known.update(cls._read_suppliers(tx, ids, today))
+
+    @staticmethod
+    def _read_suppliers(tx, ids: list[str], today: date) -> dict[str, dict]:
+        """These suppliers (those that exist) as ``_supplier_projection`` gives them, by id; one row of a list
+        (see candidate_query)."""
+        return {e["id"]: _projected(e) for e in tx.run(
+            f"CALL () {{ UNWIND $ids AS id MATCH (e:Enterprise {{id: id}}) {_supplier_projection('date($today)')} }} "
+            "RETURN collect(e)", ids=ids, today=today.isoformat(), today_number=day_number(today)).single()[0]}
 
     @staticmethod
     def _as_candidates(need: dict, found: list[tuple[dict, float | None]]) -> list[dict]:
