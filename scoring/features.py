@@ -273,53 +273,62 @@ def pair_features(request: dict, candidate: dict, hierarchy: Hierarchy, today_ye
 
 def _pair_values(request: dict, candidate: dict, hierarchy: Hierarchy, today_year: int) -> np.ndarray:
     """The features of one pair but the buyer's history and the rule's score (filled in by the batch)."""
-    matches = capability_matches(request, candidate, hierarchy)
-    capability_coverage = (sum(c for c, _ in matches.values()) / len(matches)) if matches else 1.0
-    volume = request.get("monthly_volume")
+    return np.array(_pair_row(_request_side(request), candidate, hierarchy, today_year), dtype=float)
+
+
+def _request_side(request: dict) -> tuple:
+    """What the features read of a request alone: its needed capabilities (each once), volume, asked
+    standards, text, products, and the values of its buyer's columns."""
+    buyer = request.get("buyer_profile") or {}
+    origin = (buyer.get("home_country") or "").upper()
+    return (tuple(dict.fromkeys(request.get("capabilities") or ())), request.get("monthly_volume"),
+            *_asked_standards(request), request.get("text"), request.get("products") or [],
+            (1.0 if buyer.get("kind") == "fdi" else 0.0, 1.0 if buyer.get("kind") == "large" else 0.0,
+             1.0 if origin in NORTHEAST_ASIA else 0.0, 1.0 if origin in WESTERN else 0.0,
+             math.log1p(buyer.get("employees") or 0), country_code(origin), isic_division(buyer.get("sector_isic"))))
+
+
+def _pair_row(side: tuple, candidate: dict, hierarchy: Hierarchy, today_year: int) -> tuple:
+    """``_pair_values`` as a tuple, from the request's ``_request_side``."""
+    needed, volume, mandatory, preferred, standing, text, products, buyer = side
+    held = candidate.get("capabilities", {})
+    matches = hierarchy.best_matches(needed, tuple(held)) if needed else ()
+    capability_coverage = (sum(credit for credit, _ in matches) / len(matches)) if matches else 1.0
     if volume:
-        capacities = [candidate["capabilities"].get(via) for credit, via in matches.values() if credit >= GENERAL]
+        capacities = [held.get(via) for credit, via in matches if credit >= GENERAL]
         capacities = [c for c in capacities if c]
         capacity_fit = min(1.0, min(capacities) / volume) if capacities else 0.0
     else:
         capacity_fit = 1.0
     distance = candidate.get("distance_km")
-    proximity = math.exp(-distance / PROXIMITY_KM) if distance is not None else 0.0
     founded = candidate.get("founded")
-    years = max(0, today_year - founded) if founded else 0
-    mandatory_coverage, preferred_coverage, missing_mandatory, standing_coverage = _standard_values(request, candidate)
+    valid = candidate.get("valid_standards") or ()
+    mandatory_held = sum(1 for s in mandatory if s in valid)
+    preferred_held = sum(1 for s in preferred if s in valid)
     positive, negative = candidate.get("outcomes_positive", 0), candidate.get("outcomes_negative", 0)
-    products = request.get("products") or []
-    made = set(candidate.get("products") or ())
-    buyer = request.get("buyer_profile") or {}
-    origin = (buyer.get("home_country") or "").upper()
-    values = np.array([
-        capability_coverage,
-        mandatory_coverage, preferred_coverage, missing_mandatory,
-        text_similarity(request.get("text"), candidate.get("description_text")),
-        proximity,
-        capacity_fit,
-        math.log1p(years),
-        float(candidate.get("export_share") or 0.0),
-        math.log1p(candidate.get("large_fdi_customers", 0)),
-        math.log1p(candidate.get("same_sector_buyers", 0)),
-        math.log1p(candidate.get("shared_customers", 0)),
-        1.0 if candidate.get("supplies_buyer") else 0.0,
-        (positive + RECORD_PRIOR / 2) / (positive + negative + RECORD_PRIOR),
-        math.log1p(positive + negative),
-        (sum(1 for p in products if p in made) / len(products)) if products else 1.0,
-        1.0 if buyer.get("kind") == "fdi" else 0.0,
-        1.0 if buyer.get("kind") == "large" else 0.0,
-        1.0 if origin in NORTHEAST_ASIA else 0.0,
-        1.0 if origin in WESTERN else 0.0,
-        math.log1p(buyer.get("employees") or 0),
-        country_code(origin),
-        isic_division(buyer.get("sector_isic")),
-        standing_coverage,
-        0.5,
-        0.0,
-        0.0,
-    ], dtype=float)
-    return values
+    if products:
+        made = set(candidate.get("products") or ())
+        product_coverage = sum(1 for p in products if p in made) / len(products)
+    else:
+        product_coverage = 1.0
+    return (capability_coverage,
+            mandatory_held / len(mandatory) if mandatory else 1.0,
+            preferred_held / len(preferred) if preferred else 1.0, float(len(mandatory) - mandatory_held),
+            text_similarity(text, candidate.get("description_text")),
+            math.exp(-distance / PROXIMITY_KM) if distance is not None else 0.0,
+            capacity_fit,
+            math.log1p(max(0, today_year - founded) if founded else 0),
+            float(candidate.get("export_share") or 0.0),
+            math.log1p(candidate.get("large_fdi_customers", 0)),
+            math.log1p(candidate.get("same_sector_buyers", 0)),
+            math.log1p(candidate.get("shared_customers", 0)),
+            1.0 if candidate.get("supplies_buyer") else 0.0,
+            (positive + RECORD_PRIOR / 2) / (positive + negative + RECORD_PRIOR),
+            math.log1p(positive + negative),
+            product_coverage,
+            *buyer,
+            _coverage(standing, valid),
+            0.5, 0.0, 0.0)
 
 
 _STANDARD_COLUMNS = [FEATURES.index(f) for f in ("mandatory_coverage", "preferred_coverage", "missing_mandatory",
@@ -335,17 +344,6 @@ def _asked_standards(request: dict) -> tuple[list[str], list[str], list[str]]:
     standards = request.get("standards") or []
     return ([s["id"] for s in standards if s.get("mandatory")], [s["id"] for s in standards if not s.get("mandatory")],
             list((request.get("buyer_profile") or {}).get("standing") or ()))
-
-
-def _standard_values(request: dict, candidate: dict) -> tuple[float, float, float, float]:
-    """mandatory_coverage, preferred_coverage, missing_mandatory, standing_coverage."""
-    valid = candidate.get("valid_standards") or ()
-    mandatory, preferred, standing = _asked_standards(request)
-    mandatory_held = sum(1 for s in mandatory if s in valid)
-    preferred_held = sum(1 for s in preferred if s in valid)
-    return (mandatory_held / len(mandatory) if mandatory else 1.0,
-            preferred_held / len(preferred) if preferred else 1.0, float(len(mandatory) - mandatory_held),
-            _coverage(standing, valid))
 
 
 # What the features read of a buyer: kind, home country, employees, its sector's ISIC code and the ids of
@@ -385,6 +383,7 @@ def feature_rows(pairs: list[tuple[dict, dict]], hierarchy: Hierarchy, today_yea
     if not pairs:
         return np.zeros((0, len(FEATURES)))
     X = np.empty((len(pairs), len(FEATURES)))
+    single, sides = [], {}      # pairs of a request alone; each request's own values, by the request's id
     start = 0
     while start < len(pairs):
         request = pairs[start][0]
@@ -394,8 +393,17 @@ def feature_rows(pairs: list[tuple[dict, dict]], hierarchy: Hierarchy, today_yea
         if end - start > 1:
             X[start:end] = _request_values(request, [c for _, c in pairs[start:end]], hierarchy, today_year)
         else:
-            X[start] = _pair_values(request, pairs[start][1], hierarchy, today_year)
+            single.append(start)
         start = end
+    if single:
+        rows = []
+        for k in single:
+            request, candidate = pairs[k]
+            side = sides.get(id(request))
+            if side is None:
+                side = sides[id(request)] = _request_side(request)
+            rows.append(_pair_row(side, candidate, hierarchy, today_year))
+        X[single] = np.array(rows, dtype=float)
     _history_and_rule(X, pairs)
     return X
 

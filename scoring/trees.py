@@ -69,6 +69,10 @@ class CompiledTrees:
             (_, encoder, is_cat), (_, _, is_num) = preprocessor.transformers_[:2]
             self.columns = np.concatenate([np.flatnonzero(is_cat), np.flatnonzero(is_num)])
             self.categories = [np.asarray(c, dtype=np.float64) for c in encoder.categories_]
+        # per encoded column: the thresholds its numeric splits compare with, in order (``_cells``)
+        numeric = ~leaf & ~self.categorical
+        self.cuts = [np.unique(self.threshold[numeric & (self.feature == j)]) for j in range(n_features)]
+        self.exact = set(range(len(self.categories))) | set(self.feature[self.categorical].tolist())
 
     def _encoded(self, X: np.ndarray) -> np.ndarray:
         out = X[:, self.columns]
@@ -115,9 +119,31 @@ class CompiledTrees:
     def proba_by_predictors(self, X: np.ndarray) -> np.ndarray:
         """``predict_proba(X)[:, 1]`` by scikit-learn's own loop over its trees (the faster from ~100 rows), on
         rows encoded here: its preprocessing (a ColumnTransformer, checks, joblib) cost as much as the trees."""
+        return self.proba_of_encoded(self._encoded(np.asarray(X, dtype=np.float64)))
+
+    def proba_of_encoded(self, encoded: np.ndarray) -> np.ndarray:
+        """``proba_by_predictors`` of rows ``_encoded`` already."""
         model = self._model
-        raw = np.zeros((len(X), 1), dtype=model._baseline_prediction.dtype, order="F")
+        raw = np.zeros((len(encoded), 1), dtype=model._baseline_prediction.dtype, order="F")
         raw += model._baseline_prediction
-        model._predict_iterations(self._encoded(np.asarray(X, dtype=np.float64)), model._predictors, raw,
-                                  is_binned=False, n_threads=1)
+        model._predict_iterations(encoded, model._predictors, raw, is_binned=False, n_threads=1)
         return model._loss.predict_proba(raw)[:, 1]
+
+    def cells(self, encoded: np.ndarray) -> np.ndarray:
+        """Each encoded row as the cell of every split it falls in: a number by how many of its column's
+        thresholds lie below it (``value <= threshold`` goes left; -1 when missing), a category by its value's
+        bits. Rows of one cell take the same path through every tree, so the same score, bit for bit (each
+        row's leaf values are added on their own, in the trees' order)."""
+        cells = np.empty(encoded.shape, dtype=np.int64)
+        for j in range(encoded.shape[1]):
+            v = encoded[:, j]
+            missing = np.isnan(v)
+            if j in self.exact:
+                cell = np.where(missing, np.nan, v).view(np.int64)     # one bit pattern for every missing value
+            elif len(self.cuts[j]):
+                cell = np.searchsorted(self.cuts[j], np.where(missing, 0.0, v), side="left")
+                cell[missing] = -1
+            else:
+                cell = np.zeros(len(v), dtype=np.int64)
+            cells[:, j] = cell
+        return cells

@@ -1,10 +1,13 @@
 """Pair features, the model store and the ranking metrics: pure logic, no database."""
 import json
+import math
 
 import numpy as np
 import pytest
 
 from scoring.evaluation import ranking_metrics, time_split
+from scoring.features import (GENERAL, NORTHEAST_ASIA, PROXIMITY_KM, RECORD_PRIOR, WESTERN, capability_matches,
+                              country_code, isic_division, text_similarity)
 from scoring.features import (CATEGORICAL, FEATURES, HISTORY_PRIOR, BuyerHistory, Hierarchy, feature_matrix, missing_items, pair_features,
                               text_similarity, with_buyer)
 from scoring.model import (BASELINE_VERSION, ModelStore, Scorer, UntrustedModel, baseline_scores, calibration, fit,
@@ -313,9 +316,10 @@ def test_the_buyers_country_sector_and_standing_requirements_are_features():
 
 def test_the_compiled_trees_give_scikit_learns_probabilities_bit_for_bit():
     """scoring.trees evaluates the fitted trees with numpy, or with scikit-learn's loop on rows it encodes: for numbers, missing values, known, unknown and
-    negative categories, the very probabilities of predict_proba (so that which one scored never shows)."""
+    negative categories, the very probabilities of predict_proba (so that which one scored never shows). A
+    ScoreMemo scores rows on the same side of every split once, over several calls: the same scores again."""
     from scoring.features import CATEGORICAL
-    from scoring.model import Scorer, fit, new_model, raw_scores
+    from scoring.model import Scorer, ScoreMemo, fit, new_model, raw_scores
     from scoring.trees import CompiledTrees
     rng = np.random.default_rng(5)
     country = sorted(CATEGORICAL)[0]
@@ -331,15 +335,94 @@ def test_the_compiled_trees_give_scikit_learns_probabilities_bit_for_bit():
     assert np.array_equal(CompiledTrees(model).proba(probe), raw_scores(model, probe))
     # scikit-learn's loop over its trees on rows encoded by scoring.trees: the same again
     assert np.array_equal(CompiledTrees(model).proba_by_predictors(probe), raw_scores(model, probe))
+    # rows drawn from 40, numbers moved by a hair (mostly the same side of every split), and half of them with
+    # one column drawn anew (most often another side of some split: a score of its own)
+    shared = probe[rng.integers(0, 40, 2000)]
+    numbers = [j for j, name in enumerate(FEATURES) if name not in CATEGORICAL]
+    shared[:, numbers] += rng.choice([0.0, 1e-9, -1e-9], (len(shared), len(numbers)))
+    redrawn = np.flatnonzero(rng.random(len(shared)) < 0.5)
+    shared[redrawn, rng.choice(numbers, len(redrawn))] = rng.random(len(redrawn))
+    trees = CompiledTrees(model)
+    assert len(np.unique(trees.cells(trees._encoded(shared)), axis=0)) <= 40 + len(redrawn)
     scorer = Scorer("v", model)
+    memo = ScoreMemo(scorer)
+    parts = [memo.scores(part) for part in (shared[:30], shared[30:1000], probe, shared[1000:])]
+    assert np.array_equal(np.concatenate(parts), scorer.scores(np.vstack([shared[:1000], probe, shared[1000:]])))
+    assert len(memo._known) <= 40 + len(redrawn) + len(probe)
     assert np.array_equal(np.concatenate([scorer.scores(probe[:100]), scorer.scores(probe[100:])]), scorer.scores(probe))
 
 
+def _reference_values(request: dict, candidate: dict, hierarchy: Hierarchy, today_year: int) -> np.ndarray:
+    """One pair's features but the buyer's history and the rule's score, written out pair by pair: the
+    reference the batched feature rows must equal bit for bit."""
+    matches = capability_matches(request, candidate, hierarchy)
+    capability_coverage = (sum(c for c, _ in matches.values()) / len(matches)) if matches else 1.0
+    volume = request.get("monthly_volume")
+    if volume:
+        capacities = [candidate["capabilities"].get(via) for credit, via in matches.values() if credit >= GENERAL]
+        capacities = [c for c in capacities if c]
+        capacity_fit = min(1.0, min(capacities) / volume) if capacities else 0.0
+    else:
+        capacity_fit = 1.0
+    distance = candidate.get("distance_km")
+    proximity = math.exp(-distance / PROXIMITY_KM) if distance is not None else 0.0
+    founded = candidate.get("founded")
+    years = max(0, today_year - founded) if founded else 0
+    mandatory_coverage, preferred_coverage, missing_mandatory, standing_coverage = _reference_standards(request, candidate)
+    positive, negative = candidate.get("outcomes_positive", 0), candidate.get("outcomes_negative", 0)
+    products = request.get("products") or []
+    made = set(candidate.get("products") or ())
+    buyer = request.get("buyer_profile") or {}
+    origin = (buyer.get("home_country") or "").upper()
+    values = np.array([
+        capability_coverage,
+        mandatory_coverage, preferred_coverage, missing_mandatory,
+        text_similarity(request.get("text"), candidate.get("description_text")),
+        proximity,
+        capacity_fit,
+        math.log1p(years),
+        float(candidate.get("export_share") or 0.0),
+        math.log1p(candidate.get("large_fdi_customers", 0)),
+        math.log1p(candidate.get("same_sector_buyers", 0)),
+        math.log1p(candidate.get("shared_customers", 0)),
+        1.0 if candidate.get("supplies_buyer") else 0.0,
+        (positive + RECORD_PRIOR / 2) / (positive + negative + RECORD_PRIOR),
+        math.log1p(positive + negative),
+        (sum(1 for p in products if p in made) / len(products)) if products else 1.0,
+        1.0 if buyer.get("kind") == "fdi" else 0.0,
+        1.0 if buyer.get("kind") == "large" else 0.0,
+        1.0 if origin in NORTHEAST_ASIA else 0.0,
+        1.0 if origin in WESTERN else 0.0,
+        math.log1p(buyer.get("employees") or 0),
+        country_code(origin),
+        isic_division(buyer.get("sector_isic")),
+        standing_coverage,
+        0.5,
+        0.0,
+        0.0,
+    ], dtype=float)
+    return values
+
+
+def _reference_standards(request: dict, candidate: dict) -> tuple[float, float, float, float]:
+    valid = candidate.get("valid_standards") or ()
+    standards = request.get("standards") or []
+    mandatory = [s["id"] for s in standards if s.get("mandatory")]
+    preferred = [s["id"] for s in standards if not s.get("mandatory")]
+    standing = list((request.get("buyer_profile") or {}).get("standing") or ())
+    mandatory_held = sum(1 for s in mandatory if s in valid)
+    preferred_held = sum(1 for s in preferred if s in valid)
+    return (mandatory_held / len(mandatory) if mandatory else 1.0,
+            preferred_held / len(preferred) if preferred else 1.0, float(len(mandatory) - mandatory_held),
+            sum(1 for s in standing if s in valid) / len(standing) if standing else 1.0)
+
+
 def test_one_request_against_many_candidates_gives_each_pair_s_own_values_bit_for_bit():
-    """feature_rows works a request's pool out column by column (_request_values); on random requests and
-    candidates (needs with and without capabilities, volumes, products, standing terms; candidates without a
-    distance, a founding year or capacities) every value equals the one-pair reference (_pair_values)."""
-    from scoring.features import _history_and_rule, _pair_values, feature_rows
+    """feature_rows works a request's pool out column by column (_request_values), and pairs of requests that
+    differ (one SME against many requests) row by row from each request's own values worked out once; on random
+    requests and candidates (needs with and without capabilities, volumes, products, standing terms; candidates
+    without a distance, a founding year or capacities) every value equals the pair-by-pair reference."""
+    from scoring.features import _history_and_rule, feature_rows
     rng = np.random.default_rng(20261129)
     caps = ["machining", "cnc-milling", "cnc-turning", "aluminium-machining", "welding"]
     standards = ["iso-9001", "iatf-16949", "iso-14001", "rohs"]
@@ -347,6 +430,7 @@ def test_one_request_against_many_candidates_gives_each_pair_s_own_values_bit_fo
 
     def pick(pool, most):
         return sorted(set(rng.choice(pool, size=int(rng.integers(0, most + 1))).tolist()))
+    pairs = []
     for trial in range(40):
         request = with_buyer({
             "capabilities": pick(caps, 3), "products": pick(["7616", "8708", "7318"], 2),
@@ -365,6 +449,13 @@ def test_one_request_against_many_candidates_gives_each_pair_s_own_values_bit_fo
                           outcomes_positive=int(rng.integers(0, 3)), outcomes_negative=int(rng.integers(0, 3)),
                           supplies_buyer=bool(rng.random() < 0.1)) for k in range(int(rng.integers(2, 30)))]
         fast = feature_rows([(request, c) for c in pool], TREE, 2026)
-        reference = np.vstack([_pair_values(request, c, TREE, 2026) for c in pool])
+        reference = np.vstack([_reference_values(request, c, TREE, 2026) for c in pool])
         _history_and_rule(reference, [(request, c) for c in pool])
         assert np.array_equal(fast, reference), trial
+        pairs.append((request, pool[0]))
+    # one candidate against the 40 requests, each twice (not in a row): row by row
+    pairs = [*pairs, *pairs[::-1]]
+    fast = feature_rows(pairs, TREE, 2026)
+    reference = np.vstack([_reference_values(request, c, TREE, 2026) for request, c in pairs])
+    _history_and_rule(reference, pairs)
+    assert np.array_equal(fast, reference)

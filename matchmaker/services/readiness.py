@@ -6,6 +6,7 @@ import statistics
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 
 import numpy as np
 
@@ -13,7 +14,7 @@ from graph_schema.model import BUYER_KINDS
 from scoring.explain import explanations_for, reason_text
 from scoring.features import (FULL, GENERAL, NO_HISTORY, BuyerHistory, Hierarchy, capability_matches,
                              StandardsClosed, feature_matrix, feature_rows, with_buyer)
-from scoring.model import ModelStore
+from scoring.model import ModelStore, ScoreMemo
 
 from ..errors import InvalidInput, NotFound
 from ..repositories.readiness import ReadinessRepository
@@ -343,6 +344,21 @@ class ReadinessService:
                 blocked |= {("capability", c) for c in needed}
         return blocked
 
+    @classmethod
+    def _blocked(cls, requests: list[dict], inputs: list[dict], hierarchy: Hierarchy) -> list[frozenset]:
+        """``blocking`` of each request for the SME (``inputs``: the SME as the candidate of each): requests
+        asking the same mandatory standards, capabilities and products share the answer."""
+        seen: dict[tuple, frozenset] = {}
+        out = []
+        for r, i in zip(requests, inputs):
+            key = (tuple(s["id"] for s in r["standards"] if s.get("mandatory")), tuple(r.get("capabilities") or ()),
+                   tuple(r.get("products") or ()), id(i["valid_standards"]), id(i["capabilities"]), id(i["products"]))
+            found = seen.get(key)
+            if found is None:
+                found = seen[key] = frozenset(cls.blocking(r, i, hierarchy))
+            out.append(found)
+        return out
+
     @staticmethod
     def _unblocked_by(blocked: set, item: tuple[str, str]) -> bool:
         """Adding ``item`` lifts every block: it is the only standard missing, or one capability of the
@@ -495,12 +511,17 @@ class ReadinessService:
         requests = self._in_reach(sme, hierarchy)
         histories = {b: BuyerHistory.of(h) for b, h in
                      self.matching.matches.buyer_histories([r["buyer"] for r in requests]).items()}
-        requests = [with_buyer(r, r["buyer_profile"], history=histories.get(r["buyer"], NO_HISTORY)) for r in requests]
+        buyers = {}     # what the features read of each buyer, worked out once for its requests
+        for r in requests:
+            if r["buyer"] not in buyers:
+                buyers[r["buyer"]] = with_buyer({}, r["buyer_profile"], history=histories.get(r["buyer"], NO_HISTORY))
+        requests = [{**r, **buyers[r["buyer"]]} for r in requests]
         scorer = self.store.active()
+        memo = ScoreMemo(scorer)        # the same request's row recurs as it is, with one item and with a plan's
         # a cutoff stored under another model is being recomputed in the background: its places are unknown
         cutoffs = [r.get("cutoff_score") if r.get("cutoff_model") == scorer.version else None for r in requests]
         base_inputs = self._as_candidate(sme, requests, today)
-        blocked = [self.blocking(r, i, hierarchy) for r, i in zip(requests, base_inputs)]
+        blocked = self._blocked(requests, base_inputs, hierarchy)
         blocks = Counter(b for bs in blocked for b in bs)      # item -> the requests it blocks
         blockers = set(blocks)
         asked_standards = {s["id"] for r in requests for s in r["standards"]}
@@ -521,7 +542,7 @@ class ReadinessService:
             # scores do not depend on the order items are closed in: plans in either order share them
             known = scored_before.setdefault(tuple(sorted(closed)), {})
             rest = [k for k in unlocked if k not in known]
-            known.update(zip(rest, scorer.scores(rows_with(closed, rest))) if rest else ())
+            known.update(zip(rest, memo.scores(rows_with(closed, rest))) if rest else ())
             scores = [known[k] for k in unlocked]
             order = {"fdi": 0, "large": 1}
             buyers = sorted({(order.get(requests[k]["buyer_kind"], 2), requests[k]["buyer_name"] or "",
@@ -545,10 +566,10 @@ class ReadinessService:
                          | {("capability", c) for c in r.get("capabilities") or []}):
                 asking.setdefault(item, []).append(k)
         opens: dict[tuple[str, str], list[int]] = {}       # item -> the requests closing it alone lets the SME in
+        lifting = {bs: [item for item in bs if self._unblocked_by(bs, item)] for bs in set(blocked)}
         for k, bs in enumerate(blocked):
-            for item in bs:
-                if self._unblocked_by(bs, item):
-                    opens.setdefault(item, []).append(k)
+            for item in lifting[bs]:
+                opens.setdefault(item, []).append(k)
         # the rows each item needs: what it opens (all of them) and its sample for the mean gain; the plans'
         # doors; feature rows of those requests only
         asked = [item for item in candidates if asking.get(item)]
@@ -575,11 +596,11 @@ class ReadinessService:
 
         # every item's rows scored in one call (a call of the learned model costs ~5 ms whatever its rows)
         parts = [rows_with([item], needs[item]) for item in asked]
-        scored = scorer.scores(np.vstack(parts)) if parts else np.zeros(0)
+        scored = memo.scores(np.vstack(parts)) if parts else np.zeros(0)
         scored_before = {(item,): dict(zip(needs[item], part)) for item, part in
                          zip(asked, np.split(scored, np.cumsum([len(x) for x in parts])[:-1]))}
         measured = sorted({k for item in asked for k in sample[item]})
-        base_scores = dict(zip(measured, scorer.scores(base_rows[[local[k] for k in measured]])))
+        base_scores = dict(zip(measured, memo.scores(base_rows[[local[k] for k in measured]])))
         items = []
         for item in asked:
             unlocked = opens.get(item, [])
@@ -690,6 +711,7 @@ class ReadinessService:
             priorities=self.priorities(sme_id), sector_gaps=sectors, peers=self.peers(sme_id))
 
 
+@lru_cache(maxsize=1 << 16)
 def _draw(request_id: str) -> int:
     """A request's place in the random order the gain samples follow: the same in every process and call."""
     return int.from_bytes(hashlib.blake2b(request_id.encode(), digest_size=8).digest(), "big")
