@@ -276,16 +276,33 @@ def _pair_values(request: dict, candidate: dict, hierarchy: Hierarchy, today_yea
     return np.array(_pair_row(_request_side(request), candidate, hierarchy, today_year), dtype=float)
 
 
-def _request_side(request: dict) -> tuple:
-    """What the features read of a request alone: its needed capabilities (each once), volume, asked
-    standards, text, products, and the values of its buyer's columns."""
-    buyer = request.get("buyer_profile") or {}
-    origin = (buyer.get("home_country") or "").upper()
+def request_asks(request: dict) -> tuple:
+    """What a request asks of a supplier as the features read it, its buyer aside: the needed capabilities
+    (each once), volume, mandatory and preferred standards, text and products. A request kept for long
+    (``OpenMarket``) carries it as ``asks``, worked out once."""
+    standards = request.get("standards") or []
     return (tuple(dict.fromkeys(request.get("capabilities") or ())), request.get("monthly_volume"),
-            *_asked_standards(request), request.get("text"), request.get("products") or [],
-            (1.0 if buyer.get("kind") == "fdi" else 0.0, 1.0 if buyer.get("kind") == "large" else 0.0,
+            tuple(s["id"] for s in standards if s.get("mandatory")),
+            tuple(s["id"] for s in standards if not s.get("mandatory")), request.get("text"),
+            tuple(request.get("products") or ()))
+
+
+def buyer_asks(profile: dict) -> tuple:
+    """What the features read of a buyer's profile (``with_buyer``): the standards it requires of every supplier,
+    and the values of its own columns. A buyer kept for long carries it as ``asks`` (its requests as ``buyer_asks``)."""
+    origin = (profile.get("home_country") or "").upper()
+    return (tuple(profile.get("standing") or ()),
+            (1.0 if profile.get("kind") == "fdi" else 0.0, 1.0 if profile.get("kind") == "large" else 0.0,
              1.0 if origin in NORTHEAST_ASIA else 0.0, 1.0 if origin in WESTERN else 0.0,
-             math.log1p(buyer.get("employees") or 0), country_code(origin), isic_division(buyer.get("sector_isic"))))
+             math.log1p(profile.get("employees") or 0), country_code(origin), isic_division(profile.get("sector_isic"))))
+
+
+def _request_side(request: dict) -> tuple:
+    """What the features read of a request alone (``request_asks``, and ``buyer_asks`` of its buyer), from what
+    it carries when kept."""
+    needed, volume, mandatory, preferred, text, products = request.get("asks") or request_asks(request)
+    standing, buyer = request.get("buyer_asks") or buyer_asks(request.get("buyer_profile") or {})
+    return needed, volume, mandatory, preferred, standing, text, products, buyer
 
 
 def _pair_row(side: tuple, candidate: dict, hierarchy: Hierarchy, today_year: int) -> tuple:
@@ -341,6 +358,8 @@ def _coverage(wanted, valid) -> float:
 
 def _asked_standards(request: dict) -> tuple[list[str], list[str], list[str]]:
     """The standards a request asks for: mandatory, preferred, and its buyer's standing requirements."""
+    if "asks" in request and "buyer_asks" in request:
+        return request["asks"][2], request["asks"][3], request["buyer_asks"][0]
     standards = request.get("standards") or []
     return ([s["id"] for s in standards if s.get("mandatory")], [s["id"] for s in standards if not s.get("mandatory")],
             list((request.get("buyer_profile") or {}).get("standing") or ()))

@@ -1,15 +1,17 @@
 """The open market kept in each process (repositories.market) against the graph itself, after every kind of
 write that changes what it keeps: a readiness report must never see a request or a buyer as it was."""
 import random
+from datetime import date
 
 import pytest
 
 from matchmaker.repositories.catalogues import CatalogueRepository
 from matchmaker.repositories.enterprises import EnterpriseRepository
 from matchmaker.repositories.market import OpenMarket, market_of
-from matchmaker.repositories.matching import BUYER_PROFILE
+from matchmaker.repositories.matching import BUYER_PROFILE, MatchRepository
 from matchmaker.repositories.readiness import ReadinessRepository
 from matchmaker.repositories.sourcing import SourcingRepository
+from scoring.features import buyer_asks, request_asks
 
 PLANT = (21.1219, 105.7872)
 
@@ -43,6 +45,11 @@ def _canonical(rows: list[dict]) -> list[dict]:
             for r in rows]
 
 
+def _unordered(asks: tuple) -> tuple:
+    return tuple(frozenset(part) if isinstance(part, tuple) and all(isinstance(x, str) for x in part) else part
+                 for part in asks)
+
+
 def same_as_graph(graph, relevant=("cnc-milling",), sectors=("automotive",), point=PLANT) -> list[str]:
     """Assert the keep's requests in reach are the graph's, field for field; their ids."""
     kept = ReadinessRepository(graph).open_requests_near(list(relevant), list(sectors), *point)
@@ -53,6 +60,9 @@ def same_as_graph(graph, relevant=("cnc-milling",), sectors=("automotive",), poi
     for k, t in zip(kept, truth):
         # numpy's sine and Java's may differ in the last bit: the distance is the graph's to ~1e-15
         assert k.pop("distance_km") == pytest.approx(t.pop("distance_km"), rel=1e-12, abs=1e-12), k["id"]
+        # what the features read of it, worked out when kept: as of the graph now (needs in any order)
+        assert _unordered(k.pop("asks")) == _unordered(request_asks(t)), k["id"]
+        assert _unordered(k.pop("buyer_asks")) == _unordered(buyer_asks(t["buyer_profile"])), k["id"]
         assert {f: v for f, v in k.items() if t.get(f) != v} == {f: v for f, v in t.items() if k.get(f) != v}, k["id"]
     return [r["id"] for r in kept]
 
@@ -168,6 +178,27 @@ def test_the_demo_market_in_reach_of_many_points_is_the_graphs(demo, session_gra
                                   sectors=draw.sample(sectors, draw.randint(0, 2)),
                                   point=(sme["latitude"], sme["longitude"])))
     assert seen > 50        # the comparison looked at requests, not only at empty answers
+
+
+def test_an_sme_as_the_candidate_of_its_requests_in_reach_is_the_same_with_the_kept_distances(demo, session_graph):
+    """A readiness report gives the SME as a candidate the distances the keep worked out for its requests in
+    reach (the kept search's formula): field for field what the graph's distances give, to ~1e-12."""
+    repo = MatchRepository(session_graph)
+    smes = [e for e in demo.enterprises if e["props"]["kind"] == "sme" and e["latitude"] is not None]
+    capabilities = sorted(c["id"] for c in demo.capabilities)
+    compared = 0
+    for sme in random.Random(29).sample(smes, 8):
+        near = ReadinessRepository(session_graph).open_requests_near(capabilities, [], sme["latitude"], sme["longitude"])
+        targets = [{"buyer": r["buyer"], "sectors": r["buyer_sectors"], "latitude": r["latitude"],
+                    "longitude": r["longitude"]} for r in near]
+        graphs = repo.supplier_as_candidate(sme["id"], targets, date.today())
+        kept = repo.supplier_as_candidate(sme["id"], [{**t, "distance_km": r["distance_km"]}
+                                                      for t, r in zip(targets, near)], date.today())
+        for g, k in zip(graphs, kept, strict=True):
+            assert k["distance_km"] == pytest.approx(g["distance_km"], rel=1e-12, abs=1e-12)
+            assert {f: v for f, v in k.items() if f != "distance_km"} == {f: v for f, v in g.items() if f != "distance_km"}
+            compared += 1
+    assert compared > 50
 
 
 def test_a_keep_of_its_own_reads_everything_once_then_only_changes(client, market):

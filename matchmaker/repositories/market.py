@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from graph_schema.feed import FEED, RESET, STAMP
+from scoring.features import buyer_asks, request_asks
 from scoring.pool import neo4j_distance_m
 
 from .matching import BUYER_PROFILE, REQUEST_NEEDS
@@ -114,6 +115,7 @@ class OpenMarket:
 
     def _put_request(self, r: dict) -> None:
         del r["status"]
+        r["asks"] = request_asks(r)
         self.requests[r["id"]] = r
         self._by_buyer.setdefault(r["buyer"], set()).add(r["id"])
 
@@ -130,6 +132,7 @@ class OpenMarket:
         for b in tx.run(f"UNWIND $ids AS id MATCH (b:Enterprise {{id: id}}) RETURN {_BUYER} AS b", ids=ids).value():
             old = self.buyers.get(b["id"])
             moved |= old is None or sorted(old["sectors"]) != sorted(b["sectors"])
+            b["asks"] = buyer_asks(b["profile"])
             self.buyers[b["id"]] = b
         return moved
 
@@ -176,7 +179,8 @@ class OpenMarket:
                 r = self.requests[index.ids[k]]
                 b = self.buyers[r["buyer"]]
                 out.append({**r, "distance_km": None if d != d else d, "buyer_name": b["name"],
-                            "buyer_kind": b["kind"], "buyer_profile": b["profile"], "buyer_sectors": b["sectors"]})
+                            "buyer_kind": b["kind"], "buyer_profile": b["profile"], "buyer_asks": b["asks"],
+                            "buyer_sectors": b["sectors"]})
             return out
 
 

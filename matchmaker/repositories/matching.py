@@ -276,10 +276,11 @@ class MatchRepository:
 
     def supplier_as_candidate(self, supplier_id: str, targets: list[dict], today: date) -> list[dict] | None:
         """One supplier as the search sees it for each target {buyer, sectors, latitude, longitude} (the
-        same projection as ``candidates``), so a readiness report shows the numbers buyers see.
-        None when there is no such enterprise."""
+        same projection as ``candidates``), so a readiness report shows the numbers buyers see. A target may
+        give its ``distance_km`` to the supplier already (an open request in reach: ``OpenMarket.near``'s, the
+        kept search's formula); the others' are worked out in the graph. None when there is no such enterprise."""
         # one buyer's requests mostly share its plant: each distinct plant and buyer is read once
-        points = list(dict.fromkeys((t.get("latitude"), t.get("longitude")) for t in targets))
+        points = list(dict.fromkeys((t.get("latitude"), t.get("longitude")) for t in targets if "distance_km" not in t))
 
         def work(tx):
             base = tx.run(f"""
@@ -307,13 +308,15 @@ class MatchRepository:
         if read is None:
             return None
         base, km, reach = read
-        seen: dict[tuple, dict] = {}    # one dict per distinct target, shared by its requests (read, never changed)
+        seen: dict[tuple, dict] = {}    # one dict per distinct buyer and distance, shared (read, never changed)
         out = []
         for t in targets:
-            key = (t.get("buyer"), tuple(t.get("sectors") or ()), t.get("latitude"), t.get("longitude"))
-            if key not in seen:
-                seen[key] = _candidate(base, km[key[2:]], key[0], key[1], reach.get(key[0], {}))
-            out.append(seen[key])
+            distance = t["distance_km"] if "distance_km" in t else km[(t.get("latitude"), t.get("longitude"))]
+            key = (t.get("buyer"), tuple(t.get("sectors") or ()), distance)
+            found = seen.get(key)
+            if found is None:
+                found = seen[key] = _candidate(base, distance, key[0], key[1], reach.get(key[0], {}))
+            out.append(found)
         return out
 
 

@@ -13,7 +13,7 @@ import numpy as np
 from graph_schema.model import BUYER_KINDS
 from scoring.explain import explanations_for, reason_text
 from scoring.features import (FULL, GENERAL, NO_HISTORY, BuyerHistory, Hierarchy, capability_matches,
-                             StandardsClosed, feature_matrix, feature_rows, with_buyer)
+                             StandardsClosed, feature_matrix, feature_rows, request_asks, with_buyer)
 from scoring.model import ModelStore, ScoreMemo
 
 from ..errors import InvalidInput, NotFound
@@ -318,7 +318,8 @@ class ReadinessService:
         """The SME as the buyers' search sees it for each target: the same projection, the same numbers."""
         return self.matching.matches.supplier_as_candidate(sme["id"], [
             {"buyer": t.get("buyer"), "sectors": t.get("buyer_sectors") or [], "latitude": t.get("latitude"),
-             "longitude": t.get("longitude")} for t in targets], today) or []
+             "longitude": t.get("longitude"), **({"distance_km": t["distance_km"]} if "distance_km" in t else {})}
+            for t in targets], today) or []
 
     @staticmethod
     def _adding(candidate: dict, sme: dict, add: tuple[str, str]) -> dict:
@@ -351,8 +352,8 @@ class ReadinessService:
         seen: dict[tuple, frozenset] = {}
         out = []
         for r, i in zip(requests, inputs):
-            key = (tuple(s["id"] for s in r["standards"] if s.get("mandatory")), tuple(r.get("capabilities") or ()),
-                   tuple(r.get("products") or ()), id(i["valid_standards"]), id(i["capabilities"]), id(i["products"]))
+            asks = r.get("asks") or request_asks(r)
+            key = (asks[0], asks[2], asks[5], id(i["valid_standards"]), id(i["capabilities"]), id(i["products"]))
             found = seen.get(key)
             if found is None:
                 found = seen[key] = frozenset(cls.blocking(r, i, hierarchy))
