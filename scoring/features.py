@@ -130,8 +130,9 @@ class Hierarchy:
         found = self._matches.get(key)
         if found is None:
             found = tuple(self._best(n, held) for n in needed)
-            if len(self._matches) < _MATCHES_KEPT:
-                self._matches[key] = found
+            if len(self._matches) >= _MATCHES_KEPT:     # a long-lived worker's searches fill it: start again
+                self._matches.clear()
+            self._matches[key] = found
         return found
 
     def _best(self, needed: str, held: tuple) -> tuple[float, str | None]:
@@ -188,7 +189,10 @@ def _word_set(text: str | None) -> frozenset[str]:
 
 def text_similarity(a: str | None, b: str | None) -> float:
     """Cosine similarity of the folded word sets (diacritics and case ignored)."""
-    ta, tb = _word_set(a), _word_set(b)
+    return _word_similarity(_word_set(a), _word_set(b))
+
+
+def _word_similarity(ta: frozenset[str], tb: frozenset[str]) -> float:
     if not ta or not tb:
         return 0.0
     return len(ta & tb) / math.sqrt(len(ta) * len(tb))
@@ -278,12 +282,12 @@ def _pair_values(request: dict, candidate: dict, hierarchy: Hierarchy, today_yea
 
 def request_asks(request: dict) -> tuple:
     """What a request asks of a supplier as the features read it, its buyer aside: the needed capabilities
-    (each once), volume, mandatory and preferred standards, text and products. A request kept for long
+    (each once), volume, mandatory and preferred standards, the words of its text, and products. A request kept for long
     (``OpenMarket``) carries it as ``asks``, worked out once."""
     standards = request.get("standards") or []
     return (tuple(dict.fromkeys(request.get("capabilities") or ())), request.get("monthly_volume"),
             tuple(s["id"] for s in standards if s.get("mandatory")),
-            tuple(s["id"] for s in standards if not s.get("mandatory")), request.get("text"),
+            tuple(s["id"] for s in standards if not s.get("mandatory")), _word_set(request.get("text")),
             tuple(request.get("products") or ()))
 
 
@@ -294,20 +298,21 @@ def buyer_asks(profile: dict) -> tuple:
     return (tuple(profile.get("standing") or ()),
             (1.0 if profile.get("kind") == "fdi" else 0.0, 1.0 if profile.get("kind") == "large" else 0.0,
              1.0 if origin in NORTHEAST_ASIA else 0.0, 1.0 if origin in WESTERN else 0.0,
-             math.log1p(profile.get("employees") or 0), country_code(origin), isic_division(profile.get("sector_isic"))))
+             math.log1p(profile.get("employees") or 0), country_code(origin),
+             isic_division(profile.get("sector_isic"))))
 
 
 def _request_side(request: dict) -> tuple:
     """What the features read of a request alone (``request_asks``, and ``buyer_asks`` of its buyer), from what
     it carries when kept."""
-    needed, volume, mandatory, preferred, text, products = request.get("asks") or request_asks(request)
+    needed, volume, mandatory, preferred, words, products = request.get("asks") or request_asks(request)
     standing, buyer = request.get("buyer_asks") or buyer_asks(request.get("buyer_profile") or {})
-    return needed, volume, mandatory, preferred, standing, text, products, buyer
+    return needed, volume, mandatory, preferred, standing, words, products, buyer
 
 
 def _pair_row(side: tuple, candidate: dict, hierarchy: Hierarchy, today_year: int) -> tuple:
     """``_pair_values`` as a tuple, from the request's ``_request_side``."""
-    needed, volume, mandatory, preferred, standing, text, products, buyer = side
+    needed, volume, mandatory, preferred, standing, words, products, buyer = side
     held = candidate.get("capabilities", {})
     matches = hierarchy.best_matches(needed, tuple(held)) if needed else ()
     capability_coverage = (sum(credit for credit, _ in matches) / len(matches)) if matches else 1.0
@@ -331,7 +336,7 @@ def _pair_row(side: tuple, candidate: dict, hierarchy: Hierarchy, today_year: in
     return (capability_coverage,
             mandatory_held / len(mandatory) if mandatory else 1.0,
             preferred_held / len(preferred) if preferred else 1.0, float(len(mandatory) - mandatory_held),
-            text_similarity(text, candidate.get("description_text")),
+            _word_similarity(words, _word_set(candidate.get("description_text"))),
             math.exp(-distance / PROXIMITY_KM) if distance is not None else 0.0,
             capacity_fit,
             math.log1p(max(0, today_year - founded) if founded else 0),

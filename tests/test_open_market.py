@@ -188,7 +188,8 @@ def test_an_sme_as_the_candidate_of_its_requests_in_reach_is_the_same_with_the_k
     capabilities = sorted(c["id"] for c in demo.capabilities)
     compared = 0
     for sme in random.Random(29).sample(smes, 8):
-        near = ReadinessRepository(session_graph).open_requests_near(capabilities, [], sme["latitude"], sme["longitude"])
+        near = ReadinessRepository(session_graph).open_requests_near(capabilities, [], sme["latitude"],
+                                                                     sme["longitude"])
         targets = [{"buyer": r["buyer"], "sectors": r["buyer_sectors"], "latitude": r["latitude"],
                     "longitude": r["longitude"]} for r in near]
         graphs = repo.supplier_as_candidate(sme["id"], targets, date.today())
@@ -196,7 +197,8 @@ def test_an_sme_as_the_candidate_of_its_requests_in_reach_is_the_same_with_the_k
                                                       for t, r in zip(targets, near)], date.today())
         for g, k in zip(graphs, kept, strict=True):
             assert k["distance_km"] == pytest.approx(g["distance_km"], rel=1e-12, abs=1e-12)
-            assert {f: v for f, v in k.items() if f != "distance_km"} == {f: v for f, v in g.items() if f != "distance_km"}
+            assert ({f: v for f, v in k.items() if f != "distance_km"}
+                    == {f: v for f, v in g.items() if f != "distance_km"})
             compared += 1
     assert compared > 50
 

@@ -7,7 +7,7 @@ import pytest
 
 from scoring.evaluation import ranking_metrics, time_split
 from scoring.features import (GENERAL, NORTHEAST_ASIA, PROXIMITY_KM, RECORD_PRIOR, WESTERN, capability_matches,
-                              country_code, isic_division, text_similarity)
+                              country_code, isic_division)
 from scoring.features import (CATEGORICAL, FEATURES, HISTORY_PRIOR, BuyerHistory, Hierarchy, feature_matrix, missing_items, pair_features,
                               text_similarity, with_buyer)
 from scoring.model import (BASELINE_VERSION, ModelStore, Scorer, UntrustedModel, baseline_scores, calibration, fit,
@@ -368,7 +368,8 @@ def _reference_values(request: dict, candidate: dict, hierarchy: Hierarchy, toda
     proximity = math.exp(-distance / PROXIMITY_KM) if distance is not None else 0.0
     founded = candidate.get("founded")
     years = max(0, today_year - founded) if founded else 0
-    mandatory_coverage, preferred_coverage, missing_mandatory, standing_coverage = _reference_standards(request, candidate)
+    mandatory_coverage, preferred_coverage, missing_mandatory, standing_coverage = _reference_standards(request,
+                                                                                                         candidate)
     positive, negative = candidate.get("outcomes_positive", 0), candidate.get("outcomes_negative", 0)
     products = request.get("products") or []
     made = set(candidate.get("products") or ())
@@ -459,3 +460,17 @@ def test_one_request_against_many_candidates_gives_each_pair_s_own_values_bit_fo
     reference = np.vstack([_reference_values(request, c, TREE, 2026) for request, c in pairs])
     _history_and_rule(reference, pairs)
     assert np.array_equal(fast, reference)
+
+
+def test_a_full_memo_of_capability_matches_starts_again_rather_than_remembering_nothing(monkeypatch):
+    """A worker's searches fill the Hierarchy's memo of (needed, held) matches: once full it starts again, so that
+    the next readiness report's thousands of requests of few distinct needs are still worked out once each."""
+    import scoring.features as features
+    monkeypatch.setattr(features, "_MATCHES_KEPT", 4)
+    tree = Hierarchy(dict(TREE.parent))
+    for k in range(10):
+        tree.best_matches(("machining",), (f"x{k}",))
+    assert 0 < len(tree._matches) <= 4
+    found = tree.best_matches(("machining",), ("cnc-milling",))
+    assert tree._matches[(("machining",), ("cnc-milling",))] is found
+    assert tree.best_matches(("machining",), ("cnc-milling",)) is found

@@ -333,32 +333,16 @@ class ReadinessService:
                                               add[1]: statistics.median(known) if known else None}}
 
     @staticmethod
-    def blocking(target: dict, inputs: dict, hierarchy: Hierarchy) -> set[tuple[str, str]]:
+    def blocking(target: dict, inputs: dict, hierarchy: Hierarchy) -> frozenset[tuple[str, str]]:
         """What keeps the SME out of the target's matches under the default hard filters."""
-        blocked = {("standard", s["id"]) for s in target["standards"]
-                   if s.get("mandatory") and s["id"] not in inputs["valid_standards"]}
-        needed = target.get("capabilities") or []
+        needed, _, mandatory, _, _, products = target.get("asks") or request_asks(target)
+        valid = inputs["valid_standards"]
+        blocked = [("standard", s) for s in mandatory if s not in valid]
         if needed:
-            best = max(credit for credit, _ in capability_matches(target, inputs, hierarchy).values())
-            makes = set(target.get("products") or []) & set(inputs["products"])
-            if best < GENERAL and not makes:
-                blocked |= {("capability", c) for c in needed}
-        return blocked
-
-    @classmethod
-    def _blocked(cls, requests: list[dict], inputs: list[dict], hierarchy: Hierarchy) -> list[frozenset]:
-        """``blocking`` of each request for the SME (``inputs``: the SME as the candidate of each): requests
-        asking the same mandatory standards, capabilities and products share the answer."""
-        seen: dict[tuple, frozenset] = {}
-        out = []
-        for r, i in zip(requests, inputs):
-            asks = r.get("asks") or request_asks(r)
-            key = (asks[0], asks[2], asks[5], id(i["valid_standards"]), id(i["capabilities"]), id(i["products"]))
-            found = seen.get(key)
-            if found is None:
-                found = seen[key] = frozenset(cls.blocking(r, i, hierarchy))
-            out.append(found)
-        return out
+            best = max(credit for credit, _ in hierarchy.best_matches(needed, tuple(inputs["capabilities"])))
+            if best < GENERAL and not set(products).intersection(inputs["products"]):
+                blocked += [("capability", c) for c in needed]
+        return frozenset(blocked)
 
     @staticmethod
     def _unblocked_by(blocked: set, item: tuple[str, str]) -> bool:
@@ -522,7 +506,7 @@ class ReadinessService:
         # a cutoff stored under another model is being recomputed in the background: its places are unknown
         cutoffs = [r.get("cutoff_score") if r.get("cutoff_model") == scorer.version else None for r in requests]
         base_inputs = self._as_candidate(sme, requests, today)
-        blocked = self._blocked(requests, base_inputs, hierarchy)
+        blocked = [self.blocking(r, i, hierarchy) for r, i in zip(requests, base_inputs)]
         blocks = Counter(b for bs in blocked for b in bs)      # item -> the requests it blocks
         blockers = set(blocks)
         asked_standards = {s["id"] for r in requests for s in r["standards"]}
