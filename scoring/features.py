@@ -282,8 +282,9 @@ def _pair_values(request: dict, candidate: dict, hierarchy: Hierarchy, today_yea
 
 def request_asks(request: dict) -> tuple:
     """What a request asks of a supplier as the features read it, its buyer aside: the needed capabilities
-    (each once), volume, mandatory and preferred standards, the words of its text, and products. A request kept for long
-    (``OpenMarket``) carries it as ``asks``, worked out once."""
+    (each once), volume, mandatory and preferred standards, the words of its text, and products. A request
+    kept for long (``OpenMarket``) carries it as ``asks``, worked out once when read (it is never changed
+    in place: a change is a new read)."""
     standards = request.get("standards") or []
     return (tuple(dict.fromkeys(request.get("capabilities") or ())), request.get("monthly_volume"),
             tuple(s["id"] for s in standards if s.get("mandatory")),
@@ -292,8 +293,9 @@ def request_asks(request: dict) -> tuple:
 
 
 def buyer_asks(profile: dict) -> tuple:
-    """What the features read of a buyer's profile (``with_buyer``): the standards it requires of every supplier,
-    and the values of its own columns. A buyer kept for long carries it as ``asks`` (its requests as ``buyer_asks``)."""
+    """What the features read of a buyer's profile (``with_buyer``): the standards it requires of every
+    supplier, and the values of its own columns. A buyer kept for long carries it as ``asks`` (its requests
+    as ``buyer_asks``)."""
     origin = (profile.get("home_country") or "").upper()
     return (tuple(profile.get("standing") or ()),
             (1.0 if profile.get("kind") == "fdi" else 0.0, 1.0 if profile.get("kind") == "large" else 0.0,
