@@ -48,6 +48,20 @@ def test_a_plan_carries_the_prerequisite_it_needs():
     assert held[0].steps == ((S, "iatf-16949"), (S, "imds")) and (held[0].months_min, held[0].months_max) == (13, 20)
 
 
+def test_a_longer_plan_is_shown_only_when_it_opens_more_than_a_plan_of_some_of_its_steps():
+    """FSSC 22000 presupposes HACCP: "HACCP, FSSC 22000, then BRCGS" opens no more than "HACCP, then FSSC 22000"
+    when the doors asking BRCGS also ask GlobalGAP (seen on the demo by a new user's check)."""
+    effort = {(S, "haccp"): Effort(3, 6), (S, "fssc-22000"): Effort(6, 12, ("haccp",)), (S, "brcgs"): Effort(6, 12),
+              (S, "globalgap"): Effort(6, 12)}
+    doors = ([Door(k, frozenset({"fssc-22000"}), frozenset()) for k in range(4)]
+             + [Door(k, frozenset({"fssc-22000", "brcgs", "globalgap"}), frozenset()) for k in range(4, 6)])
+    found = plans(doors, effort, held=set())
+    assert [p.steps for p in found] == [((S, "haccp"), (S, "fssc-22000"))]
+    assert found[0].doors == (0, 1, 2, 3)
+    # with HACCP held, FSSC 22000 alone; BRCGS and GlobalGAP after it open nothing more either
+    assert [p.steps for p in plans(doors, effort, held={"haccp"})] == [((S, "fssc-22000"),)]
+
+
 def test_a_capability_door_opens_with_the_cheaper_of_its_capabilities():
     doors = [Door(0, frozenset(), frozenset({"forging", "stamping"}))]
     assert plans(doors, EFFORTS, held=set())[0].steps == (("capability", "stamping"),)

@@ -142,8 +142,9 @@ def plans(doors: list[Door], effort: dict[Item, Effort], held: set[str], max_ite
             found[frozenset(steps)] = plan
     ranked = sorted(found.values(), key=lambda p: (-p.doors_per_month, -len(p.doors), p.months_min + p.months_max,
                                                    p.steps))
-    # A sequence is worth showing when it opens doors that no item of it opens alone.
-    single = {p.steps[-1]: len(p.doors) for p in found.values() if len(p.steps) == 1}
-    useful = [p for p in ranked if len(p.steps) == 1 or len(p.doors) > max((single.get(s, 0) for s in p.steps),
-                                                                           default=0)]
+    # A sequence is worth showing when it opens more doors than any plan of some of its steps (an item alone
+    # with its prerequisites, or a shorter sequence): "HACCP, FSSC 22000, then BRCGS" opening what "HACCP, then
+    # FSSC 22000" opens is months for nothing.
+    useful = [p for p in ranked if len(p.doors) > max((len(q.doors) for steps, q in found.items()
+                                                       if steps < frozenset(p.steps)), default=0)]
     return useful[:top]
