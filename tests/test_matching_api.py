@@ -98,6 +98,11 @@ def test_every_unknown_reference_is_named_at_once_and_a_buyer_is_large_or_fdi(cl
     assert both.status_code == 422 and set(both.get_json()["error"]["fields"]) == {"capabilities", "standards"}
     sme = client.post("/sourcing-requests", json={**NEED, "buyer": "0200000001"})
     assert sme.status_code == 422 and sme.get_json()["error"]["fields"] == {"buyer": ["an SME, not a large or FDI buyer"]}
+    # nor does an SME search as a buyer (a new user's check found it searched)
+    search = client.post("/matches/search", json={**{k: v for k, v in NEED.items() if k != "reference"},
+                                                  "buyer": "0200000001"})
+    assert search.status_code == 422, search.get_json()
+    assert search.get_json()["error"]["fields"] == {"buyer": ["an SME, not a large or FDI buyer"]}
     assert client.get("/sourcing-requests").get_json()["total"] == 0
 
 

@@ -99,9 +99,7 @@ class MatchService:
         """Create a request under a new id. Retrying with the same ``reference`` and content returns
         the stored one (created=False); the same reference with other content is a conflict."""
         request, buyer = self._checked_with_buyer({**data, "id": new_id("R")})
-        if buyer is not None and buyer["kind"] not in BUYER_KINDS:
-            raise InvalidInput(f"'{request['buyer']}' is an SME: a request is a large or FDI buyer's",
-                               {"buyer": ["an SME, not a large or FDI buyer"]})
+        _a_buyer(request, buyer)
         request_id, created = self.requests.create(request, now_iso())
         if created:
             self.refresh_cutoffs([request_id])
@@ -264,6 +262,7 @@ class MatchService:
 
     def search(self, data: dict, options: dict) -> Matches:
         request, buyer = self._checked_with_buyer({**data, "id": "ad-hoc"})
+        _a_buyer(request, buyer)
         return self.match(request, options, buyer)
 
     def match(self, request: dict, options: dict, buyer: dict | None = None) -> Matches:
@@ -458,3 +457,11 @@ def _ranking(run: _RankRun, workers: int, in_processes: bool):
                 yield lambda chunks: processes.map(_rank_in_fork, chunks)
         finally:
             _FORKED_RUN = None
+
+
+def _a_buyer(request: dict, buyer: dict | None) -> None:
+    """A new request or a search is a large or FDI firm's (a request posted before its buyer was re-kinded an SME
+    can still be changed and closed)."""
+    if buyer is not None and buyer["kind"] not in BUYER_KINDS:
+        raise InvalidInput(f"'{request['buyer']}' is an SME: a buyer is a large or FDI firm",
+                           {"buyer": ["an SME, not a large or FDI buyer"]})
