@@ -76,7 +76,10 @@ def test_every_write_keeps_the_projection_and_the_search_answers_as_the_relation
     CatalogueRepository(catalogue).set_products([{"enterprise": far, "hs": "8714"}])
     assert stale(catalogue) == []
     assert found(client, capabilities=[], products=["8714"], standards=[])[0] == {far}
-    assert found(client, capabilities=[], products=["8714"], standards=[], buyer=far)[0] == set()
+    assert client.patch(f"/enterprises/{far}", json={"kind": "large"}).status_code == 200    # a buyer is large or FDI
+    large = {"kinds": ["sme", "large"]}
+    assert found(client, large, capabilities=[], products=["8714"], standards=[])[0] == {far}
+    assert found(client, large, capabilities=[], products=["8714"], standards=[], buyer=far)[0] == set()
 
 
 def test_the_migration_fills_in_the_projection_of_a_graph_written_before_it(client, catalogue, session_graph):
