@@ -172,12 +172,13 @@ def generate(n: int = DEMO_ENTERPRISES, seed: int = 7, share_fdi: float = 0.008,
         capabilities = rng.sample(caps_pool, min(len(caps_pool), n_caps))
         description = (f"{_SECTOR_WORDS[sector]}: " + ", ".join(c.replace('-', ' ') for c in capabilities)
                        + f". {commune}, Hà Nội.")
+        folded_name, folded_description = fold(name), fold(description)
         record = {
             "id": code,
             "props": {
-                "code": code, "name": name, "name_folded": fold(name), "name_key": name_key(name),
-                "search_text": f"{fold(name)} {fold(description)}", "description": description,
-                "description_text": fold(description),
+                "code": code, "name": name, "name_folded": folded_name, "name_key": name_key(name),
+                "search_text": f"{folded_name} {folded_description}", "description": description,
+                "description_text": folded_description,
                 "kind": kind, "employees": employees, "founded": founded, "revenue_band": revenue,
                 "export_share": export_share, "address": f"{commune}, Hà Nội", "commune": commune,
                 "country": "VN", "source": f"demo-seed-{seed}",
