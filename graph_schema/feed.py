@@ -44,6 +44,17 @@ FEED = ("OPTIONAL MATCH (f:ChangeFeed {name: 'market'}) "
 RESET = ("MERGE (f:ChangeFeed {name: 'market'}) ON CREATE SET f.seq = 0 "
          "SET f.epoch = randomUUID(), f.seq = f.seq + 1")
 
+# A bulk load (the first seed of an empty graph) writes firms without the projection or the stamps and makes
+# both whole at its end (matchmaker.repositories.enterprises ``begin_load``/``end_load``); ``bulk_load`` on the
+# feed's node says one began and has not ended, so that a load stopped halfway is finished the same way.
+BULK_LOAD_BEGIN = """
+MERGE (f:ChangeFeed {name: 'market'})
+ON CREATE SET f.epoch = randomUUID(), f.seq = 0
+WITH f, coalesce(f.bulk_load, false) OR NOT EXISTS { MATCH (:Enterprise) } AS bulk
+FOREACH (_ IN CASE WHEN bulk THEN [1] ELSE [] END | SET f.bulk_load = true)
+RETURN bulk"""
+BULK_LOAD_END = "MATCH (f:ChangeFeed {name: 'market'}) REMOVE f.bulk_load"
+
 SCHEMA = (
     "CREATE CONSTRAINT change_feed_name IF NOT EXISTS FOR (f:ChangeFeed) REQUIRE f.name IS UNIQUE",
     "CREATE CONSTRAINT removed_key IF NOT EXISTS FOR (g:Removed) REQUIRE g.key IS UNIQUE",

@@ -160,6 +160,7 @@ def seed(n, full, seed, catalogues_only):
             total = {"enterprises": len(data.enterprises), "capabilities": len(data.enterprise_capabilities),
                      "certifications": len(data.certifications), "products": len(data.enterprise_products),
                      "requirements": len(data.buyer_requirements), "supply links": len(data.supply_links),
+                     "search projection": len(data.enterprises),
                      "sourcing requests": len(data.sourcing_requests)}[step]
             bars[step] = tqdm(total=total, desc=step, unit="rows", file=sys.stderr)
         bars[step].update(count)

@@ -17,8 +17,14 @@ def _batched(rows: list, size: int | None = None):
         yield rows[start:start + size]
 
 
-def load(graph, data: DemoData, progress: Callable[[str, int], None] | None = None) -> dict:
-    """Upsert catalogues, enterprises and links; idempotent, so loading twice changes nothing."""
+def load(graph, data: DemoData, progress: Callable[[str, int], None] | None = None,
+         bulk: bool | None = None) -> dict:
+    """Upsert catalogues, enterprises and links; idempotent, so loading twice changes nothing.
+
+    Into a graph without firms (or after such a load stopped halfway) the firms and their links are written
+    without keeping the search projection or stamping the change feed, which one pass at the end makes whole
+    (``EnterpriseRepository.begin_load``): at Hanoi scale the per-batch upkeep cost more than the pass.
+    ``bulk``: False keeps them batch by batch whatever the graph holds."""
     from matchmaker.repositories.catalogues import CatalogueRepository
     from matchmaker.repositories.enterprises import EnterpriseRepository
 
@@ -34,13 +40,15 @@ def load(graph, data: DemoData, progress: Callable[[str, int], None] | None = No
     catalogues.set_sector_capabilities(data.sector_capabilities)
     now = datetime.now(timezone.utc).isoformat(timespec="seconds")
     counts = {"created": 0, "updated": 0, "unchanged": 0}
+    bulk = bool(data.enterprises) and bulk is not False and enterprises.begin_load()
+    maintain = not bulk
     steps = [
-        ("enterprises", data.enterprises, lambda rows: enterprises.upsert_many(rows, now)),
-        ("capabilities", data.enterprise_capabilities, enterprises.set_capabilities),
-        ("certifications", data.certifications, enterprises.set_certifications),
-        ("products", data.enterprise_products, catalogues.set_products),
-        ("requirements", data.buyer_requirements, catalogues.set_buyer_requirements),
-        ("supply links", data.supply_links, enterprises.set_supply_links),
+        ("enterprises", data.enterprises, lambda rows: enterprises.upsert_many(rows, now, maintain)),
+        ("capabilities", data.enterprise_capabilities, lambda rows: enterprises.set_capabilities(rows, maintain)),
+        ("certifications", data.certifications, lambda rows: enterprises.set_certifications(rows, maintain)),
+        ("products", data.enterprise_products, lambda rows: catalogues.set_products(rows, maintain)),
+        ("requirements", data.buyer_requirements, lambda rows: catalogues.set_buyer_requirements(rows, maintain)),
+        ("supply links", data.supply_links, lambda rows: enterprises.set_supply_links(rows, maintain)),
     ]
     # Batches of one step are independent: two writers keep both of the database's cores busy (a lock
     # conflict on a shared sector or zone node is a transient error the managed transaction retries).
@@ -56,6 +64,12 @@ def load(graph, data: DemoData, progress: Callable[[str, int], None] | None = No
                         counts[k] += result[k]
                 if progress:
                     progress(name, running[done])
+    if bulk:
+        if progress:
+            progress("search projection", 0)
+        enterprises.end_load()
+        if progress:
+            progress("search projection", len(data.enterprises))
     from matchmaker.repositories.sourcing import SourcingRepository
     from matchmaker.services import new_id
     requests = SourcingRepository(graph)

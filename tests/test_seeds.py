@@ -1,3 +1,5 @@
+import pytest
+
 from graph_schema.projection import STALE
 from seeds.generator import generate
 from seeds.hanoi import ZONES
@@ -56,5 +58,46 @@ def test_two_writers_keep_the_projection_of_a_firm_whose_links_span_batches(grap
     import seeds.load
     monkeypatch.setattr(seeds.load, "BATCH", 7)     # many small batches: one firm's rows in two at once
     data = generate(120, seed=11)
-    seeds.load.load(graph, data)
+    seeds.load.load(graph, data, bulk=False)        # kept batch by batch, as into a graph in use
     assert graph.read(lambda tx: [r["id"] for r in tx.run(STALE, limit=10)]) == []
+
+
+def _feed(graph) -> dict:
+    return graph.read(lambda tx: tx.run("MATCH (f:ChangeFeed {name: 'market'}) RETURN f.epoch AS epoch, "
+                                        "f.bulk_load AS bulk_load, COUNT { (e:Enterprise) WHERE e.offer_changed "
+                                        "IS NOT NULL } AS stamped").single().data())
+
+
+def test_a_first_load_makes_the_projection_whole_at_its_end_and_one_stopped_halfway_is_finished(graph, monkeypatch):
+    """Into an empty graph firms and links are written without the projection's upkeep or the feed's stamps,
+    then every projection is worked out and the feed gets a new epoch (every keep reads everything again). A
+    load stopped halfway leaves its mark: the next load does the same, so no firm is left out of the search."""
+    from datetime import date
+
+    import seeds.load
+    from graph_schema.projection import day_number
+    from matchmaker.repositories.enterprises import EnterpriseRepository
+    from matchmaker.repositories.offers import offers_of
+    data = generate(150, seed=13)
+    real = EnterpriseRepository.set_certifications
+
+    def stopped(self, rows, maintain=True):
+        raise RuntimeError("the machine went down")
+    monkeypatch.setattr(EnterpriseRepository, "set_certifications", stopped)
+    with pytest.raises(RuntimeError):
+        seeds.load.load(graph, data)
+    assert _feed(graph)["bulk_load"] is True and _feed(graph)["stamped"] == 0
+    assert graph.read(lambda tx: [r["id"] for r in tx.run(STALE, limit=10)])   # firms the search cannot see yet
+    monkeypatch.setattr(EnterpriseRepository, "set_certifications", real)
+    before = _feed(graph)["epoch"]
+    second = seeds.load.load(graph, data)
+    assert second["enterprises"]["unchanged"] == 150        # written by the first, finished by the second
+    feed = _feed(graph)
+    assert feed["bulk_load"] is None and feed["stamped"] == 0 and feed["epoch"] != before
+    assert graph.read(lambda tx: [r["id"] for r in tx.run(STALE, limit=10)]) == []
+    # the search's keep of every firm's offer holds all of them
+    assert graph.read(lambda tx: offers_of(graph).sync(tx, day_number(date.today()))) == 150
+    # a load into the graph now in use keeps the projection batch by batch, with its stamps
+    changed = [{**data.enterprises[0], "props": {**data.enterprises[0]["props"], "employees": 777}}]
+    seeds.load.load(graph, type(data)(**{**data.__dict__, "enterprises": changed, "sourcing_requests": []}))
+    assert _feed(graph)["stamped"] >= 1 and _feed(graph)["bulk_load"] is None

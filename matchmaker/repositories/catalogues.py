@@ -77,20 +77,24 @@ class CatalogueRepository:
             "UNWIND $rows AS row MATCH (s:Sector {id: row.sector}), (c:Capability {id: row.capability}) "
             "MERGE (s)-[:USES]->(c)", rows=rows).consume())
 
-    def set_buyer_requirements(self, rows: list[dict]) -> None:
-        """rows: {buyer, standard, mandatory}: what a large or FDI buyer asks of every supplier."""
+    def set_buyer_requirements(self, rows: list[dict], maintain: bool = True) -> None:
+        """rows: {buyer, standard, mandatory}: what a large or FDI buyer asks of every supplier. ``maintain``:
+        stamp the feed (not in a bulk load, ``EnterpriseRepository.begin_load``)."""
         def work(tx):
             tx.run("UNWIND $rows AS row MATCH (b:Enterprise {id: row.buyer}), (st:Standard {id: row.standard}) "
                    "MERGE (b)-[r:REQUIRES]->(st) SET r.mandatory = row.mandatory", rows=rows).consume()
-            stamp(tx, enterprises=[row["buyer"] for row in rows])
+            if maintain:
+                stamp(tx, enterprises=[row["buyer"] for row in rows])
         self.graph.write(work)
 
-    def set_products(self, rows: list[dict]) -> None:
-        """rows: {enterprise, hs}."""
+    def set_products(self, rows: list[dict], maintain: bool = True) -> None:
+        """rows: {enterprise, hs}. ``maintain``: keep the search projection and stamp the feed (not in a bulk
+        load, ``EnterpriseRepository.begin_load``)."""
         def work(tx):
             tx.run("UNWIND $rows AS row MATCH (e:Enterprise {id: row.enterprise}), (p:Product {hs: row.hs}) "
                    "MERGE (e)-[:MAKES]->(p)", rows=rows).consume()
-            stamp(tx, offers=refresh_projection(tx, "products", [row["enterprise"] for row in rows]))
+            if maintain:
+                stamp(tx, offers=refresh_projection(tx, "products", [row["enterprise"] for row in rows]))
         self.graph.write(work)
 
     # -- reads ---------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ from datetime import date
 
 from neo4j.exceptions import ConstraintError
 
+from graph_schema.feed import BULK_LOAD_BEGIN, BULK_LOAD_END
 from graph_schema.model import PLAIN_CODE, WITHOUT_CODE
 from graph_schema.projection import LOCK, REFRESH, REFRESH_ALL, STALE, TOKENS
 from scoring.text import BLOCKING_KEY_PROPS, blocking_keys, fold
@@ -32,9 +33,10 @@ _CODE_LABEL = (f"FOREACH (_ IN CASE WHEN coalesce(e.code =~ $plain_code, false) 
                f"SET e:{WITHOUT_CODE})")
 
 
-def _upsert_rows(tx, rows: list[dict], now: str) -> dict:
+def _upsert_rows(tx, rows: list[dict], now: str, maintain: bool = True) -> dict:
     """MERGE enterprises by id; returns counts of created, updated and unchanged rows, and the ids of those
-    created or updated (``changed``)."""
+    created or updated (``changed``). ``maintain``: keep their search projection and stamp the feed (not in a
+    bulk load, ``EnterpriseRepository.begin_load``)."""
     # Duplicate blocking keys go with the name (a row without a name keeps the stored ones).
     rows = [{**r, "props": {**r["props"], **blocking_keys(r["props"]["name"])}} if r["props"].get("name") else r
             for r in rows]
@@ -53,9 +55,10 @@ def _upsert_rows(tx, rows: list[dict], now: str) -> dict:
     changed = [row["id"] for row in changed_rows]
     # kind, location: the offer's tokens; a buyer's profile, as the open market keeps it; a customer's kind and
     # sectors, as the search reads its suppliers
-    suppliers = tx.run("UNWIND $ids AS id MATCH (:Enterprise {id: id})<-[:SUPPLIES]-(s:Enterprise) "
-                       "RETURN collect(DISTINCT s.id)", ids=changed).single()[0] if changed else []
-    stamp(tx, enterprises=changed, offers=refresh_projection(tx, None, changed) + suppliers)
+    if maintain:
+        suppliers = tx.run("UNWIND $ids AS id MATCH (:Enterprise {id: id})<-[:SUPPLIES]-(s:Enterprise) "
+                           "RETURN collect(DISTINCT s.id)", ids=changed).single()[0] if changed else []
+        stamp(tx, enterprises=changed, offers=refresh_projection(tx, None, changed) + suppliers)
     counts = {"created": 0, "updated": 0, "unchanged": 0}
     for outcome in outcomes:
         counts[outcome] += 1
@@ -150,9 +153,9 @@ class EnterpriseRepository:
         self.graph = graph
 
     # -- writes --------------------------------------------------------------------------------
-    def upsert_many(self, rows: list[dict], now: str) -> dict:
+    def upsert_many(self, rows: list[dict], now: str, maintain: bool = True) -> dict:
         try:
-            return self.graph.write(_upsert_rows, rows, now)
+            return self.graph.write(_upsert_rows, rows, now, maintain)
         except ConstraintError as err:
             raise Conflict("an enterprise with this code already exists under another id",
                            {"code": [str(err.message)[:200]]}) from err
@@ -188,8 +191,8 @@ class EnterpriseRepository:
             return record is not None
         return self.graph.write(work)
 
-    def set_capabilities(self, rows: list[dict]) -> dict:
-        """rows: {enterprise, capability, capacity, unit}. Returns created/updated/unchanged counts."""
+    def set_capabilities(self, rows: list[dict], maintain: bool = True) -> dict:
+        """rows: {enterprise, capability, capacity, unit}. Returns created/updated/unchanged counts. ``maintain``: as in ``upsert_many``."""
         def work(tx):
             result = tx.run(
                 """
@@ -206,12 +209,13 @@ class EnterpriseRepository:
                 RETURN outcome, count(*) AS n, collect(CASE WHEN outcome <> 'unchanged' THEN e.id END) AS changed
                 """, rows=rows)
             records = list(result)
-            stamp(tx, offers=refresh_projection(tx, "capabilities", _changed(records)))
+            if maintain:
+                stamp(tx, offers=refresh_projection(tx, "capabilities", _changed(records)))
             return _counts(records)
         return self.graph.write(work)
 
-    def set_certifications(self, rows: list[dict]) -> dict:
-        """rows: {enterprise, standard, number, issuer, issued, expires}; one certificate per standard."""
+    def set_certifications(self, rows: list[dict], maintain: bool = True) -> dict:
+        """rows: {enterprise, standard, number, issuer, issued, expires}; one certificate per standard. ``maintain``: as in ``upsert_many``."""
         def work(tx):
             result = tx.run(
                 """
@@ -229,12 +233,13 @@ class EnterpriseRepository:
                 RETURN outcome, count(*) AS n, collect(CASE WHEN outcome <> 'unchanged' THEN e.id END) AS changed
                 """, rows=rows)
             records = list(result)
-            stamp(tx, offers=refresh_projection(tx, "certifications", _changed(records)))
+            if maintain:
+                stamp(tx, offers=refresh_projection(tx, "certifications", _changed(records)))
             return _counts(records)
         return self.graph.write(work)
 
-    def set_supply_links(self, rows: list[dict]) -> dict:
-        """rows: {supplier, buyer, since, product}."""
+    def set_supply_links(self, rows: list[dict], maintain: bool = True) -> dict:
+        """rows: {supplier, buyer, since, product}. ``maintain``: as in ``upsert_many``."""
         def work(tx):
             result = tx.run(
                 """
@@ -250,13 +255,26 @@ class EnterpriseRepository:
                 RETURN outcome, count(*) AS n, collect(CASE WHEN outcome = 'created' THEN s.id END) AS changed
                 """, rows=rows)
             records = list(result)
-            stamp(tx, offers=_changed(records))     # a new customer is part of the supplier as the search reads it
+            if maintain:    # a new customer is part of the supplier as the search reads it
+                stamp(tx, offers=_changed(records))
             return _counts(records)
         return self.graph.write(work)
 
     def stale_projection(self, limit: int) -> list[str]:
         """Ids of firms whose search projection disagrees with their links (none while every write kept it)."""
         return self.graph.read(lambda tx: [r["id"] for r in tx.run(STALE, limit=limit)])
+
+    def begin_load(self) -> bool:
+        """Whether a load may write its firms and their links without keeping the search projection or stamping
+        the feed (``maintain=False``), ``end_load`` making both whole in one pass: when the graph holds no firm
+        yet, or such a load stopped before its end. Marks the load begun (on the feed's node)."""
+        return self.graph.write(lambda tx: tx.run(BULK_LOAD_BEGIN).single()["bulk"])
+
+    def end_load(self) -> None:
+        """End a load begun by ``begin_load``: every firm's projection worked out from its links, a new epoch
+        of the feed (every keep reads everything again), then the mark removed."""
+        self.refresh_every_projection()
+        self.graph.write(lambda tx: tx.run(BULK_LOAD_END).consume())
 
     def refresh_every_projection(self) -> None:
         """Recompute every firm's search projection from its links, in batches (a repair; migration 11); then
