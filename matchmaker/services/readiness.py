@@ -500,7 +500,8 @@ class ReadinessService:
         for r in requests:
             if r["buyer"] not in buyers:
                 buyers[r["buyer"]] = with_buyer({}, r["buyer_profile"], history=histories.get(r["buyer"], NO_HISTORY))
-        requests = [{**r, **buyers[r["buyer"]]} for r in requests]
+        for r in requests:      # the keep's copies, this report's own
+            r.update(buyers[r["buyer"]])
         scorer = self.store.active()
         memo = ScoreMemo(scorer)        # the same request's row recurs as it is, with one item and with a plan's
         # a cutoff stored under another model is being recomputed in the background: its places are unknown
@@ -521,6 +522,11 @@ class ReadinessService:
                 effort[before] = self._effort(before, sme, standards, hierarchy)
                 lacking.extend(effort[before]["prerequisites"])
 
+        rank = {"fdi": 0, "large": 1}      # buyers opened: FDI, then large, by name
+        buyer_of = [(rank.get(r["buyer_kind"], 2), r["buyer_name"] or "", r["buyer"], r["buyer_kind"])
+                    for r in requests]
+        request_ids = [r["id"] for r in requests]
+
         def opened(closed: list[tuple[str, str]], unlocked: list[int]) -> Unlocks:
             """What holding ``closed`` as well opens among ``unlocked``: buyers, top-10 places, good outcomes.
             Scores with ``closed`` worked out before (``scored_before``) are not worked out again."""
@@ -529,9 +535,7 @@ class ReadinessService:
             rest = [k for k in unlocked if k not in known]
             known.update(zip(rest, memo.scores(rows_with(closed, rest))) if rest else ())
             scores = [known[k] for k in unlocked]
-            order = {"fdi": 0, "large": 1}
-            buyers = sorted({(order.get(requests[k]["buyer_kind"], 2), requests[k]["buyer_name"] or "",
-                              requests[k]["buyer"], requests[k]["buyer_kind"]) for k in unlocked})   # FDI, large, by name
+            buyers = sorted({buyer_of[k] for k in unlocked})
             # buyers contact the top of their list: a good outcome is expected only where the SME would be in
             # the top 10, and only a calibrated score says how likely one is there (the rule's says nothing)
             top = [score for k, score in zip(unlocked, scores)
@@ -541,7 +545,7 @@ class ReadinessService:
                            large_buyers=sum(1 for *_, kind in buyers if kind == "large"),
                            top10=len(top), top10_pending=sum(1 for k in unlocked if cutoffs[k] is None),
                            expected_good_outcomes=float(sum(top)) if scorer.calibrated else None,
-                           request_ids=[requests[k]["id"] for k in unlocked],
+                           request_ids=[request_ids[k] for k in unlocked],
                            buyers_opened=[BuyerOpened(i, name, kind) for _, name, i, kind in buyers])
 
         asking: dict[tuple[str, str], list[int]] = {}      # item -> the requests that ask for it
