@@ -154,6 +154,8 @@ class EnterpriseRepository:
 
     # -- writes --------------------------------------------------------------------------------
     def upsert_many(self, rows: list[dict], now: str, maintain: bool = True) -> dict:
+        """Upsert firms by id (``_upsert_rows``). ``maintain``: keep their search projection and stamp the feed
+        (False in a bulk load only, ``begin_load``)."""
         try:
             return self.graph.write(_upsert_rows, rows, now, maintain)
         except ConstraintError as err:
@@ -192,7 +194,8 @@ class EnterpriseRepository:
         return self.graph.write(work)
 
     def set_capabilities(self, rows: list[dict], maintain: bool = True) -> dict:
-        """rows: {enterprise, capability, capacity, unit}. Returns created/updated/unchanged counts. ``maintain``: as in ``upsert_many``."""
+        """rows: {enterprise, capability, capacity, unit}. Returns created/updated/unchanged counts.
+        ``maintain``: as in ``upsert_many``."""
         def work(tx):
             result = tx.run(
                 """
@@ -215,7 +218,8 @@ class EnterpriseRepository:
         return self.graph.write(work)
 
     def set_certifications(self, rows: list[dict], maintain: bool = True) -> dict:
-        """rows: {enterprise, standard, number, issuer, issued, expires}; one certificate per standard. ``maintain``: as in ``upsert_many``."""
+        """rows: {enterprise, standard, number, issuer, issued, expires}; one certificate per standard.
+        ``maintain``: as in ``upsert_many``."""
         def work(tx):
             result = tx.run(
                 """
