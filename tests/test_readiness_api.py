@@ -160,6 +160,11 @@ def test_which_gap_first_is_the_counterfactual_by_construction(client, world):
     rohs = body["items"][1]
     assert rohs["unlocks"]["requests"] == 0 and rohs["needed_by_requests"] == 1 and rohs["blocks_requests"] == 1
     assert "other gaps remain" in rohs["message"]
+    # an item no request in reach requires says what it adds to the score instead (a new user's check)
+    preferred = [i for i in body["items"] if not i["blocker"]]
+    assert preferred
+    for item in preferred:
+        assert "required by none" in item["message"] and f"{item['mean_score_gain']:.3f}" in item["message"], item
     assert rohs["effort"]["months_max"] <= 2 and "17025" in rohs["effort"]["certifier"]
     assert first["mean_score_gain"] > 0
     # the rule ranks here: its scores are not rates, so no number of good outcomes is claimed
@@ -293,6 +298,7 @@ def test_report_as_json_and_printable_html(client, world):
     shown = re.sub(r"<[^>]+>", " ", html)
     assert "Only 3 peers: each one moves a share by 33 points" in shown
     assert "Automotive and motorcycle parts" in shown and "CNC milling" in shown and "apqp-ppap" not in shown
+    assert "required by none: your score there rises by 0." in shown     # an item no request requires
     # the same report in the reader's language: the query's, else the Accept-Language header's
     for vi in (client.get("/smes/0300000001/readiness?format=html&lang=vi"),
                client.get("/smes/0300000001/readiness?format=html", headers={"Accept-Language": "vi-VN,vi;q=0.9"})):
@@ -300,6 +306,7 @@ def test_report_as_json_and_printable_html(client, world):
         assert vi.headers["Content-Language"] == "vi" and '<html lang="vi">' in html
         assert "Linh kiện ô tô, xe máy" in html and "4–8 tháng" in html and "rồi <strong>" in html
         assert "cho 40 lao động (x1,00 báo giá cho 26–45 lao động" in html and "months" not in re.sub(r"<[^>]+>", " ", html)
+        assert "không yêu cầu nào bắt buộc: điểm của bạn tăng trung bình 0," in html
     assert client.get("/smes/0300000001/readiness?format=html&lang=fr").status_code == 422
     assert client.get("/smes/0300000001/readiness?format=pdf").status_code == 422
 

@@ -598,14 +598,14 @@ class ReadinessService:
             unlocks = opened([item], unlocked)
             meta = standards.get(item[1], {}) if item[0] == "standard" else {}
             shown_effort = _effort_out(effort[item], names, sme["valid"])
+            gain = float(statistics.fmean(new_scores[k] - base_scores[k] for k in sample[item]))
             items.append(Priority(
                 type=item[0], id=item[1], name=names[item], kind=meta.get("kind"), blocker=item in blockers,
                 blocks_requests=blocks[item], needed_by_requests=len(touched),
                 unlocks=unlocks, doors_per_month=len(unlocked) / max(effort[item]["months"], 0.5),
-                mean_score_gain=float(statistics.fmean(new_scores[k] - base_scores[k] for k in sample[item])),
-                score_gain_measured_on=len(sample[item]),
-                effort=shown_effort, message=_message(names[item], len(touched), unlocks, effort[item]["months_min"],
-                                                      effort[item]["months_max"])))
+                mean_score_gain=gain, score_gain_measured_on=len(sample[item]), effort=shown_effort,
+                message=_message(names[item], len(touched), unlocks, effort[item]["months_min"],
+                                 effort[item]["months_max"], None if item in blockers else gain)))
         first = sorted((e for e in items if e.blocker),
                        key=lambda e: (-e.unlocks.requests, -e.doors_per_month, -e.blocks_requests,
                                       -(e.unlocks.expected_good_outcomes or 0.0), e.type, e.id))
@@ -731,10 +731,17 @@ def _effort_out(effort: dict, names, held: set[str]) -> ItemEffort:
                                       "certifier", "certifier_vi")})
 
 
-def _message(name: str, needed_by_requests: int, u: Unlocks, months_min: float | None, months_max: float | None) -> str:
-    """One sentence on what closing the item opens and how long it takes."""
+def _message(name: str, needed_by_requests: int, u: Unlocks, months_min: float | None, months_max: float | None,
+             gain: float | None = None) -> str:
+    """One sentence on what closing the item opens and how long it takes; for an item no request in reach
+    requires (``gain``: its mean score gain), what it adds to the score."""
+    one = needed_by_requests == 1
+    if gain is not None:
+        months = f" It typically takes {months_min:g}-{months_max:g} months." if months_min is not None else ""
+        return (f"{name} is asked for by {needed_by_requests} open request{'' if one else 's'} in your reach, "
+                f"required by none: holding it would raise your score there by {gain:.3f} on average "
+                f"(scores run from 0 to 1).{months}")
     if not u.requests:
-        one = needed_by_requests == 1
         return (f"{name} is asked for by {needed_by_requests} open request{'' if one else 's'}, "
                 f"but other gaps remain in {'it' if one else 'each of them'}.")
     if u.buyers == 1:
