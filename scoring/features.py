@@ -363,13 +363,10 @@ def _coverage(wanted, valid) -> float:
     return sum(1 for s in wanted if s in valid) / len(wanted) if wanted else 1.0
 
 
-def _asked_standards(request: dict) -> tuple[list[str], list[str], list[str]]:
+def _asked_standards(request: dict) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
     """The standards a request asks for: mandatory, preferred, and its buyer's standing requirements."""
-    if "asks" in request and "buyer_asks" in request:
-        return request["asks"][2], request["asks"][3], request["buyer_asks"][0]
-    standards = request.get("standards") or []
-    return ([s["id"] for s in standards if s.get("mandatory")], [s["id"] for s in standards if not s.get("mandatory")],
-            list((request.get("buyer_profile") or {}).get("standing") or ()))
+    _, _, mandatory, preferred, standing, *_ = _request_side(request)
+    return mandatory, preferred, standing
 
 
 # What the features read of a buyer: kind, home country, employees, its sector's ISIC code and the ids of
@@ -439,8 +436,7 @@ def _request_values(request: dict, candidates: list[dict], hierarchy: Hierarchy,
     out once, the rest column by column (the same functions, so the same floating-point values)."""
     n = len(candidates)
     X = np.empty((n, len(FEATURES)))
-    needed = tuple(dict.fromkeys(request.get("capabilities") or ()))    # as capability_matches keys them
-    volume = request.get("monthly_volume")
+    needed, volume, mandatory, preferred, standing, words, products, buyer = _request_side(request)
     coverage, fit = [], []
     for c in candidates:
         if needed:
@@ -456,7 +452,6 @@ def _request_values(request: dict, candidates: list[dict], hierarchy: Hierarchy,
             fit.append(min(1.0, min(capacities) / volume) if capacities else 0.0)
         else:
             fit.append(1.0)
-    mandatory, preferred, standing = _asked_standards(request)
     standards = []
     for c in candidates:
         valid = c.get("valid_standards") or ()
@@ -466,13 +461,9 @@ def _request_values(request: dict, candidates: list[dict], hierarchy: Hierarchy,
                           preferred_held / len(preferred) if preferred else 1.0,
                           float(len(mandatory) - mandatory_held), _coverage(standing, valid)))
     standards = np.array(standards, dtype=float).reshape(n, 4)
-    text = request.get("text")
-    products = request.get("products") or []
-    buyer = request.get("buyer_profile") or {}
-    origin = (buyer.get("home_country") or "").upper()
     X[:, 0] = coverage
     X[:, 1], X[:, 2], X[:, 3] = standards[:, 0], standards[:, 1], standards[:, 2]
-    X[:, 4] = [text_similarity(text, c.get("description_text")) for c in candidates]
+    X[:, 4] = [_word_similarity(words, _word_set(c.get("description_text"))) for c in candidates]
     X[:, 5] = [math.exp(-d / PROXIMITY_KM) if d is not None else 0.0 for d in (c.get("distance_km") for c in candidates)]
     X[:, 6] = fit
     X[:, 7] = [math.log1p(max(0, today_year - f) if f else 0) for f in (c.get("founded") for c in candidates)]
@@ -486,10 +477,7 @@ def _request_values(request: dict, candidates: list[dict], hierarchy: Hierarchy,
     X[:, 14] = [math.log1p(p + q) for p, q in records]
     X[:, 15] = ([sum(1 for p in products if p in made) / len(products)
                  for made in (set(c.get("products") or ()) for c in candidates)] if products else 1.0)
-    X[:, 16:24] = [1.0 if buyer.get("kind") == "fdi" else 0.0, 1.0 if buyer.get("kind") == "large" else 0.0,
-                   1.0 if origin in NORTHEAST_ASIA else 0.0, 1.0 if origin in WESTERN else 0.0,
-                   math.log1p(buyer.get("employees") or 0), country_code(origin),
-                   isic_division(buyer.get("sector_isic")), 0.0]
+    X[:, 16:23] = buyer
     X[:, 23] = standards[:, 3]
     X[:, 24:] = [0.5, 0.0, 0.0]
     return X

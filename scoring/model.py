@@ -164,8 +164,7 @@ class ScoreMemo:
             return scorer.scores(X)
         X = np.asarray(X, dtype=np.float64)
         trees = scorer._compiled()
-        encoded = trees._encoded(X)
-        cells = np.ascontiguousarray(trees.cells(encoded))
+        cells = np.ascontiguousarray(trees.cells(trees._encoded(X)))
         width = cells.shape[1] * cells.itemsize
         flat = cells.tobytes()
         keys = [flat[i:i + width] for i in range(0, len(flat), width)]
@@ -174,9 +173,7 @@ class ScoreMemo:
             if key not in self._known and key not in new:
                 new[key] = k
         if new:
-            rows = encoded[list(new.values())]
-            raw = trees.proba(X[list(new.values())]) if len(rows) < _COMPILED_BELOW else trees.proba_of_encoded(rows)
-            self._known.update(zip(new, scorer._calibrated(raw).tolist()))
+            self._known.update(zip(new, scorer.scores(X[list(new.values())]).tolist()))
         known = self._known
         return np.array([known[key] for key in keys], dtype=float)
 

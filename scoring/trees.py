@@ -69,7 +69,7 @@ class CompiledTrees:
             (_, encoder, is_cat), (_, _, is_num) = preprocessor.transformers_[:2]
             self.columns = np.concatenate([np.flatnonzero(is_cat), np.flatnonzero(is_num)])
             self.categories = [np.asarray(c, dtype=np.float64) for c in encoder.categories_]
-        # per encoded column: the thresholds its numeric splits compare with, in order (``_cells``)
+        # per encoded column: the thresholds its numeric splits compare with, in order (``cells``)
         numeric = ~leaf & ~self.categorical
         self.cuts = [np.unique(self.threshold[numeric & (self.feature == j)]) for j in range(n_features)]
         self.exact = set(range(len(self.categories))) | set(self.feature[self.categorical].tolist())
@@ -119,14 +119,11 @@ class CompiledTrees:
     def proba_by_predictors(self, X: np.ndarray) -> np.ndarray:
         """``predict_proba(X)[:, 1]`` by scikit-learn's own loop over its trees (the faster from ~100 rows), on
         rows encoded here: its preprocessing (a ColumnTransformer, checks, joblib) cost as much as the trees."""
-        return self.proba_of_encoded(self._encoded(np.asarray(X, dtype=np.float64)))
-
-    def proba_of_encoded(self, encoded: np.ndarray) -> np.ndarray:
-        """``proba_by_predictors`` of rows ``_encoded`` already."""
         model = self._model
-        raw = np.zeros((len(encoded), 1), dtype=model._baseline_prediction.dtype, order="F")
+        raw = np.zeros((len(X), 1), dtype=model._baseline_prediction.dtype, order="F")
         raw += model._baseline_prediction
-        model._predict_iterations(encoded, model._predictors, raw, is_binned=False, n_threads=1)
+        model._predict_iterations(self._encoded(np.asarray(X, dtype=np.float64)), model._predictors, raw,
+                                  is_binned=False, n_threads=1)
         return model._loss.predict_proba(raw)[:, 1]
 
     def cells(self, encoded: np.ndarray) -> np.ndarray:
